@@ -6,21 +6,26 @@ using Spectre.Console.Rendering;
 namespace P2PChat.Peer.Tui.Text;
 
 /// <summary>
-/// Measures how many terminal cells text occupies. A text element (grapheme cluster) is as wide as its
-/// first rune by Spectre's wcwidth table, clamped to 0..2: combining marks, variation selectors, skin tones
-/// and zero-width joiners ride on the first rune, which is how terminals such as tmux lay them out.
+/// Measures how many terminal cells text occupies, per text element (grapheme cluster): the sum of its runes'
+/// widths by Spectre's wcwidth table (each clamped to 0..2), where a rune right after a zero-width joiner adds
+/// nothing. So "e\u0301" is 1, "👨‍👩‍👧" is 2 and "👍🏽" is 4 (the skin tone counts), which is how tmux 3.3 lays them out.
 /// </summary>
 public static class CellText
 {
+    private const int ZeroWidthJoiner = 0x200D;
+
     /// <summary>Cells taken by one text element (a result of <see cref="StringInfo"/> enumeration).</summary>
     public static int ElementWidth(string element)
     {
-        if (element.Length == 0) return 0;
-        char c = element[0];
-        if (element.Length == 1 && c >= 0x20 && c < 0x7F) return 1;
-        var first = Rune.TryGetRuneAt(element, 0, out var rune) ? rune.ToString() : "\uFFFD";
-        int width = new Segment(first).CellCount();
-        return Math.Clamp(width, 0, 2);
+        if (element.Length == 1 && element[0] >= 0x20 && element[0] < 0x7F) return 1;
+        int width = 0;
+        bool afterJoiner = false;
+        foreach (var rune in element.EnumerateRunes())
+        {
+            if (!afterJoiner) width += Math.Clamp(new Segment(rune.ToString()).CellCount(), 0, 2);
+            afterJoiner = rune.Value == ZeroWidthJoiner;
+        }
+        return width;
     }
 
     /// <summary>Cells taken by a whole string.</summary>
