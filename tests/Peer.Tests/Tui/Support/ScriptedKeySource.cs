@@ -1,6 +1,5 @@
 // A key source fed by the test: presses keys and types text as a terminal would deliver them.
 using System.Threading.Channels;
-
 using P2PChat.Peer.Tui.Terminal;
 
 namespace P2PChat.Peer.Tests.Tui.Support;
