@@ -9,7 +9,7 @@ namespace P2PChat.Peer.Tui.State;
 /// render loop takes the same lock while composing a frame (about a millisecond). Text from the network is
 /// sanitised here (control characters can not reach the terminal) and capped at <see cref="MaxTextLength"/>.
 /// </summary>
-public sealed class ChatViewState
+public sealed partial class ChatViewState
 {
     public const int DefaultScrollback = 20_000;
     public const int MaxTextLength = 16 * 1024;
@@ -147,79 +147,6 @@ public sealed class ChatViewState
     /// <summary>The text in the input line (for tests and the command layer).</summary>
     public string InputText { get { lock (Gate) return Input.Editor.Text; } }
 
-    // ---- called by the key handling ----
-
-    public void SwitchTo(string bufferId) => Mutate(() =>
-    {
-        if (Buffers.Find(bufferId) is { } buffer) Buffers.SwitchTo(buffer);
-    });
-
-    /// <summary>Switches to the buffer at 0-based list position <paramref name="index"/> (Alt-1 is 0).</summary>
-    public void SwitchToIndex(int index) => Mutate(() => Buffers.SwitchToIndex(index));
-
-    public void NextBuffer() => Mutate(() => Buffers.SwitchRelative(1));
-
-    public void PreviousBuffer() => Mutate(() => Buffers.SwitchRelative(-1));
-
-    public void NextActivity() => Mutate(() => Buffers.SwitchToNextActivity());
-
-    public void ToggleMembers() => Mutate(() => ShowMembers = !ShowMembers);
-
-    /// <summary>Scrolls the current buffer by whole pages: positive is up (older), negative is down.</summary>
-    public void ScrollPages(int pages) => Mutate(() =>
-    {
-        var (width, height) = Viewport;
-        int page = Math.Max(1, height - 1);
-        ScrollTo(ScrollMath.EffectiveOffset(Buffers.Current, width) + pages * page);
-    });
-
-    public void ScrollToTop() => Mutate(() => ScrollTo(int.MaxValue / 2));
-
-    public void ScrollToBottom() => Mutate(() => ScrollMath.Pin(Buffers.Current, 0));
-
-    // ---- queries ----
-
-    public IReadOnlyList<string> BufferIdsInOrder() { lock (Gate) return [.. Buffers.Ordered.Select(b => b.Id)]; }
-
-    public BufferSummary? Summary(string bufferId)
-    {
-        lock (Gate)
-        {
-            if (Buffers.Find(bufferId) is not { } b) return null;
-            return new(b.Id, b.Kind, b.Title, b.Unread, b.Highlights, b.Log.Count, ScrollMath.EffectiveOffset(b, Viewport.TextWidth), b.Route);
-        }
-    }
-
-    /// <summary>A copy of a buffer's retained messages, oldest first.</summary>
-    public IReadOnlyList<ChatMessage> Messages(string bufferId)
-    {
-        lock (Gate)
-        {
-            if (Buffers.Find(bufferId) is not { } b) return [];
-            var copy = new ChatMessage[b.Log.Count];
-            for (int i = 0; i < copy.Length; i++) copy[i] = b.Log[i].Message;
-            return copy;
-        }
-    }
-
-    /// <summary>Nicks known in the current buffer (members, the peer of a private buffer), for completion.</summary>
-    public IReadOnlyList<string> NicksForCompletion()
-    {
-        lock (Gate)
-        {
-            var current = Buffers.Current;
-            var nicks = new List<string>(current.Members.Keys);
-            nicks.AddRange(Buffers.Ordered.Where(b => b.Kind == BufferKind.Private).Select(b => b.Id[1..]));
-            return [.. nicks.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase)];
-        }
-    }
-
-    /// <summary>Channel ids of open channel buffers, for completion.</summary>
-    public IReadOnlyList<string> ChannelsForCompletion()
-    {
-        lock (Gate) return [.. Buffers.Ordered.Where(b => b.Kind is BufferKind.General or BufferKind.Channel).Select(b => b.Id)];
-    }
-
     internal int TakeBells()
     {
         lock (Gate)
@@ -235,12 +162,6 @@ public sealed class ChatViewState
         var buffer = bufferId is null ? Buffers.Current : Buffers.GetOrAdd(bufferId);
         Append(buffer, MakeMessage(kind == MessageKind.Error ? "!!" : "--", text, kind, Time.GetUtcNow(), false));
     });
-
-    private void ScrollTo(int wanted)
-    {
-        var (width, height) = Viewport;
-        ScrollMath.Pin(Buffers.Current, ScrollMath.Clamp(Buffers.Current, wanted, width, height));
-    }
 
     private ChatMessage MakeMessage(string sender, string text, MessageKind kind, DateTimeOffset time, bool encrypted)
     {
