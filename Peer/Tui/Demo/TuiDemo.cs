@@ -9,7 +9,9 @@ namespace P2PChat.Peer.Tui.Demo;
 /// </summary>
 public static class TuiDemo
 {
-    public static async Task RunAsync(CancellationToken ct, double messagesPerSecond = 1)
+    public static Task RunAsync(CancellationToken ct) => RunAsync(1, ct);
+
+    public static async Task RunAsync(double messagesPerSecond, CancellationToken ct)
     {
         var state = new ChatViewState();
         DemoData.Fill(state, DateTimeOffset.UtcNow);
