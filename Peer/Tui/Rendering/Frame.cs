@@ -22,4 +22,7 @@ public sealed record Frame(IReadOnlyList<SegmentLine> Rows, int Width, int Heigh
     }
 
     public string PlainText() => string.Join('\n', PlainLines());
+
+    /// <summary>The frame as ANSI-styled strings, one per row, exactly as the renderer sends them.</summary>
+    public IReadOnlyList<string> AnsiLines() => new AnsiLineEncoder().Encode(this);
 }

@@ -87,4 +87,15 @@ public sealed class FrameComposerTests
         Assert.Equal("terminal too small", frame.PlainLines()[0].TrimEnd());
         Assert.All(frame.Rows, (SegmentLine row) => Assert.Equal(20, row.CellCount()));
     }
+
+    [Fact]
+    public void Ansi_lines_carry_the_same_text_with_styles()
+    {
+        var frame = FrameComposer.Compose(ChatState(), 80, 24);
+        var ansi = frame.AnsiLines();
+        Assert.Equal(24, ansi.Count);
+        Assert.Contains("\e[", ansi[0]);
+        string Strip(string s) => System.Text.RegularExpressions.Regex.Replace(s, "\e\\[[0-9;]*m", "");
+        Assert.Equal(frame.PlainLines(), ansi.Select(Strip));
+    }
 }
