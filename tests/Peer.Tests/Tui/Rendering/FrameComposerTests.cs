@@ -98,4 +98,17 @@ public sealed class FrameComposerTests
         string Strip(string s) => System.Text.RegularExpressions.Regex.Replace(s, "\e\\[[0-9;]*m", "");
         Assert.Equal(frame.PlainLines(), ansi.Select(Strip));
     }
+
+    [Fact]
+    public async Task Composing_while_another_thread_adds_messages_is_safe()
+    {
+        var state = ChatState();
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < 3000; i++) state.AddMessage("#general", "bob", $"burst {i} with some words to wrap around the view");
+        }, TestContext.Current.CancellationToken);
+        while (!writer.IsCompleted) Assert.Equal(24, FrameComposer.Compose(state, 80, 24).Rows.Count);
+        await writer;
+        Assert.Contains("burst 2999", FrameComposer.Compose(state, 200, 60).PlainText());
+    }
 }
