@@ -2,7 +2,7 @@
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Byte layout (270 or 339 bytes):
+/// Byte layout (266 or 335 bytes):
 /// <code>
 /// version 0x01 (1) | identity (131) | signed prekey (133, see SignedPrekeyPublic)
 /// | has one-time prekey (1: 0 or 1) | [one-time prekey (69, see OneTimePrekeyPublic)]

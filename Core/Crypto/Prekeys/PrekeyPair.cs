@@ -15,7 +15,8 @@ public sealed class PrekeyPair : IDisposable
     {
         Id = id;
         Key = key;
-        Signature = signature;
+        // Spelled out: a null byte[] would otherwise convert to an empty, non-null ReadOnlyMemory.
+        Signature = signature is null ? (ReadOnlyMemory<byte>?)null : signature;
     }
 
     public uint Id { get; }
