@@ -31,12 +31,12 @@ public sealed class LinkPacketProtector : IDisposable
     public byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData = default)
     {
         var packet = new byte[plaintext.Length + Overhead];
-        Seal(plaintext, packet, associatedData);
+        SealInto(plaintext, packet, associatedData);
         return packet;
     }
 
     /// <summary>Writes the packet into <paramref name="destination"/> (at least plaintext + <see cref="Overhead"/>); returns its length.</summary>
-    public int Seal(ReadOnlySpan<byte> plaintext, Span<byte> destination, ReadOnlySpan<byte> associatedData = default)
+    public int SealInto(ReadOnlySpan<byte> plaintext, Span<byte> destination, ReadOnlySpan<byte> associatedData = default)
     {
         var length = plaintext.Length + Overhead;
         if (destination.Length < length) throw new ArgumentException("destination too small", nameof(destination));
@@ -57,12 +57,12 @@ public sealed class LinkPacketProtector : IDisposable
     {
         if (packet.Length < Overhead) throw new CryptoProtocolException(CryptoFailure.Malformed, "packet shorter than its overhead");
         var plaintext = new byte[packet.Length - Overhead];
-        Open(packet, plaintext, associatedData);
+        OpenInto(packet, plaintext, associatedData);
         return plaintext;
     }
 
     /// <summary>Decrypts into <paramref name="destination"/>; returns the plaintext length. Throws Replayed, AuthenticationFailed or Malformed.</summary>
-    public int Open(ReadOnlySpan<byte> packet, Span<byte> destination, ReadOnlySpan<byte> associatedData = default)
+    public int OpenInto(ReadOnlySpan<byte> packet, Span<byte> destination, ReadOnlySpan<byte> associatedData = default)
     {
         if (packet.Length < Overhead) throw new CryptoProtocolException(CryptoFailure.Malformed, "packet shorter than its overhead");
         var length = packet.Length - Overhead;

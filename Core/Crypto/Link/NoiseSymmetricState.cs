@@ -9,14 +9,15 @@ namespace P2PChat.Core.Crypto;
 /// <code>
 /// Initialize: h = protocol name (exactly 32 bytes), ck = h; then MixHash(prologue)
 /// MixHash(data):  h = SHA-256(h | data)
-/// MixKey(ikm):    (ck, k) = HKDF-SHA256(salt = ck, ikm, info = empty, L = 64); n = 0
+/// MixKey(ikm):    (ck, k) = HKDF-SHA256(salt = ck, ikm, info = empty, L = 64), i.e. Noise's HKDF(ck, ikm, 2); n = 0
 /// EncryptAndHash: c = AES-256-GCM(k, nonce = 0x00000000 | n u64 BE, ad = h, plaintext); n++; MixHash(c)
 ///                 (before the first MixKey there is no k: c = plaintext)
-/// Split():        (k1, k2) = HKDF-SHA256(salt = ck, ikm = empty, info = empty, L = 64)
+/// Split():        (k1, k2) = HKDF(ck, ikm = empty, 2)
 /// </code>
 /// </summary>
 internal sealed class NoiseSymmetricState : IDisposable
 {
+    private static readonly byte[] FirstOutputSuffix = [0x01];
     private byte[] _ck;
     private byte[] _h;
     private byte[]? _k;
@@ -36,7 +37,7 @@ internal sealed class NoiseSymmetricState : IDisposable
 
     public void MixKey(byte[] inputKeyMaterial)
     {
-        var (ck, k) = Kdf.HkdfPair(inputKeyMaterial, _ck, []);
+        var (ck, k) = NoiseHkdf(_ck, inputKeyMaterial);
         CryptographicOperations.ZeroMemory(inputKeyMaterial);
         Wipe();
         (_ck, _k, _n) = (ck, k, 0);
@@ -58,7 +59,20 @@ internal sealed class NoiseSymmetricState : IDisposable
 
     public int CiphertextLength(int plaintextLength) => plaintextLength + (_k is null ? 0 : Aead.TagLength);
 
-    public (byte[] InitiatorToResponder, byte[] ResponderToInitiator) Split() => Kdf.HkdfPair([], _ck, []);
+    public (byte[] InitiatorToResponder, byte[] ResponderToInitiator) Split() => NoiseHkdf(_ck, []);
+
+    // Noise HKDF(ck, ikm) with two outputs, spelled out with HMAC-SHA256 (equal to RFC 5869 HKDF with empty info;
+    // the BCL's HKDF refuses the empty ikm that Split uses):
+    // temp = HMAC(ck, ikm); out1 = HMAC(temp, 0x01); out2 = HMAC(temp, out1 | 0x02).
+    private static (byte[] First, byte[] Second) NoiseHkdf(ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> inputKeyMaterial)
+    {
+        var temp = HMACSHA256.HashData(chainingKey, inputKeyMaterial);
+        var first = HMACSHA256.HashData(temp, FirstOutputSuffix);
+        byte[] secondInput = [.. first, 0x02];
+        var second = HMACSHA256.HashData(temp, secondInput);
+        CryptographicOperations.ZeroMemory(temp);
+        return (first, second);
+    }
 
     private byte[] NextNonce()
     {
