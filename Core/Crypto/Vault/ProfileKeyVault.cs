@@ -5,7 +5,7 @@ using System.Text;
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Sealed blob layout (62-byte header, then ciphertext):
+/// Sealed blob layout (54-byte header, then ciphertext):
 /// <code>
 /// magic "P2PV" (4) | version 0x01 (1) | KDF id 0x01 = PBKDF2-HMAC-SHA256 (1) | iterations u32 BE (4) | salt (16)
 /// | verifier (16) | nonce (12) | AES-256-GCM ciphertext | tag (16)
