@@ -2,6 +2,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Crypto.Link;
@@ -27,7 +28,7 @@ public sealed class ReplayWindowTests
                 highest = highest is null ? counter : Math.Max(highest.Value, counter);
             }
             return true;
-        }).QuickCheckThrowOnFailure();
+        }).Check(DeterministicProperties.Config());
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class MaliciousServerTests
     }
 
     [Fact]
-    public void A_swapped_identity_in_a_bundle_is_caught_by_the_signature_or_shows_as_a_key_change()
+    public void A_swapped_identity_in_a_bundle_is_caught_by_the_signature_or_raises_a_held_key_change()
     {
         var keys = new SeededKeySource("swap");
         using var alice = TestIdentities.Alice();
@@ -83,8 +83,13 @@ public sealed class MaliciousServerTests
         var spliced = bob.Bundle with { Identity = mallory.Identity.Public };
         Rejection.Expect(() => PairwiseSession.Initiate(alice, spliced, keys), CryptoFailure.BadSignature);
 
-        // Mallory's complete bundle under Bob's name: consistent, so the peer must compare identities (key_changed).
-        using var session = PairwiseSession.Initiate(alice, mallory.Bundle, keys);
+        // Mallory's complete bundle under Bob's name is self-consistent: the key book flags it and holds messages.
+        var book = new ContactKeyBook();
+        book.Observe("bob", bobOnRecord);
+        var served = PrekeyBundle.Decode(mallory.Bundle.Encode());
+        Assert.Equal(KeyObservation.Changed, book.Observe("bob", served.Identity));
+        Assert.True(book.IsHeld("bob"));
+        using var session = PairwiseSession.Initiate(alice, served, keys);
         Assert.NotEqual(bobOnRecord, session.RemoteIdentity);
         Assert.NotEqual(
             SafetyNumber.Compute("alice", alice.Public, "bob", bobOnRecord).Digits,
