@@ -21,18 +21,23 @@ namespace P2PChat.Core.Crypto;
 /// <code>
 /// version (1) | DHs private (32) | DHs public (65) | has DHr (1) | [DHr (65)] | RK (32)
 /// | has CKs (1) | [CKs (32)] | has CKr (1) | [CKr (32)] | Ns u32 | Nr u32 | PN u32 | MKSKIPPED (see SkippedMessageKeys)
+/// | remembered count (1) | count × previous DHr (65), oldest first
 /// </code>
+/// The last <see cref="RememberedRatchetKeys"/> peer ratchet keys are remembered so that a late copy of a message
+/// from an earlier chain (whose unused keys are in MKSKIPPED or gone) is refused as Replayed without a DH step.
 /// </summary>
 internal sealed class DoubleRatchet : IDisposable
 {
     public const int MaxSkip = 1000;
     public const int MaxStoredSkippedKeys = 1000;
+    public const int RememberedRatchetKeys = 5;
     private const byte StateVersion = 0x01;
 
     private readonly IKeySource _keys;
     private readonly SkippedMessageKeys _skipped;
     private P256KeyPair _dhs;
     private byte[]? _dhr;
+    private readonly List<byte[]> _previousDhr = [];
     private byte[] _rk;
     private byte[]? _cks;
     private byte[]? _ckr;
@@ -91,6 +96,8 @@ internal sealed class DoubleRatchet : IDisposable
             _skipped.Remove(header.RatchetKey, header.MessageNumber);
             return plaintext;
         }
+        if (_previousDhr.Any(key => header.RatchetKey.AsSpan().SequenceEqual(key)))
+            throw new CryptoProtocolException(CryptoFailure.Replayed, "message from an earlier ratchet step; its key is gone");
         var next = new Pending(_rk, _dhr, _cks, _ckr, _ns, _nr, _pn);
         try
         {
@@ -153,6 +160,7 @@ internal sealed class DoubleRatchet : IDisposable
         if (!ReferenceEquals(_rk, next.Rk)) Wipe(_rk);
         if (!ReferenceEquals(_cks, next.Cks)) Wipe(_cks);
         if (!ReferenceEquals(_ckr, next.Ckr)) Wipe(_ckr);
+        if (_dhr is not null && !ReferenceEquals(_dhr, next.Dhr)) Remember(_dhr);
         (_rk, _cks, _ckr, _dhr) = (next.Rk, next.Cks, next.Ckr, next.Dhr);
         (_ns, _nr, _pn) = (next.Ns, next.Nr, next.Pn);
         if (next.NewDhs is not null)
@@ -162,6 +170,13 @@ internal sealed class DoubleRatchet : IDisposable
         }
         foreach (var (ratchetKey, number, key) in next.Skipped) _skipped.Add(ratchetKey, number, key);
         foreach (var intermediate in next.Intermediates) Wipe(intermediate);
+    }
+
+    // Old peer ratchet keys, so a late copy of an old-chain message is refused as a replay without a DH step.
+    private void Remember(byte[] ratchetKey)
+    {
+        _previousDhr.Add(ratchetKey);
+        if (_previousDhr.Count > RememberedRatchetKeys) _previousDhr.RemoveAt(0);
     }
 
     private static (byte[] RootKey, byte[] ChainKey) RootStep(ReadOnlySpan<byte> rootKey, byte[] dhOutput)
@@ -189,6 +204,8 @@ internal sealed class DoubleRatchet : IDisposable
         if (_ckr is not null) writer.Bytes(_ckr);
         writer.UInt32(_ns).UInt32(_nr).UInt32(_pn);
         _skipped.Write(writer);
+        writer.Byte((byte)_previousDhr.Count);
+        foreach (var key in _previousDhr) writer.Bytes(key);
         return writer.ToArray();
     }
 
@@ -204,7 +221,11 @@ internal sealed class DoubleRatchet : IDisposable
         var ckr = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
         var (ns, nr, pn) = (reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32());
         var skipped = SkippedMessageKeys.Read(ref reader, MaxStoredSkippedKeys);
-        return new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn };
+        var ratchet = new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn };
+        int remembered = reader.ReadByte();
+        if (remembered > RememberedRatchetKeys) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many remembered ratchet keys");
+        for (var i = 0; i < remembered; i++) ratchet.Remember(reader.ReadArray(P256.PublicKeyLength));
+        return ratchet;
     }
 
     public void Dispose()

@@ -126,7 +126,8 @@ public sealed class PairwiseSessionTests
         c.Bob.Decrypt(c.Alice.Encrypt(Utf8("step")));
         c.Alice.Decrypt(c.Bob.Encrypt(Utf8("new")));
         using var copy = PairwiseSession.Deserialize(c.Alice.Serialize());
-        Rejection.Expect(() => copy.Decrypt(old));
+        Rejection.Expect(() => copy.Decrypt(old), CryptoFailure.Replayed);
+        Rejection.Expect(() => c.Alice.Decrypt(old), CryptoFailure.Replayed);
     }
 
     [Fact]
