@@ -3,27 +3,6 @@ using System.Text;
 
 namespace P2PChat.Core.Crypto;
 
-/// <summary>How far a contact's identity key is trusted.</summary>
-public enum ContactKeyStatus : byte
-{
-    /// <summary>Never seen.</summary>
-    Unknown = 0,
-    /// <summary>Accepted on first use, or re-accepted with /trust; not compared out of band.</summary>
-    Trusted = 1,
-    /// <summary>The user compared safety numbers (/verify).</summary>
-    Verified = 2,
-    /// <summary>A different key was presented: raise key_changed and hold outgoing messages until /trust or /verify.</summary>
-    Changed = 3,
-}
-
-/// <summary>What observing a presented key means.</summary>
-public enum KeyObservation
-{
-    FirstSeen,
-    Unchanged,
-    Changed,
-}
-
 /// <summary>
 /// Trust on first use with loud changes. Feed every identity the peer learns for a user (server user info,
 /// prekey bundle, prekey message, link handshake) to <see cref="Observe"/>; on <see cref="KeyObservation.Changed"/>

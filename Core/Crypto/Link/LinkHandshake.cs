@@ -17,25 +17,11 @@ namespace P2PChat.Core.Crypto;
 /// message 3 (initiator → responder): encrypted s (131 + 16) | encrypted payload (len + 16)
 /// </code>
 /// XX gives each payload from message 2 on sender authentication that resists key-compromise impersonation
-/// (Noise payload property 2): "es"/"se" mix DH(e, s) of the receiver's ephemeral, which a holder of the
+/// (Noise payload property 2): "es"/"se" mix DH(receiver's ephemeral, sender's static), which a holder of the
 /// receiver's static key alone cannot compute.
-/// State machine: each side moves strictly forward; any rejected message puts it in Failed, and every later call throws.
+/// State machine: see <see cref="LinkHandshakeState"/>.
+/// Common token operations of <see cref="LinkHandshakeInitiator"/> and <see cref="LinkHandshakeResponder"/>.
 /// </summary>
-public enum LinkHandshakeState
-{
-    /// <summary>Initiator: write message 1. Responder: read message 1.</summary>
-    Start,
-    /// <summary>Initiator: read message 2. Responder: write message 2.</summary>
-    AfterFirst,
-    /// <summary>Initiator: write message 3. Responder: read message 3.</summary>
-    AfterSecond,
-    /// <summary>Keys available.</summary>
-    Complete,
-    /// <summary>A message was rejected; the handshake is dead.</summary>
-    Failed,
-}
-
-/// <summary>Common token operations of <see cref="LinkHandshakeInitiator"/> and <see cref="LinkHandshakeResponder"/>.</summary>
 public abstract class LinkHandshake : IDisposable
 {
     private protected readonly NoiseSymmetricState Symmetric;
@@ -120,8 +106,7 @@ public abstract class LinkHandshake : IDisposable
     /// <summary>DH(local s, remote e): "es" on the responder, "se" on the initiator.</summary>
     private protected void MixLocalStaticRemoteEphemeral() => Symmetric.MixKey(_localStatic.Agree(RemoteEphemeral!));
 
-    private protected static byte[] ReadPayload(ref ByteReader reader, NoiseSymmetricState symmetric) =>
-        symmetric.DecryptAndHash(reader.ReadRest());
+    private protected byte[] ReadPayload(ref ByteReader reader) => Symmetric.DecryptAndHash(reader.ReadRest());
 
     private protected void Finish(bool isInitiator)
     {

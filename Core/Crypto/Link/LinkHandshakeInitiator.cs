@@ -37,7 +37,7 @@ public sealed class LinkHandshakeInitiator(IdentityKeyPair local, IdentityPublic
             MixEphemeralEphemeral();
             ReadStatic(ref reader);
             MixLocalEphemeralRemoteStatic();
-            return ReadPayload(ref reader, Symmetric);
+            return ReadPayload(ref reader);
         });
     }
 

@@ -31,7 +31,7 @@ public sealed class LinkHandshakeResponder : LinkHandshake
         {
             var reader = new ByteReader(copy);
             ReadEphemeral(ref reader);
-            return ReadPayload(ref reader, Symmetric);
+            return ReadPayload(ref reader);
         });
     }
 
@@ -59,7 +59,7 @@ public sealed class LinkHandshakeResponder : LinkHandshake
             var reader = new ByteReader(copy);
             ReadStatic(ref reader);
             MixLocalEphemeralRemoteStatic();
-            var payload = ReadPayload(ref reader, Symmetric);
+            var payload = ReadPayload(ref reader);
             Finish(isInitiator: false);
             return payload;
         });

@@ -1,16 +1,6 @@
 // Codec of the end-to-end message envelope: a normal ratchet message or a prekey (first) message; the same bytes on every route.
 namespace P2PChat.Core.Crypto;
 
-/// <summary>The two envelope kinds.</summary>
-public enum EnvelopeKind : byte
-{
-    Ratchet = 0x01,
-    Prekey = 0x02,
-}
-
-/// <summary>What a prekey message says about how the initiator started the session.</summary>
-public sealed record PrekeyInfo(IdentityPublicKey InitiatorIdentity, ReadOnlyMemory<byte> BaseKey, uint SignedPrekeyId, uint? OneTimePrekeyId);
-
 /// <summary>
 /// Byte layout:
 /// <code>
