@@ -165,11 +165,15 @@ public sealed class PairwiseSessionTests
     public void Forged_header_with_a_huge_counter_costs_nothing()
     {
         using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("warm up the code path")));
         var message = c.Bob.Encrypt(Utf8("x"));
         var counterOffset = 2 + P256.PublicKeyLength + 4;
         message[counterOffset] = 0xFF;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Rejection.Expect(() => c.Alice.Decrypt(message), CryptoFailure.TooManySkippedMessages);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         Assert.Equal(0, c.Alice.StoredSkippedKeys);
+        Assert.True(allocated < 64 * 1024, $"refusing a 4-billion gap allocated {allocated} bytes");
     }
 
     [Fact]
