@@ -52,8 +52,7 @@ public sealed class ChannelCommandsTests
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
         await using var carol = await server.SignedInAsync("carol");
-        await alice.SendAsync(new Create("secret", ChannelFlags.InviteOnly, ""));
-        var secret = (await alice.ExpectAsync<AddChannel>()).Tag;
+        var secret = await alice.CreateChannelAsync("secret", ChannelFlags.InviteOnly);
 
         await bob.SendAsync(new CoJoin(secret));
         await bob.ExpectStatusAsync(StatusCode.NotAllowed);
@@ -62,8 +61,8 @@ public sealed class ChannelCommandsTests
         await bob.ExpectAsync<AddChannel>(c => c.Tag == secret && c.Flags.HasFlag(ChannelFlags.InviteOnly));
         var inv = await bob.ExpectAsync<InvNotify>();
         Assert.Equal((secret, alice.Tag), (inv.Channel, inv.Inviter));
-        await bob.SendAsync(new CoJoin(secret));
-        await bob.ExpectAsync<CoJoined>(c => c.User == bob.Tag);
+        await bob.JoinAsync(secret);
+        await bob.ExpectAsync<CoJoined>(j => j.User == bob.Tag);
 
         await bob.SendAsync(new InvSend(secret, carol.Tag));     // members who are not operators may not invite here
         await bob.ExpectStatusAsync(StatusCode.NotAllowed);
@@ -78,8 +77,7 @@ public sealed class ChannelCommandsTests
         Tag bobTag;
         await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
         await using var alice = await server.SignedInAsync("alice");
-        await alice.SendAsync(new Create("room", ChannelFlags.InviteOnly, "t"));
-        var room = (await alice.ExpectAsync<AddChannel>()).Tag;
+        var room = await alice.CreateChannelAsync("room", ChannelFlags.InviteOnly, "t");
         await alice.SendAsync(new InvSend(room, bobTag));
         await alice.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Inv);
 
@@ -89,8 +87,8 @@ public sealed class ChannelCommandsTests
         Assert.Equal((room, alice.Tag), (inv.Channel, inv.Inviter));
         var addIndex = burst.FindIndex(f => f is AddChannel c && c.Tag == room);
         Assert.InRange(addIndex, 0, burst.IndexOf(inv) - 1);
-        await bob.SendAsync(new CoJoin(room));
-        await alice.ExpectAsync<CoJoined>(c => c.User == bob.Tag);
+        await bob.JoinAsync(room);
+        await alice.ExpectAsync<CoJoined>(j => j.User == bob.Tag);
     }
 
     [Fact]
@@ -100,11 +98,10 @@ public sealed class ChannelCommandsTests
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
         await using var carol = await server.SignedInAsync("carol");
-        await alice.SendAsync(new Create("room", ChannelFlags.None, ""));
-        var room = (await alice.ExpectAsync<AddChannel>()).Tag;
+        var room = await alice.CreateChannelAsync("room");
         foreach (var c in new[] { bob, carol })
         {
-            await c.SendAsync(new CoJoin(room));
+            await c.JoinAsync(room);
             await alice.ExpectAsync<CoJoined>(j => j.User == c.Tag);
         }
 

@@ -86,10 +86,9 @@ public sealed class MessageCommandsTests
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
         await using var carol = await server.SignedInAsync("carol");
-        await alice.SendAsync(new Create("room", ChannelFlags.None, ""));
-        var room = (await alice.ExpectAsync<AddChannel>()).Tag;
-        await bob.SendAsync(new CoJoin(room));
-        await alice.ExpectAsync<CoJoined>(c => c.User == bob.Tag);
+        var room = await alice.CreateChannelAsync("room");
+        await bob.JoinAsync(room);
+        await alice.ExpectAsync<CoJoined>(j => j.User == bob.Tag);
 
         await alice.MessageAsync(room, "room talk");
         var got = await bob.ExpectAsync<MsgDeliver>();

@@ -72,8 +72,7 @@ public sealed class SocialCommandsTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
-        await alice.SendAsync(new Create("room", ChannelFlags.None, ""));
-        var room = (await alice.ExpectAsync<AddChannel>()).Tag;
+        var room = await alice.CreateChannelAsync("room");
         await bob.SendAsync(new Ignore(alice.Tag, true));
         await bob.ExpectStatusAsync(StatusCode.Ok);
 
