@@ -66,4 +66,14 @@ public sealed class FloodOverTheWireTests
         await alice.SendAsync(new UpdRequest(Tag.General));
         await alice.ExpectAsync<Upd>(u => u.Tag == Tag.General);
     }
+
+    [Fact]
+    public async Task A_flooded_msg_is_refused_with_its_request_id()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.SignedInAsync("alice");
+        for (var i = 0; i < 10; i++) await alice.MessageAsync(Tag.General, $"{i}");
+        var refused = await alice.MessageRefusedAsync(Tag.General, "one too many"u8.ToArray());
+        Assert.Equal((StatusCode.Flooding, 11u, Tag.General), (refused.Code, refused.Value, refused.Subject));
+    }
 }
