@@ -40,7 +40,7 @@ public sealed class SignInCommand(ServerContext ctx)
         var user = new SignedInUser(new Tag(account.Tag), account.Username, account.Profile.Nickname, ctx.IsAdmin(account),
             Describe.Key(account), Presence.Online, "");
         var friends = await ctx.Store.ListFriendsAsync(account.Tag, ct);
-        s.SignedIn(user, friends.Select(f => f.Tag));
+        if (!s.SignedIn(user, friends.Select(f => f.Tag))) return;
         ctx.Hub.Register(s)?.CloseWith(StatusCode.SignedInElsewhere, 0, "your account signed in elsewhere");
         try
         {
