@@ -161,7 +161,9 @@ public sealed class Session
         lock (_gate) State = SessionState.Closing;
         if (last is Status s) _log.LogDebug("session {Id} closing with {Code}: {Text}", Id, s.Code, s.Text);
         _queue.Complete(last);
-        _reading.Cancel();
+        // Cancelled asynchronously: Close may be called under another session's lock (Deliver), and the read loop's
+        // clean-up must not run inline there.
+        _ = _reading.CancelAsync();
     }
 
     public bool IsFriend(uint tag) { lock (_gate) return _friends.Contains(tag); }
