@@ -1,5 +1,6 @@
 // IAM: checks the password, the ban and the address throttle, makes the session the account's only one,
 // sends the sign-in burst and tells everyone; and the mirror image, signing a session off.
+using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Accounts;
@@ -45,6 +46,13 @@ public sealed class SignInCommand(ServerContext ctx)
         try
         {
             await _burst.SendAsync(s, account, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Half signed in is no state to leave a client in: it is told why and may simply sign in again.
+            ctx.Log.LogError(ex, "sign-in burst for {User} failed", account.Username);
+            s.CloseWith(StatusCode.InternalError, Opcode.Iam, "sign-in failed; try again");
+            return;
         }
         finally
         {
