@@ -59,6 +59,7 @@ public sealed class SignInCommand(ServerContext ctx)
             s.EndBurst();
         }
         ctx.Hub.Broadcast(r => Describe.User(user, r), except: s);
+        ctx.Log.LogInformation("{User} signed in from {Address} (session {Id})", user.Username, s.Address, s.Id);
     }
 
     /// <summary>Called when a session ends: if it was its user's current session, everyone sees them go offline.</summary>
@@ -66,6 +67,7 @@ public sealed class SignInCommand(ServerContext ctx)
     {
         if (!ctx.Hub.Unregister(s)) return;
         var tag = s.UserTag;
+        ctx.Log.LogInformation("{User} signed off (session {Id})", s.User?.Username, s.Id);
         ctx.Hub.Broadcast(_ => new PresenceUpdate(tag, Presence.Offline, ""));
         ctx.Commands.Forget(tag.Value);
         try { await ctx.Store.SetLastSeenAsync(tag.Value, ctx.Now, CancellationToken.None); }
