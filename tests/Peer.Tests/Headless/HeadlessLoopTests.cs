@@ -1,0 +1,72 @@
+// Tests the headless loop over in-memory stdin/stdout: commands run in order, events come out as JSON lines.
+using System.Text.Json;
+using P2PChat.Peer.Client;
+using P2PChat.Peer.Commands;
+using P2PChat.Peer.Headless;
+using P2PChat.Peer.Tests.Fakes;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.Headless;
+
+public sealed class HeadlessLoopTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(RecordingChatClient Client, List<JsonElement> Lines)> RunAsync(
+        string input, IEnumerable<string>? first = null, Action<EventStream>? beforeRun = null)
+    {
+        var client = new RecordingChatClient();
+        var events = new EventStream();
+        beforeRun?.Invoke(events);
+        var output = new StringWriter();
+        var loop = new HeadlessLoop(new StringReader(input), output, new CommandDispatcher(client, events), events);
+        await loop.RunAsync(first ?? [], Ct);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        return (client, lines);
+    }
+
+    [Fact]
+    public async Task Commands_run_in_order_and_end_of_input_quits()
+    {
+        var (client, lines) = await RunAsync("/login alice pw\n/msg bob hi there\n");
+        Assert.Equal(["login alice pw", "msg bob hi there", "quit"], client.Calls);
+        Assert.Empty(lines);
+    }
+
+    [Fact]
+    public async Task Quit_stops_reading()
+    {
+        var (client, _) = await RunAsync("/quit\n/msg bob never\n");
+        Assert.Equal(["quit"], client.Calls);
+    }
+
+    [Fact]
+    public async Task First_lines_run_before_input()
+    {
+        var (client, _) = await RunAsync("/buzz bob\n", first: ["/connect", "/login alice pw"]);
+        Assert.Equal(["connect", "login alice pw", "buzz bob", "quit"], client.Calls);
+    }
+
+    [Fact]
+    public async Task A_bad_command_writes_an_error_line_and_the_next_command_still_runs()
+    {
+        var (client, lines) = await RunAsync("/nonsense\n/buzz bob\n");
+        var error = Assert.Single(lines);
+        Assert.Equal("error", error.GetProperty("event").GetString());
+        Assert.Equal(100, error.GetProperty("code").GetInt32());
+        Assert.Equal(["buzz bob", "quit"], client.Calls);
+    }
+
+    [Fact]
+    public async Task Every_event_published_is_written_as_one_json_line_in_order()
+    {
+        var (_, lines) = await RunAsync("", beforeRun: events =>
+        {
+            events.Publish(new BuzzEvent("bob"));
+            events.Publish(new FriendRequestEvent("carol"));
+        });
+        Assert.Equal(["buzz", "friend_request"], lines.Select(l => l.GetProperty("event").GetString()));
+        Assert.Equal("carol", lines[1].GetProperty("from").GetString());
+    }
+}
