@@ -47,10 +47,14 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public Task SendAsync(string command) => _process.WriteLineAsync(command);
 
-    /// <summary>The first event named <paramref name="name"/> (already written or still to come) that matches.</summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null)
+    /// <summary>
+    /// The first event named <paramref name="name"/> that matches (already written or still to come), or with
+    /// <paramref name="skip"/> the one after that many earlier matches.
+    /// </summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0)
     {
-        bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true);
+        var seen = 0;
+        bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true) && seen++ >= skip;
         var done = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_events)
         {
