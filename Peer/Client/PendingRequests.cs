@@ -4,8 +4,12 @@ using P2PChat.Core.Protocol.Frames;
 
 namespace P2PChat.Peer.Client;
 
-/// <summary>A request waiting for its answer. Key: what it is about (a name, matched regardless of case), for matching success frames.</summary>
-public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply);
+/// <summary>
+/// A request waiting for its answer. Key: what it is about (a name, matched regardless of case), for matching success
+/// frames. Reply: completed with the answering frame when someone awaits it. Silent: whoever awaits it reports a
+/// refusal itself, so the refusal is not also published as an error event.
+/// </summary>
+public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply, bool Silent);
 
 /// <summary>
 /// Matching rules (docs/protocol.md): a MSG is matched by its requestId (MSG_ACK, or STATUS with value = requestId);
@@ -21,10 +25,10 @@ public sealed class PendingRequests
     private readonly Dictionary<uint, string> _messages = [];
     private uint _nextRequestId;
 
-    public PendingRequest Add(Opcode opcode, string command, string? key = null, bool wantsReply = false)
+    public PendingRequest Add(Opcode opcode, string command, string? key = null, bool wantsReply = false, bool silent = false)
     {
         var request = new PendingRequest(opcode, command, key,
-            wantsReply ? new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously) : null);
+            wantsReply ? new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously) : null, silent);
         lock (_gate)
         {
             if (!_byOpcode.TryGetValue(opcode, out var queue)) _byOpcode[opcode] = queue = new();

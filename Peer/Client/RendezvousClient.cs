@@ -177,12 +177,16 @@ public sealed class RendezvousClient : IChatClient, IAsyncDisposable
         if (!IsSignedIn) throw new CommandFailedException(PeerErrorCode.NotSignedIn, "sign in first: /login USER PASSWORD");
     }
 
+    /// <summary>Returns once the server has answered (a registered or error event), so the next command can rely on it.</summary>
     public async Task RegisterAsync(Register form, CancellationToken ct)
     {
         await ConnectAsync(ct).ConfigureAwait(false);
-        await RequestAsync(form, "register", ct, form.Username).ConfigureAwait(false);
+        var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true);
+        await SendAsync(form, ct).ConfigureAwait(false);
+        await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false);
     }
 
+    /// <summary>Returns once the sign-in burst is complete (signed_in) or sign-in was refused (error), so the next command can rely on it.</summary>
     public async Task LoginAsync(string username, string password, CancellationToken ct)
     {
         if (IsSignedIn) throw new CommandFailedException(PeerErrorCode.BadArguments, $"already signed in as {_session.Username}");
@@ -190,7 +194,29 @@ public sealed class RendezvousClient : IChatClient, IAsyncDisposable
             throw new CommandFailedException(PeerErrorCode.BadArguments, "the username and the password are at most 255 bytes each");
         await ConnectAsync(ct).ConfigureAwait(false);
         _session.Username = username;
-        await RequestAsync(new Iam(username, password), "login", ct, username).ConfigureAwait(false);
+        var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true);
+        await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
+        await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A sign-in burst may carry many offline messages; it gets longer than other replies.</summary>
+    private TimeSpan SignInTimeout => _options.ReplyTimeout * 3;
+
+    /// <summary>The frame answering <paramref name="request"/>, or null when the connection closed first (a disconnected event says why).</summary>
+    private async Task<Frame?> AwaitAnswerAsync(PendingRequest request, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        try
+        {
+            return await request.Reply!.Task.WaitAsync(timeout, _options.Time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new CommandFailedException(PeerErrorCode.NoReply, $"the server did not answer {what} within {timeout.TotalSeconds:0} s");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     public Task NickAsync(string nickname, CancellationToken ct)
@@ -325,21 +351,10 @@ public sealed class RendezvousClient : IChatClient, IAsyncDisposable
         var known = isChannel ? Directory.FindChannel(name)?.Tag : Directory.FindUser(name)?.Tag;
         if (known is { } tag) return tag;
 
-        var request = _pending.Add(Opcode.Resolve, "resolve", name, wantsReply: true);
+        var request = _pending.Add(Opcode.Resolve, "resolve", name, wantsReply: true, silent: true);
         await SendAsync(new Resolve(name), ct).ConfigureAwait(false);
-        Frame reply;
-        try
-        {
-            reply = await request.Reply!.Task.WaitAsync(_options.ReplyTimeout, _options.Time, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new CommandFailedException(PeerErrorCode.NoReply, $"the server did not say who {name} is");
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new CommandFailedException(PeerErrorCode.NotConnected, "the connection to the server was lost");
-        }
+        var reply = await AwaitAnswerAsync(request, _options.ReplyTimeout, $"RESOLVE {name}", ct).ConfigureAwait(false)
+            ?? throw new CommandFailedException(PeerErrorCode.NotConnected, "the connection to the server was lost");
         return reply switch
         {
             AddUser u => u.Tag,

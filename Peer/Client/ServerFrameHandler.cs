@@ -138,8 +138,8 @@ public sealed class ServerFrameHandler(
             command = request.Command;
         }
         if (StatusCodes.ClosesConnection(s.Code)) session.Closing = s;
-        // Someone is awaiting this answer (RESOLVE) and reports it itself.
-        if (request?.Reply is { } reply) { reply.TrySetResult(s); return; }
+        request?.Reply?.TrySetResult(s);
+        if (request?.Silent == true) return;
 
         var subject = s.Subject.IsNone ? null : directory.NameOf(s.Subject);
         switch (s.Code)

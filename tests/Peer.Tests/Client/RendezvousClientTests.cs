@@ -51,7 +51,7 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     private async Task<FakeSession> SignInAsync(params Frame[] extraBurst)
     {
         var session = await ConnectAsync();
-        await _client.LoginAsync("alice", "secret", Ct);
+        var login = _client.LoginAsync("alice", "secret", Ct);
         Assert.Equal(new Iam("alice", "secret"), await session.ReadAsync<Iam>());
         await session.SendAsync([
             new IamOk(Alice, false, 0, "Al"),
@@ -63,8 +63,34 @@ public sealed class RendezvousClientTests : IAsyncLifetime
             .. extraBurst,
             new Status(StatusCode.AuthOk, Opcode.Iam, Alice, 0, ""),
         ]);
-        await _events.WaitForAsync<SignedInEvent>();
+        await login;
+        Assert.Single(_events.Events.OfType<SignedInEvent>());
         return session;
+    }
+
+    [Fact]
+    public async Task A_refused_sign_in_ends_the_login_command_with_one_error_event()
+    {
+        var session = await ConnectAsync();
+        var login = _client.LoginAsync("alice", "wrong", Ct);
+        await session.ReadAsync<Iam>();
+        Assert.False(login.IsCompleted);
+        await session.SendAsync(new Status(StatusCode.WrongPassword, Opcode.Iam, Tag.None, 0, "wrong password"));
+        await login;
+        Assert.Equal(new ErrorEvent(4, "wrong password", "login"), _events.Single<ErrorEvent>());
+        Assert.False(_client.IsSignedIn);
+    }
+
+    [Fact]
+    public async Task Register_waits_for_the_answer_and_reports_the_new_tag()
+    {
+        var session = await ConnectAsync();
+        var register = _client.RegisterAsync(new Register("carol", "password1", Nickname: "Caz"), Ct);
+        Assert.Equal("Caz", (await session.ReadAsync<Register>()).Nickname);
+        Assert.False(register.IsCompleted);
+        await session.SendAsync(new Status(StatusCode.Registered, Opcode.Register, Tag.User(3), 0, ""));
+        await register;
+        Assert.Equal(new RegisteredEvent("carol", Tag.User(3).Value), _events.Single<RegisteredEvent>());
     }
 
     [Fact]
