@@ -74,7 +74,11 @@ public sealed class CommandDispatcher(ServerContext ctx)
         }
         if (ctx.Commands.TryAccept(s.UserTag.Value) is { } penalty)
         {
-            await s.ReplyAsync(StatusCode.Flooding, frame.Opcode, ct, value: Replies.Seconds(penalty), text: "too many commands; wait");
+            var seconds = Replies.Seconds(penalty);
+            var text = $"too many commands; wait {seconds} s";
+            // Like every answer to a MSG, this one carries the requestId as value and the destination as subject.
+            if (frame is MsgSend m) await s.ReplyAsync(StatusCode.Flooding, Opcode.Msg, ct, m.To, m.RequestId, text);
+            else await s.ReplyAsync(StatusCode.Flooding, frame.Opcode, ct, value: seconds, text: text);
             return;
         }
         await (frame switch

@@ -66,6 +66,13 @@ internal sealed class TestClient : IAsyncDisposable
         await _tls.FlushAsync(Ct);
     }
 
+    /// <summary>Ends our sending side (TLS close_notify, then TCP FIN) while still reading.</summary>
+    public async Task ShutdownWritesAsync()
+    {
+        await _tls.ShutdownAsync();
+        _tcp.Client.Shutdown(SocketShutdown.Send);
+    }
+
     /// <summary>The next frame, whatever it is; null when the server closed the connection.</summary>
     public async Task<Frame?> NextAsync()
     {
@@ -164,6 +171,22 @@ internal sealed class TestClient : IAsyncDisposable
         var id = ++_requestId;
         await SendAsync(new MsgSend(to, data, id, 0));
         return await ExpectAsync<Status>(s => s.RefOpcode == Opcode.Msg && s.Value == id);
+    }
+
+    /// <summary>Creates a channel and waits for the creator's ADD, CO and UPD; returns its tag.</summary>
+    public async Task<Tag> CreateChannelAsync(string name, ChannelFlags flags = ChannelFlags.None, string topic = "")
+    {
+        await SendAsync(new Create(name, flags, topic));
+        var tag = (await ExpectAsync<AddChannel>(c => c.Name == name)).Tag;
+        await ExpectAsync<Upd>(u => u.Tag == tag);
+        return tag;
+    }
+
+    /// <summary>Joins a channel and waits for the CO announcing it.</summary>
+    public async Task JoinAsync(Tag channel)
+    {
+        await SendAsync(new CoJoin(channel));
+        await ExpectAsync<CoJoined>(c => c.Channel == channel && c.User == Tag);
     }
 
     public static string Text(MsgDeliver m) => System.Text.Encoding.UTF8.GetString(m.Data.Span);

@@ -1,5 +1,7 @@
 // An in-process rendezvous server for tests: real TLS on a loopback port, a SQLite file in a temp folder,
 // cheap password hashing, and optionally a manual clock.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Hosting;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
@@ -58,7 +60,7 @@ internal sealed class TestServer : IAsyncDisposable
     private async Task OpenAsync()
     {
         Store = await SqliteRendezvousStore.OpenAsync(Options.DataDirectory, new SqliteStoreOptions { TimeProvider = Time }, TestClient.Ct);
-        Server = new RendezvousServer(Options, Store, Time);
+        Server = new RendezvousServer(Options, Store, Time, DebugLog);
         await Server.StartAsync(TestClient.Ct);
     }
 
@@ -67,6 +69,12 @@ internal sealed class TestServer : IAsyncDisposable
         await Server.DisposeAsync();
         await Store.DisposeAsync();
     }
+
+    /// <summary>P2PCHAT_TEST_LOG=1 shows the server's debug log on stderr while a test runs.</summary>
+    private static readonly ILoggerFactory? DebugLog = Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOG") == "1"
+        ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+        : null;
 
     public async ValueTask DisposeAsync()
     {

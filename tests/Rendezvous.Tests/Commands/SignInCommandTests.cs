@@ -19,8 +19,7 @@ public sealed class SignInCommandTests
         await bob.ExpectStatusAsync(StatusCode.FriendRequest);
         await bob.SendAsync(new Friend(FriendAction.Accept, alice.Tag));
         await bob.ExpectStatusAsync(StatusCode.Ok);
-        await alice.SendAsync(new Create("room", ChannelFlags.None, "talk"));
-        var room = (await alice.ExpectAsync<AddChannel>()).Tag;
+        var room = await alice.CreateChannelAsync("room", ChannelFlags.None, "talk");
         await carol.SendAsync(new CoJoin(room));
         await carol.ExpectAsync<CoJoined>();
         await alice.SendAsync(new Quit());
