@@ -19,11 +19,15 @@ public static class StatusText
         or StatusCode.InvalidField or StatusCode.UnknownChannel or StatusCode.ChannelExists or StatusCode.NotMember
         or StatusCode.Timeout or StatusCode.QueueFull or StatusCode.InternalError;
 
-    /// <summary>The server's text, or a plain description when it sent none; the seconds left for penalties.</summary>
+    /// <summary>
+    /// The server's text, or a plain description when it sent none; the seconds left for penalties (except in answers
+    /// to MSG, whose value is the requestId and whose text carries the seconds).
+    /// </summary>
     public static string Describe(Status s)
     {
         var text = s.Text.Length > 0 ? s.Text : Default(s.Code);
-        return s.Code is StatusCode.Banned or StatusCode.LoginsBlocked or StatusCode.Flooding && s.Value > 0
+        var valueIsSeconds = s.RefOpcode != Opcode.Msg && s.Code is StatusCode.Banned or StatusCode.LoginsBlocked or StatusCode.Flooding;
+        return valueIsSeconds && s.Value > 0
             ? $"{text} ({s.Value} s left)"
             : text;
     }
