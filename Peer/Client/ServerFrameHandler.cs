@@ -43,17 +43,17 @@ public sealed class ServerFrameHandler(
             session.Nickname = add.Nickname;
             pending.TakeOldest(Opcode.Nick);
         }
-        pending.TakeByKey(Opcode.Resolve, add.Username)?.Reply?.TrySetResult(add);
         events.Publish(new UserEvent(add.Tag.Value, user.Username, user.Nickname, user.Presence, user.AwayText, user.IsFriend, user.IsAdmin));
+        pending.TakeByKey(Opcode.Resolve, add.Username)?.Reply?.TrySetResult(add);
     }
 
     private void OnAddChannel(AddChannel add)
     {
         var channel = directory.Upsert(add);
-        pending.TakeByKey(Opcode.Resolve, channel.Display)?.Reply?.TrySetResult(add);
         pending.TakeByKey(Opcode.Topic, channel.Name);
         events.Publish(new ChannelEvent(add.Tag.Value, channel.Display, add.Topic,
             add.Flags.HasFlag(ChannelFlags.InviteOnly), add.Flags.HasFlag(ChannelFlags.Operator)));
+        pending.TakeByKey(Opcode.Resolve, channel.Display)?.Reply?.TrySetResult(add);
     }
 
     private void OnUpd(Upd upd)
@@ -133,14 +133,18 @@ public sealed class ServerFrameHandler(
             command = "msg";
             pending.TakeMessage(s.Value);
         }
-        else if (s.RefOpcode != 0 && (request = pending.TakeOldest(s.RefOpcode)) is not null)
+        else if (s.RefOpcode != 0 && !StatusText.IsNews(s.Code) && (request = pending.TakeOldest(s.RefOpcode)) is not null)
         {
             command = request.Command;
         }
         if (StatusCodes.ClosesConnection(s.Code)) session.Closing = s;
+        if (request?.Silent != true) await PublishStatusAsync(s, command, request, ct).ConfigureAwait(false);
+        // Only now: whoever awaits the answer (e.g. /login) must find its effects (SignedIn, the events) in place.
         request?.Reply?.TrySetResult(s);
-        if (request?.Silent == true) return;
+    }
 
+    private async ValueTask PublishStatusAsync(Status s, string? command, PendingRequest? request, CancellationToken ct)
+    {
         var subject = s.Subject.IsNone ? null : directory.NameOf(s.Subject);
         switch (s.Code)
         {

@@ -11,6 +11,11 @@ public static class StatusText
     public static string Name(StatusCode code) =>
         Enum.IsDefined(code) ? JsonNamingPolicy.SnakeCaseLower.ConvertName(code.ToString()) : $"status_{(byte)code}";
 
+    /// <summary>Codes that bring news rather than answer a request, even when they carry a refOpcode (e.g. 14 within the sign-in burst).</summary>
+    public static bool IsNews(StatusCode code) => code is StatusCode.Message or StatusCode.FileOffer or StatusCode.FileReady
+        or StatusCode.FriendRequest or StatusCode.FriendAccepted or StatusCode.FriendRefused or StatusCode.OfflineMessages
+        or StatusCode.Buzzed or StatusCode.FriendRemoved;
+
     /// <summary>Codes that mean a request was refused or the connection is being closed for a fault.</summary>
     public static bool IsFailure(StatusCode code) => code is StatusCode.NotEnoughData or StatusCode.PleaseAuth
         or StatusCode.UnknownUser or StatusCode.WrongPassword or StatusCode.UsernameExists or StatusCode.FileRejected

@@ -23,6 +23,15 @@ public sealed class StatusTextTests
     }
 
     [Fact]
+    public void News_is_never_taken_as_the_answer_to_a_request()
+    {
+        Assert.True(StatusText.IsNews(StatusCode.OfflineMessages));
+        Assert.True(StatusText.IsNews(StatusCode.FriendRequest));
+        Assert.False(StatusText.IsNews(StatusCode.AuthOk));
+        Assert.False(StatusText.IsNews(StatusCode.Ok));
+    }
+
+    [Fact]
     public void Successes_and_news_are_not_failures()
     {
         foreach (var code in new[] { StatusCode.AuthOk, StatusCode.Registered, StatusCode.Ok, StatusCode.OfflineMessages, StatusCode.Buzzed, StatusCode.ServerShuttingDown })
