@@ -45,6 +45,31 @@ public sealed class HeadlessModerationTests
     }
 
     [Fact]
+    public async Task Operators_set_the_topic_and_kick_from_a_channel()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await cluster.SignedUpAsync("alice");
+        var bob = await cluster.SignedUpAsync("bob");
+        await alice.SendAsync("/create #ops");
+        await alice.WaitForAsync("joined", e => e.Is("channel", "#ops"));
+        await bob.SendAsync("/join #ops");
+        await alice.WaitForAsync("joined", e => e.Is("channel", "#ops") && e.Is("user", "bob"));
+
+        await bob.SendAsync("/topic #ops mine now");
+        Assert.Equal(22, (await bob.WaitForAsync("error", e => e.Is("command", "topic"))).Int("code"));
+        await alice.SendAsync("/topic #ops all about ops");
+        var channel = await bob.WaitForAsync("channel", e => e.Is("channel", "#ops") && e.Is("topic", "all about ops"));
+        Assert.False(channel.Bool("operator"));
+
+        await alice.SendAsync("/kick bob #ops");
+        var kicked = await bob.WaitForAsync("left", e => e.Is("channel", "#ops") && e.Is("user", "bob"));
+        Assert.True(kicked.Bool("kicked"));
+        Assert.Equal("alice", kicked.Str("by"));
+        await bob.SendAsync("/msg #ops still here?");
+        Assert.Equal(31, (await bob.WaitForAsync("error", e => e.Is("command", "msg"))).Int("code"));
+    }
+
+    [Fact]
     public async Task The_first_account_is_admin_and_can_kick_and_ban()
     {
         await using var cluster = await Cluster.StartAsync();
