@@ -6,7 +6,8 @@ namespace P2PChat.Peer.Headless;
 
 /// <summary>
 /// Reads one command per line from <c>input</c> and runs it; meanwhile writes every event as one JSON line to
-/// <c>output</c>, flushing after each. End of input counts as /quit. <c>output</c> carries nothing but events.
+/// <c>output</c>, flushing after each. End of input counts as /quit, and so does cancellation (Ctrl-C, SIGTERM).
+/// <c>output</c> carries nothing but events; if it is closed, events are dropped and commands still run.
 /// </summary>
 public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDispatcher dispatcher, EventStream events,
     Action<ClientEvent>? observe = null)
@@ -14,18 +15,23 @@ public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDis
     /// <param name="firstLines">commands to run before reading input (e.g. the --login of the command line).</param>
     public async Task RunAsync(IEnumerable<string> firstLines, CancellationToken ct)
     {
-        var writer = Task.Run(() => WriteEventsAsync(ct), CancellationToken.None);
+        // The writer drains the stream until it is completed below, so the last events (disconnected) get out.
+        var writer = Task.Run(WriteEventsAsync, CancellationToken.None);
         try
         {
             if (await RunAllAsync(firstLines, ct).ConfigureAwait(false))
             {
                 while (true)
                 {
-                    var line = await input.ReadLineAsync(ct).ConfigureAwait(false);
+                    var line = await ReadLineAsync(ct).ConfigureAwait(false);
                     if (line is null) { await dispatcher.RunAsync("/quit", ct).ConfigureAwait(false); break; }
                     if (!await dispatcher.RunAsync(line, ct).ConfigureAwait(false)) break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await dispatcher.RunAsync("/quit", CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -34,6 +40,13 @@ public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDis
         }
     }
 
+    /// <summary>
+    /// The next input line. Console.In blocks inside ReadLineAsync and ignores the token, so the read runs on a pool
+    /// thread and the wait is what gets cancelled (the abandoned read ends with the process).
+    /// </summary>
+    private Task<string?> ReadLineAsync(CancellationToken ct) =>
+        Task.Run(() => input.ReadLineAsync(ct).AsTask(), CancellationToken.None).WaitAsync(ct);
+
     private async Task<bool> RunAllAsync(IEnumerable<string> lines, CancellationToken ct)
     {
         foreach (var line in lines)
@@ -41,13 +54,19 @@ public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDis
         return true;
     }
 
-    private async Task WriteEventsAsync(CancellationToken ct)
+    private async Task WriteEventsAsync()
     {
-        await foreach (var e in events.ReadAllAsync(ct).ConfigureAwait(false))
+        var open = true;
+        await foreach (var e in events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             observe?.Invoke(e);
-            await output.WriteLineAsync(EventJson.Serialize(e).AsMemory(), ct).ConfigureAwait(false);
-            await output.FlushAsync(ct).ConfigureAwait(false);
+            if (!open) continue;
+            try
+            {
+                await output.WriteLineAsync(EventJson.Serialize(e)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+            catch (IOException) { open = false; } // the reader went away (broken pipe)
         }
     }
 }

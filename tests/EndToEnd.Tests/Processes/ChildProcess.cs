@@ -58,6 +58,16 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>End of input: a headless peer takes it as /quit.</summary>
     public void CloseInput() => _process.StandardInput.Close();
 
+    /// <summary>SIGTERM: asks the process to stop (as a service manager or Ctrl-C would).</summary>
+    public void Terminate()
+    {
+        if (!OperatingSystem.IsWindows() && sys_kill(_process.Id, 15) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int sys_kill(int pid, int signal);
+
     /// <summary>SIGKILL, no goodbye.</summary>
     public async Task KillAsync()
     {

@@ -79,5 +79,21 @@ public sealed class PeerProcess : IAsyncDisposable
         await _process.StopAsync(TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>Closes stdin and returns the exit code (killing the process if it does not end in time).</summary>
+    public async Task<int> CloseInputAsync()
+    {
+        _process.CloseInput();
+        await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM and returns the exit code (killing the process if it does not end in time).</summary>
+    public async Task<int> TerminateAsync()
+    {
+        _process.Terminate();
+        await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -59,6 +59,32 @@ public sealed class HeadlessLoopTests
     }
 
     [Fact]
+    public async Task Cancellation_while_waiting_for_input_quits_and_the_last_events_still_get_out()
+    {
+        var client = new RecordingChatClient();
+        var events = new EventStream();
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var loop = new HeadlessLoop(new NeverEndingReader(), output, new CommandDispatcher(client, events), events);
+        var run = loop.RunAsync(["/buzz bob"], stop.Token);
+        events.Publish(new BuzzEvent("carol"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(["buzz bob", "quit"], client.Calls);
+        Assert.Contains("\"buzz\"", output.ToString());
+    }
+
+    /// <summary>Standard input that never has a line: reading waits until cancelled.</summary>
+    private sealed class NeverEndingReader : TextReader
+    {
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken ct)
+        {
+            await new TaskCompletionSource().Task.WaitAsync(ct);
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task Every_event_published_is_written_as_one_json_line_in_order()
     {
         var (_, lines) = await RunAsync("", beforeRun: events =>
