@@ -1,4 +1,5 @@
 // REGISTER, NICK and PRESENCE: creating an account and changing how one appears to others.
+using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
@@ -34,6 +35,7 @@ public sealed class AccountCommands(ServerContext ctx)
             return;
         }
         if (r.IdentityKey is { Length: > 0 } key) await ctx.Store.SetIdentityKeyAsync(result.Account.Tag, key, ct);
+        ctx.Log.LogInformation("registered {User} as {Tag} from {Address}", r.Username, new Tag(result.Account.Tag), s.Address);
         await s.ReplyAsync(StatusCode.Registered, Opcode.Register, ct, subject: new Tag(result.Account.Tag), text: "registered");
     }
 

@@ -1,4 +1,5 @@
 // Routes each incoming frame by session state to its handler, applying the per-user command rate limit.
+using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
@@ -19,13 +20,29 @@ public sealed class CommandDispatcher(ServerContext ctx)
     private readonly ChannelCommands _channels = new(ctx);
     private readonly AdminCommands _admin = new(ctx);
 
-    public Task HandleAsync(Session s, Frame frame, CancellationToken ct) => s.State switch
+    /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
+    /// or 35 (anything else) and the session carries on; only protocol errors close it.</summary>
+    public async Task HandleAsync(Session s, Frame frame, CancellationToken ct)
     {
-        SessionState.AwaitHello => GreetAsync(s, frame, ct),
-        SessionState.Anonymous => AnonymousAsync(s, frame, ct),
-        SessionState.SignedIn => SignedInAsync(s, frame, ct),
-        _ => Task.CompletedTask,
-    };
+        try
+        {
+            await (s.State switch
+            {
+                SessionState.AwaitHello => GreetAsync(s, frame, ct),
+                SessionState.Anonymous => AnonymousAsync(s, frame, ct),
+                SessionState.SignedIn => SignedInAsync(s, frame, ct),
+                _ => Task.CompletedTask,
+            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var invalid = ex is ArgumentException;
+            if (!invalid) ctx.Log.LogError(ex, "{Opcode} from session {Id} failed", frame.Opcode, s.Id);
+            var (code, text) = invalid ? (StatusCode.InvalidField, ex.Message) : (StatusCode.InternalError, "the server failed; not carried out");
+            if (frame is MsgSend m) await s.ReplyAsync(code, Opcode.Msg, ct, m.To, m.RequestId, text);
+            else await s.ReplyAsync(code, frame.Opcode, ct, text: text);
+        }
+    }
 
     /// <summary>Run when a session has ended, whatever the reason.</summary>
     public Task EndedAsync(Session s) => _signIn.SignOffAsync(s);

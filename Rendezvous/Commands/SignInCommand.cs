@@ -1,5 +1,6 @@
 // IAM: checks the password, the ban and the address throttle, makes the session the account's only one,
 // sends the sign-in burst and tells everyone; and the mirror image, signing a session off.
+using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Accounts;
@@ -40,17 +41,25 @@ public sealed class SignInCommand(ServerContext ctx)
         var user = new SignedInUser(new Tag(account.Tag), account.Username, account.Profile.Nickname, ctx.IsAdmin(account),
             Describe.Key(account), Presence.Online, "");
         var friends = await ctx.Store.ListFriendsAsync(account.Tag, ct);
-        s.SignedIn(user, friends.Select(f => f.Tag));
+        if (!s.SignedIn(user, friends.Select(f => f.Tag))) return;
         ctx.Hub.Register(s)?.CloseWith(StatusCode.SignedInElsewhere, 0, "your account signed in elsewhere");
         try
         {
             await _burst.SendAsync(s, account, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Half signed in is no state to leave a client in: it is told why and may simply sign in again.
+            ctx.Log.LogError(ex, "sign-in burst for {User} failed", account.Username);
+            s.CloseWith(StatusCode.InternalError, Opcode.Iam, "sign-in failed; try again");
+            return;
         }
         finally
         {
             s.EndBurst();
         }
         ctx.Hub.Broadcast(r => Describe.User(user, r), except: s);
+        ctx.Log.LogInformation("{User} signed in from {Address} (session {Id})", user.Username, s.Address, s.Id);
     }
 
     /// <summary>Called when a session ends: if it was its user's current session, everyone sees them go offline.</summary>
@@ -58,6 +67,7 @@ public sealed class SignInCommand(ServerContext ctx)
     {
         if (!ctx.Hub.Unregister(s)) return;
         var tag = s.UserTag;
+        ctx.Log.LogInformation("{User} signed off (session {Id})", s.User?.Username, s.Id);
         ctx.Hub.Broadcast(_ => new PresenceUpdate(tag, Presence.Offline, ""));
         ctx.Commands.Forget(tag.Value);
         try { await ctx.Store.SetLastSeenAsync(tag.Value, ctx.Now, CancellationToken.None); }

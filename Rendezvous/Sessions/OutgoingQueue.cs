@@ -49,5 +49,4 @@ public sealed class OutgoingQueue(int capacity)
         }
         if (Volatile.Read(ref _last) is Frame last) await connection.SendAsync(last, ct).ConfigureAwait(false);
     }
-
 }

@@ -29,6 +29,7 @@ public sealed class Session
     private readonly object _gate = new();
     private readonly HashSet<uint> _friends = [];
     private readonly HashSet<uint> _knownUsers = [];
+    private readonly int _heldCapacity;
     private List<Frame>? _held;
     private ITimer? _idleTimer;
     private int _closing;
@@ -39,6 +40,7 @@ public sealed class Session
         _socket = socket;
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
         _queue = new OutgoingQueue(settings.SendQueueCapacity);
+        _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;
         _idleTimeout = settings.IdleTimeout;
@@ -94,14 +96,17 @@ public sealed class Session
     public void Greeted() { lock (_gate) if (State == SessionState.AwaitHello) State = SessionState.Anonymous; }
 
     /// <summary>Moves to SignedIn as <paramref name="user"/> and starts holding delivered frames until <see cref="EndBurst"/>.</summary>
-    public void SignedIn(SignedInUser user, IEnumerable<uint> friends)
+    /// <returns>false when the session is already closing (it stays so).</returns>
+    public bool SignedIn(SignedInUser user, IEnumerable<uint> friends)
     {
         lock (_gate)
         {
+            if (State == SessionState.Closing) return false;
             User = user;
             State = SessionState.SignedIn;
             _friends.UnionWith(friends);
             _held = [];
+            return true;
         }
     }
 
@@ -137,7 +142,13 @@ public sealed class Session
         if (IsClosing) return false;
         lock (_gate)
         {
-            if (_held is not null) { Remember(frame); _held.Add(frame); return true; }
+            if (_held is not null)
+            {
+                if (_held.Count >= _heldCapacity) { Close(null); return false; }
+                Remember(frame);
+                _held.Add(frame);
+                return true;
+            }
             return Enqueue(frame);
         }
     }
@@ -150,7 +161,9 @@ public sealed class Session
         lock (_gate) State = SessionState.Closing;
         if (last is Status s) _log.LogDebug("session {Id} closing with {Code}: {Text}", Id, s.Code, s.Text);
         _queue.Complete(last);
-        _reading.Cancel();
+        // Cancelled asynchronously: Close may be called under another session's lock (Deliver), and the read loop's
+        // clean-up must not run inline there.
+        _ = _reading.CancelAsync();
     }
 
     public bool IsFriend(uint tag) { lock (_gate) return _friends.Contains(tag); }

@@ -79,7 +79,8 @@ public interface IRendezvousStore : IAsyncDisposable
 
     Task<bool> SetChannelInviteOnlyAsync(uint channelTag, bool inviteOnly, CancellationToken cancellationToken);
 
-    /// <summary>Joins; an invite-only channel requires an invite, which joining consumes.</summary>
+    /// <summary>Joins; an invite-only channel requires an invite, which joining consumes.
+    /// <see cref="JoinOutcome.NoSuchChannel"/> also covers an unknown user.</summary>
     Task<JoinOutcome> JoinChannelAsync(uint channelTag, uint userTag, CancellationToken cancellationToken);
 
     /// <summary>Leaves; the last member leaving deletes the channel (its tag is never reused).</summary>
@@ -88,6 +89,8 @@ public interface IRendezvousStore : IAsyncDisposable
     /// <summary>Grants or revokes operator status; false when the user is not a member.</summary>
     Task<bool> SetChannelOperatorAsync(uint channelTag, uint userTag, bool isOperator, CancellationToken cancellationToken);
 
+    /// <summary>Records an invite (consumed when the invitee joins). <see cref="InviteOutcome.NoSuchChannel"/>
+    /// also covers an unknown invitee or inviter. Whether the inviter may invite is the server's decision.</summary>
     Task<InviteOutcome> InviteToChannelAsync(uint channelTag, uint inviteeTag, uint inviterTag, CancellationToken cancellationToken);
 
     /// <summary>The channels <paramref name="userTag"/> is a member of, by tag (general not included).</summary>

@@ -21,6 +21,7 @@ public sealed partial class SqliteRendezvousStore
         ArgumentException.ThrowIfNullOrWhiteSpace(account.Username);
         ArgumentNullException.ThrowIfNull(account.Password);
         var profile = account.Profile ?? new AccountProfile(account.Username);
+        ArgumentException.ThrowIfNullOrWhiteSpace(profile.Nickname, nameof(account));
         var createdAt = NowUnixMs;
         // Check, allocate and insert in one BEGIN IMMEDIATE transaction: no other writer (thread or process)
         // can slip in between, so exactly one of several same-name registrations wins and exactly one

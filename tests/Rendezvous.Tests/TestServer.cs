@@ -13,8 +13,11 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly bool _ownsFolder;
 
-    private TestServer(RendezvousOptions options, TimeProvider time, TempDirectory folder, bool ownsFolder)
+    private readonly Func<IRendezvousStore, IRendezvousStore> _wrapStore;
+
+    private TestServer(RendezvousOptions options, TimeProvider time, TempDirectory folder, bool ownsFolder, Func<IRendezvousStore, IRendezvousStore>? wrapStore)
     {
+        _wrapStore = wrapStore ?? (s => s);
         Options = options;
         Time = time;
         Folder = folder;
@@ -30,12 +33,14 @@ internal sealed class TestServer : IAsyncDisposable
     public string Fingerprint => Server.Fingerprint;
 
     /// <summary>Test defaults: port 0, 1,000 PBKDF2 iterations, the given clock (system time if none).</summary>
-    public static async Task<TestServer> StartAsync(Action<RendezvousOptions>? configure = null, TimeProvider? time = null, TempDirectory? folder = null)
+    /// <param name="wrapStore">lets a test put a decorator (e.g. one that fails on purpose) between server and store.</param>
+    public static async Task<TestServer> StartAsync(Action<RendezvousOptions>? configure = null, TimeProvider? time = null, TempDirectory? folder = null,
+        Func<IRendezvousStore, IRendezvousStore>? wrapStore = null)
     {
         var dir = folder ?? new TempDirectory("p2pchat-rendezvous");
         var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordIterations = 1_000 };
         configure?.Invoke(options);
-        var server = new TestServer(options, time ?? TimeProvider.System, dir, ownsFolder: folder is null);
+        var server = new TestServer(options, time ?? TimeProvider.System, dir, ownsFolder: folder is null, wrapStore);
         await server.OpenAsync();
         return server;
     }
@@ -60,7 +65,7 @@ internal sealed class TestServer : IAsyncDisposable
     private async Task OpenAsync()
     {
         Store = await SqliteRendezvousStore.OpenAsync(Options.DataDirectory, new SqliteStoreOptions { TimeProvider = Time }, TestClient.Ct);
-        Server = new RendezvousServer(Options, Store, Time, DebugLog);
+        Server = new RendezvousServer(Options, _wrapStore(Store), Time, DebugLog);
         await Server.StartAsync(TestClient.Ct);
     }
 

@@ -1,6 +1,7 @@
 // PMs online and offline (order, original times, redelivery until OFFLINE_ACK) and channel messages.
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Rendezvous.Storage;
 using P2PChat.TestSupport;
 using Xunit;
 
@@ -112,5 +113,19 @@ public sealed class MessageCommandsTests
         var nobody = await alice.MessageRefusedAsync(Tag.User(999), "x"u8.ToArray());
         Assert.Equal((StatusCode.UnknownUser, Tag.User(999)), (nobody.Code, nobody.Subject));
         Assert.Equal(StatusCode.UnknownChannel, (await alice.MessageRefusedAsync(Tag.Channel(999), "x"u8.ToArray())).Code);
+    }
+
+    [Fact]
+    public async Task A_store_failure_is_answered_with_code_35_and_the_session_carries_on()
+    {
+        await using var server = await TestServer.StartAsync(wrapStore: s =>
+            FailingStore.Wrap(s, nameof(IRendezvousStore.AppendOfflineMessageAsync), new IOException("disk on fire")));
+        Tag bobTag;
+        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        await using var alice = await server.SignedInAsync("alice");
+        var refused = await alice.MessageRefusedAsync(bobTag, "lost?"u8.ToArray());
+        Assert.Equal((StatusCode.InternalError, bobTag), (refused.Code, refused.Subject));
+        await alice.SyncAsync();                                     // still connected
+        await alice.MessageAsync(Tag.General, "still talking");
     }
 }

@@ -168,6 +168,19 @@ public sealed class SignInCommandTests
         Assert.Equal(StatusCode.NotAllowed, (await alice.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Iam)).Code);
     }
 
+    [Fact]
+    public async Task A_burst_the_server_cannot_complete_closes_with_code_35()
+    {
+        await using var server = await TestServer.StartAsync(wrapStore: s =>
+            FailingStore.Wrap(s, nameof(P2PChat.Rendezvous.Storage.IRendezvousStore.ListInvitesForUserAsync), new IOException("disk on fire")));
+        await using var c = await server.ConnectAsync();
+        await c.RegisterAsync("alice");
+        await c.SendAsync(new Iam("alice", "password1"));
+        var frames = await c.ReadUntilClosedAsync();
+        Assert.Equal(StatusCode.InternalError, Assert.IsType<Status>(frames[^1]).Code);
+        Assert.DoesNotContain(frames, f => f is Status { Code: StatusCode.AuthOk });
+    }
+
     private static string Kind(Frame f) => f switch
     {
         IamOk => "IAM",
