@@ -4,18 +4,6 @@ using P2PChat.Core.Protocol.Frames;
 
 namespace P2PChat.Peer.Client;
 
-public sealed record UserInfo(Tag Tag, string Username, string Nickname, Presence Presence, string AwayText, UserFlags Flags)
-{
-    public bool IsFriend => Flags.HasFlag(UserFlags.Friend);
-    public bool IsAdmin => Flags.HasFlag(UserFlags.Admin);
-}
-
-public sealed record ChannelInfo(Tag Tag, string Name, string Topic, ChannelFlags Flags)
-{
-    /// <summary>"#name", as commands and events write channels.</summary>
-    public string Display => "#" + Name;
-}
-
 /// <summary>
 /// Filled from ADD, UPD, PRESENCE, CO and LEAVE frames; read by commands (name → tag) and front ends.
 /// Names are matched without regard to case (usernames and channel names are unique regardless of case).

@@ -21,10 +21,3 @@ public enum PeerErrorCode
     ProtocolError = 107,
 }
 
-/// <summary>A command could not be carried out; the dispatcher turns it into an error event.</summary>
-public sealed class CommandFailedException(int code, string message) : Exception(message)
-{
-    public CommandFailedException(PeerErrorCode code, string message) : this((int)code, message) { }
-
-    public int Code { get; } = code;
-}

@@ -3,19 +3,6 @@ using P2PChat.Core.Framing;
 
 namespace P2PChat.Peer.Client;
 
-/// <summary>How a presented certificate stood against the pin.</summary>
-public enum PinOutcome
-{
-    /// <summary>No pin yet: the certificate is trusted and becomes the pin.</summary>
-    FirstUse,
-    /// <summary>The certificate is the pinned one.</summary>
-    Matched,
-    /// <summary>The user named this certificate with --server-fingerprint; it replaces the old pin.</summary>
-    Replaced,
-    /// <summary>Refused: neither the pin nor the fingerprint the user gave.</summary>
-    Refused,
-}
-
 /// <param name="Pinned">the fingerprint stored in the profile, if any.</param>
 /// <param name="Expected">the fingerprint given with --server-fingerprint, if any; it wins over the pin.</param>
 public sealed record ServerPin(string? Pinned, string? Expected)

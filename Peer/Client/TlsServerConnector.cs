@@ -7,16 +7,6 @@ using P2PChat.Core.Framing;
 
 namespace P2PChat.Peer.Client;
 
-/// <summary>An open, authenticated byte stream to the server and what its certificate was.</summary>
-public sealed record ServerLink(Stream Stream, string Fingerprint, PinOutcome Pin);
-
-/// <summary>Makes <see cref="ServerLink"/>s; tests substitute in-memory links.</summary>
-public interface IServerConnector
-{
-    /// <exception cref="CertificateRejectedException">the server's certificate is not allowed by <paramref name="pin"/>.</exception>
-    ValueTask<ServerLink> ConnectAsync(ServerAddress address, ServerPin pin, CancellationToken ct);
-}
-
 /// <summary>
 /// TCP + TLS 1.3. The certificate is never checked against certificate authorities: the server's certificate is
 /// self-signed, and trust comes from the pin alone (<see cref="ServerPin"/>).
