@@ -49,6 +49,8 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         public CancellationTokenSource Stop { get; } = new();
         public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public volatile bool Quitting;
+        /// <summary>Set when we close the link ourselves because the server went silent.</summary>
+        public volatile string? SilentFor;
     }
 
     public async Task ConnectAsync(CancellationToken ct)
@@ -70,7 +72,8 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
             var link = new Link(frames);
             if (hello.HeartbeatMs > 0)
                 link.Heartbeat = new Heartbeat(_options.Time, TimeSpan.FromMilliseconds(hello.HeartbeatMs),
-                    () => SendAsync(new Ping(Interlocked.Increment(ref _pingNonce)), CancellationToken.None));
+                    () => SendAsync(new Ping(Interlocked.Increment(ref _pingNonce)), CancellationToken.None),
+                    onSilence: () => CloseSilentLink(link));
             _link = link;
             _events.Publish(new ConnectedEvent(_options.Server.ToString(), server.Fingerprint, server.Pin, hello.Version));
             _ = Task.Run(() => ReadLoopAsync(link), CancellationToken.None);
@@ -131,9 +134,16 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         try
         {
             while (await link.Frames.ReadAsync(link.Stop.Token).ConfigureAwait(false) is { } frame)
+            {
+                link.Heartbeat?.NoteReceived();
                 await _handler.HandleAsync(frame, link.Stop.Token).ConfigureAwait(false);
+            }
         }
-        catch (OperationCanceledException) when (link.Stop.IsCancellationRequested) { reason = "closed"; }
+        catch (OperationCanceledException) when (link.Stop.IsCancellationRequested)
+        {
+            reason = "closed";
+            if (link.SilentFor is { } silent) { reason = silent; code = (int)StatusCode.Timeout; }
+        }
         catch (ProtocolException e) { reason = $"the server broke the protocol: {e.Message}"; code = (int)PeerErrorCode.ProtocolError; }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or CommandFailedException)
         {
@@ -149,6 +159,14 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         await link.Frames.DisposeAsync().ConfigureAwait(false);
         _events.Publish(new DisconnectedEvent(reason, code));
         link.Closed.TrySetResult();
+    }
+
+    /// <summary>The server has not answered for a long time (not even PONG): the link is dead, close it.</summary>
+    private void CloseSilentLink(Link link)
+    {
+        var seconds = link.Heartbeat?.Silence.TotalSeconds ?? 0;
+        link.SilentFor = $"the server has not answered for {seconds:0} s; the connection is presumed dead";
+        link.Stop.Cancel();
     }
 
     private async ValueTask SendAsync(Frame frame, CancellationToken ct)

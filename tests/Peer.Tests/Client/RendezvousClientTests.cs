@@ -253,6 +253,22 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_stops_answering_is_given_up_with_code_33()
+    {
+        var session = await SignInAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            await session.ReadAsync<Ping>(); // and no PONG
+        }
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var gone = await _events.WaitForAsync<DisconnectedEvent>();
+        Assert.Equal(33, gone.Code);
+        Assert.Contains("30 s", gone.Reason);
+        Assert.False(_client.IsConnected);
+    }
+
+    [Fact]
     public async Task Quit_sends_quit_and_waits_for_the_server_to_close()
     {
         var session = await SignInAsync();
