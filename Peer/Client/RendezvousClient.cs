@@ -81,11 +81,19 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         finally { _connectLock.Release(); }
     }
 
+    /// <summary>TCP and TLS, within <see cref="RendezvousClientOptions.ReplyTimeout"/> (a black-holed address would otherwise hang for minutes).</summary>
     private async Task<ServerLink> OpenAsync(CancellationToken ct)
     {
+        using var timeout = new CancellationTokenSource(_options.ReplyTimeout, _options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            return await _options.Connector.ConnectAsync(_options.Server, _pin, ct).ConfigureAwait(false);
+            return await _options.Connector.ConnectAsync(_options.Server, _pin, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new CommandFailedException(PeerErrorCode.ConnectionFailed,
+                $"cannot connect to {_options.Server}: no answer within {_options.ReplyTimeout.TotalSeconds:0} s");
         }
         catch (CertificateRejectedException e)
         {

@@ -104,6 +104,32 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_that_never_opens_fails_after_the_reply_timeout()
+    {
+        await using var client = new RendezvousClient(new RendezvousClientOptions(new ServerAddress("192.0.2.1", 1))
+        {
+            Connector = new HangingConnector(),
+            Time = _time,
+        }, _events);
+        var connect = client.ConnectAsync(Ct);
+        Assert.False(connect.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<CommandFailedException>(() => connect);
+        Assert.Equal((int)PeerErrorCode.ConnectionFailed, e.Code);
+        Assert.Contains("no answer within 10 s", e.Message);
+    }
+
+    /// <summary>A connector whose TCP connect never completes (a black-holed address), until cancelled.</summary>
+    private sealed class HangingConnector : IServerConnector
+    {
+        public async ValueTask<ServerLink> ConnectAsync(ServerAddress address, ServerPin pin, CancellationToken ct)
+        {
+            await new TaskCompletionSource().Task.WaitAsync(ct);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
     public async Task A_status_instead_of_hello_fails_the_connect_with_its_code()
     {
         var connect = _client.ConnectAsync(Ct);
