@@ -7,7 +7,9 @@ using P2PChat.Peer.Profile;
 namespace P2PChat.Peer;
 
 /// <summary>Settings of one run of p2pchat, checked.</summary>
-public sealed record PeerSettings(bool Headless, ServerAddress Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password);
+public sealed record PeerSettings(
+    bool Headless, ServerAddress Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
+    bool RegisterIfMissing = false);
 
 public static class PeerCommandLine
 {
@@ -18,10 +20,11 @@ public static class PeerCommandLine
     public static readonly Option<string?> ProfileFolder = new("--profile") { Description = "the profile folder (default: ~/.p2pchat)" };
     public static readonly Option<string?> Fingerprint = new("--server-fingerprint") { Description = "trust the server certificate with this SHA-256 fingerprint (replaces the pinned one)" };
     public static readonly Option<string?> Login = new("--login") { Description = $"sign in as USER at start; the password comes from the environment variable {PasswordVariable}" };
+    public static readonly Option<bool> RegisterIfMissing = new("--register-if-missing") { Description = "with --login: create the account first if the server does not know it" };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing };
         root.SetAction((result, ct) =>
         {
             if (TrySettings(result, out var settings, out var error)) return run(settings, ct);
@@ -55,7 +58,13 @@ public static class PeerCommandLine
             error = $"--login needs the password in the environment variable {PasswordVariable}";
             return false;
         }
-        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password);
+        var registerIfMissing = result.GetValue(RegisterIfMissing);
+        if (registerIfMissing && login is null)
+        {
+            error = "--register-if-missing needs --login USER";
+            return false;
+        }
+        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing);
         error = "";
         return true;
     }

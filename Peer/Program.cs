@@ -17,10 +17,7 @@ static async Task<int> RunAsync(PeerSettings settings, CancellationToken ct)
         new RendezvousClientOptions(settings.Server) { Pin = new ServerPin(profile.ServerFingerprint, settings.ServerFingerprint) }, events);
     var dispatcher = new CommandDispatcher(client, events);
     var loop = new HeadlessLoop(Console.In, Console.Out, dispatcher, events, new ProfileRecorder(store).Observe);
-    List<string> first = ["/connect"];
-    if (settings.Login is { } user)
-        first.Add($"/login {ArgumentReader.Quote(user)} {ArgumentReader.Quote(settings.Password!)}");
     Console.Error.WriteLine($"p2pchat: server {settings.Server}, profile {settings.ProfileFolder}");
-    await loop.RunAsync(first, ct);
+    await loop.RunAsync(startCt => PeerStartup.RunAsync(client, events, settings, startCt), ct);
     return 0;
 }

@@ -7,7 +7,7 @@ namespace P2PChat.Peer.Client;
 /// <summary>
 /// A request waiting for its answer. Key: what it is about (a name, matched regardless of case), for matching success
 /// frames. Reply: completed with the answering frame when someone awaits it. Silent: whoever awaits it reports a
-/// refusal itself, so the refusal is not also published as an error event.
+/// refusal itself, so the refusal is not also published as an error event (successes are handled as usual).
 /// </summary>
 public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply, bool Silent);
 

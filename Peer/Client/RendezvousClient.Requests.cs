@@ -32,16 +32,35 @@ public sealed partial class RendezvousClient
     }
 
     /// <summary>Returns once the sign-in burst is complete (signed_in) or sign-in was refused (error), so the next command can rely on it.</summary>
-    public async Task LoginAsync(string username, string password, CancellationToken ct)
+    public Task LoginAsync(string username, string password, CancellationToken ct) => LoginCoreAsync(username, password, silent: false, ct);
+
+    /// <summary>
+    /// Signs in as the peer starts (--login). With <paramref name="registerIfMissing"/>, an account that does not exist
+    /// yet (STATUS 3) is registered and signed in to, without an error event for the first attempt.
+    /// </summary>
+    public async Task SignInAsync(string username, string password, bool registerIfMissing, CancellationToken ct)
+    {
+        var reply = await LoginCoreAsync(username, password, silent: registerIfMissing, ct).ConfigureAwait(false);
+        if (!registerIfMissing || reply is not Status { } refusal || !StatusText.IsFailure(refusal.Code)) return;
+        if (refusal.Code == StatusCode.UnknownUser && IsConnected)
+        {
+            await RegisterAsync(new Register(username, password), ct).ConfigureAwait(false);
+            await LoginCoreAsync(username, password, silent: false, ct).ConfigureAwait(false);
+            return;
+        }
+        _events.Publish(new ErrorEvent((int)refusal.Code, StatusText.Describe(refusal), "login"));
+    }
+
+    private async Task<Frame?> LoginCoreAsync(string username, string password, bool silent, CancellationToken ct)
     {
         if (IsSignedIn) throw new CommandFailedException(PeerErrorCode.BadArguments, $"already signed in as {_session.Username}");
         if (Encoding.UTF8.GetByteCount(username) > byte.MaxValue || Encoding.UTF8.GetByteCount(password) > byte.MaxValue)
             throw new CommandFailedException(PeerErrorCode.BadArguments, "the username and the password are at most 255 bytes each");
         await ConnectAsync(ct).ConfigureAwait(false);
         _session.Username = username;
-        var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true);
+        var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true, silent: silent);
         await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
-        await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
+        return await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
     }
 
     /// <summary>A sign-in burst may carry many offline messages; it gets longer than other replies.</summary>

@@ -138,7 +138,7 @@ public sealed class ServerFrameHandler(
             command = request.Command;
         }
         if (StatusCodes.ClosesConnection(s.Code)) session.Closing = s;
-        if (request?.Silent != true) await PublishStatusAsync(s, command, request, ct).ConfigureAwait(false);
+        if (request?.Silent != true || !StatusText.IsFailure(s.Code)) await PublishStatusAsync(s, command, request, ct).ConfigureAwait(false);
         // Only now: whoever awaits the answer (e.g. /login) must find its effects (SignedIn, the events) in place.
         request?.Reply?.TrySetResult(s);
     }

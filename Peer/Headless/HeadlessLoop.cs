@@ -12,21 +12,19 @@ namespace P2PChat.Peer.Headless;
 public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDispatcher dispatcher, EventStream events,
     Action<ClientEvent>? observe = null)
 {
-    /// <param name="firstLines">commands to run before reading input (e.g. the --login of the command line).</param>
-    public async Task RunAsync(IEnumerable<string> firstLines, CancellationToken ct)
+    /// <param name="startup">what to do before reading input (connect, --login); it reports its own failures as events.</param>
+    public async Task RunAsync(Func<CancellationToken, Task> startup, CancellationToken ct)
     {
         // The writer drains the stream until it is completed below, so the last events (disconnected) get out.
         var writer = Task.Run(WriteEventsAsync, CancellationToken.None);
         try
         {
-            if (await RunAllAsync(firstLines, ct).ConfigureAwait(false))
+            await startup(ct).ConfigureAwait(false);
+            while (true)
             {
-                while (true)
-                {
-                    var line = await ReadLineAsync(ct).ConfigureAwait(false);
-                    if (line is null) { await dispatcher.RunAsync("/quit", ct).ConfigureAwait(false); break; }
-                    if (!await dispatcher.RunAsync(line, ct).ConfigureAwait(false)) break;
-                }
+                var line = await ReadLineAsync(ct).ConfigureAwait(false);
+                if (line is null) { await dispatcher.RunAsync("/quit", ct).ConfigureAwait(false); break; }
+                if (!await dispatcher.RunAsync(line, ct).ConfigureAwait(false)) break;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -46,13 +44,6 @@ public sealed class HeadlessLoop(TextReader input, TextWriter output, CommandDis
     /// </summary>
     private Task<string?> ReadLineAsync(CancellationToken ct) =>
         Task.Run(() => input.ReadLineAsync(ct).AsTask(), CancellationToken.None).WaitAsync(ct);
-
-    private async Task<bool> RunAllAsync(IEnumerable<string> lines, CancellationToken ct)
-    {
-        foreach (var line in lines)
-            if (!await dispatcher.RunAsync(line, ct).ConfigureAwait(false)) return false;
-        return true;
-    }
 
     private async Task WriteEventsAsync()
     {

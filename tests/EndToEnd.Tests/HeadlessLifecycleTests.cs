@@ -6,6 +6,24 @@ namespace P2PChat.EndToEnd.Tests;
 
 public sealed class HeadlessLifecycleTests
 {
+    [Fact]
+    public async Task Login_at_start_registers_the_account_the_first_time_only()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var environment = new Dictionary<string, string> { ["P2PCHAT_PASSWORD"] = Cluster.Password };
+        string[] args = ["--login", "carol", "--register-if-missing"];
+
+        var first = cluster.Peer("carol", args, environment);
+        await first.WaitForAsync("signed_in", e => e.Is("user", "carol"));
+        Assert.Single(first.Events, e => e.Is("event", "registered"));
+        await first.QuitAsync();
+
+        var second = cluster.Peer("carol", args, environment);
+        await second.WaitForAsync("signed_in", e => e.Is("user", "carol"));
+        Assert.DoesNotContain(second.Events, e => e.Is("event", "registered"));
+        Assert.DoesNotContain(first.Events.Concat(second.Events), e => e.Is("event", "error"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -41,6 +41,7 @@ public sealed class PeerCommandLineTests : IDisposable
     [InlineData("--headless")]
     [InlineData("--server", "host:notaport")]
     [InlineData("--server", "h:1", "--server-fingerprint", "12:34")]
+    [InlineData("--server", "h:1", "--register-if-missing")]
     public async Task Bad_options_exit_with_2_and_run_nothing(params string[] args)
     {
         Assert.Equal(2, await Run(args));

@@ -82,6 +82,35 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signing_in_at_start_registers_a_missing_account_without_an_error()
+    {
+        var session = await ConnectAsync();
+        var signIn = _client.SignInAsync("carol", "password1", registerIfMissing: true, Ct);
+        await session.ReadAsync<Iam>();
+        await session.SendAsync(new Status(StatusCode.UnknownUser, Opcode.Iam, Tag.None, 1, "not registered"));
+        Assert.Equal("carol", (await session.ReadAsync<Register>()).Username);
+        await session.SendAsync(new Status(StatusCode.Registered, Opcode.Register, Tag.User(3), 0, ""));
+        Assert.Equal(new Iam("carol", "password1"), await session.ReadAsync<Iam>());
+        await session.SendAsync(new IamOk(Tag.User(3), false, 0, "carol"), new Status(StatusCode.AuthOk, Opcode.Iam, Tag.User(3), 0, ""));
+        await signIn;
+        Assert.True(_client.IsSignedIn);
+        Assert.Empty(_events.Events.OfType<ErrorEvent>());
+        Assert.Single(_events.Events.OfType<RegisteredEvent>());
+    }
+
+    [Fact]
+    public async Task Signing_in_at_start_reports_a_wrong_password_once_and_registers_nothing()
+    {
+        var session = await ConnectAsync();
+        var signIn = _client.SignInAsync("alice", "wrong", registerIfMissing: true, Ct);
+        await session.ReadAsync<Iam>();
+        await session.SendAsync(new Status(StatusCode.WrongPassword, Opcode.Iam, Tag.None, 0, "wrong password"));
+        await signIn;
+        Assert.Equal(new ErrorEvent(4, "wrong password", "login"), _events.Single<ErrorEvent>());
+        Assert.Empty(_events.Events.OfType<RegisteredEvent>());
+    }
+
+    [Fact]
     public async Task Register_waits_for_the_answer_and_reports_the_new_tag()
     {
         var session = await ConnectAsync();

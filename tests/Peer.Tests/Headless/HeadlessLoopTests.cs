@@ -19,8 +19,9 @@ public sealed class HeadlessLoopTests
         var events = new EventStream();
         beforeRun?.Invoke(events);
         var output = new StringWriter();
-        var loop = new HeadlessLoop(new StringReader(input), output, new CommandDispatcher(client, events), events);
-        await loop.RunAsync(first ?? [], Ct);
+        var dispatcher = new CommandDispatcher(client, events);
+        var loop = new HeadlessLoop(new StringReader(input), output, dispatcher, events);
+        await loop.RunAsync(async ct => { foreach (var line in first ?? []) await dispatcher.RunAsync(line, ct); }, Ct);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         return (client, lines);
@@ -42,7 +43,7 @@ public sealed class HeadlessLoopTests
     }
 
     [Fact]
-    public async Task First_lines_run_before_input()
+    public async Task Startup_runs_before_input()
     {
         var (client, _) = await RunAsync("/buzz bob\n", first: ["/connect", "/login alice pw"]);
         Assert.Equal(["connect", "login alice pw", "buzz bob", "quit"], client.Calls);
@@ -65,8 +66,9 @@ public sealed class HeadlessLoopTests
         var events = new EventStream();
         var output = new StringWriter();
         using var stop = new CancellationTokenSource();
-        var loop = new HeadlessLoop(new NeverEndingReader(), output, new CommandDispatcher(client, events), events);
-        var run = loop.RunAsync(["/buzz bob"], stop.Token);
+        var dispatcher = new CommandDispatcher(client, events);
+        var loop = new HeadlessLoop(new NeverEndingReader(), output, dispatcher, events);
+        var run = loop.RunAsync(ct => dispatcher.RunAsync("/buzz bob", ct), stop.Token);
         events.Publish(new BuzzEvent("carol"));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
