@@ -1,0 +1,14 @@
+// Settings of a RendezvousClient: which server, how to trust it, and the injectable connector and clock.
+namespace P2PChat.Peer.Client;
+
+public sealed record RendezvousClientOptions(ServerAddress Server)
+{
+    /// <summary>The pinned fingerprint (from the profile) and the one given with --server-fingerprint.</summary>
+    public ServerPin Pin { get; init; } = new(null, null);
+    public IServerConnector Connector { get; init; } = new TlsServerConnector();
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Sent in HELLO.</summary>
+    public string ClientName { get; init; } = "p2pchat";
+    /// <summary>How long to wait for HELLO's answer and for RESOLVE, and for the server to close after QUIT.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

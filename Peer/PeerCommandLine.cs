@@ -1,0 +1,71 @@
+// The p2pchat command line: its options and how they become a running peer's settings.
+using System.CommandLine;
+using P2PChat.Core.Framing;
+using P2PChat.Peer.Client;
+using P2PChat.Peer.Profile;
+
+namespace P2PChat.Peer;
+
+/// <summary>Settings of one run of p2pchat, checked.</summary>
+public sealed record PeerSettings(
+    bool Headless, ServerAddress Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
+    bool RegisterIfMissing = false);
+
+public static class PeerCommandLine
+{
+    public const string PasswordVariable = "P2PCHAT_PASSWORD";
+
+    public static readonly Option<bool> Headless = new("--headless") { Description = "read slash commands on stdin, write JSON events on stdout" };
+    public static readonly Option<string?> Server = new("--server") { Description = "the rendezvous server, HOST:PORT (default: the profile's)" };
+    public static readonly Option<string?> ProfileFolder = new("--profile") { Description = "the profile folder (default: ~/.p2pchat)" };
+    public static readonly Option<string?> Fingerprint = new("--server-fingerprint") { Description = "trust the server certificate with this SHA-256 fingerprint (replaces the pinned one)" };
+    public static readonly Option<string?> Login = new("--login") { Description = $"sign in as USER at start; the password comes from the environment variable {PasswordVariable}" };
+    public static readonly Option<bool> RegisterIfMissing = new("--register-if-missing") { Description = "with --login: create the account first if the server does not know it" };
+
+    public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing };
+        root.SetAction((result, ct) =>
+        {
+            if (TrySettings(result, out var settings, out var error)) return run(settings, ct);
+            Console.Error.WriteLine($"p2pchat: {error}");
+            return Task.FromResult(2);
+        });
+        return root;
+    }
+
+    private static bool TrySettings(ParseResult result, out PeerSettings settings, out string error)
+    {
+        settings = null!;
+        var folder = result.GetValue(ProfileFolder)
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".p2pchat");
+        var profile = new ProfileStore(folder).Load();
+        if (!ServerAddress.TryParse(result.GetValue(Server) ?? profile.Server, out var server, out var addressError))
+        {
+            error = $"{addressError} (give --server HOST:PORT)";
+            return false;
+        }
+        string? fingerprint = null;
+        if (result.GetValue(Fingerprint) is { } typed && (fingerprint = CertificateFingerprint.Normalize(typed)) is null)
+        {
+            error = $"--server-fingerprint '{typed}' is not a SHA-256 fingerprint (32 hex bytes)";
+            return false;
+        }
+        var login = result.GetValue(Login);
+        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        if (login is not null && string.IsNullOrEmpty(password))
+        {
+            error = $"--login needs the password in the environment variable {PasswordVariable}";
+            return false;
+        }
+        var registerIfMissing = result.GetValue(RegisterIfMissing);
+        if (registerIfMissing && login is null)
+        {
+            error = "--register-if-missing needs --login USER";
+            return false;
+        }
+        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing);
+        error = "";
+        return true;
+    }
+}
