@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${P2PCHAT_PORT:-7777}
-user=${P2PCHAT_USER:-me}
+user=${P2PCHAT_USER:-${USER:-guest}}
+[ ${#user} -ge 3 ] || user="$user-user"  # usernames are 3-32 characters
 state=.run
 mkdir -p "$state"
 
