@@ -29,7 +29,8 @@ public static class TuiFrontEnd
         var state = new ChatViewState();
         state.SetMyNick(settings.Login ?? "");
         state.SetConnection(ConnectionState.Connecting, settings.Login, settings.Server?.ToString());
-        log.Line($"history: {HistoryLoader.Load(session.History, state)} lines loaded");
+        var loading = System.Diagnostics.Stopwatch.StartNew();
+        log.Line($"history: {HistoryLoader.Load(session.History, state)} lines loaded in {loading.ElapsedMilliseconds} ms");
 
         var tuiCommands = TuiCommands.For(state);
         var dispatcher = session.Commands(tuiCommands, (target, text) => EchoOwn(state, session.Recorder.Me, target, text));
