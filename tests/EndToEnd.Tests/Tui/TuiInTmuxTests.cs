@@ -35,7 +35,8 @@ public sealed class TuiInTmuxTests
     public async Task Chat_in_general_and_privately_with_unread_counts_mentions_resize_and_history_after_a_restart()
     {
         TmuxSession.RequireTmux();
-        await using var cluster = await Cluster.StartAsync();
+        // alice writes a screenful of backlog in one go: more than the flood limit lets through
+        await using var cluster = await Cluster.StartAsync("--Rendezvous:MaxCommandsPerWindow=1000");
         using var profiles = new TempDirectory("p2pchat-tui");
         var alice = await cluster.SignedUpAsync("alice");
         var profile = profiles.Combine("carol");
@@ -92,6 +93,11 @@ public sealed class TuiInTmuxTests
                 Assert.DoesNotContain(Lines(screen), l => l.Contains("hello from alice")); // nothing left over from #general
             }
 
+            // more than a screenful in #general, to scroll back through after the restart
+            for (var i = 1; i <= 40; i++) await alice.SendAsync($"/msg #general backlog {i:D2}");
+            await tui.SendKeysAsync(Ct, "M-1");
+            await tui.WaitForTextAsync("backlog 40", Ct);
+
             await tui.SendKeysAsync(Ct, "C-c");
             await tui.WaitForExitAsync(Ct);
         }
@@ -100,10 +106,19 @@ public sealed class TuiInTmuxTests
         // history survives a restart: both conversations are back in their buffers
         await using (var tui = await StartTuiAsync(cluster.Server.Address, profile, 100, 30, "--login", "carol"))
         {
-            await tui.WaitForTextAsync("signed in as carol", Ct);
-            var screen = await tui.CaptureAsync(Ct);
+            var screen = await tui.WaitForTextAsync("signed in as carol", Ct);
+            Assert.Contains("backlog 40", screen);
+            Assert.DoesNotContain("backlog 01", screen);
+
+            // scrollback from history: Home (empty input line) goes to the top, End back to the bottom
+            await tui.SendKeysAsync(Ct, "Home");
+            screen = await tui.WaitForTextAsync("backlog 01", Ct);
             Assert.Contains("hello from alice", screen);
             Assert.Contains("hey @carol look here", screen);
+            Assert.Contains("-MORE(", Lines(screen)[^2]);
+            await tui.SendKeysAsync(Ct, "End");
+            await tui.WaitForTextAsync("backlog 40", Ct);
+
             await tui.SendKeysAsync(Ct, "M-2");
             screen = await tui.WaitForTextAsync("hi alice, all good", Ct);
             Assert.Contains("psst, are you there?", screen);
