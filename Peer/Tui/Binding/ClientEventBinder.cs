@@ -77,6 +77,10 @@ public sealed class ClientEventBinder(ChatViewState state)
                 foreach (var entry in h.Commands) state.Notice($"{entry.Usage}  {entry.Help}");
                 break;
             case StatusEvent s: state.Notice(s.Text); break;
+            case ErrorEvent { Command: "connect" } err:
+                state.SetConnection(ConnectionState.Disconnected);
+                state.Error($"/connect: {err.Text}");
+                break;
             case ErrorEvent err: state.Error(err.Command is null ? err.Text : $"/{err.Command}: {err.Text}"); break;
         }
     }

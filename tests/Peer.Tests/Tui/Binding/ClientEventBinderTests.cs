@@ -114,6 +114,17 @@ public sealed class ClientEventBinderTests
     }
 
     [Fact]
+    public void A_failed_connection_shows_as_disconnected_with_the_reason()
+    {
+        _state.SetConnection(ConnectionState.Connecting, "carol", "127.0.0.1:7777");
+        _binder.Apply(new ErrorEvent(105, "connection refused", "connect"));
+
+        Assert.Equal("/connect: connection refused", Texts("#general").Last());
+        var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        Assert.Contains("[offline]", plain);
+    }
+
+    [Fact]
     public void A_buzz_says_who_and_flashes()
     {
         SignIn();
@@ -130,7 +141,7 @@ public sealed class ClientEventBinderTests
         _binder.Apply(new SignedOutElsewhereEvent("signed in from another place"));
         Assert.Equal((MessageKind.Error, "signed out: signed in from another place"), (_state.Messages("#general").Last().Kind, Texts("#general").Last()));
         var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
-        Assert.DoesNotContain("[connected]", plain);
+        Assert.Contains("[offline]", plain);
     }
 
     [Fact]
