@@ -13,6 +13,7 @@ public sealed class RunLog : IDisposable
     public const string FileName = "p2pchat.log";
     private readonly StreamWriter _file;
     private readonly TextWriter _writer;
+    private (TextWriter Out, TextWriter Error)? _console;
 
     private RunLog(string path)
     {
@@ -29,12 +30,22 @@ public sealed class RunLog : IDisposable
     public void Event(ClientEvent e) =>
         Line(e is MessageEvent m ? $"message from {m.From} to {m.To} ({m.Text.Length} chars)" : EventJson.Serialize(e));
 
-    /// <summary>From now on, Console.Out and Console.Error write to this log.</summary>
+    /// <summary>Until disposed, Console.Out and Console.Error write to this log.</summary>
     public void Capture()
     {
+        _console ??= (Console.Out, Console.Error);
         Console.SetOut(_writer);
         Console.SetError(_writer);
     }
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>Gives the console its writers back and closes the file.</summary>
+    public void Dispose()
+    {
+        if (_console is var (output, error))
+        {
+            Console.SetOut(output);
+            Console.SetError(error);
+        }
+        _file.Dispose();
+    }
 }

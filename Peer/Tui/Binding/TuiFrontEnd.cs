@@ -21,7 +21,11 @@ public static class TuiFrontEnd
     public static async Task<int> RunAsync(PeerSettings settings, CancellationToken ct)
     {
         using var log = RunLog.Open(settings.ProfileFolder);
-        if (settings.Login is null) settings = await AskAsync(settings, ct);
+        if (settings.Login is null)
+        {
+            try { settings = await AskAsync(settings, ct); }
+            catch (OperationCanceledException) { return 130; } // Ctrl-C while answering: nothing started yet
+        }
         log.Capture();
         log.Line($"p2pchat TUI: server {settings.Server}, user {settings.Login}");
 
