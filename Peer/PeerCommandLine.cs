@@ -6,9 +6,9 @@ using P2PChat.Peer.Profile;
 
 namespace P2PChat.Peer;
 
-/// <summary>Settings of one run of p2pchat, checked.</summary>
+/// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
 public sealed record PeerSettings(
-    bool Headless, ServerAddress Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
+    bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
     bool RegisterIfMissing = false);
 
 public static class PeerCommandLine
@@ -22,14 +22,21 @@ public static class PeerCommandLine
     public static readonly Option<string?> Login = new("--login") { Description = $"sign in as USER at start; the password comes from the environment variable {PasswordVariable}" };
     public static readonly Option<bool> RegisterIfMissing = new("--register-if-missing") { Description = "with --login: create the account first if the server does not know it" };
 
+    public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
+
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing };
-        root.SetAction((result, ct) =>
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, TuiDemo };
+        root.SetAction(async (result, ct) =>
         {
-            if (TrySettings(result, out var settings, out var error)) return run(settings, ct);
+            if (result.GetValue(TuiDemo))
+            {
+                await Tui.Demo.TuiDemo.RunAsync(ct);
+                return 0;
+            }
+            if (TrySettings(result, out var settings, out var error)) return await run(settings, ct);
             Console.Error.WriteLine($"p2pchat: {error}");
-            return Task.FromResult(2);
+            return 2;
         });
         return root;
     }
@@ -40,7 +47,10 @@ public static class PeerCommandLine
         var folder = result.GetValue(ProfileFolder)
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".p2pchat");
         var profile = new ProfileStore(folder).Load();
-        if (!ServerAddress.TryParse(result.GetValue(Server) ?? profile.Server, out var server, out var addressError))
+        var serverText = result.GetValue(Server) ?? profile.Server;
+        var asksServer = serverText is null && !result.GetValue(Headless) && result.GetValue(Login) is null;
+        ServerAddress? server = null;
+        if (!asksServer && !ServerAddress.TryParse(serverText, out server, out var addressError))
         {
             error = $"{addressError} (give --server HOST:PORT)";
             return false;

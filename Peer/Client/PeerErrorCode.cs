@@ -19,5 +19,7 @@ public enum PeerErrorCode
     NoReply = 106,
     /// <summary>The server broke the protocol.</summary>
     ProtocolError = 107,
+    /// <summary>The local history database could not be written.</summary>
+    HistoryFailed = 108,
 }
 

@@ -37,8 +37,17 @@ public sealed class PeerCommandLineTests : IDisposable
         Assert.Equal(new ServerAddress("chat.example", 9000), _ran!.Server);
     }
 
+    [Fact]
+    public async Task The_terminal_ui_may_start_without_a_server_and_asks_for_it()
+    {
+        Assert.Equal(0, await Run());
+        Assert.False(_ran!.Headless);
+        Assert.Null(_ran.Server);
+    }
+
     [Theory]
     [InlineData("--headless")]
+    [InlineData("--login", "carol")] // no server and no P2PCHAT_PASSWORD: nothing to ask, nothing to sign in with
     [InlineData("--server", "host:notaport")]
     [InlineData("--server", "h:1", "--server-fingerprint", "12:34")]
     [InlineData("--server", "h:1", "--register-if-missing")]

@@ -63,6 +63,18 @@ public sealed partial class ChatViewState
 
     public void CloseBuffer(string bufferId) => Mutate(() => Buffers.Remove(bufferId));
 
+    /// <summary>Empties a buffer's scrollback on screen (its stored history stays) and goes back to the bottom.</summary>
+    public void ClearBuffer(string bufferId) => Mutate(() =>
+    {
+        if (Buffers.Find(bufferId) is not { } buffer) return;
+        buffer.Log.Clear();
+        ScrollMath.Pin(buffer, 0);
+        buffer.ClearActivity();
+    });
+
+    /// <summary>True when a buffer with this id is open.</summary>
+    public bool HasBuffer(string bufferId) { lock (Gate) return Buffers.Find(bufferId) is not null; }
+
     public void SetTitle(string bufferId, string title) => Mutate(() => Buffers.GetOrAdd(bufferId).Title = TextSanitizer.Clean(title, keepNewlines: false));
 
     /// <summary>Adds a message to a buffer (created if new), counting unread/highlights and ringing on a mention.</summary>

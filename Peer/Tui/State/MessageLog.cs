@@ -46,6 +46,14 @@ internal sealed class MessageLog(int capacity)
         Count = keep;
     }
 
+    /// <summary>Forgets every entry (what is in the history database stays there).</summary>
+    public void Clear()
+    {
+        _ring = new LogEntry[Math.Min(Capacity, 64)];
+        _head = 0;
+        Count = 0;
+    }
+
     private void Grow(int size)
     {
         var bigger = new LogEntry[size];

@@ -15,10 +15,11 @@ public sealed class Cluster : IAsyncDisposable
     public ServerProcess Server { get; private set; } = null!;
     public string ServerData => _folder.Combine("server");
 
-    public static async Task<Cluster> StartAsync()
+    /// <param name="serverArgs">more server options (see <see cref="ServerProcess.StartAsync"/>).</param>
+    public static async Task<Cluster> StartAsync(params string[] serverArgs)
     {
         var cluster = new Cluster();
-        try { cluster.Server = await ServerProcess.StartAsync(cluster.ServerData); }
+        try { cluster.Server = await ServerProcess.StartAsync(cluster.ServerData, extraArgs: serverArgs); }
         catch { await cluster.DisposeAsync(); throw; }
         return cluster;
     }

@@ -10,11 +10,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _fingerprint;
 
-    private ServerProcess(string dataFolder, string listen)
+    private ServerProcess(string dataFolder, string listen, IEnumerable<string> extraArgs)
     {
         DataFolder = dataFolder;
         _process = new ChildProcess(BuiltPrograms.Server,
-            ["--listen", listen, "--data", dataFolder, "--password-iterations", "1000", "--max-connections", "64"],
+            ["--listen", listen, "--data", dataFolder, "--password-iterations", "1000", "--max-connections", "64", .. extraArgs],
             onStdout: OnLine, onStderr: OnLine);
     }
 
@@ -25,9 +25,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts a server and waits until it logs "listening on HOST:PORT".</summary>
     /// <param name="listen">127.0.0.1:0 for any free port.</param>
-    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0")
+    /// <param name="extraArgs">more options, e.g. "--Rendezvous:MaxCommandsPerWindow=1000" (any RendezvousOptions key).</param>
+    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0", IEnumerable<string>? extraArgs = null)
     {
-        var server = new ServerProcess(dataFolder, listen);
+        var server = new ServerProcess(dataFolder, listen, extraArgs ?? []);
         try
         {
             var exited = server._process.Exited.ContinueWith(_ => "", TaskScheduler.Default);

@@ -1,4 +1,5 @@
 // Proves the tmux helper: a program runs at a given size, receives typed keys, its screen is captured, it resizes.
+using P2PChat.TestSupport;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Tui;

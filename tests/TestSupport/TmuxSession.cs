@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace P2PChat.Peer.Tests.Tui;
+namespace P2PChat.TestSupport;
 
 /// <summary>
 /// Each instance runs its own tmux server on a private socket (-L) with no user config (-f /dev/null), so tests
@@ -23,13 +23,7 @@ public sealed class TmuxSession : IAsyncDisposable
     }
 
     /// <summary>Skips the test when tmux is missing, or fails it when the environment variable CI is "true".</summary>
-    public static void RequireTmux()
-    {
-        if (IsInstalled()) return;
-        const string reason = "tmux is not installed (scripts/install-test-deps.sh installs it in CI)";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(reason);
-        Assert.Skip(reason);
-    }
+    public static void RequireTmux() => Require.That(IsInstalled(), "tmux is not installed (scripts/install-test-deps.sh installs it in CI)");
 
     /// <summary>Starts <paramref name="command"/> (run by the shell) in a detached session of the given size.</summary>
     public static async Task<TmuxSession> StartAsync(string command, int width, int height, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
@@ -73,17 +67,28 @@ public sealed class TmuxSession : IAsyncDisposable
         return (int.Parse(parts[0]), int.Parse(parts[1]));
     }
 
+    /// <summary>Waits until the program in the pane has exited (the pane stays, see remain-on-exit).</summary>
+    public Task WaitForExitAsync(CancellationToken ct, TimeSpan? timeout = null) =>
+        PollAsync(async () => (await TmuxAsync(ct, "display-message", "-p", "-t", Session, "#{pane_dead}")).Trim() == "1",
+            "the program did not exit", ct, timeout, () => CaptureAsync(ct));
+
     /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the last screen after <paramref name="timeout"/>.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, CancellationToken ct, TimeSpan? timeout = null)
+    {
+        var screen = "";
+        await PollAsync(async () => condition(screen = await CaptureAsync(ct)), "screen did not reach the expected state", ct, timeout, () => Task.FromResult(screen));
+        return screen;
+    }
+
+    /// <summary>Polls every 50 ms until <paramref name="done"/>; fails after the timeout (20 s by default) with <paramref name="what"/>.</summary>
+    private static async Task PollAsync(Func<Task<bool>> done, string what, CancellationToken ct, TimeSpan? timeout, Func<Task<string>> lastScreen)
     {
         var deadline = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(20);
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (true)
+        while (!await done())
         {
-            var screen = await CaptureAsync(ct);
-            if (condition(screen)) return screen;
-            if (deadline.Elapsed > limit) Assert.Fail($"screen did not reach the expected state in {limit.TotalSeconds} s:\n{screen}");
+            if (deadline.Elapsed > limit) Assert.Fail($"{what} in {limit.TotalSeconds} s:\n{await lastScreen()}");
             await poll.WaitForNextTickAsync(ct);
         }
     }
