@@ -19,6 +19,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
     private readonly SocialCommands _social = new(ctx);
     private readonly ChannelCommands _channels = new(ctx);
     private readonly AdminCommands _admin = new(ctx);
+    private readonly KeyCommands _keys = new(ctx);
 
     /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
     /// or 35 (anything else) and the session carries on; only protocol errors close it.</summary>
@@ -118,6 +119,9 @@ public sealed class CommandDispatcher(ServerContext ctx)
             Ban b => _admin.BanAsync(s, b, ct),
             Topic t => _channels.TopicAsync(s, t, ct),
             UpdRequest u => _channels.ListAsync(s, u, ct),
+            Prekeys p => _keys.PublishAsync(s, p, ct),
+            BundleRequest b => _keys.FetchAsync(s, b, ct),
+            IdentityChange i => _keys.ChangeIdentityAsync(s, i, ct),
             _ => s.ReplyAsync(StatusCode.NotAllowed, frame.Opcode, ct, text: "not valid now").AsTask(),
         });
     }
