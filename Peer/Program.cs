@@ -14,7 +14,7 @@ static async Task<int> RunAsync(PeerSettings settings, CancellationToken ct)
     var profile = store.Load();
     var events = new EventStream();
     await using var client = new RendezvousClient(
-        new RendezvousClientOptions(settings.Server) { Pin = new ServerPin(profile.ServerFingerprint, settings.ServerFingerprint) }, events);
+        new RendezvousClientOptions(settings.Server) { Pin = new ServerPin(profile.ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, events);
     var dispatcher = new CommandDispatcher(client, events);
     var loop = new HeadlessLoop(Console.In, Console.Out, dispatcher, events, new ProfileRecorder(store).Observe);
     Console.Error.WriteLine($"p2pchat: server {settings.Server}, profile {settings.ProfileFolder}");

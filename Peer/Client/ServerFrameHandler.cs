@@ -2,16 +2,18 @@
 using System.Text;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.E2e;
 
 namespace P2PChat.Peer.Client;
 
 /// <summary>
 /// The client's half of the conversation in docs/protocol.md, after HELLO. Runs on the read loop, one frame at a time.
-/// <paramref name="send"/> answers PING with PONG and sends OFFLINE_ACK.
+/// <paramref name="send"/> answers PING with PONG and sends OFFLINE_ACK and prekey refills.
+/// Encrypted PMs are decrypted by <paramref name="e2e"/> here, in arrival order, before they become message events.
 /// </summary>
 public sealed class ServerFrameHandler(
     ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
-    Func<Frame, CancellationToken, ValueTask> send)
+    Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e)
 {
     public async ValueTask HandleAsync(Frame frame, CancellationToken ct)
     {
@@ -29,6 +31,8 @@ public sealed class ServerFrameHandler(
             case PresenceUpdate p: OnPresence(p); break;
             case Status status: await OnStatusAsync(status, ct).ConfigureAwait(false); break;
             case Ping ping: await send(new Pong(ping.Nonce), ct).ConfigureAwait(false); break;
+            case Bundle bundle: pending.TakeByKey(Opcode.Bundle, bundle.User.ToString())?.Reply?.TrySetResult(bundle); break;
+            case PrekeysLow low: await OnPrekeysLowAsync(low, ct).ConfigureAwait(false); break;
         }
     }
 
@@ -37,8 +41,10 @@ public sealed class ServerFrameHandler(
     private void OnAddUser(AddUser add)
     {
         var user = directory.Upsert(add);
+        if (!IsMe(add.Tag)) e2e.ObserveAnnounced(add.Username, add.IdentityKey);
         if (IsMe(add.Tag))
         {
+            session.ServerIdentity = add.IdentityKey;
             session.Username = add.Username;
             session.Nickname = add.Nickname;
             pending.TakeOldest(Opcode.Nick);
@@ -76,12 +82,51 @@ public sealed class ServerFrameHandler(
     private async ValueTask OnMessageAsync(MsgDeliver msg, CancellationToken ct)
     {
         var encrypted = msg.Flags.HasFlag(MessageFlags.Encrypted);
-        var text = encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span);
         var offline = msg.Flags.HasFlag(MessageFlags.Offline);
-        events.Publish(new MessageEvent(directory.NameOf(msg.From), IsMe(msg.To) ? session.Username : directory.NameOf(msg.To),
-            text, DateTimeOffset.FromUnixTimeMilliseconds(msg.SentAtMs), offline, "server", encrypted, msg.MessageId));
+        var from = directory.NameOf(msg.From);
+        var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
+        var shown = true;
+        if (encrypted && e2e.Enabled)
+        {
+            // A PM envelope; an encrypted channel message would be a sender-key message, which this peer cannot read yet.
+            var decrypted = IsMe(msg.To) ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline) : null;
+            if (decrypted is null && !IsMe(msg.To))
+                events.Publish(new DecryptFailedEvent(from, "encrypted channel messages are not supported by this peer", msg.MessageId, offline));
+            shown = decrypted is not null;
+            (text, keyStatus) = (decrypted?.Text ?? "", decrypted?.KeyStatus);
+        }
+        if (shown)
+            events.Publish(new MessageEvent(from, IsMe(msg.To) ? session.Username : directory.NameOf(msg.To),
+                text, DateTimeOffset.FromUnixTimeMilliseconds(msg.SentAtMs), offline, "server", encrypted, msg.MessageId, keyStatus));
         if (offline && session.OfflineReceived(msg.MessageId) is { } ack)
             await send(new OfflineAck(ack), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At the end of sign-in, before signed_in is published: a new identity if the profile had none (IDENTITY), the
+    /// signed prekey and one-time prekeys (PREKEYS). Sent first, so that others can reach us as soon as we are announced.
+    /// </summary>
+    private async ValueTask PublishKeysAsync(CancellationToken ct)
+    {
+        if (!e2e.Enabled) return;
+        if (e2e.OpenProblem is { } problem)
+        {
+            events.Publish(new ErrorEvent((int)PeerErrorCode.E2eUnavailable, problem, "login"));
+            return;
+        }
+        foreach (var frame in e2e.AfterSignIn(session.ServerIdentity))
+        {
+            pending.Add(frame.Opcode, frame is IdentityChange ? "identity" : "prekeys");
+            await send(frame, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>PREKEYS_LOW: refill now when signed in; during the sign-in burst the refill waits for the end of sign-in.</summary>
+    private async ValueTask OnPrekeysLowAsync(PrekeysLow low, CancellationToken ct)
+    {
+        if (e2e.PrekeysLow(low.Remaining, session.SignedIn) is not { } refill) return;
+        pending.Add(Opcode.Prekeys, "prekeys");
+        await send(refill, ct).ConfigureAwait(false);
     }
 
     private void OnAck(MsgAck ack)
@@ -151,6 +196,7 @@ public sealed class ServerFrameHandler(
             case StatusCode.AuthOk:
                 if (session.UnacknowledgedOffline() is { } ack) await send(new OfflineAck(ack), ct).ConfigureAwait(false);
                 session.SignedIn = true;
+                await PublishKeysAsync(ct).ConfigureAwait(false);
                 events.Publish(new SignedInEvent(session.Username, session.Me.Value, session.Nickname, session.IsAdmin));
                 break;
             case StatusCode.Registered:
