@@ -86,7 +86,13 @@ public sealed class ServerFrameHandler(
         var from = directory.NameOf(msg.From);
         var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
         var shown = true;
-        if (encrypted && e2e.Enabled)
+        if (!encrypted && e2e.Enabled && IsMe(msg.To))
+        {
+            // With end-to-end encryption a PM is always an envelope: plain text can only be forged or downgraded.
+            events.Publish(new DecryptFailedEvent(from, "a private message arrived unencrypted; dropped", msg.MessageId, offline));
+            shown = false;
+        }
+        else if (encrypted && e2e.Enabled)
         {
             // A PM envelope; an encrypted channel message would be a sender-key message, which this peer cannot read yet.
             var decrypted = IsMe(msg.To) ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline) : null;
