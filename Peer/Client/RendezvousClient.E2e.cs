@@ -8,26 +8,60 @@ namespace P2PChat.Peer.Client;
 /// <summary>
 /// A PM goes out only end-to-end encrypted when a profile folder is set: with the session held for the contact, or a
 /// new one from the contact's bundle (BUNDLE). A contact whose key changed gets nothing until /trust or /verify; then
-/// the held messages go out. Channel messages are unchanged (not end-to-end encrypted; e2e: false).
+/// the held messages go out. Invite-only channels use sender keys (see <see cref="SendGroupAsync"/>); the general channel
+/// and open channels are not end-to-end encrypted (e2e: false).
 /// </summary>
 public sealed partial class RendezvousClient
 {
     /// <summary>The largest PM text when encrypted: the envelope adds at most 296 bytes and the payload kind 1.</summary>
     public const int MaxEncryptedTextBytes = MaxMessageBytes - 512;
 
-    private async Task SendEncryptedAsync(Tag to, string text, CancellationToken ct)
+    private Task SendEncryptedAsync(Tag to, string text, CancellationToken ct)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxEncryptedTextBytes)
             throw new CommandFailedException(PeerErrorCode.BadArguments, $"an encrypted message is at most {MaxEncryptedTextBytes} bytes");
         if (to == _session.Me)
             throw new CommandFailedException(PeerErrorCode.BadArguments, "a private message to yourself has nobody to be encrypted for");
+        return SendPayloadAsync(to, PmPayload.EncodeText(text), control: false, ct);
+    }
+
+    /// <summary>Encrypts a PM payload for <paramref name="to"/> and sends it; false when it was held (key changed).</summary>
+    private async Task<bool> SendPayloadAsync(Tag to, byte[] payload, bool control, CancellationToken ct)
+    {
         var name = Directory.NameOf(to);
-        var plan = _e2e.Encrypt(name, text);
+        var plan = _e2e.Encrypt(name, payload);
         if (plan is EndToEnd.SendPlan.NeedsBundle)
-            plan = _e2e.EncryptWithBundle(name, await FetchBundleAsync(to, name, ct).ConfigureAwait(false), text);
-        if (plan is not EndToEnd.SendPlan.Envelope envelope) return; // held: a message_held event says so
-        var requestId = _pending.AddMessage(name);
+            plan = _e2e.EncryptWithBundle(name, await FetchBundleAsync(to, name, ct).ConfigureAwait(false), payload);
+        if (plan is not EndToEnd.SendPlan.Envelope envelope) return false; // held: a message_held event says so
+        var requestId = _pending.AddMessage(control ? PendingRequests.ControlMessage : name);
         await SendAsync(new MsgSend(to, envelope.Bytes, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// An invite-only channel: our sender key first goes (inside pairwise sessions) to each member who lacks it, then the
+    /// message goes once, as a sender-key message, to the channel. A member who cannot get the key is reported, not waited for.
+    /// </summary>
+    private async Task SendGroupAsync(Tag channel, string text, CancellationToken ct)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxEncryptedTextBytes)
+            throw new CommandFailedException(PeerErrorCode.BadArguments, $"an encrypted message is at most {MaxEncryptedTextBytes} bytes");
+        var members = Directory.Members(channel).Where(m => m != _session.Me).ToDictionary(Directory.NameOf);
+        var plan = _e2e.PrepareGroupSend(channel.Value, members.Keys);
+        foreach (var member in plan.NeedKey)
+        {
+            try
+            {
+                if (await SendPayloadAsync(members[member], plan.DistributionPayload, control: true, ct).ConfigureAwait(false))
+                    _e2e.MarkGiven(channel.Value, member);
+            }
+            catch (CommandFailedException e) when (e.Code == (int)PeerErrorCode.E2eUnavailable)
+            {
+                _events.Publish(new ErrorEvent(e.Code, $"{member} cannot read {Directory.NameOf(channel)}: {e.Message}", "msg"));
+            }
+        }
+        var requestId = _pending.AddMessage(Directory.NameOf(channel));
+        await SendAsync(new MsgSend(channel, _e2e.EncryptGroup(channel.Value, text), requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
     }
 
     /// <summary>BUNDLE: the contact's identity, signed prekey and one one-time prekey (consumed on the server).</summary>
@@ -72,12 +106,13 @@ public sealed partial class RendezvousClient
     }
 
     /// <summary>Sends the messages held while the key was changed, in order, then reports the contact's key.</summary>
-    private async Task ReleaseAsync(string username, IReadOnlyList<string> held, CancellationToken ct)
+    private async Task ReleaseAsync(string username, IReadOnlyList<byte[]> held, CancellationToken ct)
     {
         if (held.Count > 0)
         {
             var to = await ResolveUserAsync(username, ct).ConfigureAwait(false);
-            foreach (var text in held) await SendEncryptedAsync(to, text, ct).ConfigureAwait(false);
+            foreach (var payload in held)
+                await SendPayloadAsync(to, payload, control: payload[0] != PmPayload.Text, ct).ConfigureAwait(false);
         }
         _events.Publish(_e2e.Safety(username, held.Count));
     }

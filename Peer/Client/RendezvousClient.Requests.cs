@@ -118,6 +118,11 @@ public sealed partial class RendezvousClient
             await SendEncryptedAsync(to, text, ct).ConfigureAwait(false);
             return;
         }
+        if (to.IsChannel && _e2e.Enabled && Directory.Channel(to)?.Flags.HasFlag(ChannelFlags.InviteOnly) == true)
+        {
+            await SendGroupAsync(to, text, ct).ConfigureAwait(false);
+            return;
+        }
         var requestId = _pending.AddMessage(Directory.NameOf(to));
         await SendAsync(new MsgSend(to, data, requestId, MessageFlags.None), ct).ConfigureAwait(false);
     }

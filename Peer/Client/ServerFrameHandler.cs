@@ -94,11 +94,11 @@ public sealed class ServerFrameHandler(
         }
         else if (encrypted && e2e.Enabled)
         {
-            // A PM envelope; an encrypted channel message would be a sender-key message, which this peer cannot read yet.
-            var decrypted = IsMe(msg.To) ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline) : null;
-            if (decrypted is null && !IsMe(msg.To))
-                events.Publish(new DecryptFailedEvent(from, "encrypted channel messages are not supported by this peer", msg.MessageId, offline));
-            shown = decrypted is not null;
+            // A PM is an envelope of the pairwise session; a channel message a sender-key message of its author.
+            var decrypted = IsMe(msg.To)
+                ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline)
+                : e2e.DecryptGroup(msg.To.Value, from, msg.Data.Span, msg.MessageId, offline);
+            shown = decrypted?.Text is not null;
             (text, keyStatus) = (decrypted?.Text ?? "", decrypted?.KeyStatus);
         }
         if (shown)
@@ -138,6 +138,7 @@ public sealed class ServerFrameHandler(
     private void OnAck(MsgAck ack)
     {
         var to = pending.TakeMessage(ack.RequestId) ?? "";
+        if (to == PendingRequests.ControlMessage) return;
         events.Publish(new SentEvent(to, ack.RequestId, ack.MessageId, DateTimeOffset.FromUnixTimeMilliseconds(ack.SentAtMs),
             ack.Flags.HasFlag(MessageFlags.Offline)));
     }
@@ -164,6 +165,7 @@ public sealed class ServerFrameHandler(
             directory.RemoveChannel(left.Channel);
         }
         else directory.RemoveMember(left.Channel, left.User);
+        e2e.MemberLeft(left.Channel.Value, e.User);
         if (kicked && IsMe(left.By)) pending.TakeOldest(Opcode.Kick);
         events.Publish(e);
     }

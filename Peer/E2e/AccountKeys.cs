@@ -14,6 +14,7 @@ public sealed class AccountKeys : IDisposable
     private readonly KeyFiles _files;
     private readonly ProfileKeyVault _vault;
     private readonly Dictionary<string, PairwiseSession?> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, GroupKeys> _groups = [];
 
     private AccountKeys(KeyFiles files, ProfileKeyVault vault, IdentityKeyPair identity, PrekeyRing prekeys, ContactKeyBook contacts)
     {
@@ -77,6 +78,27 @@ public sealed class AccountKeys : IDisposable
         if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()));
     }
 
+    /// <summary>The sender keys of an invite-only channel, loaded from its file on first use (empty when there is none).</summary>
+    public GroupKeys Group(uint channelTag)
+    {
+        if (_groups.TryGetValue(channelTag, out var group)) return group;
+        group = _files.Read(KeyFiles.GroupFile(channelTag)) is { } blob ? GroupKeys.Deserialize(_vault.Open(blob)) : new GroupKeys(channelTag);
+        _groups[channelTag] = group;
+        return group;
+    }
+
+    public void SaveGroup(uint channelTag)
+    {
+        if (_groups.GetValueOrDefault(channelTag) is { } group) _files.Write(KeyFiles.GroupFile(channelTag), _vault.Seal(group.Serialize()));
+    }
+
+    /// <summary>We left the channel: its keys are forgotten.</summary>
+    public void ForgetGroup(uint channelTag)
+    {
+        if (_groups.Remove(channelTag, out var group)) group.Dispose();
+        _files.Delete(KeyFiles.GroupFile(channelTag));
+    }
+
     public void SavePrekeys() => _files.Write(KeyFiles.PrekeysFile, _vault.Seal(Prekeys.Serialize()));
 
     public void SaveContacts() => _files.Write(KeyFiles.ContactsFile, _vault.Seal(Contacts.Serialize()));
@@ -92,6 +114,7 @@ public sealed class AccountKeys : IDisposable
     public void Dispose()
     {
         foreach (var session in _sessions.Values) session?.Dispose();
+        foreach (var group in _groups.Values) group.Dispose();
         Prekeys.Dispose();
         Identity.Dispose();
         _vault.Dispose();

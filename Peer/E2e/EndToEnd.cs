@@ -21,7 +21,7 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     public const int OneTimePrekeyTarget = 50;
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, List<string>> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<byte[]>> _held = new(StringComparer.Ordinal);
     private AccountKeys? _keys;
     private AccountKeys? _registering;
     private string _me = "";
@@ -156,21 +156,24 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         public sealed record NeedsBundle : SendPlan;
     }
 
-    /// <summary>Encrypts with the session held for <paramref name="user"/>; NeedsBundle when there is none (or it is for an old key).</summary>
-    public SendPlan Encrypt(string user, string text)
+    /// <summary>
+    /// Encrypts a <see cref="PmPayload"/> with the session held for <paramref name="user"/>; NeedsBundle when there is
+    /// none (or it is for an old key); Held when the contact's key changed.
+    /// </summary>
+    public SendPlan Encrypt(string user, byte[] payload)
     {
         lock (_gate)
         {
             var keys = RequireOpen();
-            if (keys.Contacts.IsHeld(user)) return Hold(user, text);
+            if (keys.Contacts.IsHeld(user)) return Hold(user, payload);
             var session = keys.Session(user);
             if (session is null || !session.RemoteIdentity.Equals(keys.Contacts.CurrentKey(user))) return new SendPlan.NeedsBundle();
-            return new SendPlan.Envelope(EncryptLocked(keys, user, session, text));
+            return new SendPlan.Envelope(EncryptLocked(keys, user, session, payload));
         }
     }
 
     /// <summary>Starts a session from a fetched bundle (X3DH; the signed prekey signature is checked) and encrypts.</summary>
-    public SendPlan EncryptWithBundle(string user, Bundle bundle, string text)
+    public SendPlan EncryptWithBundle(string user, Bundle bundle, byte[] payload)
     {
         PrekeyBundle parsed;
         try
@@ -186,15 +189,17 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         lock (_gate)
         {
             var keys = RequireOpen();
-            if (ObserveLocked(user, parsed.Identity) == KeyObservation.Changed || keys.Contacts.IsHeld(user)) return Hold(user, text);
+            if (ObserveLocked(user, parsed.Identity) == KeyObservation.Changed || keys.Contacts.IsHeld(user)) return Hold(user, payload);
             var session = PairwiseSession.Initiate(keys.Identity, parsed);
             keys.SetSession(user, session);
-            return new SendPlan.Envelope(EncryptLocked(keys, user, session, text));
+            return new SendPlan.Envelope(EncryptLocked(keys, user, session, payload));
         }
     }
 
+    /// <summary>A decrypted message; Text is null for a control message (a sender key), which is not shown.</summary>
+    public sealed record Decrypted(string? Text, string KeyStatus);
+
     /// <summary>A decrypted PM, or null when it was dropped (a decrypt_failed event says why).</summary>
-    public sealed record Decrypted(string Text, string KeyStatus);
 
     public Decrypted? Decrypt(string from, ReadOnlySpan<byte> data, ulong messageId, bool offline)
     {
@@ -209,16 +214,109 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
                 var payload = envelope.Kind == EnvelopeKind.Prekey && (session is null || !session.Matches(envelope))
                     ? AcceptLocked(keys, from, envelope, session)
                     : DecryptLocked(keys, from, envelope, session);
-                var text = PmPayload.DecodeText(payload)
-                    ?? throw new CryptoProtocolException(CryptoFailure.Malformed, "not a chat message");
+                var text = PmPayload.DecodeText(payload);
+                if (text is null) ApplyControlLocked(keys, from, payload);
                 return new Decrypted(text, StatusName(keys.Contacts.StatusOf(from)));
             }
             catch (Exception e) when (e is CryptoProtocolException or System.Text.DecoderFallbackException)
             {
-                var reason = e is CryptoProtocolException c ? $"{c.Reason}: {c.Message}" : "not valid UTF-8";
-                events.Publish(new DecryptFailedEvent(from, reason, messageId, offline));
-                return null;
+                return Failed(from, e, messageId, offline);
             }
+        }
+    }
+
+    /// <summary>A control payload from a pairwise session: a member's sender key for a channel (kind 0x02).</summary>
+    private static void ApplyControlLocked(AccountKeys keys, string from, ReadOnlySpan<byte> payload)
+    {
+        if (PmPayload.DecodeSenderKey(payload) is not var (channel, distribution))
+            throw new CryptoProtocolException(CryptoFailure.Malformed, "unknown payload kind");
+        keys.Group(channel).SetReceiver(from, distribution);
+        keys.SaveGroup(channel);
+    }
+
+    private Decrypted? Failed(string from, Exception e, ulong messageId, bool offline)
+    {
+        var reason = e is CryptoProtocolException c ? $"{c.Reason}: {c.Message}" : "not valid UTF-8";
+        events.Publish(new DecryptFailedEvent(from, reason, messageId, offline));
+        return null;
+    }
+
+    /// <summary>What sending to an invite-only channel needs first: our sender key, for the members who lack it.</summary>
+    public sealed record GroupSendPlan(IReadOnlyList<string> NeedKey, byte[] DistributionPayload);
+
+    public GroupSendPlan PrepareGroupSend(uint channel, IEnumerable<string> members)
+    {
+        lock (_gate)
+        {
+            var keys = RequireOpen();
+            var group = keys.Group(channel);
+            var own = group.EnsureOwn();
+            keys.SaveGroup(channel);
+            return new GroupSendPlan([.. members.Where(m => m != _me && !group.GivenTo.Contains(m))],
+                PmPayload.EncodeSenderKey(channel, own.CreateDistribution()));
+        }
+    }
+
+    /// <summary>Our sender key for <paramref name="channel"/> reached <paramref name="member"/> (inside our pairwise session).</summary>
+    public void MarkGiven(uint channel, string member)
+    {
+        lock (_gate)
+        {
+            var keys = RequireOpen();
+            keys.Group(channel).GivenTo.Add(member);
+            keys.SaveGroup(channel);
+        }
+    }
+
+    /// <summary>A sender-key message for the channel (docs/security.md 10.3); call <see cref="PrepareGroupSend"/> first.</summary>
+    public byte[] EncryptGroup(uint channel, string text)
+    {
+        lock (_gate)
+        {
+            var keys = RequireOpen();
+            var group = keys.Group(channel);
+            var message = group.EnsureOwn().Encrypt(group.GroupId, PmPayload.EncodeText(text));
+            keys.SaveGroup(channel);
+            return message;
+        }
+    }
+
+    public Decrypted? DecryptGroup(uint channel, string from, ReadOnlySpan<byte> data, ulong messageId, bool offline)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                if (_keys is not { } keys)
+                    throw new CryptoProtocolException(CryptoFailure.InvalidState, _openProblem ?? "no end-to-end keys are open");
+                var group = keys.Group(channel);
+                var receiver = group.ReceiverOf(from)
+                    ?? throw new CryptoProtocolException(CryptoFailure.UnknownKey, "no sender key from this member for this channel");
+                var plaintext = receiver.Decrypt(group.GroupId, data);
+                keys.SaveGroup(channel);
+                var text = PmPayload.DecodeText(plaintext) ?? throw new CryptoProtocolException(CryptoFailure.Malformed, "not a chat message");
+                return new Decrypted(text, StatusName(keys.Contacts.StatusOf(from)));
+            }
+            catch (Exception e) when (e is CryptoProtocolException or System.Text.DecoderFallbackException)
+            {
+                return Failed(from, e, messageId, offline);
+            }
+        }
+    }
+
+    /// <summary>Someone left <paramref name="channel"/> or was removed: rekey (our next message uses a new sender key); if it was us, forget it.</summary>
+    public void MemberLeft(uint channel, string member)
+    {
+        lock (_gate)
+        {
+            if (_keys is not { } keys) return;
+            if (member == _me)
+            {
+                keys.ForgetGroup(channel);
+                return;
+            }
+            keys.Group(channel).MemberLeft(member);
+            keys.SaveGroup(channel);
         }
     }
 
@@ -242,7 +340,7 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     }
 
     /// <summary>/verify USER NUMBER: marks the key verified if the number matches; throws SafetyNumberMismatch otherwise. Returns released held messages.</summary>
-    public IReadOnlyList<string> Verify(string user, string number)
+    public IReadOnlyList<byte[]> Verify(string user, string number)
     {
         lock (_gate)
         {
@@ -257,7 +355,7 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     }
 
     /// <summary>/trust USER: accepts a changed key; returns the held messages, to be sent now.</summary>
-    public IReadOnlyList<string> Trust(string user)
+    public IReadOnlyList<byte[]> Trust(string user)
     {
         lock (_gate)
         {
@@ -268,7 +366,7 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         }
     }
 
-    private IReadOnlyList<string> AcceptedLocked(AccountKeys keys, string user)
+    private IReadOnlyList<byte[]> AcceptedLocked(AccountKeys keys, string user)
     {
         keys.SaveContacts();
         // A session made with the old key must not be used for the new one.
@@ -277,9 +375,9 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         return released;
     }
 
-    private byte[] EncryptLocked(AccountKeys keys, string user, PairwiseSession session, string text)
+    private static byte[] EncryptLocked(AccountKeys keys, string user, PairwiseSession session, byte[] payload)
     {
-        var envelope = session.Encrypt(PmPayload.EncodeText(text));
+        var envelope = session.Encrypt(payload);
         keys.SaveSession(user);
         return envelope;
     }
@@ -334,10 +432,10 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         return observation;
     }
 
-    private SendPlan.Held Hold(string user, string text)
+    private SendPlan.Held Hold(string user, byte[] payload)
     {
         if (!_held.TryGetValue(user, out var queue)) _held[user] = queue = [];
-        queue.Add(text);
+        queue.Add(payload);
         events.Publish(new MessageHeldEvent(user, queue.Count,
             $"not sent: {user}'s identity key changed; {queue.Count} message(s) wait for /trust {user}"));
         return new SendPlan.Held(queue.Count);

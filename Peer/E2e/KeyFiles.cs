@@ -4,7 +4,8 @@ namespace P2PChat.Peer.E2e;
 /// <summary>
 /// Files (every one a blob sealed by the profile's <c>ProfileKeyVault</c>, so nothing in them is readable without
 /// the password): <c>identity.bin</c> (identity private key), <c>prekeys.bin</c> (<see cref="PrekeyRing"/>),
-/// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact).
+/// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact),
+/// <c>group-TAG.bin</c> (<see cref="GroupKeys"/> of one invite-only channel, TAG in hex).
 /// Usernames are 3-32 characters of A-Z a-z 0-9 _ . - (server rule); anything else is refused as a file name part.
 /// </summary>
 public sealed class KeyFiles
@@ -26,6 +27,8 @@ public sealed class KeyFiles
     public static string SessionFile(string contact) => IsSafeName(contact)
         ? $"session-{contact}.bin"
         : throw new ArgumentException($"'{contact}' cannot name a session file", nameof(contact));
+
+    public static string GroupFile(uint channelTag) => $"group-{channelTag:x8}.bin";
 
     public byte[]? Read(string name)
     {

@@ -1,5 +1,4 @@
 // The private halves of one's prekeys: the current and previous signed prekey and the unused one-time prekeys.
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
 
@@ -92,15 +91,13 @@ public sealed class PrekeyRing : IDisposable
     {
         using var buffer = new MemoryStream();
         buffer.WriteByte(Version);
-        WriteU32(buffer, _nextId);
-        Span<byte> time = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(time, SignedCreated.ToUnixTimeMilliseconds());
-        buffer.Write(time);
-        WriteBlob(buffer, Signed.ExportPrivate());
-        WriteBlob(buffer, Previous?.ExportPrivate() ?? []);
-        WriteU16(buffer, _oneTime.Count);
-        foreach (var key in _oneTime.Values.OrderBy(k => k.Id)) WriteBlob(buffer, key.ExportPrivate());
-        WriteU16(buffer, _seenBaseKeys.Count);
+        buffer.WriteU32(_nextId);
+        buffer.WriteI64(SignedCreated.ToUnixTimeMilliseconds());
+        WriteSecret(buffer, Signed.ExportPrivate());
+        WriteSecret(buffer, Previous?.ExportPrivate() ?? []);
+        buffer.WriteU16(_oneTime.Count);
+        foreach (var key in _oneTime.Values.OrderBy(k => k.Id)) WriteSecret(buffer, key.ExportPrivate());
+        buffer.WriteU16(_seenBaseKeys.Count);
         foreach (var digest in _seenBaseKeys) buffer.Write(digest);
         return buffer.ToArray();
     }
@@ -124,9 +121,11 @@ public sealed class PrekeyRing : IDisposable
         return ring;
     }
 
-    private static void WriteU16(Stream s, int v) { Span<byte> b = stackalloc byte[2]; BinaryPrimitives.WriteUInt16BigEndian(b, checked((ushort)v)); s.Write(b); }
-    private static void WriteU32(Stream s, uint v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteUInt32BigEndian(b, v); s.Write(b); }
-    private static void WriteBlob(Stream s, byte[] blob) { WriteU16(s, blob.Length); s.Write(blob); CryptographicOperations.ZeroMemory(blob); }
+    private static void WriteSecret(Stream s, byte[] secret)
+    {
+        s.WriteBlob(secret);
+        CryptographicOperations.ZeroMemory(secret);
+    }
 
     public void Dispose()
     {

@@ -9,7 +9,7 @@ namespace P2PChat.Rendezvous.Commands;
 /// <summary>
 /// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, PING, PONG,
 /// QUIT (else STATUS 1). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
-/// rate limit and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
+/// rate limit (PREKEYS and BUNDLE against their own, larger one) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
 /// </summary>
 public sealed class CommandDispatcher(ServerContext ctx)
 {
@@ -90,7 +90,8 @@ public sealed class CommandDispatcher(ServerContext ctx)
             await _messages.AcknowledgeAsync(s, ack, ct);
             return;
         }
-        if (ctx.Commands.TryAccept(s.UserTag.Value) is { } penalty)
+        var limiter = frame is Prekeys or BundleRequest ? ctx.KeyRequests : ctx.Commands;
+        if (limiter.TryAccept(s.UserTag.Value) is { } penalty)
         {
             var seconds = Replies.Seconds(penalty);
             var text = $"too many commands; wait {seconds} s";

@@ -104,6 +104,48 @@ public sealed class HeadlessEncryptionTests
         Assert.Equal(("are you really bob?", true), (released.Str("text"), released.Bool("e2e")));
     }
 
+    [Fact]
+    public async Task Invite_only_channels_are_end_to_end_encrypted_and_rekeyed_when_a_member_leaves_while_general_is_not()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await WithKeysAsync(cluster, "alice");
+        var bob = await WithKeysAsync(cluster, "bob");
+        var carol = await WithKeysAsync(cluster, "carol");
+        await alice.SendAsync("/create #secret invite-only");
+        await alice.WaitForAsync("joined", e => e.Is("channel", "#secret") && e.Is("user", "alice"));
+        foreach (var (name, peer) in new[] { ("bob", bob), ("carol", carol) })
+        {
+            await alice.SendAsync($"/invite {name} #secret");
+            await peer.WaitForAsync("invite", e => e.Is("channel", "#secret"));
+            await peer.SendAsync("/join #secret");
+            await alice.WaitForAsync("joined", e => e.Is("channel", "#secret") && e.Is("user", name));
+        }
+        await bob.WaitForAsync("joined", e => e.Is("channel", "#secret") && e.Is("user", "carol"));
+
+        await alice.SendAsync("/msg #secret one");
+        foreach (var peer in new[] { bob, carol })
+        {
+            var m = await peer.WaitForAsync("message", e => e.Is("to", "#secret") && e.Is("from", "alice"));
+            Assert.Equal(("one", true), (m.Str("text"), m.Bool("e2e")));
+        }
+        await bob.SendAsync("/msg #secret from bob");
+        Assert.Equal("from bob", (await carol.WaitForAsync("message", e => e.Is("from", "bob"))).Str("text"));
+        Assert.True((await alice.WaitForAsync("message", e => e.Is("from", "bob"))).Bool("e2e"));
+
+        await carol.SendAsync("/leave #secret");
+        await alice.WaitForAsync("left", e => e.Is("channel", "#secret") && e.Is("user", "carol"));
+        await bob.WaitForAsync("left", e => e.Is("channel", "#secret") && e.Is("user", "carol"));
+        await alice.SendAsync("/msg #secret two");
+        var two = await bob.WaitForAsync("message", e => e.Is("from", "alice") && e.Is("text", "two"));
+        Assert.True(two.Bool("e2e"));
+
+        await alice.SendAsync("/msg #general hello everyone");
+        var open = await carol.WaitForAsync("message", e => e.Is("to", "#general"));
+        Assert.Equal(("hello everyone", false), (open.Str("text"), open.Bool("e2e")));
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events).Concat(carol.Events), e => e.Is("event", "decrypt_failed"));
+        Assert.DoesNotContain(carol.Events, e => e.Is("text", "two"));
+    }
+
     /// <summary>The payload column of every offline message in the server's database (read-only, alongside the running server).</summary>
     private static List<byte[]> StoredOfflinePayloads(string serverData)
     {

@@ -66,7 +66,7 @@ public sealed class HeadlessPeerTests
         await bob.SendAsync("/msg #dev hi channel");
         var message = await alice.WaitForAsync("message");
         Assert.Equal(("bob", "#dev", "hi channel"), (message.Str("from"), message.Str("to"), message.Str("text")));
-        Assert.False(message.Bool("e2e")); // channels are protected by TLS to the server only
+        Assert.True(message.Bool("e2e")); // an invite-only channel: sender keys
 
         await alice.SendAsync("/who #dev");
         var members = await alice.WaitForAsync("members", e => e.Is("channel", "#dev") && e.GetProperty("members").GetArrayLength() == 2);

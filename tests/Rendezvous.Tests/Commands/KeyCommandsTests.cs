@@ -90,6 +90,21 @@ public sealed class KeyCommandsTests
     }
 
     [Fact]
+    public async Task Bundle_requests_have_their_own_budget_and_do_not_use_up_the_command_limit()
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxCommandsPerWindow = 3);
+        await using var alice = await SignedInWithIdentityAsync(server, "alice", AliceIdentity);
+        await PublishAsync(alice, Signed);
+        await using var bob = await server.SignedInAsync("bob");
+        for (var i = 0; i < 10; i++) await bob.SendAsync(new BundleRequest(alice.Tag));
+        for (var i = 0; i < 10; i++) await bob.ExpectAsync<Bundle>();
+        await bob.SendAsync(new Nick("Bobby"));
+        Assert.Equal("Bobby", (await bob.ExpectAsync<AddUser>(a => a.Tag == bob.Tag)).Nickname);
+        for (var i = 0; i < 21; i++) await bob.SendAsync(new BundleRequest(alice.Tag));
+        Assert.Equal(StatusCode.Flooding, (await bob.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Bundle)).Code);
+    }
+
+    [Fact]
     public async Task A_bundle_for_a_user_without_keys_is_refused_with_status_3()
     {
         await using var server = await TestServer.StartAsync();
