@@ -29,9 +29,12 @@ public sealed partial class RendezvousClient
     private async Task<bool> SendPayloadAsync(Tag to, byte[] payload, bool control, CancellationToken ct)
     {
         var name = Directory.NameOf(to);
-        var plan = _e2e.Encrypt(name, payload);
+        var plan = Guarded(() => _e2e.Encrypt(name, payload));
         if (plan is EndToEnd.SendPlan.NeedsBundle)
-            plan = _e2e.EncryptWithBundle(name, await FetchBundleAsync(to, name, ct).ConfigureAwait(false), payload);
+        {
+            var bundle = await FetchBundleAsync(to, name, ct).ConfigureAwait(false);
+            plan = Guarded(() => _e2e.EncryptWithBundle(name, bundle, payload));
+        }
         if (plan is not EndToEnd.SendPlan.Envelope envelope) return false; // held: a message_held event says so
         var requestId = _pending.AddMessage(control ? PendingRequests.ControlMessage : name);
         await SendAsync(new MsgSend(to, envelope.Bytes, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
@@ -47,7 +50,7 @@ public sealed partial class RendezvousClient
         if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxEncryptedTextBytes)
             throw new CommandFailedException(PeerErrorCode.BadArguments, $"an encrypted message is at most {MaxEncryptedTextBytes} bytes");
         var members = Directory.Members(channel).Where(m => m != _session.Me).ToDictionary(Directory.NameOf);
-        var plan = _e2e.PrepareGroupSend(channel.Value, members.Keys);
+        var plan = Guarded(() => _e2e.PrepareGroupSend(channel.Value, members.Keys));
         foreach (var member in plan.NeedKey)
         {
             try
@@ -60,8 +63,19 @@ public sealed partial class RendezvousClient
                 _events.Publish(new ErrorEvent(e.Code, $"{member} cannot read {Directory.NameOf(channel)}: {e.Message}", "msg"));
             }
         }
+        var message = Guarded(() => _e2e.EncryptGroup(channel.Value, text));
         var requestId = _pending.AddMessage(Directory.NameOf(channel));
-        await SendAsync(new MsgSend(channel, _e2e.EncryptGroup(channel.Value, text), requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+        await SendAsync(new MsgSend(channel, message, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A damaged key file (or any other refusal of the crypto layer) fails the command; nothing is sent.</summary>
+    private static T Guarded<T>(Func<T> step)
+    {
+        try { return step(); }
+        catch (Core.Crypto.CryptoProtocolException e)
+        {
+            throw new CommandFailedException(PeerErrorCode.E2eUnavailable, $"end-to-end encryption failed ({e.Reason}: {e.Message}); nothing was sent");
+        }
     }
 
     /// <summary>BUNDLE: the contact's identity, signed prekey and one one-time prekey (consumed on the server).</summary>
@@ -96,13 +110,13 @@ public sealed partial class RendezvousClient
     public Task VerifyAsync(string username, string safetyNumber, CancellationToken ct)
     {
         RequireSignedIn();
-        return ReleaseAsync(username, _e2e.Verify(username, safetyNumber), ct);
+        return ReleaseAsync(username, Guarded(() => _e2e.Verify(username, safetyNumber)), ct);
     }
 
     public Task TrustAsync(string username, CancellationToken ct)
     {
         RequireSignedIn();
-        return ReleaseAsync(username, _e2e.Trust(username), ct);
+        return ReleaseAsync(username, Guarded(() => _e2e.Trust(username)), ct);
     }
 
     /// <summary>Sends the messages held while the key was changed, in order, then reports the contact's key.</summary>

@@ -25,6 +25,7 @@ public sealed class AccountKeys : IDisposable
         Contacts = contacts;
     }
 
+    public KeyFiles Files => _files;
     public IdentityKeyPair Identity { get; }
     public PrekeyRing Prekeys { get; }
     public ContactKeyBook Contacts { get; }

@@ -55,7 +55,12 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     {
         lock (_gate)
         {
-            if (registered) _registering?.SaveAll();
+            if (registered && _registering is { } keys)
+            {
+                // A new account (e.g. after the server lost its data): nothing sealed under an older vault may stay.
+                keys.Files.DeleteAll();
+                keys.SaveAll();
+            }
             _registering?.Dispose();
             _registering = null;
         }
@@ -315,8 +320,15 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
                 keys.ForgetGroup(channel);
                 return;
             }
-            keys.Group(channel).MemberLeft(member);
-            keys.SaveGroup(channel);
+            try
+            {
+                keys.Group(channel).MemberLeft(member);
+                keys.SaveGroup(channel);
+            }
+            catch (CryptoProtocolException)
+            {
+                keys.ForgetGroup(channel); // a damaged file: start the channel's keys afresh
+            }
         }
     }
 

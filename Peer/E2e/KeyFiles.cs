@@ -52,6 +52,12 @@ public sealed class KeyFiles
 
     public void Delete(string name) => File.Delete(Path.Combine(Folder, name));
 
+    /// <summary>Removes every key file of the account (before a new identity is written).</summary>
+    public void DeleteAll()
+    {
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+    }
+
     private static bool IsSafeName(string name) =>
         name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && name.Trim('.').Length > 0;
 }
