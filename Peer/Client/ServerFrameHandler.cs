@@ -86,10 +86,12 @@ public sealed class ServerFrameHandler(
         var from = directory.NameOf(msg.From);
         var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
         var shown = true;
-        if (!encrypted && e2e.Enabled && IsMe(msg.To))
+        if (!encrypted && e2e.Enabled && (IsMe(msg.To) || directory.Channel(msg.To)?.Flags.HasFlag(ChannelFlags.InviteOnly) == true))
         {
-            // With end-to-end encryption a PM is always an envelope: plain text can only be forged or downgraded.
-            events.Publish(new DecryptFailedEvent(from, "a private message arrived unencrypted; dropped", msg.MessageId, offline));
+            // With end-to-end encryption a PM or an invite-only channel message is always encrypted: plain text can
+            // only be forged or downgraded.
+            var what = IsMe(msg.To) ? "a private message" : "a message to an invite-only channel";
+            events.Publish(new DecryptFailedEvent(from, $"{what} arrived unencrypted; dropped", msg.MessageId, offline));
             shown = false;
         }
         else if (encrypted && e2e.Enabled)

@@ -115,8 +115,14 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         Assert.Equal("changed", shown.KeyStatus);
         Assert.Equal("alice", (await _bob.Events.WaitForAsync<KeyChangedEvent>()).User);
 
-        // 3. a PM in plain text is refused outright by a peer with end-to-end encryption.
+        // 3. plain text where end-to-end encryption is the rule (a PM, an invite-only channel) is refused outright.
         Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, "send money"u8.ToArray(), MessageFlags.None));
+        var secret = Tag.Channel(42);
+        await _bob.Session.SendAsync(new AddChannel(secret, "secret", ChannelFlags.InviteOnly, ""), new Upd(secret, [_alice.Tag, _bob.Tag], []));
+        await _bob.Events.WaitForAsync<MembersEvent>(m => m.Channel == "#secret");
+        Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, "send money"u8.ToArray(), MessageFlags.None, secret));
+        // 4. an encrypted channel message from a member who never gave bob a sender key cannot be read.
+        Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, new byte[200], MessageFlags.Encrypted, secret));
         Assert.DoesNotContain(_bob.Events.Events.OfType<MessageEvent>(), e => e.KeyStatus == "trusted" && e.Text == "send money");
     }
 
@@ -175,6 +181,39 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         Assert.Equal(1, (await _alice.Events.WaitForAsync<MessageHeldEvent>()).Held);
         await _alice.Client.NickAsync("Al", Ct);
         Assert.IsType<Nick>(await _alice.Session.ReadAnyAsync());
+    }
+
+    [Fact]
+    public async Task Invite_only_channel_messages_resist_tampering_replay_and_rerouting_to_another_channel()
+    {
+        Tag secret = Tag.Channel(42), other = Tag.Channel(43);
+        foreach (var peer in new[] { _alice, _bob })
+        {
+            await peer.Session.SendAsync(
+                new AddChannel(secret, "secret", ChannelFlags.InviteOnly, ""), new Upd(secret, [_alice.Tag, _bob.Tag], []),
+                new AddChannel(other, "other", ChannelFlags.InviteOnly, ""), new Upd(other, [_alice.Tag, _bob.Tag], []));
+            await peer.Events.WaitForAsync<MembersEvent>(m => m.Channel == "#other");
+        }
+        var sending = _alice.Client.SendTextAsync("#secret", "group hello", Ct);
+        Assert.Equal(_bob.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
+        await _alice.Session.SendAsync(_bob.HonestBundle());
+        var senderKey = await _alice.Session.ReadAsync<MsgSend>();   // alice's sender key, inside the pairwise session
+        var message = await _alice.Session.ReadAsync<MsgSend>();     // the channel message
+        await sending;
+        Assert.Equal((_bob.Tag, secret, MessageFlags.Encrypted), (senderKey.To, message.To, message.Flags));
+        Assert.Equal(-1, message.Data.Span.IndexOf("group hello"u8));
+        Assert.Equal(-1, senderKey.Data.Span.IndexOf("group hello"u8));
+
+        var data = message.Data.ToArray();
+        await _bob.Session.SendAsync(new MsgDeliver(_alice.Tag, senderKey.Data, _bob.Tag, 0, MessageFlags.Encrypted, 1000));
+        for (var i = 0; i < data.Length; i++)
+            Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, Flip(data, i), MessageFlags.Encrypted, secret));
+        Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, data, MessageFlags.Encrypted, other)); // another group id
+        Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_bob.Tag, data, MessageFlags.Encrypted, secret));  // another author
+        var shown = Assert.IsType<MessageEvent>(await _bob.DeliverAsync(_alice.Tag, data, MessageFlags.Encrypted, secret));
+        Assert.Equal(("group hello", "#secret", true, "trusted"), (shown.Text, shown.To, shown.E2e, shown.KeyStatus));
+        Assert.IsType<DecryptFailedEvent>(await _bob.DeliverAsync(_alice.Tag, data, MessageFlags.Encrypted, secret)); // replay
+        Assert.DoesNotContain(_bob.Events.Events.OfType<MessageEvent>(), m => m.MessageId == 1000); // the key is never shown
     }
 
     /// <summary>A first message to bob made by someone holding <paramref name="sender"/> and bob's public prekeys (which the server has).</summary>

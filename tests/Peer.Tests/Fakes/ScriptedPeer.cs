@@ -83,10 +83,10 @@ public sealed class ScriptedPeer : IAsyncDisposable
     public Bundle HonestBundle() => new(Tag, Identity, SignedPrekey, OneTimePrekeys.Count > 0 ? OneTimePrekeys.Dequeue() : []);
 
     /// <summary>Delivers a MSG to this peer and returns what came of it: a message event or a decrypt_failed event.</summary>
-    public async Task<ClientEvent> DeliverAsync(Tag from, byte[] data, MessageFlags flags = MessageFlags.Encrypted)
+    public async Task<ClientEvent> DeliverAsync(Tag from, byte[] data, MessageFlags flags = MessageFlags.Encrypted, Tag? to = null)
     {
         var id = _nextMessageId++;
-        await Session.SendAsync(new MsgDeliver(from, data, Tag, 0, flags, id));
+        await Session.SendAsync(new MsgDeliver(from, data, to ?? Tag, 0, flags, id));
         return await Events.WaitForAsync<ClientEvent>(e => e is MessageEvent m && m.MessageId == id || e is DecryptFailedEvent d && d.MessageId == id);
     }
 
