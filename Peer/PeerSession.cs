@@ -19,7 +19,7 @@ public sealed class PeerSession : IAsyncDisposable
         History = HistoryStore.OpenInProfile(settings.ProfileFolder);
         Recorder = new HistoryRecorder(History, Events);
         Client = new RendezvousClient(
-            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint) }, Recorder);
+            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, Recorder);
     }
 
     public PeerSettings Settings { get; }
@@ -34,15 +34,23 @@ public sealed class PeerSession : IAsyncDisposable
         new(settings, settings.Server ?? throw new ArgumentException("no server to connect to", nameof(settings)));
 
     /// <summary>The built-in commands (plus <paramref name="extra"/>), with every sent message stored and passed to <paramref name="onSent"/>.</summary>
-    public CommandDispatcher Commands(IEnumerable<CommandSpec>? extra = null, Action<string, string>? onSent = null)
+    public CommandDispatcher Commands(IEnumerable<CommandSpec>? extra = null, Action<string, string, bool>? onSent = null)
     {
         var registry = new CommandRegistry(SentMessageHook.Around(BuiltInCommands.All, (target, text) =>
         {
-            Recorder.RecordOwn(target, text);
-            onSent?.Invoke(target, text);
+            var encrypted = IsEndToEnd(target);
+            Recorder.RecordOwn(target, text, encrypted);
+            onSent?.Invoke(target, text, encrypted);
         }).Concat(extra ?? []));
         return new CommandDispatcher(Client, Events, registry);
     }
+
+    /// <summary>
+    /// Whether a message to <paramref name="target"/> travels end-to-end encrypted: always to a user (the client
+    /// never sends a PM in clear), to an invite-only channel (sender keys), never to the general or an open channel.
+    /// </summary>
+    public bool IsEndToEnd(string target) => !target.StartsWith('#')
+        || Client.Directory.FindChannel(target) is { } channel && channel.Flags.HasFlag(Core.Protocol.Frames.ChannelFlags.InviteOnly);
 
     /// <summary>Connect, then sign in as the settings say; failures become error events.</summary>
     public Task StartAsync(CancellationToken ct) => PeerStartup.RunAsync(Client, Events, Settings, ct);

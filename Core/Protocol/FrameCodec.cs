@@ -82,6 +82,10 @@ public static class FrameCodec
             Opcode.Resolve when toServer => Resolve.Read(ref r),
             Opcode.Quit when toServer => new Quit(),
             Opcode.OfflineAck when toServer => OfflineAck.Read(ref r),
+            Opcode.Prekeys when toServer => Prekeys.Read(ref r),
+            Opcode.Bundle => toServer ? BundleRequest.Read(ref r) : Bundle.Read(ref r),
+            Opcode.PrekeysLow when !toServer => PrekeysLow.Read(ref r),
+            Opcode.Identity when toServer => IdentityChange.Read(ref r),
             _ => throw new ProtocolException(StatusCode.MalformedFrame, $"opcode {(byte)opcode} is not valid {(toServer ? "from a client" : "from the server")}"),
         };
     }

@@ -62,4 +62,12 @@ public enum Opcode : byte
     Quit = 0x21,
     /// <summary>C→S: u64 messageId. Offline messages up to this id were received and may be deleted.</summary>
     OfflineAck = 0x22,
+    /// <summary>C→S: bytes16 signedPrekey (empty: keep), u16 n, n × bytes16 oneTimePrekey. Answered by STATUS 18 (value: one-time prekeys held).</summary>
+    Prekeys = 0x23,
+    /// <summary>C→S: tag user. S→C: tag user, bytes16 identityKey, bytes16 signedPrekey, bytes16 oneTimePrekey (empty: none left; each is handed out once).</summary>
+    Bundle = 0x24,
+    /// <summary>S→C: u32 remaining one-time prekeys (fewer than the server's threshold; at sign-in and after fetches).</summary>
+    PrekeysLow = 0x25,
+    /// <summary>C→S: bytes16 identityKey (a new identity; old prekeys are dropped; online users get ADD). Answered by STATUS 18.</summary>
+    Identity = 0x26,
 }

@@ -34,9 +34,36 @@ public sealed record FriendsEvent(IReadOnlyList<FriendEntry> Friends) : ClientEv
 
 public sealed record FriendEntry(string User, string Nickname, Presence Presence);
 
-/// <summary>A message to us or to a channel we are in. Route: server (for now), direct or relay.</summary>
+/// <summary>
+/// A message to us or to a channel we are in. Route: server (for now), direct or relay. E2e: true only when the text
+/// was end-to-end encrypted and decrypted here (PMs); false for the general channel and open channels (TLS to the
+/// server only). KeyStatus (e2e messages only): the sender's identity key as we hold it: trusted, verified, or
+/// changed (a key change is pending /trust: show the message with a warning).
+/// </summary>
 public sealed record MessageEvent(
-    string From, string To, string Text, DateTimeOffset SentAt, bool Offline, string Route, bool E2e, ulong MessageId) : ClientEvent;
+    string From, string To, string Text, DateTimeOffset SentAt, bool Offline, string Route, bool E2e, ulong MessageId,
+    string? KeyStatus = null) : ClientEvent;
+
+/// <summary>An end-to-end encrypted message from From could not be decrypted (tampered, replayed, unknown keys); it is dropped.</summary>
+public sealed record DecryptFailedEvent(string From, string Reason, ulong MessageId, bool Offline) : ClientEvent;
+
+/// <summary>
+/// A contact's identity key is not the one on record (a new device, a lost profile, or an attack). Messages to them are
+/// held until /trust USER (or /verify USER NUMBER). Fingerprints are grouped digits (docs/security.md 4.1).
+/// </summary>
+public sealed record KeyChangedEvent(string User, string OldFingerprint, string NewFingerprint, string Text) : ClientEvent;
+
+/// <summary>A message to To was not sent because To's key changed; Held: how many wait for /trust To.</summary>
+public sealed record MessageHeldEvent(string To, int Held, string Text) : ClientEvent;
+
+/// <summary>/fingerprint: one's own identity fingerprint (30 digits in groups of five).</summary>
+public sealed record FingerprintEvent(string User, string Fingerprint) : ClientEvent;
+
+/// <summary>
+/// A contact's key as held after /safety, /verify or /trust. Status: trusted, verified or changed. SafetyNumber: the
+/// pair's 60 digits in groups of five, to compare out of band. Released: messages sent after /trust.
+/// </summary>
+public sealed record ContactKeyEvent(string User, string Status, string Fingerprint, string SafetyNumber, int Released) : ClientEvent;
 
 /// <summary>The server accepted a message we sent (MSG_ACK).</summary>
 public sealed record SentEvent(string To, uint RequestId, ulong MessageId, DateTimeOffset SentAt, bool StoredOffline) : ClientEvent;

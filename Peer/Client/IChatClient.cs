@@ -43,4 +43,16 @@ public interface IChatClient
     Task BanAsync(string username, uint minutes, CancellationToken ct);
     /// <summary>Says goodbye to the server and closes the connection.</summary>
     Task QuitAsync(CancellationToken ct);
+
+    // End-to-end trust (docs/security.md 1.7). Defaults refuse, for clients without end-to-end encryption.
+    /// <summary>Publishes one's own identity fingerprint (a fingerprint event).</summary>
+    Task FingerprintAsync(CancellationToken ct) => throw NoE2e();
+    /// <summary>Publishes the safety number with a contact (a contact_key event).</summary>
+    Task SafetyAsync(string username, CancellationToken ct) => throw NoE2e();
+    /// <summary>Marks a contact's key verified if <paramref name="safetyNumber"/> is the pair's; releases held messages.</summary>
+    Task VerifyAsync(string username, string safetyNumber, CancellationToken ct) => throw NoE2e();
+    /// <summary>Accepts a contact's changed key; releases held messages.</summary>
+    Task TrustAsync(string username, CancellationToken ct) => throw NoE2e();
+
+    private static CommandFailedException NoE2e() => new(PeerErrorCode.E2eUnavailable, "this client has no end-to-end encryption");
 }

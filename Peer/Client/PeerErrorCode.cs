@@ -19,7 +19,11 @@ public enum PeerErrorCode
     NoReply = 106,
     /// <summary>The server broke the protocol.</summary>
     ProtocolError = 107,
+    /// <summary>End-to-end encryption cannot be done: no keys open, the contact published none, or a check failed.</summary>
+    E2eUnavailable = 108,
+    /// <summary>/verify: the safety number typed is not the pair's.</summary>
+    SafetyNumberMismatch = 109,
     /// <summary>The local history database could not be written.</summary>
-    HistoryFailed = 108,
+    HistoryFailed = 110,
 }
 

@@ -49,6 +49,9 @@ public sealed class PendingRequests
     public PendingRequest? TakeByKey(Opcode opcode, string key) =>
         Take(opcode, r => string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The destination recorded for end-to-end control messages (sender keys): their acknowledgement is not an event.</summary>
+    public const string ControlMessage = "\0control";
+
     /// <summary>A new request id for a MSG to <paramref name="to"/>.</summary>
     public uint AddMessage(string to)
     {

@@ -26,9 +26,17 @@ public sealed partial class RendezvousClient
     public async Task RegisterAsync(Register form, CancellationToken ct)
     {
         await ConnectAsync(ct).ConfigureAwait(false);
-        var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true);
-        await SendAsync(form, ct).ConfigureAwait(false);
-        await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false);
+        // The identity is made here, on the peer; only its public half goes to the server.
+        if (_e2e.PrepareRegistration(form.Username, form.Password) is { } identity) form = form with { IdentityKey = identity };
+        var registered = false;
+        try
+        {
+            var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true);
+            await SendAsync(form, ct).ConfigureAwait(false);
+            registered = await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false)
+                is Status { Code: StatusCode.Registered };
+        }
+        finally { _e2e.FinishRegistration(registered); }
     }
 
     /// <summary>Returns once the sign-in burst is complete (signed_in) or sign-in was refused (error), so the next command can rely on it.</summary>
@@ -58,6 +66,8 @@ public sealed partial class RendezvousClient
             throw new CommandFailedException(PeerErrorCode.BadArguments, "the username and the password are at most 255 bytes each");
         await ConnectAsync(ct).ConfigureAwait(false);
         _session.Username = username;
+        // Keys open before IAM: the offline messages in the sign-in burst are decrypted as they arrive.
+        _e2e.OpenForSignIn(username, password);
         var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true, silent: silent);
         await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
         return await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
@@ -103,6 +113,16 @@ public sealed partial class RendezvousClient
         if (data.Length > MaxMessageBytes)
             throw new CommandFailedException(PeerErrorCode.BadArguments, $"a message is at most {MaxMessageBytes} bytes; this one is {data.Length}");
         var to = await ResolveAsync(target, ct).ConfigureAwait(false);
+        if (to.IsUser && _e2e.Enabled)
+        {
+            await SendEncryptedAsync(to, text, ct).ConfigureAwait(false);
+            return;
+        }
+        if (to.IsChannel && _e2e.Enabled && Directory.Channel(to)?.Flags.HasFlag(ChannelFlags.InviteOnly) == true)
+        {
+            await SendGroupAsync(to, text, ct).ConfigureAwait(false);
+            return;
+        }
         var requestId = _pending.AddMessage(Directory.NameOf(to));
         await SendAsync(new MsgSend(to, data, requestId, MessageFlags.None), ct).ConfigureAwait(false);
     }

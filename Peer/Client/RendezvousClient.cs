@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.E2e;
 
 namespace P2PChat.Peer.Client;
 
@@ -22,6 +23,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
     private readonly PendingRequests _pending = new();
     private readonly SessionState _session = new();
     private readonly ServerFrameHandler _handler;
+    private readonly EndToEnd _e2e;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private ServerPin _pin;
     private Link? _link;
@@ -32,7 +34,8 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         _options = options;
         _events = events;
         _pin = options.Pin;
-        _handler = new ServerFrameHandler(Directory, _pending, _session, events, SendAsync);
+        _e2e = new EndToEnd(events, options.Time, options.ProfileFolder);
+        _handler = new ServerFrameHandler(Directory, _pending, _session, events, SendAsync, _e2e);
     }
 
     public ClientDirectory Directory { get; } = new();
@@ -213,5 +216,6 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
             await link.Closed.Task.ConfigureAwait(false);
         }
         _connectLock.Dispose();
+        _e2e.Dispose();
     }
 }

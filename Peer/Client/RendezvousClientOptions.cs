@@ -11,4 +11,9 @@ public sealed record RendezvousClientOptions(ServerAddress Server)
     public string ClientName { get; init; } = "p2pchat";
     /// <summary>How long to wait for HELLO's answer and for RESOLVE, and for the server to close after QUIT.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The profile folder, where the end-to-end keys live sealed (keys/USER/). When null, end-to-end encryption is off
+    /// and PMs go as plain text (only for tests of other layers; the p2pchat executable always sets it).
+    /// </summary>
+    public string? ProfileFolder { get; init; }
 }

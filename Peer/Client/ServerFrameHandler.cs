@@ -2,16 +2,18 @@
 using System.Text;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.E2e;
 
 namespace P2PChat.Peer.Client;
 
 /// <summary>
 /// The client's half of the conversation in docs/protocol.md, after HELLO. Runs on the read loop, one frame at a time.
-/// <paramref name="send"/> answers PING with PONG and sends OFFLINE_ACK.
+/// <paramref name="send"/> answers PING with PONG and sends OFFLINE_ACK and prekey refills.
+/// Encrypted PMs are decrypted by <paramref name="e2e"/> here, in arrival order, before they become message events.
 /// </summary>
 public sealed class ServerFrameHandler(
     ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
-    Func<Frame, CancellationToken, ValueTask> send)
+    Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e)
 {
     public async ValueTask HandleAsync(Frame frame, CancellationToken ct)
     {
@@ -29,6 +31,8 @@ public sealed class ServerFrameHandler(
             case PresenceUpdate p: OnPresence(p); break;
             case Status status: await OnStatusAsync(status, ct).ConfigureAwait(false); break;
             case Ping ping: await send(new Pong(ping.Nonce), ct).ConfigureAwait(false); break;
+            case Bundle bundle: pending.TakeByKey(Opcode.Bundle, bundle.User.ToString())?.Reply?.TrySetResult(bundle); break;
+            case PrekeysLow low: await OnPrekeysLowAsync(low, ct).ConfigureAwait(false); break;
         }
     }
 
@@ -37,8 +41,10 @@ public sealed class ServerFrameHandler(
     private void OnAddUser(AddUser add)
     {
         var user = directory.Upsert(add);
+        if (!IsMe(add.Tag)) e2e.ObserveAnnounced(add.Username, add.IdentityKey);
         if (IsMe(add.Tag))
         {
+            session.ServerIdentity = add.IdentityKey;
             session.Username = add.Username;
             session.Nickname = add.Nickname;
             pending.TakeOldest(Opcode.Nick);
@@ -76,17 +82,65 @@ public sealed class ServerFrameHandler(
     private async ValueTask OnMessageAsync(MsgDeliver msg, CancellationToken ct)
     {
         var encrypted = msg.Flags.HasFlag(MessageFlags.Encrypted);
-        var text = encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span);
         var offline = msg.Flags.HasFlag(MessageFlags.Offline);
-        events.Publish(new MessageEvent(directory.NameOf(msg.From), IsMe(msg.To) ? session.Username : directory.NameOf(msg.To),
-            text, DateTimeOffset.FromUnixTimeMilliseconds(msg.SentAtMs), offline, "server", encrypted, msg.MessageId));
+        var from = directory.NameOf(msg.From);
+        var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
+        var shown = true;
+        if (!encrypted && e2e.Enabled && (IsMe(msg.To) || directory.Channel(msg.To)?.Flags.HasFlag(ChannelFlags.InviteOnly) == true))
+        {
+            // With end-to-end encryption a PM or an invite-only channel message is always encrypted: plain text can
+            // only be forged or downgraded.
+            var what = IsMe(msg.To) ? "a private message" : "a message to an invite-only channel";
+            events.Publish(new DecryptFailedEvent(from, $"{what} arrived unencrypted; dropped", msg.MessageId, offline));
+            shown = false;
+        }
+        else if (encrypted && e2e.Enabled)
+        {
+            // A PM is an envelope of the pairwise session; a channel message a sender-key message of its author.
+            var decrypted = IsMe(msg.To)
+                ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline)
+                : e2e.DecryptGroup(msg.To.Value, from, msg.Data.Span, msg.MessageId, offline);
+            shown = decrypted?.Text is not null;
+            (text, keyStatus) = (decrypted?.Text ?? "", decrypted?.KeyStatus);
+        }
+        if (shown)
+            events.Publish(new MessageEvent(from, IsMe(msg.To) ? session.Username : directory.NameOf(msg.To),
+                text, DateTimeOffset.FromUnixTimeMilliseconds(msg.SentAtMs), offline, "server", encrypted, msg.MessageId, keyStatus));
         if (offline && session.OfflineReceived(msg.MessageId) is { } ack)
             await send(new OfflineAck(ack), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At the end of sign-in, before signed_in is published: a new identity if the profile had none (IDENTITY), the
+    /// signed prekey and one-time prekeys (PREKEYS). Sent first, so that others can reach us as soon as we are announced.
+    /// </summary>
+    private async ValueTask PublishKeysAsync(CancellationToken ct)
+    {
+        if (!e2e.Enabled) return;
+        if (e2e.OpenProblem is { } problem)
+        {
+            events.Publish(new ErrorEvent((int)PeerErrorCode.E2eUnavailable, problem, "login"));
+            return;
+        }
+        foreach (var frame in e2e.AfterSignIn(session.ServerIdentity))
+        {
+            pending.Add(frame.Opcode, frame is IdentityChange ? "identity" : "prekeys");
+            await send(frame, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>PREKEYS_LOW: refill now when signed in; during the sign-in burst the refill waits for the end of sign-in.</summary>
+    private async ValueTask OnPrekeysLowAsync(PrekeysLow low, CancellationToken ct)
+    {
+        if (e2e.PrekeysLow(low.Remaining, session.SignedIn) is not { } refill) return;
+        pending.Add(Opcode.Prekeys, "prekeys");
+        await send(refill, ct).ConfigureAwait(false);
     }
 
     private void OnAck(MsgAck ack)
     {
         var to = pending.TakeMessage(ack.RequestId) ?? "";
+        if (to == PendingRequests.ControlMessage) return;
         events.Publish(new SentEvent(to, ack.RequestId, ack.MessageId, DateTimeOffset.FromUnixTimeMilliseconds(ack.SentAtMs),
             ack.Flags.HasFlag(MessageFlags.Offline)));
     }
@@ -113,6 +167,7 @@ public sealed class ServerFrameHandler(
             directory.RemoveChannel(left.Channel);
         }
         else directory.RemoveMember(left.Channel, left.User);
+        e2e.MemberLeft(left.Channel.Value, e.User);
         if (kicked && IsMe(left.By)) pending.TakeOldest(Opcode.Kick);
         events.Publish(e);
     }
@@ -151,6 +206,7 @@ public sealed class ServerFrameHandler(
             case StatusCode.AuthOk:
                 if (session.UnacknowledgedOffline() is { } ack) await send(new OfflineAck(ack), ct).ConfigureAwait(false);
                 session.SignedIn = true;
+                await PublishKeysAsync(ct).ConfigureAwait(false);
                 events.Publish(new SignedInEvent(session.Username, session.Me.Value, session.Nickname, session.IsAdmin));
                 break;
             case StatusCode.Registered:

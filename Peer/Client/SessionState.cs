@@ -22,6 +22,8 @@ public sealed class SessionState
     public string Nickname { get; set; } = "";
     public bool IsAdmin { get; private set; }
     public bool SignedIn { get; set; }
+    /// <summary>The identity key the server announced for us (ADD about ourselves); empty until then.</summary>
+    public byte[] ServerIdentity { get; set; } = [];
 
     /// <summary>The last STATUS whose code closes the connection: the reason the server gave for closing.</summary>
     public Status? Closing { get; set; }
@@ -30,7 +32,7 @@ public sealed class SessionState
     {
         lock (_gate)
         {
-            Me = Tag.None; Username = ""; Nickname = ""; IsAdmin = false; SignedIn = false; Closing = null;
+            Me = Tag.None; Username = ""; Nickname = ""; IsAdmin = false; SignedIn = false; Closing = null; ServerIdentity = [];
             _offlineExpected = _offlineReceived = 0;
             _offlineHighest = _offlineAcked = 0;
         }

@@ -9,7 +9,7 @@ namespace P2PChat.Rendezvous.Commands;
 /// <summary>
 /// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, PING, PONG,
 /// QUIT (else STATUS 1). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
-/// rate limit and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
+/// rate limit (PREKEYS and BUNDLE against their own, larger one) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
 /// </summary>
 public sealed class CommandDispatcher(ServerContext ctx)
 {
@@ -19,6 +19,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
     private readonly SocialCommands _social = new(ctx);
     private readonly ChannelCommands _channels = new(ctx);
     private readonly AdminCommands _admin = new(ctx);
+    private readonly KeyCommands _keys = new(ctx);
 
     /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
     /// or 35 (anything else) and the session carries on; only protocol errors close it.</summary>
@@ -89,7 +90,8 @@ public sealed class CommandDispatcher(ServerContext ctx)
             await _messages.AcknowledgeAsync(s, ack, ct);
             return;
         }
-        if (ctx.Commands.TryAccept(s.UserTag.Value) is { } penalty)
+        var limiter = frame is Prekeys or BundleRequest ? ctx.KeyRequests : ctx.Commands;
+        if (limiter.TryAccept(s.UserTag.Value) is { } penalty)
         {
             var seconds = Replies.Seconds(penalty);
             var text = $"too many commands; wait {seconds} s";
@@ -118,6 +120,9 @@ public sealed class CommandDispatcher(ServerContext ctx)
             Ban b => _admin.BanAsync(s, b, ct),
             Topic t => _channels.TopicAsync(s, t, ct),
             UpdRequest u => _channels.ListAsync(s, u, ct),
+            Prekeys p => _keys.PublishAsync(s, p, ct),
+            BundleRequest b => _keys.FetchAsync(s, b, ct),
+            IdentityChange i => _keys.ChangeIdentityAsync(s, i, ct),
             _ => s.ReplyAsync(StatusCode.NotAllowed, frame.Opcode, ct, text: "not valid now").AsTask(),
         });
     }

@@ -21,6 +21,8 @@ public sealed class ServerContext
         Commands = new CommandRateLimiter(time, options.MaxCommandsPerWindow,
             TimeSpan.FromSeconds(options.CommandWindowSeconds), TimeSpan.FromSeconds(options.CommandPenaltySeconds));
         MessageIds = new MessageIdSource(time);
+        KeyRequests = new CommandRateLimiter(time, options.MaxCommandsPerWindow * KeyRequestsPerCommand,
+            TimeSpan.FromSeconds(options.CommandWindowSeconds), TimeSpan.FromSeconds(options.CommandPenaltySeconds));
         ConfiguredAdmins = options.AdminNames();
     }
 
@@ -33,6 +35,12 @@ public sealed class ServerContext
     public LoginThrottle Logins { get; }
     public CommandRateLimiter Commands { get; }
     public MessageIdSource MessageIds { get; }
+    /// <summary>
+    /// PREKEYS and BUNDLE are sent by the peer itself (one BUNDLE per new contact, e.g. per member when it first writes to
+    /// an invite-only channel), so they have their own, larger budget: ten times the command limit.
+    /// </summary>
+    public CommandRateLimiter KeyRequests { get; }
+    public const int KeyRequestsPerCommand = 10;
     public IReadOnlySet<string> ConfiguredAdmins { get; }
 
     public DateTimeOffset Now => Time.GetUtcNow();

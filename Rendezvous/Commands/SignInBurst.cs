@@ -9,8 +9,9 @@ namespace P2PChat.Rendezvous.Commands;
 /// <summary>
 /// 1 IAM; 2 ADD self, every connected user, every other user mentioned below, the general channel and each of
 /// the user's channels; 3 UPD per channel (general: users online), UPD own tag (friends); 4 STATUS 11 per pending
-/// friend request, ADD channel + INV per pending invite; 5 STATUS 14 + the offline MSGs, oldest first;
-/// 6 STATUS 2.
+/// friend request, ADD channel + INV per pending invite, PREKEYS_LOW when few one-time prekeys are left;
+/// 5 STATUS 14 + the offline MSGs, oldest first; 6 STATUS 2. The senders of offline messages are among the users
+/// described in 2, so that the client can name them (and check their identity keys) before it decrypts.
 /// </summary>
 public sealed class SignInBurst(ServerContext ctx)
 {
@@ -28,6 +29,7 @@ public sealed class SignInBurst(ServerContext ctx)
         var requests = await store.ListIncomingFriendRequestsAsync(me, ct);
         var invites = await store.ListInvitesForUserAsync(me, ct);
         var online = ctx.Hub.Online().Where(o => o != s && o.User is not null).ToList();
+        var offline = await FetchOfflineMessagesAsync(me, ct);
 
         // 1
         await s.SendAsync(new IamOk(user.Tag, user.IsAdmin, ctx.Now.ToUnixTimeMilliseconds(), user.Nickname), ct);
@@ -39,7 +41,8 @@ public sealed class SignInBurst(ServerContext ctx)
         var mentioned = friends
             .Concat(members.Values.SelectMany(m => m.Select(x => x.UserTag)))
             .Concat(requests.Select(r => r.From))
-            .Concat(invites.Select(i => i.InviterTag));
+            .Concat(invites.Select(i => i.InviterTag))
+            .Concat(offline.Select(m => m.FromTag));
         foreach (var tag in mentioned)
         {
             if (!described.Add(tag)) continue;
@@ -62,8 +65,9 @@ public sealed class SignInBurst(ServerContext ctx)
             await s.SendAsync(Describe.Channel(c, false), ct);
             await s.SendAsync(new InvNotify(new Tag(c.Tag), new Tag(i.InviterTag)), ct);
         }
+        await new KeyCommands(ctx).WarnIfLowAsync(s, ct);
         // 5
-        await SendOfflineMessagesAsync(s, me, ct);
+        await SendOfflineMessagesAsync(s, me, offline, ct);
         // 6
         await s.SendAsync(new Status(StatusCode.AuthOk, Opcode.Iam, user.Tag, 0, "signed in"), ct);
     }
@@ -72,7 +76,7 @@ public sealed class SignInBurst(ServerContext ctx)
         new(new Tag(channel), [.. members.Select(m => new Tag(m.UserTag))], [.. members.Where(m => m.IsOperator).Select(m => new Tag(m.UserTag))]);
 
     /// <summary>Everything waiting now, oldest first; they are deleted only when the client sends OFFLINE_ACK.</summary>
-    private async Task SendOfflineMessagesAsync(Session s, uint me, CancellationToken ct)
+    private async Task<List<OfflineMessage>> FetchOfflineMessagesAsync(uint me, CancellationToken ct)
     {
         var waiting = new List<OfflineMessage>();
         long after = 0;
@@ -83,6 +87,11 @@ public sealed class SignInBurst(ServerContext ctx)
             if (page.Count < OfflinePage) break;
             after = page[^1].Id;
         }
+        return waiting;
+    }
+
+    private async Task SendOfflineMessagesAsync(Session s, uint me, List<OfflineMessage> waiting, CancellationToken ct)
+    {
         if (waiting.Count == 0) return;
         await s.SendAsync(new Status(StatusCode.OfflineMessages, 0, new Tag(me), (uint)waiting.Count, "messages while you were away"), ct);
         foreach (var m in waiting)

@@ -70,6 +70,7 @@ public sealed class SignInCommand(ServerContext ctx)
         ctx.Log.LogInformation("{User} signed off (session {Id})", s.User?.Username, s.Id);
         ctx.Hub.Broadcast(_ => new PresenceUpdate(tag, Presence.Offline, ""));
         ctx.Commands.Forget(tag.Value);
+        ctx.KeyRequests.Forget(tag.Value);
         try { await ctx.Store.SetLastSeenAsync(tag.Value, ctx.Now, CancellationToken.None); }
         catch (ObjectDisposedException) { /* the server is stopping and the store is already closed */ }
     }

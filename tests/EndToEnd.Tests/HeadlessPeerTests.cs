@@ -18,7 +18,7 @@ public sealed class HeadlessPeerTests
         Assert.Equal(("alice", "bob", "hello bob, how are you?"), (online.Str("from"), online.Str("to"), online.Str("text")));
         Assert.False(online.Bool("offline"));
         Assert.Equal("server", online.Str("route"));
-        Assert.False(online.Bool("e2e"));
+        Assert.True(online.Bool("e2e"));
         Assert.False((await alice.WaitForAsync("sent")).Bool("stored_offline"));
 
         await bob.QuitAsync();
@@ -66,6 +66,7 @@ public sealed class HeadlessPeerTests
         await bob.SendAsync("/msg #dev hi channel");
         var message = await alice.WaitForAsync("message");
         Assert.Equal(("bob", "#dev", "hi channel"), (message.Str("from"), message.Str("to"), message.Str("text")));
+        Assert.True(message.Bool("e2e")); // an invite-only channel: sender keys
 
         await alice.SendAsync("/who #dev");
         var members = await alice.WaitForAsync("members", e => e.Is("channel", "#dev") && e.GetProperty("members").GetArrayLength() == 2);

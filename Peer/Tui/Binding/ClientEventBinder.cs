@@ -17,7 +17,8 @@ public sealed class ClientEventBinder(ChatViewState state)
 {
     private readonly Dictionary<string, Presence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _toldUnencrypted = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _inviteOnly = new(StringComparer.OrdinalIgnoreCase);
     private string _me = "";
     private bool _signedIn;
 
@@ -77,6 +78,23 @@ public sealed class ClientEventBinder(ChatViewState state)
                 foreach (var entry in h.Commands) state.Notice($"{entry.Usage}  {entry.Help}");
                 break;
             case StatusEvent s: state.Notice(s.Text); break;
+            case KeyChangedEvent k:
+                // Loud on purpose: in the contact's buffer and in the one being read, with a bell.
+                state.Alarm($"SECURITY: {k.User}'s identity key changed ({k.OldFingerprint} -> {k.NewFingerprint}). {k.Text} " +
+                            $"Messages to {k.User} are held until you check the safety number (/safety {k.User}) and /trust {k.User}.",
+                    HistoryBuffers.ForTarget(k.User));
+                if (state.CurrentBufferId != HistoryBuffers.ForTarget(k.User))
+                    state.Error($"SECURITY: {k.User}'s identity key changed; see {HistoryBuffers.ForTarget(k.User)}");
+                break;
+            case MessageHeldEvent h: state.Error($"held, not sent: {h.Text} ({h.Held} waiting for /trust {h.To})", HistoryBuffers.ForTarget(h.To)); break;
+            case DecryptFailedEvent d:
+                state.Error($"a message from {d.From} could not be decrypted and was dropped: {d.Reason}", HistoryBuffers.ForTarget(d.From));
+                break;
+            case FingerprintEvent f: state.Notice($"your fingerprint ({f.User}): {f.Fingerprint}"); break;
+            case ContactKeyEvent c:
+                state.Notice($"{c.User}: key {c.Status}; safety number {c.SafetyNumber}" + (c.Released > 0 ? $"; {c.Released} held message(s) sent" : ""),
+                    HistoryBuffers.ForTarget(c.User));
+                break;
             case ErrorEvent { Command: "connect" } err:
                 state.SetConnection(ConnectionState.Disconnected);
                 state.Error($"/connect: {err.Text}");
@@ -107,6 +125,7 @@ public sealed class ClientEventBinder(ChatViewState state)
     private void OnChannel(ChannelEvent c)
     {
         _topics[c.Channel] = c.Topic;
+        if (c.InviteOnly) _inviteOnly.Add(c.Channel); else _inviteOnly.Remove(c.Channel);
         if (state.HasBuffer(c.Channel)) state.SetTitle(c.Channel, c.Topic);
     }
 
@@ -149,6 +168,8 @@ public sealed class ClientEventBinder(ChatViewState state)
         if (buffer.StartsWith('@')) state.SetRoute(buffer[1..], RouteOf(m.Route));
         else if (!state.HasBuffer(buffer)) OpenChannel(buffer, switchTo: false);
         state.AddMessage(buffer, m.From, m.Text, IsMe(m.From) ? MessageKind.Own : MessageKind.Normal, m.SentAt, m.E2e);
+        if (m.KeyStatus == "changed")
+            state.Error($"{m.From}'s key changed and is not trusted yet: this message may not be from them (/safety {m.From})", buffer);
     }
 
     private void OpenChannel(string channel, bool switchTo)
@@ -156,8 +177,10 @@ public sealed class ClientEventBinder(ChatViewState state)
         state.OpenBuffer(channel, switchTo);
         if (IsGeneral(channel)) state.SetTitle(channel, "everyone on the server");
         else if (_topics.TryGetValue(channel, out var topic)) state.SetTitle(channel, topic);
-        if (_toldUnencrypted.Add(channel))
-            state.Notice($"messages in {channel} go through the server and are not end-to-end encrypted", channel);
+        if (_toldEncryption.Add(channel))
+            state.Notice(_inviteOnly.Contains(channel)
+                ? $"messages in {channel} are end-to-end encrypted (invite-only channel)"
+                : $"messages in {channel} go through the server and are not end-to-end encrypted", channel);
     }
 
     private void SetPresence(string user, CorePresence presence)

@@ -37,7 +37,7 @@ public static class TuiFrontEnd
         log.Line($"history: {HistoryLoader.Load(session.History, state)} lines loaded in {loading.ElapsedMilliseconds} ms");
 
         var tuiCommands = TuiCommands.For(state);
-        var dispatcher = session.Commands(tuiCommands, (target, text) => EchoOwn(state, session.Recorder.Me, target, text));
+        var dispatcher = session.Commands(tuiCommands, (target, text, encrypted) => EchoOwn(state, session.Recorder.Me, target, text, encrypted));
         state.SetCommands(BuiltInCommands.All.Concat(tuiCommands).Select(c => "/" + c.Name));
         var router = new InputRouter(state, dispatcher);
         var profile = new ProfileRecorder(session.Profile);
@@ -65,10 +65,10 @@ public static class TuiFrontEnd
     }
 
     /// <summary>The local echo of a message I sent (the server does not send it back).</summary>
-    internal static void EchoOwn(ChatViewState state, string me, string target, string text)
+    internal static void EchoOwn(ChatViewState state, string me, string target, string text, bool encrypted = false)
     {
         var buffer = HistoryBuffers.ForTarget(target);
-        state.AddMessage(buffer, me.Length > 0 ? me : state.MyNick, text, MessageKind.Own);
+        state.AddMessage(buffer, me.Length > 0 ? me : state.MyNick, text, MessageKind.Own, encrypted: encrypted);
         if (buffer.StartsWith('@')) state.SetRoute(target, PeerRoute.Server);
     }
 

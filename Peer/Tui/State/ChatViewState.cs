@@ -111,6 +111,15 @@ public sealed partial class ChatViewState
     /// <summary>An error line in a buffer (the current one when null), e.g. a failed command.</summary>
     public void Error(string text, string? bufferId = null) => AddLocal(text, MessageKind.Error, bufferId);
 
+    /// <summary>An alarm (e.g. a contact's identity key changed): an error line that counts as a highlight, and the bell.</summary>
+    public void Alarm(string text, string? bufferId = null) => Mutate(() =>
+    {
+        var buffer = bufferId is null ? Buffers.Current : Buffers.GetOrAdd(bufferId);
+        Append(buffer, MakeMessage("!!", TextSanitizer.Clean(text, keepNewlines: false), MessageKind.Error, Time.GetUtcNow(), false));
+        if (buffer != Buffers.Current) buffer.Highlights++;
+        _bells++;
+    });
+
     /// <summary>Someone buzzed me: a notice saying who, a flash of the status bar and the bell.</summary>
     public void Buzz(string from, string? bufferId = null) => Mutate(() =>
     {

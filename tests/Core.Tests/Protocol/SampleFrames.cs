@@ -42,6 +42,10 @@ internal static class SampleFrames
         new Resolve("#rust"),
         new Quit(),
         new OfflineAck(123456789),
+        new Prekeys(new byte[133], [new byte[69], new byte[69]]),
+        new Prekeys([], []),
+        new BundleRequest(Bob),
+        new IdentityChange(new byte[131]),
     ];
 
     public static readonly Frame[] ToClient =
@@ -65,6 +69,9 @@ internal static class SampleFrames
         new Pong(1),
         new Left(Rust, Bob, LeaveReason.Kicked, Alice),
         new MsgAck(7, 99, 1_767_268_800_123, MessageFlags.Offline),
+        new Bundle(Bob, new byte[131], new byte[133], new byte[69]),
+        new Bundle(Bob, new byte[131], new byte[133], []),
+        new PrekeysLow(3),
     ];
 
     public static IEnumerable<(Frame Frame, FrameDirection Direction)> All =>

@@ -175,4 +175,56 @@ public sealed class ClientEventBinderTests
         Assert.Equal(3, seen.Count);
         Assert.Equal(["one", "two"], Texts("#general").TakeLast(2));
     }
+
+    [Fact]
+    public void A_changed_key_is_an_alarm_in_the_contacts_buffer_and_a_pointer_in_the_current_one()
+    {
+        SignIn();
+        _binder.Apply(Message("bob", "carol", "hi"));
+        _binder.Apply(new KeyChangedEvent("bob", "11111 22222", "33333 44444", "bob's identity key is not the one on record."));
+
+        var alarm = _state.Messages("@bob").Last();
+        Assert.Equal(MessageKind.Error, alarm.Kind);
+        Assert.Contains("SECURITY", alarm.Text);
+        Assert.Contains("/trust bob", alarm.Text);
+        Assert.True(_state.Summary("@bob")!.Highlights > 0);
+        Assert.Contains(_state.Messages("#general"), m => m.Kind == MessageKind.Error && m.Text.Contains("@bob"));
+        Assert.True(_state.TakeBells() > 0);
+    }
+
+    [Fact]
+    public void Held_messages_undecryptable_ones_and_untrusted_senders_are_said_in_the_contacts_buffer()
+    {
+        SignIn();
+        _binder.Apply(new MessageHeldEvent("bob", 2, "bob's key changed"));
+        _binder.Apply(new DecryptFailedEvent("bob", "authentication failed", 9, false));
+        _binder.Apply(Message("bob", "carol", "trust me", e2e: true) with { KeyStatus = "changed" });
+
+        var lines = _state.Messages("@bob");
+        Assert.Contains(lines, m => m.Kind == MessageKind.Error && m.Text.Contains("held") && m.Text.Contains("/trust bob"));
+        Assert.Contains(lines, m => m.Kind == MessageKind.Error && m.Text.Contains("could not be decrypted"));
+        Assert.Contains(lines, m => m.Kind == MessageKind.Error && m.Text.Contains("not trusted yet"));
+        Assert.True(lines.Single(m => m.Text == "trust me").Encrypted);
+    }
+
+    [Fact]
+    public void Invite_only_channels_are_announced_as_encrypted_and_open_ones_as_not()
+    {
+        SignIn("carol",
+            new ChannelEvent(7, "#dev", "", InviteOnly: true, Operator: false),
+            new ChannelEvent(8, "#lobby", "", InviteOnly: false, Operator: false),
+            new MembersEvent("#dev", 7, ["carol", "alice"], []),
+            new MembersEvent("#lobby", 8, ["carol"], []));
+
+        Assert.Contains(Texts("#dev"), t => t.Contains("are end-to-end encrypted"));
+        Assert.DoesNotContain(Texts("#dev"), t => t.Contains("not end-to-end"));
+        Assert.Contains(Texts("#lobby"), t => t.Contains("not end-to-end encrypted"));
+    }
+
+    [Fact]
+    public void My_own_encrypted_messages_are_shown_as_encrypted()
+    {
+        TuiFrontEnd.EchoOwn(_state, "carol", "bob", "secret", encrypted: true);
+        Assert.True(_state.Messages("@bob").Single().Encrypted);
+    }
 }
