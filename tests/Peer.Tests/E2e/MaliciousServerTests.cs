@@ -197,7 +197,7 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         var sending = _alice.Client.SendTextAsync("#secret", "group hello", Ct);
         Assert.Equal(_bob.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
         await _alice.Session.SendAsync(_bob.HonestBundle());
-        var senderKey = await _alice.Session.ReadAsync<MsgSend>();   // alice's sender key, inside the pairwise session
+        var senderKey = Assert.Single((await _alice.Session.ReadAsync<MsgMultiSend>()).Parts); // alice's sender key, inside the pairwise session
         var message = await _alice.Session.ReadAsync<MsgSend>();     // the channel message
         await sending;
         Assert.Equal((_bob.Tag, secret, MessageFlags.Encrypted), (senderKey.To, message.To, message.Flags));
