@@ -84,6 +84,7 @@ public sealed class ServerFrameHandler(
     {
         var encrypted = msg.Flags.HasFlag(MessageFlags.Encrypted);
         var offline = msg.Flags.HasFlag(MessageFlags.Offline);
+        if (offline && !session.FirstOfflineSight(msg.MessageId)) return; // the same stored message again: shown and acknowledged already
         var from = directory.NameOf(msg.From);
         var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
         var shown = true;

@@ -13,8 +13,9 @@ public sealed record PrivateOutcome(StatusCode Code, MessageFlags AckFlags, ulon
 }
 
 /// <summary>
-/// Validated data to a user: delivered now, or committed to the store (outcome flag Offline). A recipient who
-/// ignores the sender gets nothing and the sender sees the usual outcome. Unknown user: 3; full offline queue: 34.
+/// Validated data to a user: delivered now, or committed to the store (outcome flag Offline) and, if the recipient
+/// is online by then, also sent to it at once as a stored message. A recipient who ignores the sender gets nothing
+/// and the sender sees the usual outcome. Unknown user: 3; full offline queue: 34.
 /// </summary>
 public sealed class PrivateDelivery(ServerContext ctx)
 {
@@ -42,9 +43,17 @@ public sealed class PrivateDelivery(ServerContext ctx)
             return new(StatusCode.Ok, MessageFlags.None, id, "");
         var stored = await ctx.Store.AppendOfflineMessageAsync(
             new NewOfflineMessage(s.UserTag.Value, to.Value, to.Value, DateTimeOffset.FromUnixTimeMilliseconds(sentAt), (byte)flags, data.ToArray()), ct);
+        if (stored.Outcome == AppendOutcome.Stored)
+        {
+            // The recipient may have signed in between the lookup and the commit, after its sign-in burst read the
+            // store: it gets the stored message now, offline-flagged with its stored id (a duplicate of the burst's
+            // copy if the burst read it after all; the client drops offline ids it already has).
+            var storedId = (ulong)stored.Id!.Value;
+            ctx.Hub.Find(to.Value)?.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags | MessageFlags.Offline, storedId));
+            return new(StatusCode.Ok, MessageFlags.Offline, storedId, "");
+        }
         return stored.Outcome switch
         {
-            AppendOutcome.Stored => new(StatusCode.Ok, MessageFlags.Offline, (ulong)stored.Id!.Value, ""),
             AppendOutcome.RecipientQueueFull => Refused(StatusCode.QueueFull, "the recipient's offline queue is full"),
             _ => Refused(StatusCode.UnknownUser, "no such user"),
         };
