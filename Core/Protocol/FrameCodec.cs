@@ -86,6 +86,8 @@ public static class FrameCodec
             Opcode.Bundle => toServer ? BundleRequest.Read(ref r) : Bundle.Read(ref r),
             Opcode.PrekeysLow when !toServer => PrekeysLow.Read(ref r),
             Opcode.Identity when toServer => IdentityChange.Read(ref r),
+            Opcode.MsgMulti when toServer => MsgMultiSend.Read(ref r),
+            Opcode.MsgMultiAck when !toServer => MsgMultiAck.Read(ref r),
             _ => throw new ProtocolException(StatusCode.MalformedFrame, $"opcode {(byte)opcode} is not valid {(toServer ? "from a client" : "from the server")}"),
         };
     }

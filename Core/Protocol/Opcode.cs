@@ -70,4 +70,8 @@ public enum Opcode : byte
     PrekeysLow = 0x25,
     /// <summary>C→S: bytes16 identityKey (a new identity; old prekeys are dropped; online users get ADD). Answered by STATUS 18.</summary>
     Identity = 0x26,
+    /// <summary>C→S: u16 n (1..256), n × (tag to (a user), bytes32 data), u32 requestId, u8 flags. One command: each part is delivered as a PM.</summary>
+    MsgMulti = 0x27,
+    /// <summary>S→C: u32 requestId, i64 sentAtMs, u16 n, n × (tag to, u8 code (18 ok, else the refusal's status code), u8 flags (1 stored offline), u64 messageId).</summary>
+    MsgMultiAck = 0x28,
 }

@@ -12,7 +12,7 @@ namespace P2PChat.Peer.Client;
 public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply, bool Silent);
 
 /// <summary>
-/// Matching rules (docs/protocol.md): a MSG is matched by its requestId (MSG_ACK, or STATUS with value = requestId);
+/// Matching rules (docs/protocol.md): a MSG or MSG_MULTI is matched by its requestId (MSG_ACK, MSG_MULTI_ACK, or STATUS with value = requestId);
 /// any other request by the refOpcode of the STATUS that answers it, first sent first answered; a request whose
 /// success is a frame other than STATUS (CREATE → CO, CO → CO, LEAVE → LEAVE, UPD → UPD, RESOLVE → ADD, NICK → ADD)
 /// is taken off by that frame. Queues are bounded so that unanswered requests cannot pile up.

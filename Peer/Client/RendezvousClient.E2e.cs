@@ -28,6 +28,15 @@ public sealed partial class RendezvousClient
     /// <summary>Encrypts a PM payload for <paramref name="to"/> and sends it; false when it was held (key changed).</summary>
     private async Task<bool> SendPayloadAsync(Tag to, byte[] payload, bool control, CancellationToken ct)
     {
+        if (await EncryptPayloadAsync(to, payload, ct).ConfigureAwait(false) is not { } envelope) return false;
+        var requestId = _pending.AddMessage(control ? PendingRequests.ControlMessage : Directory.NameOf(to));
+        await SendAsync(new MsgSend(to, envelope, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The envelope of a PM payload for <paramref name="to"/> (fetching a bundle for a new session); null when held (key changed).</summary>
+    private async Task<byte[]?> EncryptPayloadAsync(Tag to, byte[] payload, CancellationToken ct)
+    {
         var name = Directory.NameOf(to);
         var plan = Guarded(() => _e2e.Encrypt(name, payload));
         if (plan is EndToEnd.SendPlan.NeedsBundle)
@@ -35,15 +44,13 @@ public sealed partial class RendezvousClient
             var bundle = await FetchBundleAsync(to, name, ct).ConfigureAwait(false);
             plan = Guarded(() => _e2e.EncryptWithBundle(name, bundle, payload));
         }
-        if (plan is not EndToEnd.SendPlan.Envelope envelope) return false; // held: a message_held event says so
-        var requestId = _pending.AddMessage(control ? PendingRequests.ControlMessage : name);
-        await SendAsync(new MsgSend(to, envelope.Bytes, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
-        return true;
+        return plan is EndToEnd.SendPlan.Envelope envelope ? envelope.Bytes : null; // held: a message_held event says so
     }
 
     /// <summary>
-    /// An invite-only channel: our sender key first goes (inside pairwise sessions) to each member who lacks it, then the
-    /// message goes once, as a sender-key message, to the channel. A member who cannot get the key is reported, not waited for.
+    /// An invite-only channel: our sender key first goes (inside pairwise sessions) to each member who lacks it, all of
+    /// them in MSG_MULTI frames that count as one command each for the server's flood rule, then the message goes once,
+    /// as a sender-key message, to the channel. A member who cannot get the key is reported, not waited for.
     /// </summary>
     private async Task SendGroupAsync(Tag channel, string text, CancellationToken ct)
     {
@@ -51,21 +58,36 @@ public sealed partial class RendezvousClient
             throw new CommandFailedException(PeerErrorCode.BadArguments, $"an encrypted message is at most {MaxEncryptedTextBytes} bytes");
         var members = Directory.Members(channel).Where(m => m != _session.Me).ToDictionary(Directory.NameOf);
         var plan = Guarded(() => _e2e.PrepareGroupSend(channel.Value, members.Keys));
+        var parts = new List<MsgPart>();
+        var given = new List<string>();
         foreach (var member in plan.NeedKey)
         {
             try
             {
-                if (await SendPayloadAsync(members[member], plan.DistributionPayload, control: true, ct).ConfigureAwait(false))
-                    _e2e.MarkGiven(channel.Value, member);
+                if (await EncryptPayloadAsync(members[member], plan.DistributionPayload, ct).ConfigureAwait(false) is not { } envelope) continue;
+                parts.Add(new MsgPart(members[member], envelope));
+                given.Add(member);
             }
             catch (CommandFailedException e) when (e.Code == (int)PeerErrorCode.E2eUnavailable)
             {
                 _events.Publish(new ErrorEvent(e.Code, $"{member} cannot read {Directory.NameOf(channel)}: {e.Message}", "msg"));
             }
         }
+        await SendFanOutAsync(parts, ct).ConfigureAwait(false);
+        foreach (var member in given) _e2e.MarkGiven(channel.Value, member);
         var message = Guarded(() => _e2e.EncryptGroup(channel.Value, text));
         var requestId = _pending.AddMessage(Directory.NameOf(channel));
         await SendAsync(new MsgSend(channel, message, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>End-to-end control PMs to many users, as few MSG_MULTI frames as the limits allow (refusals come back per part).</summary>
+    private async Task SendFanOutAsync(IReadOnlyList<MsgPart> parts, CancellationToken ct)
+    {
+        foreach (var batch in MultiMessageBatches.Split(parts))
+        {
+            var requestId = _pending.AddMessage(PendingRequests.ControlMessage);
+            await SendAsync(new MsgMultiSend(batch, requestId, MessageFlags.Encrypted), ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A damaged key file (or any other refusal of the crypto layer) fails the command; nothing is sent.</summary>

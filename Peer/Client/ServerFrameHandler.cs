@@ -25,6 +25,7 @@ public sealed class ServerFrameHandler(
             case Upd upd: OnUpd(upd); break;
             case MsgDeliver msg: await OnMessageAsync(msg, ct).ConfigureAwait(false); break;
             case MsgAck ack: OnAck(ack); break;
+            case MsgMultiAck ack: OnMultiAck(ack); break;
             case InvNotify inv: events.Publish(new InviteEvent(directory.NameOf(inv.Channel), directory.NameOf(inv.Inviter))); break;
             case CoJoined co: OnJoined(co); break;
             case Left left: OnLeft(left); break;
@@ -83,6 +84,7 @@ public sealed class ServerFrameHandler(
     {
         var encrypted = msg.Flags.HasFlag(MessageFlags.Encrypted);
         var offline = msg.Flags.HasFlag(MessageFlags.Offline);
+        if (offline && !session.FirstOfflineSight(msg.MessageId)) return; // the same stored message again: shown and acknowledged already
         var from = directory.NameOf(msg.From);
         var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
         var shown = true;
@@ -145,6 +147,17 @@ public sealed class ServerFrameHandler(
             ack.Flags.HasFlag(MessageFlags.Offline)));
     }
 
+    /// <summary>MSG_MULTI_ACK: each refused part is reported like a refused MSG to that user (an error event).</summary>
+    private void OnMultiAck(MsgMultiAck ack)
+    {
+        pending.TakeMessage(ack.RequestId);
+        foreach (var part in ack.Outcomes.Where(o => o.Code != StatusCode.Ok))
+        {
+            var refusal = new Status(part.Code, Opcode.MsgMulti, part.To, ack.RequestId, "");
+            events.Publish(new ErrorEvent((int)part.Code, $"{directory.NameOf(part.To)}: {StatusText.Describe(refusal)}", "msg"));
+        }
+    }
+
     private void OnJoined(CoJoined co)
     {
         directory.AddMember(co.Channel, co.User);
@@ -183,7 +196,7 @@ public sealed class ServerFrameHandler(
     {
         string? command = null;
         PendingRequest? request = null;
-        if (s.RefOpcode == Opcode.Msg)
+        if (s.RefOpcode is Opcode.Msg or Opcode.MsgMulti)
         {
             command = "msg";
             pending.TakeMessage(s.Value);

@@ -7,7 +7,8 @@ namespace P2PChat.Peer.Client;
 /// <summary>
 /// Life of a connection: Connected (after HELLO) → IAM answered (Me set) → AuthOk (SignedIn) → closed.
 /// Offline messages: STATUS 14 announces N; after N offline MSGs (or at AuthOk) the client sends OFFLINE_ACK
-/// with the highest messageId it received, once per id.
+/// with the highest messageId it received, once per id. An offline MSG after AuthOk (one the server stored while we
+/// were signing in) is acknowledged at once. An offline id seen before on this connection is a duplicate: dropped.
 /// </summary>
 public sealed class SessionState
 {
@@ -16,6 +17,7 @@ public sealed class SessionState
     private int _offlineReceived;
     private ulong _offlineHighest;
     private ulong _offlineAcked;
+    private readonly HashSet<ulong> _offlineSeen = [];
 
     public Tag Me { get; private set; }
     public string Username { get; set; } = "";
@@ -35,6 +37,7 @@ public sealed class SessionState
             Me = Tag.None; Username = ""; Nickname = ""; IsAdmin = false; SignedIn = false; Closing = null; ServerIdentity = [];
             _offlineExpected = _offlineReceived = 0;
             _offlineHighest = _offlineAcked = 0;
+            _offlineSeen.Clear();
         }
     }
 
@@ -50,14 +53,22 @@ public sealed class SessionState
         lock (_gate) { _offlineExpected = (int)Math.Min(count, int.MaxValue); _offlineReceived = 0; }
     }
 
-    /// <summary>Counts an offline message; returns the id to acknowledge when the announced batch is complete.</summary>
+    /// <summary>True the first time an offline <paramref name="messageId"/> arrives on this connection; false for a duplicate
+    /// (the server may send a message stored during sign-in both in the burst and right after it).</summary>
+    public bool FirstOfflineSight(ulong messageId)
+    {
+        lock (_gate) return _offlineSeen.Add(messageId);
+    }
+
+    /// <summary>Counts an offline message once it is stored; returns the id to acknowledge when the announced batch is
+    /// complete, or at once after sign-in.</summary>
     public ulong? OfflineReceived(ulong messageId)
     {
         lock (_gate)
         {
             _offlineReceived++;
             _offlineHighest = Math.Max(_offlineHighest, messageId);
-            return _offlineReceived >= _offlineExpected ? TakeAck() : null;
+            return SignedIn || _offlineReceived >= _offlineExpected ? TakeAck() : null;
         }
     }
 

@@ -26,12 +26,12 @@ public static class StatusText
 
     /// <summary>
     /// The server's text, or a plain description when it sent none; the seconds left for penalties (except in answers
-    /// to MSG, whose value is the requestId and whose text carries the seconds).
+    /// to MSG and MSG_MULTI, whose value is the requestId and whose text carries the seconds).
     /// </summary>
     public static string Describe(Status s)
     {
         var text = s.Text.Length > 0 ? s.Text : Default(s.Code);
-        var valueIsSeconds = s.RefOpcode != Opcode.Msg && s.Code is StatusCode.Banned or StatusCode.LoginsBlocked or StatusCode.Flooding;
+        var valueIsSeconds = s.RefOpcode is not (Opcode.Msg or Opcode.MsgMulti) && s.Code is StatusCode.Banned or StatusCode.LoginsBlocked or StatusCode.Flooding;
         return valueIsSeconds && s.Value > 0
             ? $"{text} ({s.Value} s left)"
             : text;

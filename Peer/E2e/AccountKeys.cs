@@ -1,4 +1,4 @@
-// One account's unlocked end-to-end secrets: the vault, the identity, the prekeys, the contact key book and the sessions.
+// One account's unlocked end-to-end secrets: the vault, the identity, the prekeys, the contact key book, the sessions and held PMs.
 using P2PChat.Core.Crypto;
 
 namespace P2PChat.Peer.E2e;
@@ -16,19 +16,23 @@ public sealed class AccountKeys : IDisposable
     private readonly Dictionary<string, PairwiseSession?> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, GroupKeys> _groups = [];
 
-    private AccountKeys(KeyFiles files, ProfileKeyVault vault, IdentityKeyPair identity, PrekeyRing prekeys, ContactKeyBook contacts)
+    private AccountKeys(KeyFiles files, ProfileKeyVault vault, IdentityKeyPair identity, PrekeyRing prekeys, ContactKeyBook contacts,
+        HeldMessages? held = null)
     {
         _files = files;
         _vault = vault;
         Identity = identity;
         Prekeys = prekeys;
         Contacts = contacts;
+        Held = held ?? new HeldMessages();
     }
 
     public KeyFiles Files => _files;
     public IdentityKeyPair Identity { get; }
     public PrekeyRing Prekeys { get; }
     public ContactKeyBook Contacts { get; }
+    /// <summary>PMs held for contacts whose key changed, until /trust or /verify (kept across sessions).</summary>
+    public HeldMessages Held { get; }
 
     /// <summary>A new identity and signed prekey, sealed under a new vault for <paramref name="password"/>. Not written until <see cref="SaveAll"/>.</summary>
     public static AccountKeys Create(KeyFiles files, string password, DateTimeOffset now)
@@ -47,7 +51,8 @@ public sealed class AccountKeys : IDisposable
             var identity = IdentityKeyPair.ImportPrivate(vault.Open(sealedIdentity));
             var prekeys = files.Read(KeyFiles.PrekeysFile) is { } p ? PrekeyRing.Deserialize(vault.Open(p)) : PrekeyRing.Create(identity, DateTimeOffset.UnixEpoch);
             var contacts = files.Read(KeyFiles.ContactsFile) is { } c ? ContactKeyBook.Deserialize(vault.Open(c)) : new ContactKeyBook();
-            return new AccountKeys(files, vault, identity, prekeys, contacts);
+            var held = files.Read(KeyFiles.HeldFile) is { } h ? HeldMessages.Deserialize(vault.Open(h)) : null;
+            return new AccountKeys(files, vault, identity, prekeys, contacts, held);
         }
         catch
         {
@@ -103,6 +108,13 @@ public sealed class AccountKeys : IDisposable
     public void SavePrekeys() => _files.Write(KeyFiles.PrekeysFile, _vault.Seal(Prekeys.Serialize()));
 
     public void SaveContacts() => _files.Write(KeyFiles.ContactsFile, _vault.Seal(Contacts.Serialize()));
+
+    /// <summary>Writes the held PMs sealed, or deletes the file when none are held.</summary>
+    public void SaveHeld()
+    {
+        if (Held.IsEmpty) _files.Delete(KeyFiles.HeldFile);
+        else _files.Write(KeyFiles.HeldFile, _vault.Seal(Held.Serialize()));
+    }
 
     public void SaveAll()
     {

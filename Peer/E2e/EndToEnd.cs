@@ -21,7 +21,6 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     public const int OneTimePrekeyTarget = 50;
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, List<byte[]>> _held = new(StringComparer.Ordinal);
     private AccountKeys? _keys;
     private AccountKeys? _registering;
     private string _me = "";
@@ -79,7 +78,12 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
             _signInPassword = password; // kept until AfterSignIn, in case keys must be made then
             var files = new KeyFiles(profileFolder, username);
             if (!files.Exists) return;
-            try { _keys = AccountKeys.Open(files, password); }
+            try
+            {
+                _keys = AccountKeys.Open(files, password);
+                // Messages held in an earlier session still wait: say so, as when they were held.
+                foreach (var (contact, count) in _keys.Held.Counts) events.Publish(HeldEvent(contact, count, "still held from an earlier session"));
+            }
             catch (CryptoProtocolException e)
             {
                 _openProblem = e.Reason == CryptoFailure.WrongPassword
@@ -383,7 +387,8 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         keys.SaveContacts();
         // A session made with the old key must not be used for the new one.
         if (keys.Session(user) is { } session && !session.RemoteIdentity.Equals(keys.Contacts.CurrentKey(user))) keys.SetSession(user, null);
-        if (!_held.Remove(user, out var released)) return [];
+        var released = keys.Held.Take(user);
+        if (released.Count > 0) keys.SaveHeld();
         return released;
     }
 
@@ -444,14 +449,18 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         return observation;
     }
 
+    /// <summary>Holds a payload for a contact whose key changed; persisted (sealed) before the event says so.</summary>
     private SendPlan.Held Hold(string user, byte[] payload)
     {
-        if (!_held.TryGetValue(user, out var queue)) _held[user] = queue = [];
-        queue.Add(payload);
-        events.Publish(new MessageHeldEvent(user, queue.Count,
-            $"not sent: {user}'s identity key changed; {queue.Count} message(s) wait for /trust {user}"));
-        return new SendPlan.Held(queue.Count);
+        var keys = _keys!;
+        var count = keys.Held.Add(user, payload);
+        keys.SaveHeld();
+        events.Publish(HeldEvent(user, count, "not sent"));
+        return new SendPlan.Held(count);
     }
+
+    private static MessageHeldEvent HeldEvent(string user, int count, string what) =>
+        new(user, count, $"{what}: {user}'s identity key changed; {count} message(s) wait for /trust {user}");
 
     private AccountKeys RequireOpen() => _keys ?? throw new CommandFailedException(PeerErrorCode.E2eUnavailable,
         _openProblem ?? (profileFolder is null ? "end-to-end encryption is not set up (no profile folder)" : "sign in first: the keys open at sign-in"));
@@ -462,7 +471,6 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
     {
         _keys?.Dispose();
         _keys = null;
-        _held.Clear();
     }
 
     public void Dispose()

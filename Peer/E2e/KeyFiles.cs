@@ -5,7 +5,8 @@ namespace P2PChat.Peer.E2e;
 /// Files (every one a blob sealed by the profile's <c>ProfileKeyVault</c>, so nothing in them is readable without
 /// the password): <c>identity.bin</c> (identity private key), <c>prekeys.bin</c> (<see cref="PrekeyRing"/>),
 /// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact),
-/// <c>group-TAG.bin</c> (<see cref="GroupKeys"/> of one invite-only channel, TAG in hex).
+/// <c>group-TAG.bin</c> (<see cref="GroupKeys"/> of one invite-only channel, TAG in hex), <c>held.bin</c>
+/// (<see cref="HeldMessages"/>: PMs waiting for /trust; absent when none wait).
 /// Usernames are 3-32 characters of A-Z a-z 0-9 _ . - (server rule); anything else is refused as a file name part.
 /// </summary>
 public sealed class KeyFiles
@@ -13,6 +14,7 @@ public sealed class KeyFiles
     public const string IdentityFile = "identity.bin";
     public const string PrekeysFile = "prekeys.bin";
     public const string ContactsFile = "contacts.bin";
+    public const string HeldFile = "held.bin";
 
     public KeyFiles(string profileFolder, string username)
     {

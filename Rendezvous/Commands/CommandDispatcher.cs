@@ -9,20 +9,21 @@ namespace P2PChat.Rendezvous.Commands;
 /// <summary>
 /// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, PING, PONG,
 /// QUIT (else STATUS 1). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
-/// rate limit (PREKEYS and BUNDLE against their own, larger one) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
+/// rate limit (PREKEYS and BUNDLE against their own, larger one; a MSG_MULTI counts once, whatever its parts) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
 /// </summary>
 public sealed class CommandDispatcher(ServerContext ctx)
 {
     private readonly AccountCommands _accounts = new(ctx);
     private readonly SignInCommand _signIn = new(ctx);
     private readonly MessageCommands _messages = new(ctx);
+    private readonly MultiMessageCommands _multi = new(ctx);
     private readonly SocialCommands _social = new(ctx);
     private readonly ChannelCommands _channels = new(ctx);
     private readonly AdminCommands _admin = new(ctx);
     private readonly KeyCommands _keys = new(ctx);
 
     /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
-    /// or 35 (anything else) and the session carries on; only protocol errors close it.</summary>
+    /// or 35 (anything else; for MSG and MSG_MULTI the value is the requestId) and the session carries on; only protocol errors close it.</summary>
     public async Task HandleAsync(Session s, Frame frame, CancellationToken ct)
     {
         try
@@ -41,6 +42,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
             if (!invalid) ctx.Log.LogError(ex, "{Opcode} from session {Id} failed", frame.Opcode, s.Id);
             var (code, text) = invalid ? (StatusCode.InvalidField, ex.Message) : (StatusCode.InternalError, "the server failed; not carried out");
             if (frame is MsgSend m) await s.ReplyAsync(code, Opcode.Msg, ct, m.To, m.RequestId, text);
+            else if (frame is MsgMultiSend mm) await s.ReplyAsync(code, Opcode.MsgMulti, ct, value: mm.RequestId, text: text);
             else await s.ReplyAsync(code, frame.Opcode, ct, text: text);
         }
     }
@@ -97,12 +99,14 @@ public sealed class CommandDispatcher(ServerContext ctx)
             var text = $"too many commands; wait {seconds} s";
             // Like every answer to a MSG, this one carries the requestId as value and the destination as subject.
             if (frame is MsgSend m) await s.ReplyAsync(StatusCode.Flooding, Opcode.Msg, ct, m.To, m.RequestId, text);
+            else if (frame is MsgMultiSend mm) await s.ReplyAsync(StatusCode.Flooding, Opcode.MsgMulti, ct, value: mm.RequestId, text: text);
             else await s.ReplyAsync(StatusCode.Flooding, frame.Opcode, ct, value: seconds, text: text);
             return;
         }
         await (frame switch
         {
             MsgSend m => _messages.SendAsync(s, m, ct),
+            MsgMultiSend mm => _multi.SendAsync(s, mm, ct),
             Register r => _accounts.RegisterAsync(s, r, ct),
             Iam iam => _signIn.HandleAsync(s, iam, ct),
             Nick n => _accounts.NickAsync(s, n, ct),

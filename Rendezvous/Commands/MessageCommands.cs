@@ -2,12 +2,13 @@
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
-using P2PChat.Rendezvous.Storage;
 
 namespace P2PChat.Rendezvous.Commands;
 
 public sealed class MessageCommands(ServerContext ctx)
 {
+    private readonly PrivateDelivery _private = new(ctx);
+
     /// <summary>
     /// To a user: delivered now, or committed to the store (then MSG_ACK with the offline flag). Ignored senders
     /// get the usual MSG_ACK and nothing is delivered. To a channel: every other online member. Every STATUS
@@ -41,39 +42,9 @@ public sealed class MessageCommands(ServerContext ctx)
 
     private async Task ToUserAsync(Session s, MsgSend m, long sentAt, MessageFlags flags, CancellationToken ct)
     {
-        var to = m.To.Value;
-        var recipient = ctx.Hub.Find(to);
-        if (recipient is null && await ctx.Store.FindAccountByTagAsync(to, ct) is null)
-        {
-            await Refuse(s, m, StatusCode.UnknownUser, "no such user", ct);
-            return;
-        }
-        if (await ctx.Store.IsIgnoringAsync(to, s.UserTag.Value, ct))
-        {
-            // Dropped silently: the sender sees exactly what it would have seen otherwise.
-            await s.SendAsync(new MsgAck(m.RequestId, ctx.MessageIds.Next(), sentAt, recipient is null ? MessageFlags.Offline : 0), ct);
-            return;
-        }
-        var id = ctx.MessageIds.Next();
-        if (recipient is not null && recipient.Deliver(new MsgDeliver(s.UserTag, m.Data, m.To, sentAt, flags, id)))
-        {
-            await s.SendAsync(new MsgAck(m.RequestId, id, sentAt, MessageFlags.None), ct);
-            return;
-        }
-        var stored = await ctx.Store.AppendOfflineMessageAsync(
-            new NewOfflineMessage(s.UserTag.Value, to, to, DateTimeOffset.FromUnixTimeMilliseconds(sentAt), (byte)flags, m.Data.ToArray()), ct);
-        switch (stored.Outcome)
-        {
-            case AppendOutcome.Stored:
-                await s.SendAsync(new MsgAck(m.RequestId, (ulong)stored.Id!.Value, sentAt, MessageFlags.Offline), ct);
-                break;
-            case AppendOutcome.RecipientQueueFull:
-                await Refuse(s, m, StatusCode.QueueFull, "the recipient's offline queue is full", ct);
-                break;
-            default:
-                await Refuse(s, m, StatusCode.UnknownUser, "no such user", ct);
-                break;
-        }
+        var outcome = await _private.DeliverAsync(s, m.To, m.Data, sentAt, flags, ct);
+        if (outcome.Delivered) await s.SendAsync(new MsgAck(m.RequestId, outcome.MessageId, sentAt, outcome.AckFlags), ct);
+        else await Refuse(s, m, outcome.Code, outcome.Text, ct);
     }
 
     private async Task ToChannelAsync(Session s, MsgSend m, long sentAt, MessageFlags flags, CancellationToken ct)

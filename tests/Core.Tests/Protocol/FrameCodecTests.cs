@@ -37,6 +37,16 @@ public class FrameCodecTests
         Assert.Equal(Convert.FromHexString("00000010" + "04" + "80000002" + "00000002" + "6869" + "00000007" + "00"), bytes);
     }
 
+    [Fact]
+    public void The_documented_MSG_MULTI_example_encodes_byte_for_byte()
+    {
+        var frame = new MsgMultiSend([new MsgPart(new Tag(0x80000002), new byte[] { 1, 2, 3, 4 }), new MsgPart(new Tag(0x80000003), new byte[] { 5, 6, 7 })],
+            8, MessageFlags.Encrypted);
+        var expected = Convert.FromHexString("0000001F" + "27" + "0002" + "80000002" + "00000004" + "01020304"
+            + "80000003" + "00000003" + "050607" + "00000008" + "02");
+        Assert.Equal(expected, FrameCodec.ToBytes(frame));
+    }
+
     [Theory]
     [InlineData(FrameDirection.ToServer)]
     [InlineData(FrameDirection.ToClient)]

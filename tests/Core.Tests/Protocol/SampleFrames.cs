@@ -46,6 +46,8 @@ internal static class SampleFrames
         new Prekeys([], []),
         new BundleRequest(Bob),
         new IdentityChange(new byte[131]),
+        new MsgMultiSend([new MsgPart(Bob, "k1"u8.ToArray()), new MsgPart(Alice, new byte[300])], 8, MessageFlags.Encrypted),
+        new MsgMultiSend([], 0, MessageFlags.None),
     ];
 
     public static readonly Frame[] ToClient =
@@ -72,6 +74,10 @@ internal static class SampleFrames
         new Bundle(Bob, new byte[131], new byte[133], new byte[69]),
         new Bundle(Bob, new byte[131], new byte[133], []),
         new PrekeysLow(3),
+        new MsgMultiAck(8, 1_767_268_800_123, [
+            new MsgPartOutcome(Bob, StatusCode.Ok, MessageFlags.Offline, 100),
+            new MsgPartOutcome(Alice, StatusCode.UnknownUser, MessageFlags.None, 0)]),
+        new MsgMultiAck(9, 0, []),
     ];
 
     public static IEnumerable<(Frame Frame, FrameDirection Direction)> All =>

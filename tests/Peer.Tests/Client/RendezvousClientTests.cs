@@ -200,6 +200,24 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_offline_message_stored_during_sign_in_is_shown_once_and_acknowledged_at_once()
+    {
+        var session = await SignInAsync(
+            new Status(StatusCode.OfflineMessages, Opcode.Iam, Tag.None, 1, ""),
+            new MsgDeliver(Bob, "first"u8.ToArray(), Alice, Then.ToUnixTimeMilliseconds(), MessageFlags.Offline, 10));
+        Assert.Equal(new OfflineAck(10), await session.ReadAsync<OfflineAck>());
+
+        // After STATUS 2: a copy of id 10 (the server stored it while the burst was read) and a late one, id 12.
+        await session.SendAsync(
+            new MsgDeliver(Bob, "first"u8.ToArray(), Alice, Then.ToUnixTimeMilliseconds(), MessageFlags.Offline, 10),
+            new MsgDeliver(Bob, "late"u8.ToArray(), Alice, Then.AddMinutes(1).ToUnixTimeMilliseconds(), MessageFlags.Offline, 12));
+
+        Assert.Equal(new OfflineAck(12), await session.ReadAsync<OfflineAck>());
+        await _events.WaitForAsync<MessageEvent>(m => m.MessageId == 12);
+        Assert.Equal([(10ul, "first"), (12ul, "late")], _events.Events.OfType<MessageEvent>().Select(m => (m.MessageId, m.Text)));
+    }
+
+    [Fact]
     public async Task A_message_to_a_known_user_is_sent_and_its_ack_reported()
     {
         var session = await SignInAsync();

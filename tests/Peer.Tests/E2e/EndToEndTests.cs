@@ -98,4 +98,62 @@ public sealed class EndToEndTests : IDisposable
         Assert.Null(restarted.Decrypt("bob", next, 4, false));
         Assert.Contains(_events.Events.OfType<DecryptFailedEvent>(), d => d.MessageId == 4 && d.Reason.StartsWith("AuthenticationFailed", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Held_messages_are_sealed_in_the_profile_and_released_by_trust_in_the_next_session()
+    {
+        using var bobKey = IdentityKeyPair.Generate();
+        using var bobNewKey = IdentityKeyPair.Generate();
+        var heldFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.HeldFile);
+        using (var alice = SignedIn("alice", out _))
+        {
+            alice.ObserveAnnounced("bob", bobKey.Public.Encode());
+            alice.ObserveAnnounced("bob", bobNewKey.Public.Encode()); // a key change: PMs to bob wait for /trust
+            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held one")));
+            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held two")));
+            Assert.Equal(-1, File.ReadAllBytes(heldFile).AsSpan().IndexOf("held one"u8)); // sealed, not readable
+        }
+
+        using (var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path))
+        {
+            restarted.OpenForSignIn("alice", Password);
+            var still = _events.Events.OfType<MessageHeldEvent>().Last();
+            Assert.Equal(("bob", 2), (still.To, still.Held));
+            Assert.Contains("earlier session", still.Text);
+            Assert.IsType<EndToEnd.SendPlan.Held>(restarted.Encrypt("bob", PmPayload.EncodeText("held three")));
+
+            var released = restarted.Trust("bob");
+
+            Assert.Equal(["held one", "held two", "held three"], released.Select(p => PmPayload.DecodeText(p)));
+            Assert.False(File.Exists(heldFile));
+        }
+
+        var before = _events.Events.Count;
+        using var third = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        third.OpenForSignIn("alice", Password);
+        Assert.DoesNotContain(_events.Events.Skip(before), e => e is MessageHeldEvent);
+        Assert.Throws<CommandFailedException>(() => third.Trust("bob")); // nothing pending any more
+    }
+
+    [Fact]
+    public void A_damaged_held_messages_file_leaves_encryption_off_and_says_why()
+    {
+        using var bobKey = IdentityKeyPair.Generate();
+        using var bobNewKey = IdentityKeyPair.Generate();
+        using (var alice = SignedIn("alice", out _))
+        {
+            alice.ObserveAnnounced("bob", bobKey.Public.Encode());
+            alice.ObserveAnnounced("bob", bobNewKey.Public.Encode());
+            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held")));
+        }
+        var heldFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.HeldFile);
+        var bytes = File.ReadAllBytes(heldFile);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(heldFile, bytes);
+
+        using var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        restarted.OpenForSignIn("alice", Password);
+        Assert.False(restarted.IsOpen);
+        Assert.Contains("damaged", restarted.OpenProblem);
+    }
 }

@@ -50,6 +50,21 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         return msg.Data.ToArray();
     }
 
+    /// <summary>alice runs /trust bob while the server hands out <paramref name="key"/>'s bundle; returns the texts of the released PMs, opened with that key.</summary>
+    private async Task<List<string?>> TrustAndOpenReleasedAsync(IdentityKeyPair key, int count)
+    {
+        using var prekey = PrekeyPair.CreateSigned(key, 9);
+        var trust = _alice.Client.TrustAsync("bob", Ct);
+        Assert.Equal(_bob.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
+        await _alice.Session.SendAsync(new Bundle(_bob.Tag, key.Public.Encode(), prekey.ToSignedPublic().Encode(), []));
+        var sent = new List<MsgSend>();
+        for (var i = 0; i < count; i++) sent.Add(await _alice.Session.ReadAsync<MsgSend>());
+        await trust;
+        Assert.Equal(count, (await _alice.Events.WaitForAsync<ContactKeyEvent>()).Released);
+        using var session = PairwiseSession.Accept(key, MessageEnvelope.Decode(sent[0].Data.Span), prekey, null, out var opened);
+        return [PmPayload.DecodeText(opened), .. sent.Skip(1).Select(m => PmPayload.DecodeText(session.Decrypt(m.Data.Span)))];
+    }
+
     private static void AssertGenuine(ClientEvent e, string text)
     {
         var m = Assert.IsType<MessageEvent>(e);
@@ -148,17 +163,27 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         Assert.Equal((int)PeerErrorCode.SafetyNumberMismatch, refused.Code);
 
         // Only /trust (the user's decision) releases them, in order, encrypted to the key now accepted.
-        using var malloryPrekey = PrekeyPair.CreateSigned(mallory, 9);
-        var trust = _alice.Client.TrustAsync("bob", Ct);
-        Assert.Equal(_bob.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
-        await _alice.Session.SendAsync(new Bundle(_bob.Tag, mallory.Public.Encode(), malloryPrekey.ToSignedPublic().Encode(), []));
-        var first = await _alice.Session.ReadAsync<MsgSend>();
-        var second = await _alice.Session.ReadAsync<MsgSend>();
-        await trust;
-        Assert.Equal(2, (await _alice.Events.WaitForAsync<ContactKeyEvent>()).Released);
-        using var session = PairwiseSession.Accept(mallory, MessageEnvelope.Decode(first.Data.Span), malloryPrekey, null, out var opened);
-        Assert.Equal("held 1", PmPayload.DecodeText(opened));
-        Assert.Equal("held 2", PmPayload.DecodeText(session.Decrypt(second.Data.Span)));
+        Assert.Equal(["held 1", "held 2"], await TrustAndOpenReleasedAsync(mallory, 2));
+    }
+
+    [Fact]
+    public async Task Held_messages_survive_a_restart_of_the_peer_and_go_out_after_trust_in_the_next_session()
+    {
+        AssertGenuine(await _bob.DeliverAsync(_alice.Tag, await SendAsync(_alice, _bob, "before")), "before");
+        using var mallory = IdentityKeyPair.Generate();
+        await _alice.Session.SendAsync(_bob.Describe(mallory.Public.Encode()));
+        await _alice.Events.WaitForAsync<KeyChangedEvent>();
+        await _alice.Client.SendTextAsync("bob", "held 1", Ct);
+        await _alice.Client.SendTextAsync("bob", "held 2", Ct);
+        await _alice.Events.WaitForAsync<MessageHeldEvent>(h => h.Held == 2);
+
+        // The peer exits; a new one starts on the same profile and signs in (the server still announces the new key).
+        await _alice.Client.DisposeAsync();
+        _alice = ScriptedPeer.Create(_server, "alice", _alice.Tag, _alice.Profile);
+        await _alice.SignInAsync(_server, Password, _bob.Describe(mallory.Public.Encode()));
+        Assert.Equal(2, (await _alice.Events.WaitForAsync<MessageHeldEvent>()).Held);
+
+        Assert.Equal(["held 1", "held 2"], await TrustAndOpenReleasedAsync(mallory, 2));
     }
 
     [Fact]
@@ -197,7 +222,7 @@ public sealed class MaliciousServerTests : IAsyncLifetime
         var sending = _alice.Client.SendTextAsync("#secret", "group hello", Ct);
         Assert.Equal(_bob.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
         await _alice.Session.SendAsync(_bob.HonestBundle());
-        var senderKey = await _alice.Session.ReadAsync<MsgSend>();   // alice's sender key, inside the pairwise session
+        var senderKey = Assert.Single((await _alice.Session.ReadAsync<MsgMultiSend>()).Parts); // alice's sender key, inside the pairwise session
         var message = await _alice.Session.ReadAsync<MsgSend>();     // the channel message
         await sending;
         Assert.Equal((_bob.Tag, secret, MessageFlags.Encrypted), (senderKey.To, message.To, message.Flags));
