@@ -12,7 +12,12 @@ namespace P2PChat.Core.Transport;
 /// </summary>
 public sealed partial class TransportConnection
 {
-    private const int PacketThreshold = 3;
+    private const int InitialPacketThreshold = 3;
+    private const int MaxPacketThreshold = 64;
+    /// <summary>Raised when a packet declared lost is acknowledged after all (reordering), as Linux adapts its reordering degree.</summary>
+    private int _packetThreshold = InitialPacketThreshold;
+    /// <summary>Packet numbers recently declared lost, to recognise spurious loss declarations.</summary>
+    private readonly RangeSet _declaredLost = new();
     private const int MaxTailLossProbes = 2;
 
     private readonly SentPacketLog _sent = new();
@@ -62,6 +67,7 @@ public sealed partial class TransportConnection
                 }
             }
             _outstanding.Remove(smallest, highest + 1);
+            DetectSpuriousLosses(smallest, highest);
         }
         if (!newlyAcked) return;
         if (largest > _largestAcked) _largestAcked = largest;
@@ -73,6 +79,19 @@ public sealed partial class TransportConnection
         _sent.Compact();
         _pacer.SetRate(_cc.WindowBytes, _rtt.SmoothedMicros, _cc.InSlowStart);
         if (_closeRequested) _sendSettled.Set();
+    }
+
+    /// <summary>An acknowledged packet that was declared lost means reordering, not loss: tolerate more of it.</summary>
+    private void DetectSpuriousLosses(long smallest, long highest)
+    {
+        if (_declaredLost.IsEmpty) return;
+        _scratchRanges.Clear();
+        _declaredLost.CopyOverlapping(smallest, highest + 1, _scratchRanges);
+        if (_scratchRanges.Count == 0) return;
+        long reordering = _largestAcked - _scratchRanges[0].Start + 1;
+        _packetThreshold = (int)Math.Clamp(Math.Max(_packetThreshold, reordering), InitialPacketThreshold, MaxPacketThreshold);
+        _declaredLost.Remove(smallest, highest + 1);
+        _cc.OnSpuriousLoss();
     }
 
     private void OnPacketAcked(SentPacket packet, long now)
@@ -89,7 +108,7 @@ public sealed partial class TransportConnection
             stream.Acked.Add(range.Offset, range.Offset + range.Length);
             stream.Lost.Remove(range.Offset, range.Offset + range.Length);
             if (range.Fin) stream.FinAcked = true;
-            if (stream.Acked.First.Start == 0) stream.SendBuffer.ReleaseBelow(stream.Acked.First.End);
+            if (!stream.Acked.IsEmpty && stream.Acked.First.Start == 0) stream.SendBuffer.ReleaseBelow(stream.Acked.First.End);
             stream.WakeWriters();
         }
     }
@@ -104,7 +123,7 @@ public sealed partial class TransportConnection
         for (long n = run.Start; n < run.End; n++)
         {
             var packet = _sent.Find(n)!;
-            if (_largestAcked - packet.PacketNumber >= PacketThreshold || packet.TimeSentMicros <= now - lossDelay)
+            if (_largestAcked - packet.PacketNumber >= _packetThreshold || packet.TimeSentMicros <= now - lossDelay)
             {
                 OnPacketLost(packet);
                 _cc.OnLost(packet.Size, packet.TimeSentMicros, now);
@@ -119,6 +138,8 @@ public sealed partial class TransportConnection
     {
         packet.State = SentPacketState.Lost;
         _outstanding.Remove(packet.PacketNumber, packet.PacketNumber + 1);
+        _declaredLost.Add(packet.PacketNumber, packet.PacketNumber + 1);
+        _declaredLost.TrimToCount(64);
         if (packet.AckEliciting)
         {
             _bytesInFlight -= packet.Size;

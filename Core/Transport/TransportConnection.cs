@@ -76,6 +76,12 @@ public sealed partial class TransportConnection : IReliableConnection
         lock (Gate) return OpenStreamLocked();
     }
 
+    /// <summary>Opens a stream and returns the concrete type (for single-threaded drivers and tests).</summary>
+    internal TransportStream OpenTransportStream()
+    {
+        lock (Gate) return OpenStreamLocked();
+    }
+
     internal TransportStream OpenStreamLocked()
     {
         ThrowIfCannotSend();

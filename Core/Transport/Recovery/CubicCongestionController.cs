@@ -22,6 +22,7 @@ internal sealed class CubicCongestionController(int maxDatagramSize, int initial
     private double _wEst;
     private long _epochStart = -1;
     private long _recoveryStart = long.MinValue;
+    private (double Window, double Ssthresh, double WMax)? _beforeReduction;
 
     private double Mss => maxDatagramSize;
     private double MinWindow => 2.0 * maxDatagramSize;
@@ -52,13 +53,23 @@ internal sealed class CubicCongestionController(int maxDatagramSize, int initial
         if (timeSentMicros <= _recoveryStart) return;
         _recoveryStart = nowMicros;
         _epochStart = -1;
+        _beforeReduction = (_window, _ssthresh, _wMax);
         _wMax = _window < _wMax ? _window * (1 + Beta) / 2 : _window;
         _window = Math.Max(_window * Beta, MinWindow);
         _ssthresh = _window;
     }
 
+    public void OnSpuriousLoss()
+    {
+        if (_beforeReduction is not { } before) return;
+        (_window, _ssthresh, _wMax) = (Math.Max(_window, before.Window), before.Ssthresh, before.WMax);
+        _epochStart = -1;
+        _beforeReduction = null;
+    }
+
     public void OnRetransmissionTimeout(long nowMicros)
     {
+        _beforeReduction = null;
         _recoveryStart = nowMicros;
         _epochStart = -1;
         _wMax = _window;

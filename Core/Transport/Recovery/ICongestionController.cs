@@ -13,4 +13,7 @@ internal interface ICongestionController
     void OnAcked(long bytes, long timeSentMicros, long nowMicros, long smoothedRttMicros, bool windowLimited);
     void OnLost(long bytes, long timeSentMicros, long nowMicros);
     void OnRetransmissionTimeout(long nowMicros);
+
+    /// <summary>A packet declared lost was acknowledged after all: undo the last reduction (once per recovery period).</summary>
+    void OnSpuriousLoss();
 }

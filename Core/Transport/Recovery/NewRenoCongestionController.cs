@@ -12,6 +12,7 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
     private long _ssthresh = long.MaxValue;
     private long _recoveryStart = long.MinValue;
     private long _avoidanceCredit;
+    private (long Window, long Ssthresh)? _beforeReduction;
 
     private long MinWindow => 2L * maxDatagramSize;
     public long WindowBytes => _window;
@@ -33,13 +34,22 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
     {
         if (timeSentMicros <= _recoveryStart) return;
         _recoveryStart = nowMicros;
+        _beforeReduction = (_window, _ssthresh);
         _window = Math.Max(_window / 2, MinWindow);
         _ssthresh = _window;
         _avoidanceCredit = 0;
     }
 
+    public void OnSpuriousLoss()
+    {
+        if (_beforeReduction is not { } before) return;
+        (_window, _ssthresh) = (Math.Max(_window, before.Window), before.Ssthresh);
+        _beforeReduction = null;
+    }
+
     public void OnRetransmissionTimeout(long nowMicros)
     {
+        _beforeReduction = null;
         _ssthresh = Math.Max(_window / 2, MinWindow);
         _window = MinWindow;
         _recoveryStart = nowMicros;

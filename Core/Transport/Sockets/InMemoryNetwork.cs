@@ -15,6 +15,7 @@ public sealed class InMemoryNetwork
     private readonly object _gate = new();
     private readonly Dictionary<EndPoint, InMemoryDatagramSocket> _sockets = [];
     private readonly Dictionary<EndPoint, long> _bottleneckFreeAt = [];
+    private readonly Dictionary<(EndPoint, EndPoint), long> _lastDue = [];
     private readonly PriorityQueue<Delivery, (long Due, long Sequence)> _queue = new();
     private readonly ITimer _timer;
     private long _sequence;
@@ -66,8 +67,11 @@ public sealed class InMemoryNetwork
                 var data = datagram.ToArray();
                 if (_random.NextDouble() < c.Corrupt) data[_random.Next(data.Length)] ^= (byte)(1 + _random.Next(255));
                 long delay = Ticks(c.Delay) + (long)(_random.NextDouble() * Ticks(c.Jitter));
-                if (_random.NextDouble() < c.Reorder) delay += Ticks(c.ReorderDelay);
                 long due = now + delay;
+                // Jitter alone keeps a path's order (a FIFO queue); only Reorder lets a datagram be overtaken.
+                due = Math.Max(due, _lastDue.GetValueOrDefault((from, to)));
+                _lastDue[(from, to)] = due;
+                if (_random.NextDouble() < c.Reorder) due += Ticks(c.ReorderDelay);
                 if (c.BytesPerSecond > 0 && !ThroughBottleneck(to, data.Length, now, ref due)) continue;
                 _queue.Enqueue(new Delivery(data, from, to), (due, _sequence++));
             }

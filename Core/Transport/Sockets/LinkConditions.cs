@@ -12,7 +12,7 @@ public sealed record LinkConditions
     public double Corrupt { get; init; }
     /// <summary>One-way base delay.</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(10);
-    /// <summary>Uniform random extra delay in [0, Jitter).</summary>
+    /// <summary>Uniform random extra delay in [0, Jitter); it never reorders datagrams of one path (see <see cref="Reorder"/>).</summary>
     public TimeSpan Jitter { get; init; }
     public TimeSpan ReorderDelay { get; init; } = TimeSpan.FromMilliseconds(15);
     /// <summary>Bottleneck rate per destination in bytes per second; 0 = unlimited.</summary>
