@@ -7,7 +7,7 @@ public sealed partial class TransportConnection
     private const long AbortCode = 1;
     private const long ViolationCode = 2;
 
-    private readonly AsyncSignal _sendSettled = new();
+    private readonly TaskCompletionSource _closeStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _closeRequested;
     private bool _closePending;
     private long _closeCode;
@@ -15,27 +15,23 @@ public sealed partial class TransportConnection
 
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        lock (Gate)
         {
-            Task wait;
-            lock (Gate)
+            if (State == ConnectionState.Handshaking) Terminate(TransportError.ClosedLocally);
+            else if (State == ConnectionState.Established)
             {
-                if (State is ConnectionState.Closing or ConnectionState.Draining or ConnectionState.Closed) return;
                 _closeRequested = true;
-                if (State == ConnectionState.Established && _streams.Values.All(s => s.SendSettled))
-                {
-                    EnterClosing(GracefulCloseCode, TransportError.None);
-                    return;
-                }
-                if (State == ConnectionState.Handshaking)
-                {
-                    Terminate(TransportError.ClosedLocally);
-                    return;
-                }
-                wait = _sendSettled.WaitTask;
+                CloseIfSettled();
             }
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        await _closeStarted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After CloseAsync: sends CLOSE as soon as every stream's data is acknowledged (checked on each ACK).</summary>
+    private void CloseIfSettled()
+    {
+        if (_closeRequested && State == ConnectionState.Established && _streams.Values.All(s => s.SendSettled))
+            EnterClosing(GracefulCloseCode, TransportError.None);
     }
 
     public void Abort()
@@ -62,6 +58,7 @@ public sealed partial class TransportConnection
         _closeCode = code;
         _closePending = true;
         _closeDeadlineMicros = _endpoint.Clock.NowMicros + 3 * ProbeTimeout;
+        _closeStarted.TrySetResult();
         DropQueuedWork();
         WakeAll();
         FlushLocked();
@@ -70,6 +67,7 @@ public sealed partial class TransportConnection
     private void OnCloseFrame(long code, long now)
     {
         State = ConnectionState.Draining;
+        _closeStarted.TrySetResult();
         Error = code == GracefulCloseCode ? TransportError.None : TransportError.AbortedByPeer;
         _closeDeadlineMicros = now + 3 * ProbeTimeout;
         DropQueuedWork();
@@ -82,6 +80,7 @@ public sealed partial class TransportConnection
         if (State == ConnectionState.Closed) return;
         if (State is ConnectionState.Handshaking or ConnectionState.Established) Error = error;
         State = ConnectionState.Closed;
+        _closeStarted.TrySetResult();
         DropQueuedWork();
         _established.TrySetException(new TransportException(Error == TransportError.None ? error : Error, $"connection ended: {error}"));
         _endpoint.Forget(this);
@@ -110,6 +109,5 @@ public sealed partial class TransportConnection
         }
         _streamArrived.Set();
         _datagramArrived.Set();
-        _sendSettled.Set();
     }
 }

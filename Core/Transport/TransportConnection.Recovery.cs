@@ -78,7 +78,7 @@ public sealed partial class TransportConnection
         DetectLosses(now);
         _sent.Compact();
         _pacer.SetRate(_cc.WindowBytes, _rtt.SmoothedMicros, _cc.InSlowStart);
-        if (_closeRequested) _sendSettled.Set();
+        CloseIfSettled();
     }
 
     /// <summary>An acknowledged packet that was declared lost means reordering, not loss: tolerate more of it.</summary>

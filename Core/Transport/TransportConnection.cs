@@ -126,6 +126,12 @@ public sealed partial class TransportConnection : IReliableConnection
         }
     }
 
+    /// <summary>Non-blocking receive for single-threaded drivers (tests, simulations).</summary>
+    internal byte[]? TryReceiveDatagram()
+    {
+        lock (Gate) return _incomingDatagrams.TryDequeue(out var datagram) ? datagram : null;
+    }
+
     public async ValueTask<ReadOnlyMemory<byte>> ReceiveDatagramAsync(CancellationToken cancellationToken = default)
     {
         while (true)
