@@ -63,6 +63,8 @@ public sealed partial class TransportConnection : IReliableConnection
     /// <summary>Why the connection ended; <see cref="TransportError.None"/> while open or after a graceful close.</summary>
     public TransportError Error { get; private set; }
     internal ulong LocalId { get; }
+    /// <summary>Set by the endpoint while this connection waits to flush at the end of a receive burst.</summary>
+    internal bool InReceiveBatch { get; set; }
     internal ulong RemoteId { get; private set; }
 
     /// <summary>Completes when the handshake finished (at once for the accepting side).</summary>

@@ -23,6 +23,8 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
     private readonly AsyncSignal _accepted = new();
     private readonly AddressValidationCookies _cookies;
     private readonly ITimer _timer;
+    /// <summary>Connections that received packets in the current burst; they send (ACKs, data) at the burst's end.</summary>
+    private readonly List<TransportConnection> _receivedInBatch = [];
     private long _timerDeadline = long.MaxValue;
     private bool _disposed;
 
@@ -39,13 +41,19 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
         socket.Start(this);
     }
 
-    /// <summary>Binds a new UDP socket (4 MB buffers) at <paramref name="local"/>.</summary>
-    public static UdpTransportEndpoint Bind(IPEndPoint local, TransportOptions? options = null, TimeProvider? time = null) =>
-        new(UdpDatagramSocket.Bind(local), options, time);
+    /// <summary>Binds a new UDP socket (4 MB buffers, UDP GSO where available) at <paramref name="local"/>.</summary>
+    public static UdpTransportEndpoint Bind(IPEndPoint local, TransportOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= new TransportOptions();
+        return new(UdpDatagramSocket.Bind(local, options.MaxPacketSize), options, time);
+    }
 
     /// <summary>Runs over an existing bound UDP socket, e.g. the one NAT traversal punched; the endpoint takes ownership.</summary>
-    public static UdpTransportEndpoint Over(Socket boundSocket, TransportOptions? options = null, TimeProvider? time = null) =>
-        new(new UdpDatagramSocket(boundSocket), options, time);
+    public static UdpTransportEndpoint Over(Socket boundSocket, TransportOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= new TransportOptions();
+        return new(new UdpDatagramSocket(boundSocket, options.MaxPacketSize), options, time);
+    }
 
     internal object Gate { get; } = new();
     internal MonotonicClock Clock { get; }
@@ -124,7 +132,11 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
                     if (DataPacketLayout.TryReadDestination(datagram, out ulong id) && _connections.TryGetValue(id, out var target))
                     {
                         target.OnDataPacket(datagram, now);
-                        target.FlushLocked();
+                        if (!target.InReceiveBatch)
+                        {
+                            target.InReceiveBatch = true;
+                            _receivedInBatch.Add(target);
+                        }
                     }
                     break;
                 case PacketType.Initial:
@@ -139,6 +151,19 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
                     }
                     break;
             }
+        }
+    }
+
+    public void OnBatchEnd()
+    {
+        lock (Gate)
+        {
+            foreach (var connection in _receivedInBatch)
+            {
+                connection.InReceiveBatch = false;
+                connection.FlushLocked();
+            }
+            _receivedInBatch.Clear();
         }
     }
 

@@ -89,6 +89,9 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
     {
         private readonly byte[] _iv = new byte[12];
         private readonly Aes _headerProtection = Aes.Create();
+        private readonly ICryptoTransform _maskCipher;
+        private readonly byte[] _sample = new byte[16];
+        private readonly byte[] _mask = new byte[16];
 
         public Direction(ReadOnlySpan<byte> secret)
         {
@@ -101,6 +104,11 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
             HKDF.Expand(HashAlgorithmName.SHA256, prk, hp, "hp"u8);
             Aead = new AesGcm(key, TagLength);
             _headerProtection.Key = hp.ToArray();
+            _headerProtection.Mode = CipherMode.ECB;
+            _headerProtection.Padding = PaddingMode.None;
+            // One reusable ECB transform: the one-shot EncryptEcb builds a cipher context per call, a large share of
+            // the per-packet cost on a fast path.
+            _maskCipher = _headerProtection.CreateEncryptor();
         }
 
         public AesGcm Aead { get; }
@@ -115,14 +123,15 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
         /// <summary>XORs the 8-byte sequence field with a mask computed from a 16-byte ciphertext sample.</summary>
         public void Mask(ReadOnlySpan<byte> sample, Span<byte> sequenceBytes)
         {
-            Span<byte> mask = stackalloc byte[16];
-            _headerProtection.EncryptEcb(sample, mask, PaddingMode.None);
-            for (int i = 0; i < SequenceLength; i++) sequenceBytes[i] ^= mask[i];
+            sample.CopyTo(_sample);
+            _maskCipher.TransformBlock(_sample, 0, 16, _mask, 0);
+            for (int i = 0; i < SequenceLength; i++) sequenceBytes[i] ^= _mask[i];
         }
 
         public void Dispose()
         {
             Aead.Dispose();
+            _maskCipher.Dispose();
             _headerProtection.Dispose();
         }
     }

@@ -7,6 +7,12 @@ namespace P2PChat.Core.Transport;
 public interface IDatagramReceiver
 {
     void OnDatagram(Span<byte> datagram, EndPoint remote);
+
+    /// <summary>
+    /// Called after the last datagram of a burst that arrived together (the socket had nothing more queued). A socket
+    /// that cannot tell calls it after every datagram. Receivers answer (ACKs, new data) here, once per burst.
+    /// </summary>
+    void OnBatchEnd();
 }
 
 public interface IDatagramSocket : IDisposable

@@ -147,7 +147,12 @@ public sealed class InMemoryDatagramSocket : IDatagramSocket
 
     public void Send(ReadOnlySpan<byte> datagram, EndPoint remote) => _network.Send(datagram, LocalEndPoint, remote);
 
-    internal void Deliver(byte[] data, EndPoint from) => _receiver?.OnDatagram(data, from);
+    internal void Deliver(byte[] data, EndPoint from)
+    {
+        if (_receiver is not { } receiver) return;
+        receiver.OnDatagram(data, from);
+        receiver.OnBatchEnd();
+    }
 
     public void Dispose()
     {

@@ -17,6 +17,7 @@ internal sealed class RecordingSocket(IDatagramSocket inner, TimeProvider time) 
         inner.Send(datagram, remote);
     }
 
+    public void Flush() => inner.Flush();
     public void Dispose() => inner.Dispose();
 }
 
@@ -25,4 +26,5 @@ internal sealed class CollectingReceiver : IDatagramReceiver
 {
     public List<byte[]> Received { get; } = [];
     public void OnDatagram(Span<byte> datagram, EndPoint remote) => Received.Add(datagram.ToArray());
+    public void OnBatchEnd() { }
 }
