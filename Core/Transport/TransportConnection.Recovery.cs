@@ -37,6 +37,9 @@ public sealed partial class TransportConnection
     private int _rtoBackoff;
     private bool _pingPending;
 
+    /// <summary>Loss-recovery counters since the connection began (diagnostics and benchmarks).</summary>
+    public TransportStatistics Statistics { get; } = new();
+
     /// <summary>Bytes in flight and window, for tests and diagnostics.</summary>
     internal (long InFlight, long Window, long SmoothedRttMicros) RecoverySnapshot => (_bytesInFlight, _cc.WindowBytes, _rtt.SmoothedMicros);
 
@@ -91,6 +94,7 @@ public sealed partial class TransportConnection
         long reordering = _largestAcked - _scratchRanges[0].Start + 1;
         _packetThreshold = (int)Math.Clamp(Math.Max(_packetThreshold, reordering), InitialPacketThreshold, MaxPacketThreshold);
         _declaredLost.Remove(smallest, highest + 1);
+        Statistics.SpuriousLosses++;
         _cc.OnSpuriousLoss();
     }
 
@@ -137,6 +141,7 @@ public sealed partial class TransportConnection
     private void OnPacketLost(SentPacket packet)
     {
         packet.State = SentPacketState.Lost;
+        Statistics.PacketsLost++;
         _outstanding.Remove(packet.PacketNumber, packet.PacketNumber + 1);
         _declaredLost.Add(packet.PacketNumber, packet.PacketNumber + 1);
         _declaredLost.TrimToCount(64);
@@ -192,6 +197,7 @@ public sealed partial class TransportConnection
         if (_tailLossProbes < MaxTailLossProbes)
         {
             _tailLossProbes++;
+            Statistics.TailLossProbes++;
             _probesPending = 1;
             if (!_streams.Values.Any(s => s.HasNewData) && !_outstanding.IsEmpty)
                 RequeueContents(_sent.Find(_outstanding.First.Start)!);
@@ -203,6 +209,7 @@ public sealed partial class TransportConnection
             for (long n = run.Start; n < run.End; n++) OnPacketLost(_sent.Find(n)!);
         _sent.Compact();
         _cc.OnRetransmissionTimeout(now);
+        Statistics.RetransmissionTimeouts++;
         _rtoBackoff++;
         _probesPending = 1;
     }

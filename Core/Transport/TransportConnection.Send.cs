@@ -106,6 +106,7 @@ public sealed partial class TransportConnection
             State = ackEliciting ? SentPacketState.Outstanding : SentPacketState.Acked,
         };
         _sent.Add(packet);
+        Statistics.PacketsSent++;
         if (ackEliciting)
         {
             _bytesInFlight += length;

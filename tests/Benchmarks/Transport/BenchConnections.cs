@@ -16,6 +16,9 @@ internal static class BenchConnections
             : (_, _) => new UnkeyedPacketProtector(),
         CongestionControl = o.Text("cc") == "newreno" ? CongestionControl.NewReno : CongestionControl.Cubic,
         AckEveryPackets = (int)o.Number("ack-every", new TransportOptions().AckEveryPackets),
+        MaxPacketSize = (int)o.Number("packet-size", new TransportOptions().MaxPacketSize),
+        // A timed run stops writing at its deadline and then waits for what is buffered: keep that tail short.
+        StreamSendBuffer = (int)o.Bytes("send-buffer", o.Text("seconds") is null ? new TransportOptions().StreamSendBuffer : 256 << 10),
         Pacing = !o.Flag("no-pacing"),
     };
 

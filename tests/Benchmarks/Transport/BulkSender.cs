@@ -48,7 +48,8 @@ internal static class BulkSender
         latencies.Sort();
         string chatSummary = latencies.Count == 0 ? "chat_samples=0"
             : $"chat_samples={latencies.Count} chat_p50_ms={Percentile(latencies, 0.50):F2} chat_p99_ms={Percentile(latencies, 0.99):F2}";
-        Console.WriteLine($"result bytes={sent} seconds={elapsed:F3} MBps={sent / elapsed / 1e6:F2} {chatSummary}");
+        string stats = connection is TransportConnection udp ? " " + "packets_" + udp.Statistics.ToString().Replace(" ", " packets_") : "";
+        Console.WriteLine($"result bytes={sent} seconds={elapsed:F3} MBps={sent / elapsed / 1e6:F4} {chatSummary}{stats}");
         await connection.CloseAsync(ct);
         return 0;
     }

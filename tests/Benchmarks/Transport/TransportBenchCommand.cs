@@ -5,6 +5,7 @@ namespace P2PChat.Benchmarks.Transport;
 /// <code>
 /// transport-recv --bind IP:PORT [--tcp] [--protect]
 /// transport-send --to IP:PORT (--bytes 256M | --seconds 20) [--tcp] [--protect] [--chat-interval-ms 20] [--cc newreno]
+///                [--packet-size 1200] [--send-buffer 1M] [--ack-every 2] [--no-pacing]
 /// transport-link --ns-a A --ns-b B --addr-a IP --addr-b IP --delay-ms D --loss P   (userspace netem over TUN)
 /// </code>
 /// The sender prints one line: <c>result bytes=… seconds=… MBps=… chat_samples=… chat_p50_ms=… chat_p99_ms=…</c>.
