@@ -113,4 +113,22 @@ public sealed class HandshakeTests
         Assert.Equal(ConnectionState.Established, client.State);
         Assert.Equal(ConnectionState.Established, server!.State);
     }
+
+    [Fact]
+    public void Connecting_to_nobody_fails_with_a_connect_timeout_after_retrying()
+    {
+        using var sim = new Simulation(new LinkConditions(), seed: 5, clients: 1);
+        var nobody = new IPEndPoint(IPAddress.Parse("10.0.7.7"), 1);
+        var victim = new CollectingReceiver();
+        sim.Network.CreateSocket(nobody).Start(victim);
+        var connection = sim.Clients[0].Connect(nobody);
+        sim.Clock.Advance(new TransportOptions().ConnectTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(ConnectionState.Closed, connection.State);
+        Assert.Equal(TransportError.ConnectTimeout, connection.Error);
+        Assert.True(connection.Established.IsFaulted);
+        Assert.InRange(victim.Received.Count, 5, 15); // 500 ms doubling to 2 s over 15 s
+        Assert.All(victim.Received, d => Assert.Equal(HandshakeCodec.MinInitialSize, d.Length));
+        Assert.Equal(0, sim.Clients[0].ConnectionCount);
+    }
 }
