@@ -114,6 +114,7 @@ public sealed partial class TransportConnection
             if (range.Fin) stream.FinAcked = true;
             if (!stream.Acked.IsEmpty && stream.Acked.First.Start == 0) stream.SendBuffer.ReleaseBelow(stream.Acked.First.End);
             stream.WakeWriters();
+            RetireIfFinished(stream);
         }
     }
 

@@ -198,6 +198,23 @@ public sealed partial class TransportConnection : IReliableConnection
         throw new TransportException(Error, $"the connection ended: {Error}");
     }
 
+    /// <summary>Streams the connection still holds state for (finished ones are retired).</summary>
+    internal int StreamCount
+    {
+        get { lock (Gate) return _streams.Count; }
+    }
+
+    /// <summary>
+    /// Frees a stream whose both directions are over. Late frames naming it are then ignored: its id is below the next
+    /// local id, or recorded in the set of peer-opened ids.
+    /// </summary>
+    internal void RetireIfFinished(TransportStream stream)
+    {
+        if (!stream.Finished || !_streams.Remove(stream.Id)) return;
+        stream.SendBuffer.Clear();
+        stream.ReceiveBuffer.Release();
+    }
+
     /// <summary>The application read <paramref name="count"/> bytes: credit the peer again when half a window was used.</summary>
     internal void OnStreamConsumed(TransportStream stream, int count)
     {

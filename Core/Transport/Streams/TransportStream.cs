@@ -56,6 +56,9 @@ public sealed class TransportStream : IReliableStream
 
     internal bool ReadToEnd => FinalSize >= 0 && ReceiveBuffer.ReadOffset == FinalSize;
 
+    /// <summary>Both directions are over: our FIN and bytes are acknowledged and the peer's were all read.</summary>
+    internal bool Finished => FinWritten && SendSettled && ReadToEnd;
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -133,7 +136,12 @@ public sealed class TransportStream : IReliableStream
             _connection.OnStreamConsumed(this, n);
             return n;
         }
-        if (ReadToEnd || _connection.ReceivingEnded()) return -1;
+        if (ReadToEnd)
+        {
+            _connection.RetireIfFinished(this);
+            return -1;
+        }
+        if (_connection.ReceivingEnded()) return -1;
         return 0;
     }
 

@@ -85,5 +85,9 @@ public sealed class LossyNetworkTests(ITestOutputHelper output)
         Assert.Equal(Connections, serverConnections.Count);
         Assert.All(serverReaders, r => Assert.Equal(r.ExpectedSize, r.Read));
         Assert.All(clientReaders, r => Assert.Equal(r.ExpectedSize, r.Read));
+
+        // Once the last acknowledgements are in, every stream is finished both ways and its state is freed.
+        sim.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.All(serverConnections, c => Assert.Equal(0, c.StreamCount));
     }
 }
