@@ -13,6 +13,7 @@ namespace P2PChat.Core.Transport;
 /// consecutive full-size datagrams to one destination are coalesced, up to <see cref="MaxSegments"/>, and handed to
 /// the kernel in one <c>sendto</c> at <see cref="Flush"/> (the kernel cuts them back into datagrams); anything else
 /// goes out plainly. If a GSO send fails, GSO is switched off for good and the batch re-sent datagram by datagram.
+/// When GSO is requested, receiving also tries UDP GRO (<see cref="UdpGroReceiver"/>), else one datagram per call.
 /// </summary>
 public sealed class UdpDatagramSocket : IDatagramSocket
 {
@@ -71,9 +72,14 @@ public sealed class UdpDatagramSocket : IDatagramSocket
 
     public EndPoint LocalEndPoint => _socket.LocalEndPoint!;
 
+    /// <summary>Whether receives use UDP GRO (several datagrams per system call); decided at <see cref="Start"/>.</summary>
+    public bool GroEnabled { get; private set; }
+
     public void Start(IDatagramReceiver receiver)
     {
-        _receiveThread = new Thread(() => ReceiveLoop(receiver)) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
+        GroEnabled = _segmentSize > 0 && UdpGroReceiver.TryEnable(_socket);
+        ThreadStart loop = GroEnabled ? () => UdpGroReceiver.Run(_socket, receiver, () => _disposed) : () => ReceiveLoop(receiver);
+        _receiveThread = new Thread(loop) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
         _receiveThread.Start();
     }
 

@@ -26,11 +26,14 @@ public sealed class UdpDatagramSocketTests
     }
 
     [Theory]
-    [InlineData(1200)]
-    [InlineData(0)]
-    public async Task Full_and_short_datagrams_keep_their_boundaries_with_and_without_gso(int gsoSegmentSize)
+    [InlineData(1200, 1200)]
+    [InlineData(1200, 0)]
+    [InlineData(0, 1200)]
+    [InlineData(0, 0)]
+    public async Task Full_and_short_datagrams_keep_their_boundaries_with_and_without_gso_and_gro(int gsoSegmentSize, int receiverSegmentSize)
     {
-        using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // A receiver created with a segment size turns UDP GRO on where the kernel offers it.
+        using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), receiverSegmentSize);
         using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), gsoSegmentSize);
         var sizes = Enumerable.Range(0, 250).Select(i => i % 7 == 6 ? 1 + i % 500 : 1200).ToArray();
         var collector = new Collector(sizes.Length);
@@ -54,5 +57,7 @@ public sealed class UdpDatagramSocketTests
             Assert.All(byFirstByte[(byte)i], b => Assert.Equal((byte)i, b));
         }
         Assert.All(collector.Received, r => Assert.Equal(sender.LocalEndPoint, r.From));
+        Assert.Equal(sizes.Length, collector.Received.Count);
+        if (receiverSegmentSize == 0) Assert.False(receiver.GroEnabled);
     }
 }
