@@ -123,7 +123,7 @@ loopback_path() {
   ip netns del bt-lo
   local raw_mbps ours_mbps
   raw_mbps=$(median "${raws[@]}"); ours_mbps=$(median "${ourses[@]}")
-  printf '%-18s %s with AES-GCM packet protection, UDP GSO where available (medians of %s rounds)\n' loopback "$LOOPBACK_BYTES" "$LOOPBACK_ROUNDS"
+  printf '%-18s %s with AES-GCM packet protection, UDP GSO/GRO where available (medians of %s rounds)\n' loopback "$LOOPBACK_BYTES" "$LOOPBACK_ROUNDS"
   printf '  iperf3 -u -b 0 -l 1200 (received): %8.2f MB/s\n' "$raw_mbps"
   printf '  p2pchat udp:                        %8.2f MB/s\n' "$ours_mbps"
   ratios+=("ratio loopback-protected $(python3 -c "print(f'{$ours_mbps/$raw_mbps:.2f}')")")
