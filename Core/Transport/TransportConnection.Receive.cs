@@ -4,6 +4,9 @@ namespace P2PChat.Core.Transport;
 public sealed partial class TransportConnection
 {
     private const int MaxTrackedAckRanges = 32;
+    /// <summary>Peer-opened streams that may exist at once (not yet finished both ways); one more is a violation.</summary>
+    internal const int MaxOpenPeerStreams = 1024;
+    private int _openPeerStreams;
     private readonly RangeSet _receivedPackets = new();
     private long _largestReceived = -1;
     private long _largestReceivedMicros;
@@ -136,8 +139,13 @@ public sealed partial class TransportConnection
     private TransportStream? StreamFor(long id)
     {
         if (_streams.TryGetValue(id, out var stream)) return stream;
-        bool peerOpened = (id & 1) == (Role == ConnectionRole.Client ? 1 : 0);
-        if (!peerOpened || _peerStreamsOpened.Contains(id >> 1)) return null;
+        if (!IsPeerOpened(id) || _peerStreamsOpened.Contains(id >> 1)) return null;
+        if (_openPeerStreams >= MaxOpenPeerStreams)
+        {
+            Violation(TransportError.ProtocolViolation, "too many streams opened by the peer");
+            return null;
+        }
+        _openPeerStreams++;
         _peerStreamsOpened.Add(id >> 1, (id >> 1) + 1);
         stream = NewStream(id);
         _incomingStreams.Enqueue(stream);

@@ -198,6 +198,9 @@ public sealed partial class TransportConnection : IReliableConnection
         throw new TransportException(Error, $"the connection ended: {Error}");
     }
 
+    /// <summary>Even stream ids belong to the connecting side, odd ones to the accepting side.</summary>
+    private bool IsPeerOpened(long id) => (id & 1) == (Role == ConnectionRole.Client ? 1 : 0);
+
     /// <summary>Streams the connection still holds state for (finished ones are retired).</summary>
     internal int StreamCount
     {
@@ -211,6 +214,7 @@ public sealed partial class TransportConnection : IReliableConnection
     internal void RetireIfFinished(TransportStream stream)
     {
         if (!stream.Finished || !_streams.Remove(stream.Id)) return;
+        if (IsPeerOpened(stream.Id)) _openPeerStreams--;
         stream.SendBuffer.Clear();
         stream.ReceiveBuffer.Release();
     }

@@ -175,4 +175,15 @@ public sealed class ConnectionLifecycleTests
         // The chat message overtook the megabytes of bulk data queued before it.
         Assert.InRange(bulkReadWhenChatArrived, 300_000, 1_500_000);
     }
+
+    [Fact]
+    public void A_peer_opening_too_many_streams_is_cut_off()
+    {
+        using var pair = new ConnectedPair(new LinkConditions { Delay = TimeSpan.FromMilliseconds(5) }, seed: 18);
+        for (int i = 0; i <= TransportConnection.MaxOpenPeerStreams; i++) pair.Client.OpenTransportStream().TryWrite(new byte[1]);
+        Assert.True(pair.Sim.Run(() => { }, () => pair.Server.State != ConnectionState.Established, TimeSpan.FromMinutes(1)));
+        Assert.Equal(TransportError.ProtocolViolation, pair.Server.Error);
+        Assert.True(pair.Sim.Run(() => { }, () => pair.Client.State != ConnectionState.Established, TimeSpan.FromMinutes(1)));
+        Assert.Equal(TransportError.AbortedByPeer, pair.Client.Error);
+    }
 }
