@@ -10,6 +10,9 @@ public enum CongestionControl
     NewReno,
 }
 
+/// <summary>Handler for datagrams that are not transport traffic (see <see cref="TransportOptions.ForeignDatagramHandler"/>).</summary>
+public delegate void ReceivedDatagramHandler(ReadOnlySpan<byte> datagram, EndPoint remote);
+
 public sealed record TransportOptions
 {
     /// <summary>Largest UDP payload sent. 1200 is safe on every path (IPv6 minimum MTU minus headers).</summary>
@@ -62,6 +65,13 @@ public sealed record TransportOptions
 
     /// <summary>Received datagrams waiting for the application beyond this count are dropped.</summary>
     public int DatagramQueueLimit { get; init; } = 256;
+
+    /// <summary>
+    /// Receives every datagram on the socket that is not transport traffic (unknown type, unknown connection id,
+    /// unparsable handshake), e.g. STUN or NAT keepalives of the traversal layer sharing the socket. Called on the
+    /// receive thread, outside the endpoint's lock; the span is only valid during the call. Null drops them.
+    /// </summary>
+    public ReceivedDatagramHandler? ForeignDatagramHandler { get; init; }
 
     /// <summary>
     /// Builds the packet protector for a new connection (role, remote address). The default is

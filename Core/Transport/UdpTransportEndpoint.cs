@@ -122,35 +122,57 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
     public void OnDatagram(Span<byte> datagram, EndPoint remote)
     {
         if (datagram.IsEmpty) return;
+        bool ours;
         lock (Gate)
         {
             if (_disposed) return;
-            long now = Clock.NowMicros;
-            switch ((PacketType)datagram[0])
-            {
-                case PacketType.Data:
-                    if (DataPacketLayout.TryReadDestination(datagram, out ulong id) && _connections.TryGetValue(id, out var target))
-                    {
-                        target.OnDataPacket(datagram, now);
-                        if (!target.InReceiveBatch)
-                        {
-                            target.InReceiveBatch = true;
-                            _receivedInBatch.Add(target);
-                        }
-                    }
-                    break;
-                case PacketType.Initial:
-                    if (_options.AcceptIncoming && HandshakeCodec.TryParse(datagram, out var initial)) OnInitial(initial, remote, now);
-                    break;
-                case PacketType.Retry or PacketType.Accept:
-                    if (HandshakeCodec.TryParse(datagram, out var reply) && _connections.TryGetValue(reply.ClientId, out var client)
-                        && client.Role == ConnectionRole.Client && client.RemoteEndPoint.Equals(remote))
-                    {
-                        if (reply.Type == PacketType.Retry) client.OnRetry(reply.Token, now);
-                        else client.OnAccept(reply.ServerId, now);
-                    }
-                    break;
-            }
+            ours = Dispatch(datagram, remote, Clock.NowMicros);
+        }
+        if (!ours) _options.ForeignDatagramHandler?.Invoke(datagram, remote);
+    }
+
+    /// <summary>Routes a datagram; false when it is not transport traffic (unknown type, unknown id, unparsable handshake).</summary>
+    private bool Dispatch(Span<byte> datagram, EndPoint remote, long now)
+    {
+        switch ((PacketType)datagram[0])
+        {
+            case PacketType.Data:
+                if (!DataPacketLayout.TryReadDestination(datagram, out ulong id) || !_connections.TryGetValue(id, out var target)) return false;
+                target.OnDataPacket(datagram, now);
+                if (!target.InReceiveBatch)
+                {
+                    target.InReceiveBatch = true;
+                    _receivedInBatch.Add(target);
+                }
+                return true;
+            case PacketType.Initial:
+                if (!HandshakeCodec.TryParse(datagram, out var initial)) return false;
+                if (_options.AcceptIncoming) OnInitial(initial, remote, now);
+                return true;
+            case PacketType.Retry or PacketType.Accept:
+                if (!HandshakeCodec.TryParse(datagram, out var reply)) return false;
+                if (_connections.TryGetValue(reply.ClientId, out var client) && client.Role == ConnectionRole.Client && client.RemoteEndPoint.Equals(remote))
+                {
+                    if (reply.Type == PacketType.Retry) client.OnRetry(reply.Token, now);
+                    else client.OnAccept(reply.ServerId, now);
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends a datagram that is not transport traffic through the endpoint's socket (e.g. NAT keepalives or STUN from
+    /// the traversal layer, which handed its socket over). Replies arrive through <see cref="TransportOptions.ForeignDatagramHandler"/>.
+    /// </summary>
+    public void SendForeignDatagram(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Transmit(datagram, remote);
+            Flushed();
         }
     }
 

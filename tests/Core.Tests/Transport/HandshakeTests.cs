@@ -131,4 +131,30 @@ public sealed class HandshakeTests
         Assert.All(victim.Received, d => Assert.Equal(HandshakeCodec.MinInitialSize, d.Length));
         Assert.Equal(0, sim.Clients[0].ConnectionCount);
     }
+
+    [Fact]
+    public void Datagrams_that_are_not_transport_traffic_go_to_the_foreign_handler_and_can_be_answered()
+    {
+        var clock = new ManualTimeProvider();
+        var network = new InMemoryNetwork(clock, new LinkConditions(), 6);
+        var foreign = new List<(byte[] Data, EndPoint From)>();
+        var options = new TransportOptions { AcceptIncoming = true, ForeignDatagramHandler = (d, from) => foreign.Add((d.ToArray(), from)) };
+        using var endpoint = new UdpTransportEndpoint(network.CreateSocket(Simulation.ServerAddress), options, clock);
+        var stunLike = new byte[] { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42 };
+        var unknownConnection = new byte[40];
+        DataPacketLayout.WriteHeader(unknownConnection, 12345);
+        network.Inject(stunLike, Attacker, Simulation.ServerAddress);
+        network.Inject(unknownConnection, Attacker, Simulation.ServerAddress);
+        network.Inject(Initial(1, []), Victim, Simulation.ServerAddress); // transport traffic: not forwarded
+        var peer = new CollectingReceiver();
+        network.CreateSocket(Attacker).Start(peer);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, foreign.Count);
+        Assert.Equal(stunLike, foreign[0].Data);
+        Assert.Equal(Attacker, foreign[0].From);
+        endpoint.SendForeignDatagram("pong"u8, Attacker);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("pong"u8.ToArray(), Assert.Single(peer.Received));
+    }
 }
