@@ -110,6 +110,18 @@ internal sealed partial class NetworkNamespacePair : IDisposable
         return socket;
     });
 
+    /// <summary>Creates a TCP socket inside namespace A or B: listening on <paramref name="port"/>, or unbound (port 0) for connecting.</summary>
+    public Socket CreateTcp(bool inA, int port) => InNamespace(inA ? NameA : NameB, () =>
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (port != 0)
+        {
+            socket.Bind(new IPEndPoint(inA ? AddressA : AddressB, port));
+            socket.Listen(16);
+        }
+        return socket;
+    });
+
     /// <summary>Runs <paramref name="create"/> on a fresh thread switched into the namespace with setns(2).</summary>
     private static T InNamespace<T>(string name, Func<T> create)
     {
