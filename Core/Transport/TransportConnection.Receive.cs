@@ -20,7 +20,7 @@ public sealed partial class TransportConnection
     internal void OnDataPacket(Span<byte> datagram, long now)
     {
         if (State is ConnectionState.Closed or ConnectionState.Handshaking) return;
-        if (!_protector.TryUnprotect(datagram, DataPacketLayout.HeaderLength, out int start, out int length)) return;
+        if (!TryOpen(datagram, out int start, out int length)) return;
         var plaintext = datagram.Slice(start, length);
         var reader = new SpanReader(plaintext);
         if (!reader.TryReadUInt64(out ulong rawNumber) || rawNumber > VarInt.Max) return;

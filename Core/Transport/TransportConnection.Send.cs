@@ -138,6 +138,8 @@ public sealed partial class TransportConnection
     private bool WriteDatagrams(ref SpanWriter writer)
     {
         bool wrote = false;
+        // One that can no longer fit any packet (protection grew after it was queued) is dropped: datagrams are unreliable.
+        while (_outgoingDatagrams.TryPeek(out var tooLarge) && tooLarge.Length > MaxDatagramPayload) _outgoingDatagrams.Dequeue();
         while (_outgoingDatagrams.TryPeek(out var datagram) && FrameWriter.DatagramSize(datagram.Length) <= writer.Remaining)
         {
             FrameWriter.WriteDatagram(ref writer, _outgoingDatagrams.Dequeue());

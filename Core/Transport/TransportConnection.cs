@@ -12,7 +12,7 @@ public sealed partial class TransportConnection : IReliableConnection
 {
     private readonly UdpTransportEndpoint _endpoint;
     private readonly TransportOptions _options;
-    private readonly IPacketProtector _protector;
+    private IPacketProtector _protector;
 
     private readonly Dictionary<long, TransportStream> _streams = [];
     private readonly RangeSet _peerStreamsOpened = new();
