@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transport benchmarks: bulk throughput against Linux TCP (CUBIC, forced per socket with iperf3 -C: this kernel defaults to BBR) on impaired links between two network namespaces,
-# and against raw 1200-byte UDP (iperf3) on loopback; chat latency during bulk. Ends with "ratio <path> <ours/baseline>".
+# and against raw 1200-byte UDP (iperf3) on loopback (bulk alone, as iperf3); then chat latency in a separate run with a
+# chat stream beside the bulk stream on the same connection. Ends with "ratio <path> <ours/baseline>".
 #
 # Needs root, iproute2 and iperf3 (scripts/install-test-deps.sh). The links are veth + tc netem where the kernel has
 # sch_netem, otherwise two TUN devices joined by the driver's userspace netem (P2PChat.Benchmarks transport-link);
@@ -93,11 +94,16 @@ impaired_path() {
   local tcp_mbps; tcp_mbps=$(json "$tcp_json" "d['end']['sum_received']['bits_per_second']/8e6")
   local retrans; retrans=$(json "$tcp_json" "d['end']['sum_sent'].get('retransmits', 0)")
   rm -f "$tcp_json"
-  local ours; ours=$(run_ours "$A" "$B" "$ADDR_B" 7000 "${limit_ours[@]}" "$@")
+  # Throughput: bulk alone, like iperf3. Chat latency: a second run with a chat stream beside the bulk one.
+  local ours; ours=$(run_ours "$A" "$B" "$ADDR_B" 7000 "${limit_ours[@]}" --chat-interval-ms 0 "$@")
   local ours_mbps; ours_mbps=$(field "$ours" MBps)
   printf '%-18s link=%s one-way delay %sms, loss %s%% each way %s\n' "$name" "$LINK_KIND" "$delay" "$loss" "$*"
-  printf '  linux tcp cubic: %8.3f MB/s (%s retransmits)\n' "$tcp_mbps" "$retrans"
-  printf '  p2pchat udp:     %8.3f MB/s  %s\n' "$ours_mbps" "${ours#result }"
+  printf '  linux tcp cubic:      %8.4f MB/s (%s retransmits)\n' "$tcp_mbps" "$retrans"
+  printf '  p2pchat udp:          %8.4f MB/s  %s\n' "$ours_mbps" "${ours#result }"
+  if [ $# -eq 0 ]; then
+    local chat; chat=$(run_ours "$A" "$B" "$ADDR_B" 7001 "${limit_ours[@]}" --chat-interval-ms 20)
+    printf '  p2pchat bulk + chat:  %8.4f MB/s  %s\n' "$(field "$chat" MBps)" "${chat#result }"
+  fi
   ratios+=("ratio $name $(python3 -c "print(f'{$ours_mbps/$tcp_mbps:.2f}')")")
   teardown_link
 }
@@ -116,10 +122,12 @@ loopback_path() {
     ip netns exec bt-lo iperf3 -c 127.0.0.1 -p 5202 -u -b 0 -l 1200 -t 5 -J >"$udp_json"
     raws+=("$(json "$udp_json" "(d['end'].get('sum_received', {}).get('bits_per_second') or d['end']['sum']['bits_per_second']*(1-d['end']['sum']['lost_percent']/100))/8e6")")
     rm -f "$udp_json"
-    ours=$(run_ours bt-lo bt-lo 127.0.0.1 7100 --bytes "$LOOPBACK_BYTES")
+    ours=$(run_ours bt-lo bt-lo 127.0.0.1 7100 --bytes "$LOOPBACK_BYTES" --chat-interval-ms 0)
     ourses+=("$(field "$ours" MBps)")
     printf '  round %s: iperf3 -u %8.2f MB/s, p2pchat %8.2f MB/s  %s\n' "$round" "${raws[-1]}" "${ourses[-1]}" "${ours#result }"
   done
+  local chat; chat=$(run_ours bt-lo bt-lo 127.0.0.1 7101 --bytes "$LOOPBACK_BYTES" --chat-interval-ms 20)
+  printf '  bulk + chat: %s\n' "${chat#result }"
   ip netns del bt-lo
   local raw_mbps ours_mbps
   raw_mbps=$(median "${raws[@]}"); ours_mbps=$(median "${ourses[@]}")

@@ -4,7 +4,7 @@ namespace P2PChat.Benchmarks.Transport;
 /// <summary>
 /// <code>
 /// transport-recv --bind IP:PORT [--tcp] [--protect]
-/// transport-send --to IP:PORT (--bytes 256M | --seconds 20) [--tcp] [--protect] [--chat-interval-ms 20] [--cc newreno]
+/// transport-send --to IP:PORT (--bytes 256M | --seconds 20) [--tcp] [--protect] [--chat-interval-ms 20 (0 = no chat)] [--cc newreno]
 ///                [--packet-size 1200] [--send-buffer 1M] [--ack-every 2] [--no-pacing]
 /// transport-link --ns-a A --ns-b B --addr-a IP --addr-b IP --delay-ms D --loss P   (userspace netem over TUN)
 /// </code>
