@@ -75,7 +75,11 @@ public sealed partial class TransportConnection
         if (!newlyAcked) return;
         if (largest > _largestAcked) _largestAcked = largest;
         if (largestNewlyAcked!.PacketNumber == largest && largestNewlyAcked.AckEliciting)
+        {
             _rtt.AddSample(now - largestNewlyAcked.TimeSentMicros, Math.Min(frame.AckDelayMicros, MonotonicClock.Micros(_options.MaxAckDelay)));
+            Statistics.SmoothedRttMicros = _rtt.SmoothedMicros;
+            Statistics.MinRttMicros = _rtt.MinMicros;
+        }
         _tailLossProbes = 0;
         _rtoBackoff = 0;
         DetectLosses(now);

@@ -9,7 +9,10 @@ public sealed class TransportStatistics
     public long SpuriousLosses { get; internal set; }
     public long TailLossProbes { get; internal set; }
     public long RetransmissionTimeouts { get; internal set; }
+    public long SmoothedRttMicros { get; internal set; }
+    public long MinRttMicros { get; internal set; }
 
     public override string ToString() =>
-        $"sent={PacketsSent} lost={PacketsLost} spurious={SpuriousLosses} tlp={TailLossProbes} rto={RetransmissionTimeouts}";
+        $"sent={PacketsSent} lost={PacketsLost} spurious={SpuriousLosses} tlp={TailLossProbes} rto={RetransmissionTimeouts} " +
+        $"srtt_ms={SmoothedRttMicros / 1000.0:F1} min_rtt_ms={MinRttMicros / 1000.0:F1}";
 }
