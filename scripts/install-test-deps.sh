@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite uses (network namespaces, netem, tmux). Needs root; skips quietly without it.
+# Installs the Debian packages the test suite uses (network namespaces, netem, tmux, iperf3 for transport benchmarks). Needs root; skips quietly without it.
 set -uo pipefail
-pkgs=(iproute2 iptables tmux python3)
+pkgs=(iproute2 iptables tmux python3 iperf3)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,0 +1,206 @@
+// IDatagramSocket over a real UDP socket: a receive thread with a reused SocketAddress, SendTo with optional UDP GSO.
+using System.Net;
+using System.Net.Sockets;
+
+namespace P2PChat.Core.Transport;
+
+/// <summary>
+/// Receives on a dedicated thread with <c>ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into one reused buffer and
+/// address (no allocation per datagram; the sender's <see cref="EndPoint"/> object is cached). Sends with
+/// <c>SendTo(ReadOnlySpan, SocketFlags, SocketAddress)</c> using a cached address per destination. Socket buffers are
+/// set to 4 MB. Network errors on send are swallowed (UDP is best effort; the transport retransmits).
+/// With a segment size given and Linux UDP GSO available (UDP_SEGMENT, option 103 at level SOL_UDP = 17),
+/// consecutive full-size datagrams to one destination are coalesced, up to <see cref="MaxSegments"/>, and handed to
+/// the kernel in one <c>sendto</c> at <see cref="Flush"/> (the kernel cuts them back into datagrams); anything else
+/// goes out plainly. If a GSO send fails, GSO is switched off for good and the batch re-sent datagram by datagram.
+/// When GSO is requested, receiving also tries UDP GRO (<see cref="UdpGroReceiver"/>), else one datagram per call.
+/// </summary>
+public sealed class UdpDatagramSocket : IDatagramSocket
+{
+    private const int BufferBytes = 4 << 20;
+    private const int SolUdp = 17;
+    private const int UdpSegment = 103;
+    private const int MaxSegments = 48;
+    private readonly Socket _socket;
+    private readonly Dictionary<EndPoint, SocketAddress> _sendAddresses = [];
+    private readonly int _segmentSize;
+    private readonly byte[] _batch = [];
+    private int _batchLength;
+    private int _batchCount;
+    private SocketAddress? _batchAddress;
+    private bool _gso;
+    private Thread? _receiveThread;
+    private volatile bool _disposed;
+
+    /// <summary>Wraps an already bound UDP socket (for instance the hole-punched one) and takes ownership of it.</summary>
+    /// <param name="gsoSegmentSize">The transport's packet size to enable UDP GSO with, or 0 for plain sends.</param>
+    public UdpDatagramSocket(Socket socket, int gsoSegmentSize = 0)
+    {
+        if (socket.SocketType != SocketType.Dgram) throw new ArgumentException("a datagram socket is required", nameof(socket));
+        _socket = socket;
+        TrySetBuffers(socket);
+        if (gsoSegmentSize > 0 && OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("P2PCHAT_NO_GSO") != "1")
+        {
+            try
+            {
+                socket.SetRawSocketOption(SolUdp, UdpSegment, BitConverter.GetBytes(gsoSegmentSize));
+                _gso = true;
+                _segmentSize = gsoSegmentSize;
+                _batch = new byte[gsoSegmentSize * MaxSegments];
+            }
+            catch (SocketException) { }
+        }
+    }
+
+    /// <summary>Whether sends are being coalesced with UDP GSO.</summary>
+    public bool GsoEnabled => _gso;
+
+    public static UdpDatagramSocket Bind(IPEndPoint local, int gsoSegmentSize = 0)
+    {
+        var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(local);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new UdpDatagramSocket(socket, gsoSegmentSize);
+    }
+
+    public EndPoint LocalEndPoint => _socket.LocalEndPoint!;
+
+    /// <summary>Whether receives use UDP GRO (several datagrams per system call); decided at <see cref="Start"/>.</summary>
+    public bool GroEnabled { get; private set; }
+
+    public void Start(IDatagramReceiver receiver)
+    {
+        GroEnabled = _segmentSize > 0 && UdpGroReceiver.TryEnable(_socket);
+        ThreadStart loop = GroEnabled ? () => UdpGroReceiver.Run(_socket, receiver, () => _disposed) : () => ReceiveLoop(receiver);
+        _receiveThread = new Thread(loop) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
+        _receiveThread.Start();
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        if (_disposed) return;
+        var address = AddressOf(remote);
+        if (!_gso)
+        {
+            SendPlain(datagram, address);
+            return;
+        }
+        if (_batchCount > 0 && (!ReferenceEquals(address, _batchAddress) || _batchLength % _segmentSize != 0 || _batchCount == MaxSegments))
+            Flush();
+        if (datagram.Length > _segmentSize)
+        {
+            SendPlain(datagram, address);
+            return;
+        }
+        datagram.CopyTo(_batch.AsSpan(_batchLength));
+        _batchLength += datagram.Length;
+        _batchCount++;
+        _batchAddress = address;
+    }
+
+    public void Flush()
+    {
+        if (_batchCount == 0) return;
+        var batch = _batch.AsSpan(0, _batchLength);
+        var address = _batchAddress!;
+        _batchCount = _batchLength = 0;
+        try
+        {
+            _socket.SendTo(batch, SocketFlags.None, address);
+        }
+        catch (SocketException) when (batch.Length > _segmentSize)
+        {
+            _gso = false; // e.g. EIO without checksum offload on the route: fall back to plain sends
+            try { _socket.SetRawSocketOption(SolUdp, UdpSegment, BitConverter.GetBytes(0)); } catch (SocketException) { }
+            for (int offset = 0; offset < batch.Length; offset += _segmentSize)
+                SendPlain(batch.Slice(offset, Math.Min(_segmentSize, batch.Length - offset)), address);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
+    private SocketAddress AddressOf(EndPoint remote)
+    {
+        if (!_sendAddresses.TryGetValue(remote, out var address))
+        {
+            if (_sendAddresses.Count > 1024) _sendAddresses.Clear();
+            address = remote.Serialize();
+            _sendAddresses[remote] = address;
+        }
+        return address;
+    }
+
+    private void SendPlain(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, address);
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    private void ReceiveLoop(IDatagramReceiver receiver)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
+        var address = new SocketAddress(_socket.AddressFamily);
+        SocketAddress? lastAddress = null;
+        EndPoint? lastEndPoint = null;
+        int batch = 0;
+        var template = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        while (!_disposed)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
+            }
+            catch (SocketException) when (!_disposed) { continue; } // e.g. ICMP port unreachable reported on a later receive
+            catch (Exception) { return; }
+            if (lastAddress is null || !address.Equals(lastAddress))
+            {
+                lastEndPoint = template.Create(address);
+                lastAddress = new SocketAddress(address.Family, address.Size);
+                address.Buffer.CopyTo(lastAddress.Buffer);
+            }
+            receiver.OnDatagram(buffer.AsSpan(0, length), lastEndPoint!);
+            if (++batch >= MaxBatch || !MoreQueued())
+            {
+                batch = 0;
+                receiver.OnBatchEnd();
+            }
+        }
+    }
+
+    private const int MaxBatch = 64;
+
+    private bool MoreQueued()
+    {
+        try { return _socket.Available > 0; }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { return false; }
+    }
+
+    /// <summary>Asks for 4 MB socket buffers (the kernel may cap them at net.core.[rw]mem_max).</summary>
+    private static void TrySetBuffers(Socket socket)
+    {
+        try
+        {
+            socket.ReceiveBufferSize = BufferBytes;
+            socket.SendBufferSize = BufferBytes;
+        }
+        catch (SocketException) { }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _socket.Dispose();
+        if (_receiveThread is { } thread && thread != Thread.CurrentThread) thread.Join(TimeSpan.FromSeconds(5));
+    }
+}

@@ -1,0 +1,150 @@
+// One reliable, ordered stream of a UDP transport connection: the application-facing half plus its send/receive state.
+namespace P2PChat.Core.Transport;
+
+/// <summary>
+/// Send side: Open → (CompleteWrites) FinQueued → FIN sent → FIN and all bytes acked. Lost ranges are re-sent from
+/// <see cref="SendBuffer"/> until acked. Receive side: bytes land in <see cref="ReceiveBuffer"/> at their offset;
+/// the final size is fixed by the first FIN; reads return 0 once everything up to it was read.
+/// All state is guarded by the connection's lock.
+/// </summary>
+public sealed class TransportStream : IReliableStream
+{
+    private readonly TransportConnection _connection;
+    private readonly AsyncSignal _readable = new();
+    private readonly AsyncSignal _writable = new();
+    private readonly int _sendBufferLimit;
+
+    internal TransportStream(TransportConnection connection, long id, long peerMaxStreamData, int receiveWindow, int sendBufferLimit)
+    {
+        _connection = connection;
+        Id = id;
+        PeerMaxStreamData = peerMaxStreamData;
+        ReceiveWindow = receiveWindow;
+        LocalMaxStreamData = FlowControlDefaults.InitialStreamWindow;
+        _sendBufferLimit = sendBufferLimit;
+    }
+
+    public long Id { get; }
+
+    // ---- send side ----
+    internal StreamSendBuffer SendBuffer { get; } = new();
+    internal RangeSet Acked { get; } = new();
+    internal RangeSet Lost { get; } = new();
+    /// <summary>Every offset below this was sent at least once.</summary>
+    internal long SentOffset { get; set; }
+    internal long PeerMaxStreamData { get; set; }
+    internal bool FinWritten { get; private set; }
+    internal bool FinNeedsSend { get; set; }
+    internal bool FinAcked { get; set; }
+    internal bool InSendQueue { get; set; }
+    internal long WriteOffset => SendBuffer.End;
+
+    /// <summary>True when every written byte (and the FIN, if written) was acknowledged.</summary>
+    internal bool SendSettled => Acked.ContainsAll(0, WriteOffset) && (!FinWritten || FinAcked);
+
+    internal bool HasRetransmission => !Lost.IsEmpty || (FinNeedsSend && FinWritten && SentOffset == WriteOffset && Lost.IsEmpty);
+
+    internal bool HasNewData => SentOffset < WriteOffset && SentOffset < PeerMaxStreamData;
+
+    // ---- receive side ----
+    internal StreamReceiveBuffer ReceiveBuffer { get; } = new();
+    internal int ReceiveWindow { get; }
+    internal long LocalMaxStreamData { get; set; }
+    internal long HighestReceived { get; set; }
+    internal long FinalSize { get; set; } = -1;
+    internal bool MaxStreamDataPending { get; set; }
+
+    internal bool ReadToEnd => FinalSize >= 0 && ReceiveBuffer.ReadOffset == FinalSize;
+
+    /// <summary>Both directions are over: our FIN and bytes are acknowledged and the peer's were all read.</summary>
+    internal bool Finished => FinWritten && SendSettled && ReadToEnd;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_connection.Gate)
+            {
+                int n = TryWriteLocked(data.Span);
+                data = data[n..];
+                if (data.IsEmpty) return;
+                wait = _writable.WaitTask;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            Task wait;
+            lock (_connection.Gate)
+            {
+                int n = TryReadLocked(buffer.Span);
+                if (n != 0) return Math.Max(n, 0);
+                wait = _readable.WaitTask;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void CompleteWrites()
+    {
+        lock (_connection.Gate)
+        {
+            _connection.ThrowIfCannotSend();
+            if (FinWritten) return;
+            FinWritten = true;
+            FinNeedsSend = true;
+            _connection.ScheduleStream(this);
+            _connection.FlushLocked();
+        }
+    }
+
+    /// <summary>Non-blocking write: copies what fits in the send buffer and returns how many bytes were taken.</summary>
+    internal int TryWrite(ReadOnlySpan<byte> data)
+    {
+        lock (_connection.Gate) return TryWriteLocked(data);
+    }
+
+    /// <summary>Non-blocking read: bytes copied, 0 when nothing is there yet, −1 at the end of the stream.</summary>
+    internal int TryRead(Span<byte> buffer)
+    {
+        lock (_connection.Gate) return TryReadLocked(buffer);
+    }
+
+    private int TryWriteLocked(ReadOnlySpan<byte> data)
+    {
+        _connection.ThrowIfCannotSend();
+        if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+        int n = (int)Math.Min(data.Length, Math.Max(0, _sendBufferLimit - SendBuffer.Length));
+        if (n == 0) return 0;
+        SendBuffer.Append(data[..n]);
+        _connection.ScheduleStream(this);
+        _connection.FlushLocked();
+        return n;
+    }
+
+    private int TryReadLocked(Span<byte> buffer)
+    {
+        int n = ReceiveBuffer.Read(buffer);
+        if (n > 0)
+        {
+            _connection.OnStreamConsumed(this, n);
+            return n;
+        }
+        if (ReadToEnd)
+        {
+            _connection.RetireIfFinished(this);
+            return -1;
+        }
+        if (_connection.ReceivingEnded()) return -1;
+        return 0;
+    }
+
+    internal void WakeReaders() => _readable.Set();
+    internal void WakeWriters() => _writable.Set();
+}

@@ -1,0 +1,21 @@
+// The one exception type the transport raises when a connection or stream can no longer be used.
+namespace P2PChat.Core.Transport;
+
+/// <summary>Why a connection ended abnormally.</summary>
+public enum TransportError
+{
+    None = 0,
+    AbortedLocally = 1,
+    AbortedByPeer = 2,
+    IdleTimeout = 3,
+    ConnectTimeout = 4,
+    ProtocolViolation = 5,
+    FlowControlViolation = 6,
+    ClosedLocally = 7,
+    EndpointDisposed = 8,
+}
+
+public sealed class TransportException(TransportError error, string message) : Exception(message)
+{
+    public TransportError Error { get; } = error;
+}

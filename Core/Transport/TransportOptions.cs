@@ -1,0 +1,81 @@
+// Tunables of the UDP transport, with defaults safe on any Internet path.
+using System.Net;
+
+namespace P2PChat.Core.Transport;
+
+/// <summary>Congestion controllers available.</summary>
+public enum CongestionControl
+{
+    Cubic,
+    NewReno,
+}
+
+/// <summary>Handler for datagrams that are not transport traffic (see <see cref="TransportOptions.ForeignDatagramHandler"/>).</summary>
+public delegate void ReceivedDatagramHandler(ReadOnlySpan<byte> datagram, EndPoint remote);
+
+public sealed record TransportOptions
+{
+    /// <summary>Largest UDP payload sent. 1200 is safe on every path (IPv6 minimum MTU minus headers).</summary>
+    public int MaxPacketSize { get; init; } = 1200;
+
+    /// <summary>Whether Initial packets from unknown peers are answered (server role).</summary>
+    public bool AcceptIncoming { get; init; }
+
+    public int AcceptBacklog { get; init; } = 128;
+
+    /// <summary>A PING is sent when nothing was sent for this long. At most 25 s, below typical NAT timeouts (~30 s).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The connection is dropped when nothing was received for this long.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Initial retransmission interval of the client's Initial; doubles per retry up to <see cref="MaxHandshakeRetransmit"/>.</summary>
+    public TimeSpan InitialHandshakeRetransmit { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxHandshakeRetransmit { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a Retry cookie stays valid.</summary>
+    public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest a receiver holds back an acknowledgement.</summary>
+    public TimeSpan MaxAckDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>An acknowledgement goes out at once after this many ack-eliciting packets.</summary>
+    public int AckEveryPackets { get; init; } = 2;
+
+    public TimeSpan InitialRetransmissionTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MinRetransmissionTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxRetransmissionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public CongestionControl CongestionControl { get; init; } = CongestionControl.Cubic;
+
+    /// <summary>Whether sending is paced over the RTT (recommended; off only for experiments).</summary>
+    public bool Pacing { get; init; } = true;
+
+    /// <summary>How far the peer may send ahead of what the application read, per stream.</summary>
+    public int StreamReceiveWindow { get; init; } = 8 << 20;
+
+    /// <summary>The same across all streams of a connection.</summary>
+    public int ConnectionReceiveWindow { get; init; } = 16 << 20;
+
+    /// <summary>How much written-but-unacknowledged data a stream holds before writers wait.</summary>
+    public int StreamSendBuffer { get; init; } = 8 << 20;
+
+    /// <summary>Received datagrams waiting for the application beyond this count are dropped.</summary>
+    public int DatagramQueueLimit { get; init; } = 256;
+
+    /// <summary>
+    /// Receives every datagram on the socket that is not transport traffic (unknown type, unknown connection id,
+    /// unparsable handshake), e.g. STUN or NAT keepalives of the traversal layer sharing the socket. Called on the
+    /// receive thread, outside the endpoint's lock; the span is only valid during the call. Null drops them.
+    /// </summary>
+    public ReceivedDatagramHandler? ForeignDatagramHandler { get; init; }
+
+    /// <summary>
+    /// Builds the packet protector for a new connection (role, remote address). The default is
+    /// <see cref="UnkeyedPacketProtector"/>; the secure-channel layer supplies keyed ones.
+    /// </summary>
+    public Func<ConnectionRole, EndPoint, IPacketProtector> ProtectorFactory { get; init; } = static (_, _) => new UnkeyedPacketProtector();
+}

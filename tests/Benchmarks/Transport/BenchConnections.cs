@@ -1,0 +1,52 @@
+// Opens the benchmark's connection over the UDP transport (optionally protected) or the TCP path, as IReliableConnection.
+using System.Net;
+using P2PChat.Core.Transport;
+
+namespace P2PChat.Benchmarks.Transport;
+
+internal static class BenchConnections
+{
+    private static readonly byte[] KeyA = Enumerable.Repeat((byte)0xA1, 32).ToArray();
+    private static readonly byte[] KeyB = Enumerable.Repeat((byte)0xB2, 32).ToArray();
+
+    private static TransportOptions Options(BenchOptions o) => new()
+    {
+        ProtectorFactory = o.Flag("protect")
+            ? (role, _) => role == ConnectionRole.Client ? new AesGcmPacketProtector(KeyA, KeyB) : new AesGcmPacketProtector(KeyB, KeyA)
+            : (_, _) => new UnkeyedPacketProtector(),
+        CongestionControl = o.Text("cc") == "newreno" ? CongestionControl.NewReno : CongestionControl.Cubic,
+        AckEveryPackets = (int)o.Number("ack-every", new TransportOptions().AckEveryPackets),
+        MaxPacketSize = (int)o.Number("packet-size", new TransportOptions().MaxPacketSize),
+        // A timed run stops writing at its deadline and then waits for what is buffered: keep that tail short.
+        StreamSendBuffer = (int)o.Bytes("send-buffer", o.Text("seconds") is null ? new TransportOptions().StreamSendBuffer : 256 << 10),
+        Pacing = !o.Flag("no-pacing"),
+    };
+
+    public static async Task<(IReliableConnection Connection, IAsyncDisposable Owner)> AcceptAsync(BenchOptions o, CancellationToken ct)
+    {
+        var bind = o.EndPoint("bind");
+        if (o.Flag("tcp"))
+        {
+            var listener = TcpTransportListener.Bind(bind);
+            Console.Error.WriteLine($"listening tcp {listener.LocalEndPoint}");
+            var connection = await listener.AcceptAsync(ct);
+            listener.Dispose();
+            return (connection, connection);
+        }
+        var endpoint = UdpTransportEndpoint.Bind(bind, Options(o) with { AcceptIncoming = true });
+        Console.Error.WriteLine($"listening udp {endpoint.LocalEndPoint}");
+        return (await endpoint.AcceptAsync(ct), endpoint);
+    }
+
+    public static async Task<(IReliableConnection Connection, IAsyncDisposable Owner)> ConnectAsync(BenchOptions o, CancellationToken ct)
+    {
+        var remote = o.EndPoint("to");
+        if (o.Flag("tcp"))
+        {
+            var connection = await TcpTransportConnection.ConnectAsync(remote, ct);
+            return (connection, connection);
+        }
+        var endpoint = UdpTransportEndpoint.Bind(new IPEndPoint(remote.Address.Equals(IPAddress.Loopback) ? IPAddress.Loopback : IPAddress.Any, 0), Options(o));
+        return (await endpoint.ConnectAsync(remote, ct), endpoint);
+    }
+}

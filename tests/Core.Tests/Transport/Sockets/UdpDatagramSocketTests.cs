@@ -1,0 +1,63 @@
+// Tests of the real UDP socket adapter on loopback: datagram boundaries survive GSO coalescing, sources are reported.
+using System.Net;
+using P2PChat.Core.Transport;
+using Xunit;
+
+namespace P2PChat.Core.Tests.Transport.Sockets;
+
+public sealed class UdpDatagramSocketTests
+{
+    /// <summary>Collects datagrams on the socket's receive thread and signals when the expected count arrived.</summary>
+    private sealed class Collector(int expected) : IDatagramReceiver
+    {
+        public List<(byte[] Data, EndPoint From)> Received { get; } = [];
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnDatagram(Span<byte> datagram, EndPoint remote)
+        {
+            lock (Received)
+            {
+                Received.Add((datagram.ToArray(), remote));
+                if (Received.Count == expected) Done.TrySetResult();
+            }
+        }
+
+        public void OnBatchEnd() { }
+    }
+
+    [Theory]
+    [InlineData(1200, 1200)]
+    [InlineData(1200, 0)]
+    [InlineData(0, 1200)]
+    [InlineData(0, 0)]
+    public async Task Full_and_short_datagrams_keep_their_boundaries_with_and_without_gso_and_gro(int gsoSegmentSize, int receiverSegmentSize)
+    {
+        // A receiver created with a segment size turns UDP GRO on where the kernel offers it.
+        using var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), receiverSegmentSize);
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), gsoSegmentSize);
+        var sizes = Enumerable.Range(0, 250).Select(i => i % 7 == 6 ? 1 + i % 500 : 1200).ToArray();
+        var collector = new Collector(sizes.Length);
+        receiver.Start(collector);
+        sender.Start(new Collector(0));
+
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var datagram = new byte[sizes[i]];
+            Array.Fill(datagram, (byte)i);
+            sender.Send(datagram, receiver.LocalEndPoint);
+            if (i % 40 == 39) sender.Flush();
+        }
+        sender.Flush();
+
+        await collector.Done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var byFirstByte = collector.Received.ToDictionary(r => r.Data[0], r => r.Data);
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            Assert.Equal(sizes[i], byFirstByte[(byte)i].Length);
+            Assert.All(byFirstByte[(byte)i], b => Assert.Equal((byte)i, b));
+        }
+        Assert.All(collector.Received, r => Assert.Equal(sender.LocalEndPoint, r.From));
+        Assert.Equal(sizes.Length, collector.Received.Count);
+        if (receiverSegmentSize == 0) Assert.False(receiver.GroEnabled);
+    }
+}

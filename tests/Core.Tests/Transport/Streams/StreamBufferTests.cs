@@ -1,0 +1,59 @@
+// Tests of stream reassembly (out of order, duplicated, growing ring) and of the chunked send buffer.
+using FsCheck;
+using FsCheck.Fluent;
+using P2PChat.Core.Transport;
+using Xunit;
+
+namespace P2PChat.Core.Tests.Transport.Streams;
+
+public sealed class StreamBufferTests
+{
+    [Fact]
+    public void Segments_in_any_order_with_duplicates_reassemble_exactly()
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            var random = new Random(seed);
+            int total = random.Next(1, 60_000);
+            var source = new byte[total];
+            random.NextBytes(source);
+            var segments = new List<(int Offset, int Length)>();
+            for (int o = 0; o < total;)
+            {
+                int n = Math.Min(total - o, random.Next(1, 5000));
+                segments.Add((o, n));
+                if (random.Next(5) == 0) segments.Add((o, n));
+                o += n;
+            }
+            var shuffled = segments.OrderBy(_ => random.Next()).ToList();
+            var buffer = new StreamReceiveBuffer(1024);
+            var output = new List<byte>();
+            var chunk = new byte[random.Next(1, 10_000)];
+            foreach (var (offset, length) in shuffled)
+            {
+                buffer.Write(offset, source.AsSpan(offset, length));
+                int n;
+                while ((n = buffer.Read(chunk)) > 0) output.AddRange(chunk.AsSpan(0, n).ToArray());
+            }
+            Assert.Equal(source, output.ToArray());
+            Assert.Equal(0, buffer.Readable);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Send_buffer_serves_any_range_and_releases_acknowledged_chunks()
+    {
+        var buffer = new StreamSendBuffer();
+        var data = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        buffer.Append(data.AsSpan(0, 100_000));
+        buffer.Append(data.AsSpan(100_000));
+        var copy = new byte[70_000];
+        buffer.CopyTo(60_000, copy);
+        Assert.Equal(data.AsSpan(60_000, 70_000).ToArray(), copy);
+        buffer.ReleaseBelow(200_000);
+        Assert.Equal(200_000, buffer.Start);
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.CopyTo(100_000, new byte[10]));
+        buffer.CopyTo(250_000, copy.AsSpan(0, 50_000));
+        Assert.Equal(data.AsSpan(250_000, 50_000).ToArray(), copy.AsSpan(0, 50_000).ToArray());
+    }
+}
