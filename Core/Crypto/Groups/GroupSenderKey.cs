@@ -1,0 +1,85 @@
+// My own sender key for one group: encrypts and signs my group messages; replaced (rekeyed) when membership shrinks.
+using System.Security.Cryptography;
+
+namespace P2PChat.Core.Crypto;
+
+/// <summary>
+/// Chain: mk_i, ck_(i+1) = KDF_CK(ck_i) as in the ratchet (HMAC-SHA256 with 0x01 / 0x02); each message uses the next iteration.
+/// Rekey: when a member leaves or is removed, drop this object, <see cref="Create"/> a new one (new key id, chain and
+/// signing key) and send its <see cref="CreateDistribution"/> to the remaining members only.
+/// Serialised layout: <code>version 0x01 | key id u32 | iteration u32 | chain key (32) | signing private scalar (32)</code>
+/// </summary>
+public sealed class GroupSenderKey : IDisposable
+{
+    private const byte StateVersion = 0x01;
+    private readonly byte[] _signingPrivate;
+    private readonly ECDsa _signing;
+    private readonly byte[] _signingPublic;
+    private byte[] _chainKey;
+
+    private GroupSenderKey(uint keyId, uint iteration, byte[] chainKey, byte[] signingPrivate)
+    {
+        KeyId = keyId;
+        Iteration = iteration;
+        _chainKey = chainKey;
+        _signingPrivate = signingPrivate;
+        _signing = P256.ImportSigningPrivate(signingPrivate);
+        _signingPublic = P256.EncodePublic(_signing.ExportParameters(includePrivateParameters: false));
+    }
+
+    public uint KeyId { get; }
+
+    /// <summary>The iteration the next message will use.</summary>
+    public uint Iteration { get; private set; }
+
+    public static GroupSenderKey Create(IKeySource? keys = null)
+    {
+        keys ??= SystemKeySource.Instance;
+        Span<byte> id = stackalloc byte[4];
+        keys.Fill(id);
+        var chainKey = new byte[Kdf.KeyLength];
+        keys.Fill(chainKey);
+        return new GroupSenderKey(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(id), 0, chainKey, keys.NewP256PrivateKey());
+    }
+
+    /// <summary>The current chain state for a (new or remaining) member; it opens this and later messages only.</summary>
+    public SenderKeyDistribution CreateDistribution() => new(KeyId, Iteration, _chainKey.ToArray(), _signingPublic.ToArray());
+
+    public byte[] Encrypt(ReadOnlySpan<byte> groupId, ReadOnlySpan<byte> plaintext)
+    {
+        if (Iteration == uint.MaxValue) throw new CryptoProtocolException(CryptoFailure.KeyExhausted, "sender chain exhausted");
+        var header = SenderKeyMessage.EncodeHeader(KeyId, Iteration);
+        var (messageKey, nextChainKey) = Kdf.ChainStep(_chainKey);
+        try
+        {
+            byte[] body = [.. header, .. Aead.SealWithMessageKey(messageKey, ProtocolLabels.SenderKeyMessage, plaintext, SenderKeyMessage.AssociatedData(groupId, header))];
+            var signature = _signing.SignData(SenderKeyMessage.SignedData(groupId, body), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            CryptographicOperations.ZeroMemory(_chainKey);
+            _chainKey = nextChainKey;
+            Iteration++;
+            return [.. body, .. signature];
+        }
+        finally { CryptographicOperations.ZeroMemory(messageKey); }
+    }
+
+    public byte[] Serialize() => new ByteWriter(80).Byte(StateVersion).UInt32(KeyId).UInt32(Iteration).Bytes(_chainKey).Bytes(_signingPrivate).ToArray();
+
+    public static GroupSenderKey Deserialize(ReadOnlySpan<byte> state)
+    {
+        var reader = new ByteReader(state);
+        reader.ExpectVersion(StateVersion, "group sender key");
+        var keyId = reader.ReadUInt32();
+        var iteration = reader.ReadUInt32();
+        var chainKey = reader.ReadArray(Kdf.KeyLength);
+        var signing = reader.ReadArray(P256.PrivateKeyLength);
+        reader.ExpectEnd("group sender key");
+        return new GroupSenderKey(keyId, iteration, chainKey, signing);
+    }
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_chainKey);
+        CryptographicOperations.ZeroMemory(_signingPrivate);
+        _signing.Dispose();
+    }
+}

@@ -1,0 +1,24 @@
+// What a finished link handshake yields: one key per direction, the channel-binding hash and the proven remote identity.
+using System.Security.Cryptography;
+
+namespace P2PChat.Core.Crypto;
+
+/// <summary>
+/// SendKey / ReceiveKey are AES-256-GCM keys (Noise Split: the initiator sends with k1, the responder with k2).
+/// HandshakeHash is the final Noise h (32 bytes): equal on both sides, unique per link, usable for channel binding.
+/// Feed to <see cref="LinkPacketProtector"/> to protect transport packets.
+/// </summary>
+public sealed class LinkKeys(byte[] sendKey, byte[] receiveKey, byte[] handshakeHash, IdentityPublicKey remoteIdentity, bool isInitiator) : IDisposable
+{
+    public ReadOnlySpan<byte> SendKey => sendKey;
+    public ReadOnlySpan<byte> ReceiveKey => receiveKey;
+    public ReadOnlySpan<byte> HandshakeHash => handshakeHash;
+    public IdentityPublicKey RemoteIdentity { get; } = remoteIdentity;
+    public bool IsInitiator { get; } = isInitiator;
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(sendKey);
+        CryptographicOperations.ZeroMemory(receiveKey);
+    }
+}

@@ -1,0 +1,65 @@
+// A prekey's private side kept by its owner (signed or one-time), with the private export for the vault.
+namespace P2PChat.Core.Crypto;
+
+/// <summary>
+/// A prekey this peer holds. Private export layout, sealed by the vault:
+/// <code>version 0x01 (1) | id u32 BE (4) | scalar d (32) | has signature (1) | [signature (64)]</code>
+/// A signed prekey has a signature by the identity key (see <see cref="SignedPrekeyPublic"/>); a one-time prekey has none.
+/// Delete a one-time prekey (Dispose and drop it from storage) as soon as a session was accepted with it.
+/// </summary>
+public sealed class PrekeyPair : IDisposable
+{
+    private const byte PrivateVersion = 0x01;
+
+    private PrekeyPair(uint id, P256KeyPair key, byte[]? signature)
+    {
+        Id = id;
+        Key = key;
+        // Spelled out: a null byte[] would otherwise convert to an empty, non-null ReadOnlyMemory.
+        Signature = signature is null ? (ReadOnlyMemory<byte>?)null : signature;
+    }
+
+    public uint Id { get; }
+    public P256KeyPair Key { get; }
+    public ReadOnlyMemory<byte>? Signature { get; }
+    public bool IsSigned => Signature is not null;
+
+    public static PrekeyPair CreateSigned(IdentityKeyPair owner, uint id, IKeySource? keys = null)
+    {
+        var key = P256KeyPair.Generate(keys ?? SystemKeySource.Instance);
+        return new PrekeyPair(id, key, owner.Sign(SignedPrekeyPublic.SignedData(id, key.PublicKey.Span)));
+    }
+
+    public static PrekeyPair CreateOneTime(uint id, IKeySource? keys = null) =>
+        new(id, P256KeyPair.Generate(keys ?? SystemKeySource.Instance), null);
+
+    /// <summary>A batch of one-time prekeys with consecutive ids, for the initial upload or replenishing.</summary>
+    public static IReadOnlyList<PrekeyPair> CreateOneTimeBatch(uint firstId, int count, IKeySource? keys = null) =>
+        Enumerable.Range(0, count).Select(i => CreateOneTime(unchecked(firstId + (uint)i), keys)).ToList();
+
+    public SignedPrekeyPublic ToSignedPublic() => Signature is { } signature
+        ? new SignedPrekeyPublic(Id, Key.PublicKey, signature)
+        : throw new CryptoProtocolException(CryptoFailure.InvalidState, "a one-time prekey has no signature");
+
+    public OneTimePrekeyPublic ToOneTimePublic() => new(Id, Key.PublicKey);
+
+    public byte[] ExportPrivate()
+    {
+        var writer = new ByteWriter(102).Byte(PrivateVersion).UInt32(Id).Bytes(Key.PrivateKey).Flag(IsSigned);
+        if (Signature is { } signature) writer.Bytes(signature.Span);
+        return writer.ToArray();
+    }
+
+    public static PrekeyPair ImportPrivate(ReadOnlySpan<byte> exported)
+    {
+        var reader = new ByteReader(exported);
+        reader.ExpectVersion(PrivateVersion, "prekey");
+        var id = reader.ReadUInt32();
+        var scalar = reader.ReadBytes(P256.PrivateKeyLength);
+        var signature = reader.ReadFlag() ? reader.ReadArray(P256.SignatureLength) : null;
+        reader.ExpectEnd("prekey");
+        return new PrekeyPair(id, P256KeyPair.FromPrivateKey(scalar), signature);
+    }
+
+    public void Dispose() => Key.Dispose();
+}

@@ -1,0 +1,270 @@
+// The Double Ratchet (Signal spec) over P-256: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
+using System.Security.Cryptography;
+
+namespace P2PChat.Core.Crypto;
+
+/// <summary>
+/// State (Signal's names): DHs (own ratchet key pair), DHr (peer ratchet public key), RK (root key),
+/// CKs / CKr (sending / receiving chain keys), Ns / Nr (message numbers), PN (previous sending chain length),
+/// MKSKIPPED (<see cref="SkippedMessageKeys"/>).
+/// <code>
+/// KDF_RK(rk, dh_out) = HKDF-SHA256(salt = rk, ikm = dh_out, info = "P2PChat ratchet root v1", L = 64) → (rk' = [0..32), ck = [32..64))
+/// KDF_CK(ck)         = (mk = HMAC-SHA256(ck, 0x01), ck' = HMAC-SHA256(ck, 0x02))
+/// ENCRYPT(mk, pt, ad) = AES-256-GCM with (key | nonce) = HKDF-SHA256(salt = 32 × 0x00, ikm = mk, info = "P2PChat ratchet message v1", L = 44)
+/// AEAD associated data = caller's ad | header (73 bytes)
+/// </code>
+/// Bounds: a message may skip at most <see cref="MaxSkip"/> keys in one chain (checked before any key is derived,
+/// so an absurd counter costs nothing), and at most <see cref="MaxStoredSkippedKeys"/> skipped keys are kept.
+/// Decrypt computes the new state in locals and commits only after the AEAD tag verified: a rejected
+/// message leaves the state exactly as it was.
+/// Serialised layout (version 0x01):
+/// <code>
+/// version (1) | DHs private (32) | DHs public (65) | has DHr (1) | [DHr (65)] | RK (32)
+/// | has CKs (1) | [CKs (32)] | has CKr (1) | [CKr (32)] | Ns u32 | Nr u32 | PN u32 | MKSKIPPED (see SkippedMessageKeys)
+/// | remembered count (1) | count × previous DHr (65), oldest first
+/// </code>
+/// The last <see cref="RememberedRatchetKeys"/> peer ratchet keys are remembered so that a late copy of a message
+/// from an earlier chain (whose unused keys are in MKSKIPPED or gone) is refused as Replayed without a DH step.
+/// </summary>
+internal sealed class DoubleRatchet : IDisposable
+{
+    public const int MaxSkip = 1000;
+    public const int MaxStoredSkippedKeys = 1000;
+    public const int RememberedRatchetKeys = 5;
+    private const byte StateVersion = 0x01;
+
+    private readonly IKeySource _keys;
+    private readonly SkippedMessageKeys _skipped;
+    private P256KeyPair _dhs;
+    private byte[]? _dhr;
+    private readonly List<byte[]> _previousDhr = [];
+    private byte[] _rk;
+    private byte[]? _cks;
+    private byte[]? _ckr;
+    private uint _ns, _nr, _pn;
+
+    private DoubleRatchet(IKeySource keys, P256KeyPair dhs, byte[] rootKey, SkippedMessageKeys skipped)
+    {
+        _keys = keys;
+        _dhs = dhs;
+        _rk = rootKey;
+        _skipped = skipped;
+    }
+
+    public int StoredSkippedKeys => _skipped.Count;
+
+    /// <summary>RatchetInitAlice: the initiator sends first, to the responder's signed prekey as DHr.</summary>
+    public static DoubleRatchet CreateInitiator(byte[] sharedSecret, ReadOnlySpan<byte> responderRatchetKey, IKeySource keys)
+    {
+        var ratchet = new DoubleRatchet(keys, P256KeyPair.Generate(keys), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys))
+        {
+            _dhr = responderRatchetKey.ToArray(),
+        };
+        var dh = ratchet._dhs.Agree(responderRatchetKey);
+        (ratchet._rk, ratchet._cks) = RootStep(sharedSecret, dh);
+        CryptographicOperations.ZeroMemory(sharedSecret);
+        return ratchet;
+    }
+
+    /// <summary>RatchetInitBob: the responder's signed prekey is its first ratchet key pair (a copy is taken).</summary>
+    public static DoubleRatchet CreateResponder(byte[] sharedSecret, P256KeyPair signedPrekey, IKeySource keys) =>
+        new(keys, P256KeyPair.FromPrivateKey(signedPrekey.PrivateKey), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys));
+
+    public (byte[] Header, byte[] Ciphertext) Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        if (_cks is null) throw new CryptoProtocolException(CryptoFailure.InvalidState, "no sending chain yet: receive a message first");
+        if (_ns == uint.MaxValue) throw new CryptoProtocolException(CryptoFailure.KeyExhausted, "sending chain exhausted");
+        var header = new RatchetHeader(_dhs.PublicKey.ToArray(), _pn, _ns).Encode();
+        var (messageKey, nextChainKey) = Kdf.ChainStep(_cks);
+        try
+        {
+            var ciphertext = Aead.SealWithMessageKey(messageKey, ProtocolLabels.RatchetMessage, plaintext, [.. associatedData, .. header]);
+            Wipe(_cks);
+            _cks = nextChainKey;
+            _ns++;
+            return (header, ciphertext);
+        }
+        finally { CryptographicOperations.ZeroMemory(messageKey); }
+    }
+
+    public byte[] Decrypt(RatchetHeader header, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData)
+    {
+        byte[] ad = [.. associatedData, .. headerBytes];
+        if (_skipped.TryGet(header.RatchetKey, header.MessageNumber, out var skippedKey))
+        {
+            var plaintext = Aead.OpenWithMessageKey(skippedKey, ProtocolLabels.RatchetMessage, ciphertext, ad);
+            _skipped.Remove(header.RatchetKey, header.MessageNumber);
+            return plaintext;
+        }
+        if (_previousDhr.Any(key => header.RatchetKey.AsSpan().SequenceEqual(key)))
+            throw new CryptoProtocolException(CryptoFailure.Replayed, "message from an earlier ratchet step; its key is gone");
+        var next = new Pending(_rk, _dhr, _cks, _ckr, _ns, _nr, _pn);
+        try
+        {
+            if (_dhr is null || !header.RatchetKey.AsSpan().SequenceEqual(_dhr)) StepRatchet(next, header);
+            else if (header.MessageNumber < next.Nr) throw new CryptoProtocolException(CryptoFailure.Replayed, "message already received; its key is gone");
+            if ((long)header.MessageNumber - next.Nr > MaxSkip) throw TooManySkipped();
+            SkipTo(next, header.MessageNumber);
+            var (messageKey, nextChainKey) = Kdf.ChainStep(next.Ckr!);
+            next.Forget(next.Ckr);
+            next.Ckr = nextChainKey;
+            next.Nr++;
+            try
+            {
+                var plaintext = Aead.OpenWithMessageKey(messageKey, ProtocolLabels.RatchetMessage, ciphertext, ad);
+                Commit(next);
+                return plaintext;
+            }
+            finally { CryptographicOperations.ZeroMemory(messageKey); }
+        }
+        catch
+        {
+            next.Discard();
+            throw;
+        }
+    }
+
+    // DH ratchet step into locals: store the rest of the current receiving chain, then derive new receiving and sending chains.
+    private void StepRatchet(Pending next, RatchetHeader header)
+    {
+        if (next.Ckr is not null && (long)header.PreviousChainLength - next.Nr > MaxSkip) throw TooManySkipped();
+        if (header.MessageNumber > MaxSkip) throw TooManySkipped();
+        if (next.Ckr is not null) SkipTo(next, header.PreviousChainLength);
+        next.Pn = next.Ns;
+        next.Ns = 0;
+        next.Nr = 0;
+        next.Dhr = header.RatchetKey;
+        var (rootAfterReceive, receivingChain) = RootStep(next.Rk, _dhs.Agree(header.RatchetKey));
+        next.Forget(next.Ckr);
+        next.Ckr = receivingChain;
+        next.NewDhs = P256KeyPair.Generate(_keys);
+        (next.Rk, next.Cks) = RootStep(rootAfterReceive, next.NewDhs.Agree(header.RatchetKey));
+        CryptographicOperations.ZeroMemory(rootAfterReceive);
+    }
+
+    private static void SkipTo(Pending next, uint until)
+    {
+        if (next.Ckr is null) return;
+        while (next.Nr < until)
+        {
+            var (messageKey, nextChainKey) = Kdf.ChainStep(next.Ckr);
+            next.Skipped.Add((next.Dhr!, next.Nr, messageKey));
+            next.Forget(next.Ckr);
+            next.Ckr = nextChainKey;
+            next.Nr++;
+        }
+    }
+
+    private void Commit(Pending next)
+    {
+        if (!ReferenceEquals(_rk, next.Rk)) Wipe(_rk);
+        if (!ReferenceEquals(_cks, next.Cks)) Wipe(_cks);
+        if (!ReferenceEquals(_ckr, next.Ckr)) Wipe(_ckr);
+        if (_dhr is not null && !ReferenceEquals(_dhr, next.Dhr)) Remember(_dhr);
+        (_rk, _cks, _ckr, _dhr) = (next.Rk, next.Cks, next.Ckr, next.Dhr);
+        (_ns, _nr, _pn) = (next.Ns, next.Nr, next.Pn);
+        if (next.NewDhs is not null)
+        {
+            _dhs.Dispose();
+            _dhs = next.NewDhs;
+        }
+        foreach (var (ratchetKey, number, key) in next.Skipped) _skipped.Add(ratchetKey, number, key);
+        foreach (var intermediate in next.Intermediates) Wipe(intermediate);
+    }
+
+    // Old peer ratchet keys, so a late copy of an old-chain message is refused as a replay without a DH step.
+    private void Remember(byte[] ratchetKey)
+    {
+        _previousDhr.Add(ratchetKey);
+        if (_previousDhr.Count > RememberedRatchetKeys) _previousDhr.RemoveAt(0);
+    }
+
+    private static (byte[] RootKey, byte[] ChainKey) RootStep(ReadOnlySpan<byte> rootKey, byte[] dhOutput)
+    {
+        try { return Kdf.HkdfPair(dhOutput, rootKey, ProtocolLabels.RatchetRoot); }
+        finally { CryptographicOperations.ZeroMemory(dhOutput); }
+    }
+
+    private static void Wipe(byte[]? key)
+    {
+        if (key is not null) CryptographicOperations.ZeroMemory(key);
+    }
+
+    private static CryptoProtocolException TooManySkipped() =>
+        new(CryptoFailure.TooManySkippedMessages, $"message would skip more than {MaxSkip} keys");
+
+    public byte[] Serialize()
+    {
+        var writer = new ByteWriter(512 + _skipped.Count * 101)
+            .Byte(StateVersion).Bytes(_dhs.PrivateKey).Bytes(_dhs.PublicKey.Span).Flag(_dhr is not null);
+        if (_dhr is not null) writer.Bytes(_dhr);
+        writer.Bytes(_rk).Flag(_cks is not null);
+        if (_cks is not null) writer.Bytes(_cks);
+        writer.Flag(_ckr is not null);
+        if (_ckr is not null) writer.Bytes(_ckr);
+        writer.UInt32(_ns).UInt32(_nr).UInt32(_pn);
+        _skipped.Write(writer);
+        writer.Byte((byte)_previousDhr.Count);
+        foreach (var key in _previousDhr) writer.Bytes(key);
+        return writer.ToArray();
+    }
+
+    public static DoubleRatchet Read(ref ByteReader reader, IKeySource keys)
+    {
+        reader.ExpectVersion(StateVersion, "ratchet state");
+        var dhs = P256KeyPair.FromPrivateKey(reader.ReadBytes(P256.PrivateKeyLength));
+        if (!reader.ReadBytes(P256.PublicKeyLength).SequenceEqual(dhs.PublicKey.Span))
+            throw new CryptoProtocolException(CryptoFailure.InvalidKey, "ratchet key pair does not match");
+        var dhr = reader.ReadFlag() ? reader.ReadArray(P256.PublicKeyLength) : null;
+        var rk = reader.ReadArray(Kdf.KeyLength);
+        var cks = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
+        var ckr = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
+        var (ns, nr, pn) = (reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32());
+        var skipped = SkippedMessageKeys.Read(ref reader, MaxStoredSkippedKeys);
+        var ratchet = new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn };
+        int remembered = reader.ReadByte();
+        if (remembered > RememberedRatchetKeys) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many remembered ratchet keys");
+        for (var i = 0; i < remembered; i++) ratchet.Remember(reader.ReadArray(P256.PublicKeyLength));
+        return ratchet;
+    }
+
+    public void Dispose()
+    {
+        _dhs.Dispose();
+        foreach (var key in new[] { _rk, _cks, _ckr }) Wipe(key);
+        _skipped.Clear();
+    }
+
+    // The candidate next state of one Decrypt; arrays shared with the live state are never written in place.
+    private sealed class Pending
+    {
+        public byte[] Rk;
+        public byte[]? Dhr, Cks, Ckr;
+        public uint Ns, Nr, Pn;
+        public P256KeyPair? NewDhs;
+        public readonly List<(byte[] RatchetKey, uint Number, byte[] Key)> Skipped = [];
+        public readonly List<byte[]> Intermediates = [];
+        private readonly byte[][] _live;
+
+        public Pending(byte[] rk, byte[]? dhr, byte[]? cks, byte[]? ckr, uint ns, uint nr, uint pn)
+        {
+            (Rk, Dhr, Cks, Ckr, Ns, Nr, Pn) = (rk, dhr, cks, ckr, ns, nr, pn);
+            _live = new[] { rk, cks, ckr }.OfType<byte[]>().ToArray();
+        }
+
+        // Chain keys this decryption derived and then stepped past: wiped on commit or discard (never a live one).
+        public void Forget(byte[]? chainKey)
+        {
+            if (chainKey is not null && !IsLive(chainKey)) Intermediates.Add(chainKey);
+        }
+
+        public void Discard()
+        {
+            NewDhs?.Dispose();
+            foreach (var (_, _, key) in Skipped) Wipe(key);
+            foreach (var key in Intermediates.Concat(new[] { Rk, Cks, Ckr }.OfType<byte[]>()).Where(k => !IsLive(k))) Wipe(key);
+        }
+
+        private bool IsLive(byte[] key) => _live.Any(live => ReferenceEquals(live, key));
+    }
+}

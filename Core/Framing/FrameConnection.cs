@@ -1,0 +1,89 @@
+// Reads and writes protocol frames over any duplex Stream (TLS on TCP in practice): the one read loop per connection.
+using System.Buffers;
+using System.IO.Pipelines;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Protocol.Frames;
+
+namespace P2PChat.Core.Framing;
+
+/// <summary>
+/// Turns a stream into frames with <see cref="FrameCodec"/>. Reads are single-consumer (one read loop);
+/// sends may come from any thread and are serialised, each frame written whole and flushed.
+/// </summary>
+public sealed class FrameConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly FrameDirection _incoming;
+    private readonly int _maxFrameSize;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private int _disposed;
+
+    /// <param name="stream">the duplex stream; disposed with this object.</param>
+    /// <param name="incoming">which way the frames this side reads travel (a server reads <see cref="FrameDirection.ToServer"/>).</param>
+    public FrameConnection(Stream stream, FrameDirection incoming, int maxFrameSize = FrameCodec.DefaultMaxFrameSize)
+    {
+        _stream = stream;
+        _incoming = incoming;
+        _maxFrameSize = maxFrameSize;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+    }
+
+    public int MaxFrameSize => _maxFrameSize;
+
+    /// <summary>The next frame, or null when the peer closed the stream cleanly between frames.</summary>
+    /// <exception cref="ProtocolException">a bad frame, or the stream ended in the middle of one.</exception>
+    public async ValueTask<Frame?> ReadAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            Frame? frame;
+            try
+            {
+                if (FrameCodec.TryRead(ref buffer, _incoming, _maxFrameSize, out frame))
+                {
+                    _reader.AdvanceTo(buffer.Start);
+                    return frame;
+                }
+            }
+            catch (ProtocolException)
+            {
+                _reader.AdvanceTo(result.Buffer.Start);
+                throw;
+            }
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                if (buffer.IsEmpty) return null;
+                throw new ProtocolException(StatusCode.MalformedFrame, "connection closed in the middle of a frame");
+            }
+        }
+    }
+
+    /// <summary>Writes and flushes one frame.</summary>
+    public ValueTask SendAsync(Frame frame, CancellationToken ct) => SendAsync([frame], ct);
+
+    /// <summary>Writes several frames back to back and flushes once.</summary>
+    public async ValueTask SendAsync(IReadOnlyCollection<Frame> frames, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var f in frames) FrameCodec.Write(buffer, f, _maxFrameSize);
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
+            await _stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally { _sendLock.Release(); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _sendLock.Dispose();
+    }
+}

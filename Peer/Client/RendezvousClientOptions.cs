@@ -1,0 +1,19 @@
+// Settings of a RendezvousClient: which server, how to trust it, and the injectable connector and clock.
+namespace P2PChat.Peer.Client;
+
+public sealed record RendezvousClientOptions(ServerAddress Server)
+{
+    /// <summary>The pinned fingerprint (from the profile) and the one given with --server-fingerprint.</summary>
+    public ServerPin Pin { get; init; } = new(null, null);
+    public IServerConnector Connector { get; init; } = new TlsServerConnector();
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Sent in HELLO.</summary>
+    public string ClientName { get; init; } = "p2pchat";
+    /// <summary>How long to wait for HELLO's answer and for RESOLVE, and for the server to close after QUIT.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The profile folder, where the end-to-end keys live sealed (keys/USER/). When null, end-to-end encryption is off
+    /// and PMs go as plain text (only for tests of other layers; the p2pchat executable always sets it).
+    /// </summary>
+    public string? ProfileFolder { get; init; }
+}

@@ -1,0 +1,234 @@
+// Turns each frame from the server into directory changes, reply matching and client events.
+using System.Text;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.E2e;
+
+namespace P2PChat.Peer.Client;
+
+/// <summary>
+/// The client's half of the conversation in docs/protocol.md, after HELLO. Runs on the read loop, one frame at a time.
+/// <paramref name="send"/> answers PING with PONG and sends OFFLINE_ACK and prekey refills.
+/// Encrypted PMs are decrypted by <paramref name="e2e"/> here, in arrival order, before they become message events.
+/// </summary>
+public sealed class ServerFrameHandler(
+    ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
+    Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e)
+{
+    public async ValueTask HandleAsync(Frame frame, CancellationToken ct)
+    {
+        switch (frame)
+        {
+            case IamOk iam: session.Identified(iam); break;
+            case AddUser user: OnAddUser(user); break;
+            case AddChannel channel: OnAddChannel(channel); break;
+            case Upd upd: OnUpd(upd); break;
+            case MsgDeliver msg: await OnMessageAsync(msg, ct).ConfigureAwait(false); break;
+            case MsgAck ack: OnAck(ack); break;
+            case InvNotify inv: events.Publish(new InviteEvent(directory.NameOf(inv.Channel), directory.NameOf(inv.Inviter))); break;
+            case CoJoined co: OnJoined(co); break;
+            case Left left: OnLeft(left); break;
+            case PresenceUpdate p: OnPresence(p); break;
+            case Status status: await OnStatusAsync(status, ct).ConfigureAwait(false); break;
+            case Ping ping: await send(new Pong(ping.Nonce), ct).ConfigureAwait(false); break;
+            case Bundle bundle: pending.TakeByKey(Opcode.Bundle, bundle.User.ToString())?.Reply?.TrySetResult(bundle); break;
+            case PrekeysLow low: await OnPrekeysLowAsync(low, ct).ConfigureAwait(false); break;
+        }
+    }
+
+    private bool IsMe(Tag tag) => !tag.IsNone && tag == session.Me;
+
+    private void OnAddUser(AddUser add)
+    {
+        var user = directory.Upsert(add);
+        if (!IsMe(add.Tag)) e2e.ObserveAnnounced(add.Username, add.IdentityKey);
+        if (IsMe(add.Tag))
+        {
+            session.ServerIdentity = add.IdentityKey;
+            session.Username = add.Username;
+            session.Nickname = add.Nickname;
+            pending.TakeOldest(Opcode.Nick);
+        }
+        events.Publish(new UserEvent(add.Tag.Value, user.Username, user.Nickname, user.Presence, user.AwayText, user.IsFriend, user.IsAdmin));
+        pending.TakeByKey(Opcode.Resolve, add.Username)?.Reply?.TrySetResult(add);
+    }
+
+    private void OnAddChannel(AddChannel add)
+    {
+        var channel = directory.Upsert(add);
+        pending.TakeByKey(Opcode.Topic, channel.Name);
+        events.Publish(new ChannelEvent(add.Tag.Value, channel.Display, add.Topic,
+            add.Flags.HasFlag(ChannelFlags.InviteOnly), add.Flags.HasFlag(ChannelFlags.Operator)));
+        pending.TakeByKey(Opcode.Resolve, channel.Display)?.Reply?.TrySetResult(add);
+    }
+
+    private void OnUpd(Upd upd)
+    {
+        if (IsMe(upd.Tag))
+        {
+            directory.SetFriends(upd.Members);
+            pending.TakeByKey(Opcode.Upd, upd.Tag.ToString());
+            events.Publish(new FriendsEvent([.. upd.Members.Select(t => directory.User(t) is { } u
+                ? new FriendEntry(u.Username, u.Nickname, u.Presence)
+                : new FriendEntry(t.ToString(), "", Presence.Offline))]));
+            return;
+        }
+        directory.SetMembers(upd.Tag, upd.Members, upd.Operators);
+        pending.TakeByKey(Opcode.Upd, upd.Tag.ToString());
+        events.Publish(new MembersEvent(directory.NameOf(upd.Tag), upd.Tag.Value,
+            [.. upd.Members.Select(directory.NameOf)], [.. upd.Operators.Select(directory.NameOf)]));
+    }
+
+    private async ValueTask OnMessageAsync(MsgDeliver msg, CancellationToken ct)
+    {
+        var encrypted = msg.Flags.HasFlag(MessageFlags.Encrypted);
+        var offline = msg.Flags.HasFlag(MessageFlags.Offline);
+        var from = directory.NameOf(msg.From);
+        var (text, keyStatus) = (encrypted ? "" : Encoding.UTF8.GetString(msg.Data.Span), (string?)null);
+        var shown = true;
+        if (!encrypted && e2e.Enabled && (IsMe(msg.To) || directory.Channel(msg.To)?.Flags.HasFlag(ChannelFlags.InviteOnly) == true))
+        {
+            // With end-to-end encryption a PM or an invite-only channel message is always encrypted: plain text can
+            // only be forged or downgraded.
+            var what = IsMe(msg.To) ? "a private message" : "a message to an invite-only channel";
+            events.Publish(new DecryptFailedEvent(from, $"{what} arrived unencrypted; dropped", msg.MessageId, offline));
+            shown = false;
+        }
+        else if (encrypted && e2e.Enabled)
+        {
+            // A PM is an envelope of the pairwise session; a channel message a sender-key message of its author.
+            var decrypted = IsMe(msg.To)
+                ? e2e.Decrypt(from, msg.Data.Span, msg.MessageId, offline)
+                : e2e.DecryptGroup(msg.To.Value, from, msg.Data.Span, msg.MessageId, offline);
+            shown = decrypted?.Text is not null;
+            (text, keyStatus) = (decrypted?.Text ?? "", decrypted?.KeyStatus);
+        }
+        if (shown)
+            events.Publish(new MessageEvent(from, IsMe(msg.To) ? session.Username : directory.NameOf(msg.To),
+                text, DateTimeOffset.FromUnixTimeMilliseconds(msg.SentAtMs), offline, "server", encrypted, msg.MessageId, keyStatus));
+        if (offline && session.OfflineReceived(msg.MessageId) is { } ack)
+            await send(new OfflineAck(ack), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At the end of sign-in, before signed_in is published: a new identity if the profile had none (IDENTITY), the
+    /// signed prekey and one-time prekeys (PREKEYS). Sent first, so that others can reach us as soon as we are announced.
+    /// </summary>
+    private async ValueTask PublishKeysAsync(CancellationToken ct)
+    {
+        if (!e2e.Enabled) return;
+        if (e2e.OpenProblem is { } problem)
+        {
+            events.Publish(new ErrorEvent((int)PeerErrorCode.E2eUnavailable, problem, "login"));
+            return;
+        }
+        foreach (var frame in e2e.AfterSignIn(session.ServerIdentity))
+        {
+            pending.Add(frame.Opcode, frame is IdentityChange ? "identity" : "prekeys");
+            await send(frame, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>PREKEYS_LOW: refill now when signed in; during the sign-in burst the refill waits for the end of sign-in.</summary>
+    private async ValueTask OnPrekeysLowAsync(PrekeysLow low, CancellationToken ct)
+    {
+        if (e2e.PrekeysLow(low.Remaining, session.SignedIn) is not { } refill) return;
+        pending.Add(Opcode.Prekeys, "prekeys");
+        await send(refill, ct).ConfigureAwait(false);
+    }
+
+    private void OnAck(MsgAck ack)
+    {
+        var to = pending.TakeMessage(ack.RequestId) ?? "";
+        if (to == PendingRequests.ControlMessage) return;
+        events.Publish(new SentEvent(to, ack.RequestId, ack.MessageId, DateTimeOffset.FromUnixTimeMilliseconds(ack.SentAtMs),
+            ack.Flags.HasFlag(MessageFlags.Offline)));
+    }
+
+    private void OnJoined(CoJoined co)
+    {
+        directory.AddMember(co.Channel, co.User);
+        if (IsMe(co.User))
+        {
+            var name = directory.Channel(co.Channel)?.Name ?? co.Channel.ToString();
+            if (pending.TakeByKey(Opcode.Co, name) is null) pending.TakeByKey(Opcode.Create, name);
+        }
+        events.Publish(new JoinedEvent(directory.NameOf(co.Channel), directory.NameOf(co.User)));
+    }
+
+    private void OnLeft(Left left)
+    {
+        var channel = directory.NameOf(left.Channel);
+        var kicked = left.Reason == LeaveReason.Kicked;
+        var e = new LeftEvent(channel, directory.NameOf(left.User), kicked, kicked ? directory.NameOf(left.By) : null);
+        if (IsMe(left.User))
+        {
+            pending.TakeByKey(Opcode.Leave, channel.TrimStart('#'));
+            directory.RemoveChannel(left.Channel);
+        }
+        else directory.RemoveMember(left.Channel, left.User);
+        e2e.MemberLeft(left.Channel.Value, e.User);
+        if (kicked && IsMe(left.By)) pending.TakeOldest(Opcode.Kick);
+        events.Publish(e);
+    }
+
+    private void OnPresence(PresenceUpdate p)
+    {
+        directory.SetPresence(p.User, p.Presence, p.Text);
+        if (IsMe(p.User)) pending.TakeOldest(Opcode.Presence);
+        events.Publish(new PresenceEvent(directory.NameOf(p.User), p.Presence, p.Text));
+    }
+
+    private async ValueTask OnStatusAsync(Status s, CancellationToken ct)
+    {
+        string? command = null;
+        PendingRequest? request = null;
+        if (s.RefOpcode == Opcode.Msg)
+        {
+            command = "msg";
+            pending.TakeMessage(s.Value);
+        }
+        else if (s.RefOpcode != 0 && !StatusText.IsNews(s.Code) && (request = pending.TakeOldest(s.RefOpcode)) is not null)
+        {
+            command = request.Command;
+        }
+        if (StatusCodes.ClosesConnection(s.Code)) session.Closing = s;
+        if (request?.Silent != true || !StatusText.IsFailure(s.Code)) await PublishStatusAsync(s, command, request, ct).ConfigureAwait(false);
+        // Only now: whoever awaits the answer (e.g. /login) must find its effects (SignedIn, the events) in place.
+        request?.Reply?.TrySetResult(s);
+    }
+
+    private async ValueTask PublishStatusAsync(Status s, string? command, PendingRequest? request, CancellationToken ct)
+    {
+        var subject = s.Subject.IsNone ? null : directory.NameOf(s.Subject);
+        switch (s.Code)
+        {
+            case StatusCode.AuthOk:
+                if (session.UnacknowledgedOffline() is { } ack) await send(new OfflineAck(ack), ct).ConfigureAwait(false);
+                session.SignedIn = true;
+                await PublishKeysAsync(ct).ConfigureAwait(false);
+                events.Publish(new SignedInEvent(session.Username, session.Me.Value, session.Nickname, session.IsAdmin));
+                break;
+            case StatusCode.Registered:
+                events.Publish(new RegisteredEvent(request?.Key ?? subject ?? "", s.Subject.Value));
+                break;
+            case StatusCode.OfflineMessages:
+                session.ExpectOffline(s.Value);
+                events.Publish(new StatusEvent((int)s.Code, StatusText.Name(s.Code), StatusText.Describe(s), command, subject, s.Value));
+                break;
+            case StatusCode.FriendRequest: events.Publish(new FriendRequestEvent(subject ?? "")); break;
+            case StatusCode.FriendAccepted: events.Publish(new FriendUpdateEvent(subject ?? "", "accepted")); break;
+            case StatusCode.FriendRefused: events.Publish(new FriendUpdateEvent(subject ?? "", "refused")); break;
+            case StatusCode.FriendRemoved: events.Publish(new FriendUpdateEvent(subject ?? "", "removed")); break;
+            case StatusCode.Buzzed: events.Publish(new BuzzEvent(subject ?? "")); break;
+            case StatusCode.Kicked: events.Publish(new KickedEvent(subject ?? "", StatusText.Describe(s))); break;
+            case StatusCode.SignedInElsewhere: events.Publish(new SignedOutElsewhereEvent(StatusText.Describe(s))); break;
+            case var code when StatusText.IsFailure(code):
+                events.Publish(new ErrorEvent((int)code, StatusText.Describe(s), command));
+                break;
+            default:
+                events.Publish(new StatusEvent((int)s.Code, StatusText.Name(s.Code), StatusText.Describe(s), command, subject, s.Value));
+                break;
+        }
+    }
+}

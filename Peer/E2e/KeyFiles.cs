@@ -1,0 +1,63 @@
+// The sealed key files of one account in the profile folder (keys/<username>/*.bin); each write is atomic.
+namespace P2PChat.Peer.E2e;
+
+/// <summary>
+/// Files (every one a blob sealed by the profile's <c>ProfileKeyVault</c>, so nothing in them is readable without
+/// the password): <c>identity.bin</c> (identity private key), <c>prekeys.bin</c> (<see cref="PrekeyRing"/>),
+/// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact),
+/// <c>group-TAG.bin</c> (<see cref="GroupKeys"/> of one invite-only channel, TAG in hex).
+/// Usernames are 3-32 characters of A-Z a-z 0-9 _ . - (server rule); anything else is refused as a file name part.
+/// </summary>
+public sealed class KeyFiles
+{
+    public const string IdentityFile = "identity.bin";
+    public const string PrekeysFile = "prekeys.bin";
+    public const string ContactsFile = "contacts.bin";
+
+    public KeyFiles(string profileFolder, string username)
+    {
+        if (!IsSafeName(username)) throw new ArgumentException($"'{username}' cannot name a key folder", nameof(username));
+        Folder = Path.Combine(profileFolder, "keys", username);
+    }
+
+    public string Folder { get; }
+
+    public bool Exists => File.Exists(Path.Combine(Folder, IdentityFile));
+
+    public static string SessionFile(string contact) => IsSafeName(contact)
+        ? $"session-{contact}.bin"
+        : throw new ArgumentException($"'{contact}' cannot name a session file", nameof(contact));
+
+    public static string GroupFile(uint channelTag) => $"group-{channelTag:x8}.bin";
+
+    public byte[]? Read(string name)
+    {
+        var path = Path.Combine(Folder, name);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    /// <summary>Writes a temporary file, flushes it to disk, then renames it over the old one.</summary>
+    public void Write(string name, ReadOnlySpan<byte> sealedBlob)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, name);
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(sealedBlob);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void Delete(string name) => File.Delete(Path.Combine(Folder, name));
+
+    /// <summary>Removes every key file of the account (before a new identity is written).</summary>
+    public void DeleteAll()
+    {
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+    }
+
+    private static bool IsSafeName(string name) =>
+        name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && name.Trim('.').Length > 0;
+}

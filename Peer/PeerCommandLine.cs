@@ -1,0 +1,81 @@
+// The p2pchat command line: its options and how they become a running peer's settings.
+using System.CommandLine;
+using P2PChat.Core.Framing;
+using P2PChat.Peer.Client;
+using P2PChat.Peer.Profile;
+
+namespace P2PChat.Peer;
+
+/// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
+public sealed record PeerSettings(
+    bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
+    bool RegisterIfMissing = false);
+
+public static class PeerCommandLine
+{
+    public const string PasswordVariable = "P2PCHAT_PASSWORD";
+
+    public static readonly Option<bool> Headless = new("--headless") { Description = "read slash commands on stdin, write JSON events on stdout" };
+    public static readonly Option<string?> Server = new("--server") { Description = "the rendezvous server, HOST:PORT (default: the profile's)" };
+    public static readonly Option<string?> ProfileFolder = new("--profile") { Description = "the profile folder (default: ~/.p2pchat)" };
+    public static readonly Option<string?> Fingerprint = new("--server-fingerprint") { Description = "trust the server certificate with this SHA-256 fingerprint (replaces the pinned one)" };
+    public static readonly Option<string?> Login = new("--login") { Description = $"sign in as USER at start; the password comes from the environment variable {PasswordVariable}" };
+    public static readonly Option<bool> RegisterIfMissing = new("--register-if-missing") { Description = "with --login: create the account first if the server does not know it" };
+
+    public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
+
+    public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, TuiDemo };
+        root.SetAction(async (result, ct) =>
+        {
+            if (result.GetValue(TuiDemo))
+            {
+                await Tui.Demo.TuiDemo.RunAsync(ct);
+                return 0;
+            }
+            if (TrySettings(result, out var settings, out var error)) return await run(settings, ct);
+            Console.Error.WriteLine($"p2pchat: {error}");
+            return 2;
+        });
+        return root;
+    }
+
+    private static bool TrySettings(ParseResult result, out PeerSettings settings, out string error)
+    {
+        settings = null!;
+        var folder = result.GetValue(ProfileFolder)
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".p2pchat");
+        var profile = new ProfileStore(folder).Load();
+        var serverText = result.GetValue(Server) ?? profile.Server;
+        var asksServer = serverText is null && !result.GetValue(Headless) && result.GetValue(Login) is null;
+        ServerAddress? server = null;
+        if (!asksServer && !ServerAddress.TryParse(serverText, out server, out var addressError))
+        {
+            error = $"{addressError} (give --server HOST:PORT)";
+            return false;
+        }
+        string? fingerprint = null;
+        if (result.GetValue(Fingerprint) is { } typed && (fingerprint = CertificateFingerprint.Normalize(typed)) is null)
+        {
+            error = $"--server-fingerprint '{typed}' is not a SHA-256 fingerprint (32 hex bytes)";
+            return false;
+        }
+        var login = result.GetValue(Login);
+        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        if (login is not null && string.IsNullOrEmpty(password))
+        {
+            error = $"--login needs the password in the environment variable {PasswordVariable}";
+            return false;
+        }
+        var registerIfMissing = result.GetValue(RegisterIfMissing);
+        if (registerIfMissing && login is null)
+        {
+            error = "--register-if-missing needs --login USER";
+            return false;
+        }
+        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing);
+        error = "";
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+// Terminal cell widths of text elements and strings, as Spectre.Console measures them.
+using System.Globalization;
+using System.Text;
+using Spectre.Console.Rendering;
+
+namespace P2PChat.Peer.Tui.Text;
+
+/// <summary>
+/// Measures how many terminal cells text occupies, per text element (grapheme cluster): the sum of its runes'
+/// widths by Spectre's wcwidth table (each clamped to 0..2), where a rune right after a zero-width joiner adds
+/// nothing. So "e\u0301" is 1, "👨‍👩‍👧" is 2 and "👍🏽" is 4 (the skin tone counts), which is how tmux 3.3 lays them out.
+/// </summary>
+public static class CellText
+{
+    private const int ZeroWidthJoiner = 0x200D;
+
+    /// <summary>Cells taken by one text element (a result of <see cref="StringInfo"/> enumeration).</summary>
+    public static int ElementWidth(string element)
+    {
+        if (element.Length == 1 && element[0] >= 0x20 && element[0] < 0x7F) return 1;
+        int width = 0;
+        bool afterJoiner = false;
+        foreach (var rune in element.EnumerateRunes())
+        {
+            if (!afterJoiner) width += Math.Clamp(new Segment(rune.ToString()).CellCount(), 0, 2);
+            afterJoiner = rune.Value == ZeroWidthJoiner;
+        }
+        return width;
+    }
+
+    /// <summary>Cells taken by a whole string.</summary>
+    public static int Width(string text)
+    {
+        if (IsPlainAscii(text)) return text.Length;
+        int width = 0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext()) width += ElementWidth(elements.GetTextElement());
+        return width;
+    }
+
+    /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="cells"/>, and its width.</summary>
+    public static (string Text, int Width) Truncate(string text, int cells)
+    {
+        if (cells <= 0) return ("", 0);
+        if (IsPlainAscii(text)) return text.Length <= cells ? (text, text.Length) : (text[..cells], cells);
+        int width = 0, end = 0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            int w = ElementWidth(elements.GetTextElement());
+            if (width + w > cells) break;
+            width += w;
+            end = elements.ElementIndex + elements.GetTextElement().Length;
+        }
+        return (text[..end], width);
+    }
+
+    /// <summary>True when every char is printable ASCII, so one char is one cell.</summary>
+    public static bool IsPlainAscii(string text)
+    {
+        foreach (char c in text)
+            if (c < 0x20 || c >= 0x7F) return false;
+        return true;
+    }
+}

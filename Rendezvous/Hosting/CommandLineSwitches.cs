@@ -1,0 +1,20 @@
+// The command-line switches of p2pchat-rendezvous and the configuration keys they set.
+namespace P2PChat.Rendezvous.Hosting;
+
+public static class CommandLineSwitches
+{
+    private const string S = RendezvousOptions.Section + ":";
+
+    /// <summary>Switch → configuration key, for <c>AddCommandLine</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>
+    {
+        ["--listen"] = S + nameof(RendezvousOptions.Listen),
+        ["--data"] = S + nameof(RendezvousOptions.DataDirectory),
+        ["--admins"] = S + nameof(RendezvousOptions.Admins),
+        ["--max-frame"] = S + nameof(RendezvousOptions.MaxFrameSize),
+        ["--heartbeat-timeout"] = S + nameof(RendezvousOptions.HeartbeatTimeoutSeconds),
+        ["--heartbeat-interval"] = S + nameof(RendezvousOptions.HeartbeatIntervalSeconds),
+        ["--max-connections"] = S + nameof(RendezvousOptions.MaxConnectionsPerAddress),
+        ["--password-iterations"] = S + nameof(RendezvousOptions.PasswordIterations),
+    };
+}

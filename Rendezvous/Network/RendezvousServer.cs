@@ -1,0 +1,162 @@
+// The server itself, startable in-process: TLS listener, accept loop, per-connection sessions and shutdown.
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PChat.Core.Framing;
+using P2PChat.Core.Protocol;
+using P2PChat.Rendezvous.Commands;
+using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Security;
+using P2PChat.Rendezvous.Sessions;
+using P2PChat.Rendezvous.Storage;
+
+namespace P2PChat.Rendezvous.Network;
+
+/// <summary>
+/// Accepts TCP connections, runs the TLS 1.3 handshake with the data folder's certificate and hands each
+/// connection to a <see cref="Session"/>. Connections beyond the per-address cap get STATUS 26 and are closed.
+/// <see cref="StopAsync"/>: stop accepting, send STATUS 27 to every session after what is queued, wait for them to
+/// flush and close (a few seconds at most), then abandon what is left. The store is owned by the caller.
+/// </summary>
+public sealed class RendezvousServer : IAsyncDisposable
+{
+    /// <summary>How long stopping waits for sessions to flush and close before abandoning them.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    private readonly RendezvousOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly ServerContext _context;
+    private readonly CommandDispatcher _dispatcher;
+    private readonly ConnectionLimiter _limiter;
+    private readonly SessionSettings _sessionSettings;
+    private readonly ConcurrentDictionary<Session, Task> _sessions = new();
+    private readonly CancellationTokenSource _abort = new();
+    private TcpListener? _listener;
+    private X509Certificate2? _certificate;
+    private SslStreamCertificateContext? _certificateContext;
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _nextSessionId;
+    private int _stopping;
+
+    public RendezvousServer(RendezvousOptions options, IRendezvousStore store, TimeProvider time, ILoggerFactory? loggers = null)
+    {
+        _options = options;
+        _time = time;
+        _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("P2PChat.Rendezvous");
+        _context = new ServerContext(store, options, time, _log);
+        _dispatcher = new CommandDispatcher(_context);
+        _limiter = new ConnectionLimiter(options.MaxConnectionsPerAddress);
+        _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds));
+    }
+
+    /// <summary>The bound endpoint (the real port when the options asked for port 0).</summary>
+    public IPEndPoint Endpoint => (IPEndPoint)(_listener ?? throw new InvalidOperationException("not started")).LocalEndpoint;
+
+    /// <summary>SHA-256 fingerprint of the TLS certificate, as <see cref="CertificateFingerprint"/> prints it.</summary>
+    public string Fingerprint => CertificateFingerprint.Of(_certificate ?? throw new InvalidOperationException("not started"));
+
+    /// <summary>Signed-in sessions (for tests and diagnostics).</summary>
+    internal SessionHub Hub => _context.Hub;
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        _certificate = ServerCertificate.LoadOrCreate(_options.DataDirectory, _time);
+        _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
+        _listener = new TcpListener(ListenEndpoint.Parse(_options.Listen));
+        _listener.Start(backlog: 512);
+        _log.LogInformation("fingerprint SHA256 {Fingerprint}", Fingerprint);
+        _log.LogInformation("listening on {Endpoint}", Endpoint);
+        _acceptLoop = AcceptLoopAsync(_listener);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) != 0 || _listener is null) return;
+        _log.LogInformation("stopping: closing {Count} sessions", _sessions.Count);
+        _listener.Stop();
+        await _acceptLoop.ConfigureAwait(false);
+        foreach (var s in _sessions.Keys) s.CloseWith(StatusCode.ServerShuttingDown, 0, "the server is shutting down");
+        try { await Task.WhenAll(_sessions.Values).WaitAsync(StopGrace, TimeProvider.System, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException) { _log.LogWarning("some sessions did not close in time"); }
+        _abort.Cancel();
+        try { await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(2), TimeProvider.System, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception) { /* abandoned */ }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _abort.Dispose();
+        _certificate?.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener)
+    {
+        while (true)
+        {
+            Socket socket;
+            try { socket = await listener.AcceptSocketAsync(_abort.Token).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException or InvalidOperationException)
+            {
+                if (Volatile.Read(ref _stopping) != 0) return;
+                _log.LogWarning(ex, "accept failed");
+                continue;
+            }
+            _ = ServeAsync(socket);
+        }
+    }
+
+    /// <summary>One connection from TLS handshake to close.</summary>
+    private async Task ServeAsync(Socket socket)
+    {
+        var address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        socket.NoDelay = true;
+        var admitted = _limiter.TryAcquire(address);
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        try
+        {
+            using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = _certificateContext,
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ClientCertificateRequired = false,
+            }, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
+            await tls.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            if (admitted) _limiter.Release(address);
+            return;
+        }
+
+        var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sessions[session] = done.Task;
+        try
+        {
+            if (!admitted) session.CloseWith(StatusCode.TooManyConnections, 0, $"at most {_options.MaxConnectionsPerAddress} connections per address");
+            else if (Volatile.Read(ref _stopping) != 0) session.CloseWith(StatusCode.ServerShuttingDown, 0, "the server is shutting down");
+            await session.RunAsync(_dispatcher.HandleAsync, _dispatcher.EndedAsync, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) { _log.LogError(ex, "session {Id} crashed", session.Id); }
+        finally
+        {
+            if (admitted) _limiter.Release(address);
+            _sessions.TryRemove(session, out _);
+            done.TrySetResult();
+        }
+    }
+}

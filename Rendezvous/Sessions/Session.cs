@@ -1,0 +1,218 @@
+// One client connection: its read loop, its state, its send queue, its dead-connection timer and how it closes.
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PChat.Core.Framing;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Protocol.Frames;
+
+namespace P2PChat.Rendezvous.Sessions;
+
+/// <summary>
+/// Threading: one read loop per session runs the commands of that client one after another (see
+/// <see cref="SessionState"/>); one writer task drains its <see cref="OutgoingQueue"/>. Other sessions reach it
+/// only through <see cref="Deliver"/> (never blocks; a full queue drops this session) and <see cref="Close"/>.
+/// While the sign-in burst is being sent, delivered frames are held back and released after it, so the burst
+/// always comes first and nothing that happened meanwhile is lost.
+/// </summary>
+public sealed class Session
+{
+    private static readonly TimeSpan FlushGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LingerGrace = TimeSpan.FromSeconds(2);
+    private readonly Socket _socket;
+    private readonly FrameConnection _connection;
+    private readonly OutgoingQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _idleTimeout;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _reading = new();
+    private readonly object _gate = new();
+    private readonly HashSet<uint> _friends = [];
+    private readonly HashSet<uint> _knownUsers = [];
+    private readonly int _heldCapacity;
+    private List<Frame>? _held;
+    private ITimer? _idleTimer;
+    private int _closing;
+
+    public Session(long id, Socket socket, Stream stream, IPAddress address, SessionSettings settings, TimeProvider time, ILogger log)
+    {
+        Id = id;
+        _socket = socket;
+        _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity);
+        _heldCapacity = settings.SendQueueCapacity;
+        Address = address;
+        _time = time;
+        _idleTimeout = settings.IdleTimeout;
+        _log = log;
+    }
+
+    public long Id { get; }
+    public IPAddress Address { get; }
+    public SessionState State { get; private set; } = SessionState.AwaitHello;
+    public SignedInUser? User { get; private set; }
+    public Tag UserTag => User?.Tag ?? Tag.None;
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Runs the read loop until the client leaves, breaks the protocol or the session is closed,
+    /// then calls <paramref name="onEnded"/> and shuts the connection down after flushing what is queued.</summary>
+    public async Task RunAsync(Func<Session, Frame, CancellationToken, Task> handle, Func<Session, Task> onEnded, CancellationToken serverStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_reading.Token, serverStopping);
+        using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
+        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null); }, TaskScheduler.Default);
+        _idleTimer = _time.CreateTimer(_ => Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout")),
+            null, _idleTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            while (!IsClosing)
+            {
+                var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
+                if (frame is null) break;
+                _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+                await handle(this, frame, linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (ProtocolException ex) { Close(Status(ex.Code, ex.Code == StatusCode.FrameTooLarge ? (uint)_connection.MaxFrameSize : 0, ex.Message)); }
+        catch (OperationCanceledException) { }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException) { }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "session {Id} failed", Id);
+            Close(Status(StatusCode.InternalError, 0, "internal error"));
+        }
+        finally
+        {
+            Close(null);
+            await _idleTimer.DisposeAsync().ConfigureAwait(false);
+            try { await onEnded(this).ConfigureAwait(false); }
+            catch (Exception ex) { _log.LogError(ex, "cleanup of session {Id} failed", Id); }
+            await FlushAndShutDownAsync(writer, abortWrites, serverStopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves from AwaitHello to Anonymous.</summary>
+    public void Greeted() { lock (_gate) if (State == SessionState.AwaitHello) State = SessionState.Anonymous; }
+
+    /// <summary>Moves to SignedIn as <paramref name="user"/> and starts holding delivered frames until <see cref="EndBurst"/>.</summary>
+    /// <returns>false when the session is already closing (it stays so).</returns>
+    public bool SignedIn(SignedInUser user, IEnumerable<uint> friends)
+    {
+        lock (_gate)
+        {
+            if (State == SessionState.Closing) return false;
+            User = user;
+            State = SessionState.SignedIn;
+            _friends.UnionWith(friends);
+            _held = [];
+            return true;
+        }
+    }
+
+    /// <summary>The sign-in burst is out: releases what was delivered meanwhile.</summary>
+    public void EndBurst()
+    {
+        lock (_gate)
+        {
+            var held = _held;
+            _held = null;
+            if (held is null) return;
+            foreach (var frame in held)
+                if (!Enqueue(frame)) return;
+        }
+    }
+
+    /// <summary>Sends one of this client's own replies (waits for room in its queue).</summary>
+    public ValueTask SendAsync(Frame frame, CancellationToken ct)
+    {
+        Remember(frame);
+        return _queue.EnqueueAsync(frame, ct);
+    }
+
+    public async ValueTask SendAsync(IEnumerable<Frame> frames, CancellationToken ct)
+    {
+        foreach (var frame in frames) await SendAsync(frame, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A frame from elsewhere (another session's action). Never waits; a full queue drops this session.</summary>
+    /// <returns>false when the session is closing (or was just dropped), so the frame will not arrive.</returns>
+    public bool Deliver(Frame frame)
+    {
+        if (IsClosing) return false;
+        lock (_gate)
+        {
+            if (_held is not null)
+            {
+                if (_held.Count >= _heldCapacity) { Close(null); return false; }
+                Remember(frame);
+                _held.Add(frame);
+                return true;
+            }
+            return Enqueue(frame);
+        }
+    }
+
+    /// <summary>Ends the session: <paramref name="last"/> (a STATUS, usually) is sent after what is queued, then the
+    /// connection is shut down. Safe from any thread; only the first call counts.</summary>
+    public void Close(Frame? last)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        lock (_gate) State = SessionState.Closing;
+        if (last is Status s) _log.LogDebug("session {Id} closing with {Code}: {Text}", Id, s.Code, s.Text);
+        _queue.Complete(last);
+        // Cancelled asynchronously: Close may be called under another session's lock (Deliver), and the read loop's
+        // clean-up must not run inline there.
+        _ = _reading.CancelAsync();
+    }
+
+    public bool IsFriend(uint tag) { lock (_gate) return _friends.Contains(tag); }
+    public void SetFriend(uint tag, bool on) { lock (_gate) { if (on) _friends.Add(tag); else _friends.Remove(tag); } }
+    public IReadOnlyList<uint> Friends() { lock (_gate) return [.. _friends]; }
+    public bool KnowsUser(uint tag) { lock (_gate) return _knownUsers.Contains(tag); }
+
+    /// <summary>Replaces the signed-in user's mutable details (nickname, presence).</summary>
+    public SignedInUser UpdateUser(Func<SignedInUser, SignedInUser> change)
+    {
+        lock (_gate) return User = change(User ?? throw new InvalidOperationException("not signed in"));
+    }
+
+    public static Status Status(StatusCode code, uint value, string text, Tag subject = default, Opcode refOpcode = 0) =>
+        new(code, refOpcode, subject, value, text);
+
+    private bool Enqueue(Frame frame)
+    {
+        Remember(frame);
+        if (_queue.TryEnqueue(frame)) return true;
+        _log.LogWarning("session {Id} dropped: its client is not reading", Id);
+        Close(null);
+        return false;
+    }
+
+    private void Remember(Frame frame)
+    {
+        if (frame is AddUser add) lock (_gate) _knownUsers.Add(add.Tag.Value);
+    }
+
+    private async Task FlushAndShutDownAsync(Task writer, CancellationTokenSource abortWrites, CancellationToken serverStopping)
+    {
+        // I/O grace periods run on real time (not the injected clock): they bound how long a socket may hang,
+        // they are not protocol rules. A client that does not read gets a few seconds to take what is queued.
+        try { await writer.WaitAsync(FlushGrace, TimeProvider.System, serverStopping).ConfigureAwait(false); }
+        catch (Exception) { abortWrites.Cancel(); }
+        try
+        {
+            // Half-close, then read what the client still sends until it closes too: closing with unread input
+            // would reset the connection and could destroy the closing STATUS before the client reads it.
+            _socket.Shutdown(SocketShutdown.Send);
+            using var lingerTime = new CancellationTokenSource(LingerGrace, TimeProvider.System);
+            using var linger = CancellationTokenSource.CreateLinkedTokenSource(lingerTime.Token, serverStopping);
+            var sink = new byte[4096];
+            while (await _socket.ReceiveAsync(sink, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0) { }
+        }
+        catch (Exception) { /* the peer is gone or the linger ran out: either way we are done */ }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        _reading.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+// Owns the connections to one SQLite file: a single serialised writer and pooled read-only readers.
+using Microsoft.Data.Sqlite;
+using P2PChat.Rendezvous.Storage.Migrations;
+
+namespace P2PChat.Rendezvous.Storage;
+
+/// <summary>
+/// Writes go through one long-lived connection, one at a time (an async lock), each inside
+/// <c>BEGIN IMMEDIATE … COMMIT</c>; an exception rolls the whole transaction back. With
+/// <c>journal_mode=WAL</c> and <c>synchronous=FULL</c> a commit returns only after the WAL is fsynced, and
+/// SQLite's journal guarantees that a killed process or a full disk leaves either the old or the new state.
+/// Reads open pooled read-only connections and run concurrently with each other and with the writer.
+/// </summary>
+internal sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly SqliteConnection _writer;
+    private readonly string _readerConnectionString;
+    private readonly int _busyTimeoutMs;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _disposed;
+
+    private SqliteDatabase(SqliteConnection writer, string readerConnectionString, int busyTimeoutMs)
+    {
+        _writer = writer;
+        _readerConnectionString = readerConnectionString;
+        _busyTimeoutMs = busyTimeoutMs;
+    }
+
+    /// <summary>Opens (creating if needed) the file at <paramref name="path"/> and brings its schema up to date.</summary>
+    public static async Task<SqliteDatabase> OpenAsync(string path, SqliteStoreOptions options, IReadOnlyList<SchemaMigration> migrations, CancellationToken cancellationToken)
+    {
+        SqliteNative.EnsureLoaded();
+        var busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
+        var writerConnectionString = ConnectionString(path, SqliteOpenMode.ReadWriteCreate, pooling: false);
+        var readerConnectionString = ConnectionString(path, SqliteOpenMode.ReadOnly, pooling: true);
+
+        var writer = new SqliteConnection(writerConnectionString);
+        try
+        {
+            await writer.OpenAsync(cancellationToken);
+            await writer.Command($"PRAGMA busy_timeout = {busyTimeoutMs};").ExecuteAsync(cancellationToken);
+            var migrator = new SchemaMigrator(migrations);
+            await migrator.ThrowIfNewerAsync(writer, path, cancellationToken);
+            await writer.Command("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").ExecuteAsync(cancellationToken);
+            await migrator.MigrateAsync(writer, path, cancellationToken);
+            options.ConfigureWriter?.Invoke(writer);
+            return new SqliteDatabase(writer, readerConnectionString, busyTimeoutMs);
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string ConnectionString(string path, SqliteOpenMode mode, bool pooling) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Cache = SqliteCacheMode.Private, Pooling = pooling }.ToString();
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction; commits when it returns, rolls back when it throws.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await using var transaction = _writer.BeginTransaction(deferred: false);
+            var result = await work(_writer, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a read-only connection of its own.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await using var reader = new SqliteConnection(_readerConnectionString);
+        await reader.OpenAsync(cancellationToken);
+        await reader.Command($"PRAGMA busy_timeout = {_busyTimeoutMs};").ExecuteAsync(cancellationToken);
+        return await work(reader);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            using (var pooled = new SqliteConnection(_readerConnectionString))
+            {
+                SqliteConnection.ClearPool(pooled);
+            }
+            await _writer.DisposeAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// One test's world: a temp folder, a real server process and any number of headless peer processes, all cleaned up.
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.EndToEnd.Tests.Processes;
+
+public sealed class Cluster : IAsyncDisposable
+{
+    public const string Password = "correct horse";
+    private readonly TempDirectory _folder = new("p2pchat-e2e");
+    private readonly List<PeerProcess> _peers = [];
+
+    private Cluster() { }
+
+    public ServerProcess Server { get; private set; } = null!;
+    public string ServerData => _folder.Combine("server");
+
+    /// <param name="serverArgs">more server options (see <see cref="ServerProcess.StartAsync"/>).</param>
+    public static async Task<Cluster> StartAsync(params string[] serverArgs)
+    {
+        var cluster = new Cluster();
+        try { cluster.Server = await ServerProcess.StartAsync(cluster.ServerData, extraArgs: serverArgs); }
+        catch { await cluster.DisposeAsync(); throw; }
+        return cluster;
+    }
+
+    /// <summary>Kills the server (SIGKILL) and starts a new one on the same data folder and port.</summary>
+    public async Task RestartServerAsync(bool killFirst = true)
+    {
+        if (killFirst) await Server.KillAsync();
+        await Server.DisposeAsync();
+        Server = await ServerProcess.StartAsync(ServerData, Server.Address);
+    }
+
+    /// <summary>Starts a headless peer whose profile folder is named after <paramref name="name"/>.</summary>
+    public PeerProcess Peer(string name, IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var peer = new PeerProcess(name, Server.Address, _folder.Combine("profiles", name), extraArgs, environment);
+        _peers.Add(peer);
+        return peer;
+    }
+
+    /// <summary>A peer that has registered <paramref name="name"/> and signed in.</summary>
+    public async Task<PeerProcess> SignedUpAsync(string name)
+    {
+        var peer = Peer(name);
+        await peer.SendAsync($"/register {name} \"{Password}\" nickname={name.ToUpperInvariant()}");
+        await peer.WaitForAsync("registered", e => e.Is("user", name));
+        return await SignedInAsync(peer, name);
+    }
+
+    public static async Task<PeerProcess> SignedInAsync(PeerProcess peer, string name)
+    {
+        await peer.SendAsync($"/login {name} \"{Password}\"");
+        await peer.WaitForAsync("signed_in", e => e.Is("user", name));
+        return peer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var peer in _peers) Assert.Empty(peer.BadLines);
+        foreach (var peer in _peers) await peer.DisposeAsync();
+        if (Server is not null) await Server.DisposeAsync();
+        _folder.Dispose();
+    }
+}

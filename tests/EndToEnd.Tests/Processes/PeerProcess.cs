@@ -1,0 +1,99 @@
+// A real `p2pchat --headless` process: slash commands to its stdin, JSON events read from its stdout.
+using System.Text.Json;
+using Xunit;
+
+namespace P2PChat.EndToEnd.Tests.Processes;
+
+public sealed class PeerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan SafetyNet = TimeSpan.FromSeconds(30);
+    private readonly ChildProcess _process;
+    private readonly List<JsonElement> _events = [];
+    private readonly List<string> _badLines = [];
+    private readonly List<(Func<JsonElement, bool> Match, TaskCompletionSource<JsonElement> Done)> _waiters = [];
+
+    public PeerProcess(string name, string server, string profileFolder, IEnumerable<string>? extraArgs = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Name = name;
+        _process = new ChildProcess(BuiltPrograms.Peer,
+            ["--headless", "--server", server, "--profile", profileFolder, .. extraArgs ?? []], OnStdout, environment: environment);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Every event so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Events { get { lock (_events) return [.. _events]; } }
+
+    /// <summary>stdout lines that were not JSON objects with an "event" field (there must be none).</summary>
+    public IReadOnlyList<string> BadLines { get { lock (_events) return [.. _badLines]; } }
+
+    private void OnStdout(string line)
+    {
+        JsonElement e;
+        try { e = JsonDocument.Parse(line).RootElement; }
+        catch (JsonException) { lock (_events) _badLines.Add(line); return; }
+        lock (_events)
+        {
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("event", out _)) { _badLines.Add(line); return; }
+            _events.Add(e);
+            foreach (var w in _waiters.Where(w => w.Match(e)).ToList())
+            {
+                _waiters.Remove(w);
+                w.Done.TrySetResult(e);
+            }
+        }
+    }
+
+    public Task SendAsync(string command) => _process.WriteLineAsync(command);
+
+    /// <summary>
+    /// The first event named <paramref name="name"/> that matches (already written or still to come), or with
+    /// <paramref name="skip"/> the one after that many earlier matches.
+    /// </summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0)
+    {
+        var seen = 0;
+        bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true) && seen++ >= skip;
+        var done = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_events)
+        {
+            foreach (var e in _events) if (Matches(e)) return e;
+            _waiters.Add((Matches, done));
+        }
+        try
+        {
+            return await done.Task.WaitAsync(SafetyNet, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{Name}: no '{name}' event within {SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
+            throw;
+        }
+    }
+
+    /// <summary>Sends /quit and waits for the process to end (killing it if it does not).</summary>
+    public async Task QuitAsync()
+    {
+        await SendAsync("/quit");
+        await _process.StopAsync(TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>Closes stdin and returns the exit code (killing the process if it does not end in time).</summary>
+    public async Task<int> CloseInputAsync()
+    {
+        _process.CloseInput();
+        await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM and returns the exit code (killing the process if it does not end in time).</summary>
+    public async Task<int> TerminateAsync()
+    {
+        _process.Terminate();
+        await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}

@@ -1,0 +1,101 @@
+// The peer's end-to-end policy without a server: key lifecycle at registration and sign-in, damaged files, sessions between two peers.
+using P2PChat.Core.Crypto;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.Client;
+using P2PChat.Peer.E2e;
+using P2PChat.Peer.Tests.Fakes;
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.E2e;
+
+public sealed class EndToEndTests : IDisposable
+{
+    private const string Password = "correct horse";
+    private readonly TempDirectory _profile = new("p2pchat-e2e-policy");
+    private readonly ListEventSink _events = new();
+
+    public void Dispose() => _profile.Dispose();
+
+    private EndToEnd SignedIn(string user, out Prekeys published)
+    {
+        var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        e2e.OpenForSignIn(user, Password);
+        var frames = e2e.AfterSignIn([]);
+        Assert.IsType<IdentityChange>(frames[0]); // a profile without keys makes and publishes a new identity
+        published = Assert.IsType<Prekeys>(frames[1]);
+        Assert.Equal(EndToEnd.OneTimePrekeyTarget, published.OneTimePrekeys.Count);
+        return e2e;
+    }
+
+    [Fact]
+    public void Registering_again_replaces_every_key_file_sealed_under_the_old_vault()
+    {
+        var files = new KeyFiles(_profile.Path, "alice");
+        using (var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path))
+        {
+            var first = e2e.PrepareRegistration("alice", Password);
+            e2e.FinishRegistration(registered: true);
+            File.WriteAllBytes(Path.Combine(files.Folder, KeyFiles.SessionFile("bob")), [1, 2, 3]);
+            var second = e2e.PrepareRegistration("alice", "another password");
+            e2e.FinishRegistration(registered: true);
+            Assert.NotEqual(first, second);
+        }
+        Assert.Null(files.Read(KeyFiles.SessionFile("bob")));
+        using var reopened = AccountKeys.Open(files, "another password");
+    }
+
+    [Fact]
+    public void A_refused_registration_writes_nothing()
+    {
+        using var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        Assert.Equal(IdentityPublicKey.EncodedLength, e2e.PrepareRegistration("alice", Password)!.Length);
+        e2e.FinishRegistration(registered: false);
+        Assert.False(new KeyFiles(_profile.Path, "alice").Exists);
+    }
+
+    [Fact]
+    public void A_wrong_password_leaves_encryption_off_and_says_why()
+    {
+        using (var e2e = SignedIn("alice", out _)) { }
+        using var again = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        again.OpenForSignIn("alice", "not the password");
+        Assert.False(again.IsOpen);
+        Assert.Contains("password", again.OpenProblem);
+        Assert.Empty(again.AfterSignIn([]));
+        Assert.Equal((int)PeerErrorCode.E2eUnavailable,
+            Assert.Throws<CommandFailedException>(() => again.Encrypt("bob", PmPayload.EncodeText("hi"))).Code);
+    }
+
+    [Fact]
+    public void Two_peers_talk_through_their_policies_and_a_damaged_session_file_is_a_decrypt_failure()
+    {
+        using var alice = SignedIn("alice", out var alicePrekeys);
+        using var bobSide = new TempDirectory("p2pchat-e2e-bob");
+        using var bob = new EndToEnd(_events, TimeProvider.System, bobSide.Path);
+        bob.OpenForSignIn("bob", Password);
+        var bobIdentity = Assert.IsType<IdentityChange>(bob.AfterSignIn([])[0]).IdentityKey;
+        var aliceIdentity = alice.MyIdentity!;
+
+        var bundle = new Bundle(Tag.User(1), aliceIdentity, alicePrekeys.SignedPrekey, alicePrekeys.OneTimePrekeys[0]);
+        var envelope = Assert.IsType<EndToEnd.SendPlan.Envelope>(bob.EncryptWithBundle("alice", bundle, PmPayload.EncodeText("hello alice"))).Bytes;
+        var first = alice.Decrypt("bob", envelope, 1, false)!;
+        Assert.Equal(("hello alice", "trusted"), (first.Text, first.KeyStatus));
+        Assert.Null(alice.Decrypt("bob", envelope, 2, false)); // a replay
+        Assert.Equal(2ul, Assert.Single(_events.Events.OfType<DecryptFailedEvent>()).MessageId);
+        var reply = Assert.IsType<EndToEnd.SendPlan.Envelope>(alice.Encrypt("bob", PmPayload.EncodeText("hello bob"))).Bytes;
+        Assert.Equal("hello bob", bob.Decrypt("alice", reply, 3, false)!.Text);
+        Assert.Equal(IdentityFingerprint.Group(IdentityFingerprint.Compute("bob", IdentityPublicKey.Decode(bobIdentity))), alice.Safety("bob").Fingerprint);
+
+        using var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        restarted.OpenForSignIn("alice", Password);
+        var sessionFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.SessionFile("bob"));
+        var sealedSession = File.ReadAllBytes(sessionFile);
+        sealedSession[^1] ^= 1;
+        File.WriteAllBytes(sessionFile, sealedSession);
+        var next = Assert.IsType<EndToEnd.SendPlan.Envelope>(bob.Encrypt("alice", PmPayload.EncodeText("still there?"))).Bytes;
+        Assert.Null(restarted.Decrypt("bob", next, 4, false));
+        Assert.Contains(_events.Events.OfType<DecryptFailedEvent>(), d => d.MessageId == 4 && d.Reason.StartsWith("AuthenticationFailed", StringComparison.Ordinal));
+    }
+}

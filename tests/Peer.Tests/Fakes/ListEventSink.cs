@@ -1,0 +1,43 @@
+// An event sink that keeps every event in a list, and lets a test wait for the event it expects.
+using P2PChat.Peer.Client;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.Fakes;
+
+public sealed class ListEventSink : IEventSink
+{
+    private static readonly TimeSpan SafetyNet = TimeSpan.FromSeconds(10);
+    private readonly List<ClientEvent> _events = [];
+    private readonly List<(Func<ClientEvent, bool> Match, TaskCompletionSource<ClientEvent> Done)> _waiters = [];
+
+    public IReadOnlyList<ClientEvent> Events { get { lock (_events) return [.. _events]; } }
+
+    public void Publish(ClientEvent e)
+    {
+        lock (_events)
+        {
+            _events.Add(e);
+            foreach (var w in _waiters.Where(w => w.Match(e)).ToList())
+            {
+                _waiters.Remove(w);
+                w.Done.TrySetResult(e);
+            }
+        }
+    }
+
+    public T Single<T>() where T : ClientEvent => Assert.Single(Events.OfType<T>());
+
+    /// <summary>The first event (already published or still to come) of type T matching <paramref name="match"/>.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null) where T : ClientEvent
+    {
+        bool Matches(ClientEvent e) => e is T t && (match?.Invoke(t) ?? true);
+        TaskCompletionSource<ClientEvent> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_events)
+        {
+            if (_events.FirstOrDefault(Matches) is T found) return found;
+            _waiters.Add((Matches, done));
+        }
+        try { return (T)await done.Task.WaitAsync(SafetyNet, TestContext.Current.CancellationToken); }
+        catch (TimeoutException) { throw new TimeoutException($"no {typeof(T).Name} within {SafetyNet}; got: {string.Join(", ", Events)}"); }
+    }
+}

@@ -1,0 +1,61 @@
+// Tests the p2pchat command line: options become settings, bad ones stop the program with exit code 2.
+using P2PChat.Peer;
+using P2PChat.Peer.Client;
+using P2PChat.Peer.Profile;
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.Peer.Tests;
+
+public sealed class PeerCommandLineTests : IDisposable
+{
+    private readonly TempDirectory _profile = new();
+    private PeerSettings? _ran;
+
+    private async Task<int> Run(params string[] args)
+    {
+        var root = PeerCommandLine.Build((settings, _) => { _ran = settings; return Task.FromResult(0); });
+        return await root.Parse([.. args, "--profile", _profile.Path]).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Options_become_settings_with_a_normalised_fingerprint()
+    {
+        Assert.Equal(0, await Run("--headless", "--server", "127.0.0.1:7001", "--server-fingerprint", new string('a', 64)));
+        Assert.NotNull(_ran);
+        Assert.True(_ran.Headless);
+        Assert.Equal(new ServerAddress("127.0.0.1", 7001), _ran.Server);
+        Assert.Equal(string.Join(':', Enumerable.Repeat("AA", 32)), _ran.ServerFingerprint);
+        Assert.Null(_ran.Login);
+    }
+
+    [Fact]
+    public async Task The_server_defaults_to_the_profiles()
+    {
+        new ProfileStore(_profile.Path).Save(new PeerProfile("chat.example:9000"));
+        Assert.Equal(0, await Run("--headless"));
+        Assert.Equal(new ServerAddress("chat.example", 9000), _ran!.Server);
+    }
+
+    [Fact]
+    public async Task The_terminal_ui_may_start_without_a_server_and_asks_for_it()
+    {
+        Assert.Equal(0, await Run());
+        Assert.False(_ran!.Headless);
+        Assert.Null(_ran.Server);
+    }
+
+    [Theory]
+    [InlineData("--headless")]
+    [InlineData("--login", "carol")] // no server and no P2PCHAT_PASSWORD: nothing to ask, nothing to sign in with
+    [InlineData("--server", "host:notaport")]
+    [InlineData("--server", "h:1", "--server-fingerprint", "12:34")]
+    [InlineData("--server", "h:1", "--register-if-missing")]
+    public async Task Bad_options_exit_with_2_and_run_nothing(params string[] args)
+    {
+        Assert.Equal(2, await Run(args));
+        Assert.Null(_ran);
+    }
+
+    public void Dispose() => _profile.Dispose();
+}

@@ -1,0 +1,26 @@
+// Tests that the demo fills every kind of buffer and composes a full screen from it.
+using P2PChat.Peer.Tests.Tui.Support;
+using P2PChat.Peer.Tui.Demo;
+using P2PChat.Peer.Tui.Rendering;
+using P2PChat.Peer.Tui.State;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.Tui.Demo;
+
+public sealed class DemoDataTests
+{
+    [Fact]
+    public void Fills_channels_and_private_buffers_with_history_that_renders()
+    {
+        var state = new ChatViewState(new ManualTimeProvider());
+        DemoData.Fill(state, ManualTimeProvider.Noon, historyPerBuffer: 50);
+
+        Assert.Equal(["#general", "#rust", "#random", "@bob", "@carol"], state.BufferIdsInOrder());
+        Assert.All(state.BufferIdsInOrder(), id => Assert.True(state.Messages(id).Count >= 50));
+        Assert.Equal(PeerRoute.Direct, state.Summary("@bob")!.Route);
+        Assert.All(state.BufferIdsInOrder(), id => Assert.Equal(0, state.Summary(id)!.Unread));
+
+        var lines = FrameComposer.Compose(state, 120, 40).PlainLines();
+        Assert.Contains("This is the TUI demo", string.Join('\n', lines));
+    }
+}

@@ -1,0 +1,134 @@
+// The connection layer: bad frames close only their own connection with a reason, version agreement, the
+// connection cap, dead connections, slow readers and shutdown.
+using System.Buffers.Binary;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Protocol.Frames;
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.Rendezvous.Tests.Network;
+
+public sealed class RendezvousServerTests
+{
+    public static TheoryData<string> BadInputs => ["unknown opcode", "bad payload", "oversized", "before hello", "before sign-in", "truncated"];
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task Bad_input_closes_only_that_connection_with_its_code(string input)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.SignedInAsync("alice");
+        await using var bob = await server.SignedInAsync("bob");
+        await using var culprit = await server.ConnectAsync(hello: input != "before hello");
+        if (input == "before sign-in") Assert.Equal(StatusCode.Registered, (await culprit.RegisterAsync("mallory")).Code);
+
+        var expected = input switch
+        {
+            "oversized" => StatusCode.FrameTooLarge,
+            "before sign-in" => StatusCode.PleaseAuth,
+            _ => StatusCode.MalformedFrame,
+        };
+        switch (input)
+        {
+            case "unknown opcode": await culprit.SendRawAsync([0, 0, 0, 1, 0x7F]); break;
+            case "bad payload": await culprit.SendRawAsync([0, 0, 0, 3, (byte)Opcode.Ping, 1, 2]); break;
+            case "oversized": await culprit.SendRawAsync(Header(65_537, Opcode.Msg)); break;
+            case "before hello": await culprit.SendAsync(new Iam("alice", "password1")); break;
+            case "before sign-in": await culprit.SendAsync(new MsgSend(alice.Tag, "hi"u8.ToArray(), 1, 0)); break;
+            case "truncated":
+                await culprit.SendRawAsync([.. Header(20, Opcode.Ping), 1, 2, 3]);
+                await culprit.ShutdownWritesAsync();
+                break;
+        }
+        var status = await culprit.ExpectClosedWithAsync(expected);
+        if (expected == StatusCode.FrameTooLarge) Assert.Equal(65_536u, status.Value);
+
+        await alice.MessageAsync(bob.Tag, "still here");
+        Assert.Equal("still here", TestClient.Text(await bob.ExpectAsync<MsgDeliver>()));
+    }
+
+    [Fact]
+    public async Task Versions_that_do_not_meet_get_code_19()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var c = await server.ConnectAsync(hello: false);
+        await c.SendAsync(new Hello(2, 5, "future"));
+        Assert.Equal((uint)ProtocolVersion.Max, (await c.ExpectClosedWithAsync(StatusCode.UnsupportedVersion)).Value);
+    }
+
+    [Fact]
+    public async Task Hello_agrees_the_version_and_announces_the_heartbeat()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => o.HeartbeatIntervalSeconds = 7, clock);
+        await using var c = await server.ConnectAsync(hello: false);
+        await c.SendAsync(new Hello(1, 9, "tests"));
+        var hello = await c.ExpectAsync<HelloOk>();
+        Assert.Equal((1, 7000u, clock.GetUtcNow().ToUnixTimeMilliseconds()), (hello.Version, hello.HeartbeatMs, hello.ServerTimeMs));
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_cap_get_code_26()
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxConnectionsPerAddress = 2);
+        await using var first = await server.SignedInAsync("alice");
+        await using var second = await server.ConnectAsync();
+        await using var third = await server.ConnectAsync(hello: false);
+        await third.ExpectClosedWithAsync(StatusCode.TooManyConnections);
+        await second.SignInAsync("alice");           // the two admitted ones work
+    }
+
+    [Fact]
+    public async Task A_silent_connection_is_closed_and_its_user_goes_offline()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => o.HeartbeatTimeoutSeconds = 30, clock);
+        await using var alice = await server.SignedInAsync("alice");
+        await using var bob = await server.SignedInAsync("bob");
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await bob.SyncAsync();                       // bob's PING counts as life
+        clock.Advance(TimeSpan.FromSeconds(10));     // alice: 30 s of silence
+        await alice.ExpectClosedWithAsync(StatusCode.Timeout);
+        await bob.ExpectAsync<PresenceUpdate>(p => p.User == alice.Tag && p.Presence == Presence.Offline);
+        clock.Advance(TimeSpan.FromSeconds(19));     // bob: 29 s since his PING
+        await bob.SyncAsync();
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_read_is_dropped_without_stalling_others()
+    {
+        await using var server = await TestServer.StartAsync(o => { o.SendQueueCapacity = 8; o.MaxCommandsPerWindow = 1_000_000; });
+        await using var sender = await server.SignedInAsync("sender");
+        await using var sleeper = await server.SignedInAsync("sleeper");   // never reads again
+        var payload = new string('x', 16 * 1024);
+        MsgAck ack;
+        var sent = 0;
+        do
+        {
+            ack = await sender.MessageAsync(sleeper.Tag, payload);
+            Assert.True(++sent < 100_000, "the sleeper was never dropped");
+        }
+        while (!ack.Flags.HasFlag(MessageFlags.Offline));                 // once dropped, PMs are stored instead
+        await sender.SyncAsync();
+        Assert.Contains(sender.Received, f => f is PresenceUpdate { Presence: Presence.Offline } p && p.User == sleeper.Tag);
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_sends_code_27_to_every_session()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.SignedInAsync("alice");
+        await using var anonymous = await server.ConnectAsync();
+        await server.Server.StopAsync(TestClient.Ct);
+        await alice.ExpectClosedWithAsync(StatusCode.ServerShuttingDown);
+        await anonymous.ExpectClosedWithAsync(StatusCode.ServerShuttingDown);
+    }
+
+    private static byte[] Header(uint length, Opcode opcode)
+    {
+        var header = new byte[5];
+        BinaryPrimitives.WriteUInt32BigEndian(header, length);
+        header[4] = (byte)opcode;
+        return header;
+    }
+}
