@@ -1,0 +1,112 @@
+// The link handshake over a real transport connection on a lossy simulated network: it always comes up, then keys every packet.
+using P2PChat.Core.Crypto;
+using P2PChat.Core.Links;
+using P2PChat.Core.Tests.Transport;
+using P2PChat.Core.Transport;
+using Xunit;
+
+namespace P2PChat.Core.Tests.Links;
+
+public sealed class SecureLinkSimulationTests
+{
+    private static readonly IdentityKeyPair Alice = IdentityKeyPair.Generate();
+    private static readonly IdentityKeyPair Bob = IdentityKeyPair.Generate();
+
+    /// <summary>Pumps one side's handshake over a stream without blocking, applying key actions before writing.</summary>
+    private sealed class Side(TransportConnection connection, LinkHandshakeDriver driver)
+    {
+        private readonly byte[] _buffer = new byte[4096];
+        private readonly Queue<byte> _out = new();
+        public TransportStream? Stream { get; set; }
+        public LinkHandshakeDriver Driver => driver;
+
+        public void Start() { foreach (var b in driver.Start()) _out.Enqueue(b); }
+
+        public void Pump()
+        {
+            if (Stream is null) return;
+            int n;
+            while ((n = Stream.TryRead(_buffer)) > 0)
+            {
+                var step = driver.Receive(_buffer.AsSpan(0, n));
+                if (step.Prepare is { } p) connection.PrepareProtection(LinkProtection.For(p));
+                if (step.Upgrade is { } u) connection.UpgradeProtection(LinkProtection.For(u));
+                foreach (var b in step.Send) _out.Enqueue(b);
+            }
+            while (_out.Count > 0)
+            {
+                var pending = _out.ToArray();
+                int taken = Stream.TryWrite(pending);
+                for (int i = 0; i < taken; i++) _out.Dequeue();
+                if (taken < pending.Length) break;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)] [InlineData(6)]
+    [InlineData(7)] [InlineData(8)] [InlineData(9)] [InlineData(10)] [InlineData(11)] [InlineData(12)]
+    public void Under_heavy_loss_the_link_comes_up_keyed_and_carries_data_both_ways(int seed)
+    {
+        var conditions = new LinkConditions { Delay = TimeSpan.FromMilliseconds(20), Loss = 0.25, Reorder = 0.1 };
+        using var pair = new ConnectedPair(conditions, seed, new TransportOptions()); // starts unkeyed
+        var initiator = new Side(pair.Client, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = pair.Client.OpenTransportStream() };
+        var responder = new Side(pair.Server, LinkHandshakeDriver.Responder(Bob, id => id.Equals(Alice.Public)));
+        initiator.Start();
+
+        bool up = pair.Sim.Run(() =>
+        {
+            responder.Stream ??= pair.Server.TryAcceptStream();
+            initiator.Pump();
+            responder.Pump();
+        }, () => initiator.Driver.IsComplete && responder.Driver.IsComplete, TimeSpan.FromMinutes(5));
+
+        Assert.True(up, "the handshake must complete whatever the network loses");
+        Assert.Equal(Bob.Public, initiator.Driver.RemoteIdentity);
+        Assert.Equal(Alice.Public, responder.Driver.RemoteIdentity);
+        Assert.True(pair.Server.ProtectionSettled, "opening DONE under the new keys switches the responder");
+
+        // Data both ways on fresh streams, under the link keys.
+        var up1 = new PatternWriter(pair.Client.OpenTransportStream(), 1, 100_000);
+        var down1 = new PatternWriter(pair.Server.OpenTransportStream(), 2, 100_000);
+        PatternReader? atServer = null, atClient = null;
+        bool delivered = pair.Sim.Run(() =>
+        {
+            up1.Pump(); down1.Pump();
+            initiator.Pump(); responder.Pump();
+            if (atServer is null && pair.Server.TryAcceptStream() is { } s) atServer = new PatternReader(s) { Tag = 1, ExpectedSize = 100_000 };
+            if (atClient is null && pair.Client.TryAcceptStream() is { } c) atClient = new PatternReader(c) { Tag = 2, ExpectedSize = 100_000 };
+            atServer?.Pump(); atClient?.Pump();
+        }, () => atServer?.Ended == true && atClient?.Ended == true, TimeSpan.FromMinutes(10));
+        Assert.True(delivered);
+        Assert.True(pair.Client.ProtectionSettled);
+    }
+
+    [Fact]
+    public void After_the_switch_a_packet_under_the_old_unkeyed_protection_is_refused()
+    {
+        using var pair = new ConnectedPair(new LinkConditions { Delay = TimeSpan.FromMilliseconds(5) }, 99, new TransportOptions());
+        var initiator = new Side(pair.Client, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = pair.Client.OpenTransportStream() };
+        var responder = new Side(pair.Server, LinkHandshakeDriver.Responder(Bob, _ => true));
+        initiator.Start();
+        Assert.True(pair.Sim.Run(() =>
+        {
+            responder.Stream ??= pair.Server.TryAcceptStream();
+            initiator.Pump();
+            responder.Pump();
+        }, () => initiator.Driver.IsComplete && responder.Driver.IsComplete && pair.Server.ProtectionSettled, TimeSpan.FromMinutes(1)));
+
+        var forged = new byte[200];
+        DataPacketLayout.WriteHeader(forged, pair.Server.LocalId);
+        var plaintext = new SpanWriter(forged.AsSpan(DataPacketLayout.HeaderLength));
+        plaintext.WriteUInt64(1_000_000);
+        FrameWriter.WriteDatagram(ref plaintext, "forged"u8);
+        int length = new UnkeyedPacketProtector().Protect(forged, DataPacketLayout.HeaderLength, plaintext.Position);
+        pair.Sim.Network.Inject(forged.AsSpan(0, length), Simulation.ClientAddress(0), Simulation.ServerAddress);
+        Assert.True(pair.Client.SendDatagram("genuine"u8));
+        pair.Sim.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("genuine"u8.ToArray(), pair.Server.TryReceiveDatagram());
+        Assert.Null(pair.Server.TryReceiveDatagram());
+    }
+}
