@@ -10,8 +10,11 @@ rc=$?
 # Sum the counters of every TRX file (one per test assembly); a run that produced none counts as a failure.
 files=$(find "$results" -name '*.trx')
 if [ -z "$files" ]; then echo "0 passed, 1 failed"; exit 1; fi
-grep -ho '<Counters [^>]*' $files | awk '
+# A runner that exits non-zero with every test passed (e.g. xUnit's "catastrophic failure" for an exception thrown
+# outside any test) still counts as one failure, so the closing line never reads green when the run was not.
+grep -ho '<Counters [^>]*' $files | awk -v rc="$rc" '
   function attr(name,   m) { return match($0, name "=\"[0-9]+\"") ? substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) + 0 : 0 }
   { p += attr("passed"); f += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); s += attr("notExecuted") + attr("inconclusive") }
-  END { printf "%d passed, %d failed%s\n", p, f, (s ? sprintf(", %d skipped", s) : "") }'
+  END { if (rc != 0 && f == 0) { f = 1; print "the test runner failed outside any test (see above)" }
+        printf "%d passed, %d failed%s\n", p, f, (s ? sprintf(", %d skipped", s) : "") }'
 exit $rc
