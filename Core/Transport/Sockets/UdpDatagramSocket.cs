@@ -79,8 +79,23 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     {
         GroEnabled = _segmentSize > 0 && UdpGroReceiver.TryEnable(_socket);
         ThreadStart loop = GroEnabled ? () => UdpGroReceiver.Run(_socket, receiver, () => _disposed) : () => ReceiveLoop(receiver);
-        _receiveThread = new Thread(loop) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
+        _receiveThread = new Thread(() => RunUntilClosed(loop)) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
         _receiveThread.Start();
+    }
+
+    /// <summary>What ended the receive loop other than a close, if anything (null while running or after a clean stop).</summary>
+    internal Exception? ReceiveFault { get; private set; }
+
+    /// <summary>
+    /// Runs a receive loop on its own thread. The socket may be closed under it at any moment (Dispose on another
+    /// thread): whatever the loop was doing then fails with ObjectDisposedException or a SocketException, which only
+    /// means "stop". Nothing may escape a raw thread: an unhandled exception there would end the whole process.
+    /// </summary>
+    private void RunUntilClosed(ThreadStart loop)
+    {
+        try { loop(); }
+        catch (Exception e) when (_disposed && e is ObjectDisposedException or SocketException) { }
+        catch (Exception e) { ReceiveFault = e; }
     }
 
     public void Send(ReadOnlySpan<byte> datagram, EndPoint remote)

@@ -60,4 +60,27 @@ public sealed class UdpDatagramSocketTests
         Assert.Equal(sizes.Length, collector.Received.Count);
         if (receiverSegmentSize == 0) Assert.False(receiver.GroEnabled);
     }
+
+    [Theory]
+    [InlineData(1200)]
+    [InlineData(0)]
+    public async Task Closing_a_socket_while_datagrams_arrive_ends_its_receive_loop_quietly(int receiverSegmentSize)
+    {
+        // Regression: the GRO loop touched the closed socket (Socket.Available) and the exception escaped its thread,
+        // which ends the whole process. Close many sockets in the middle of a burst, on both receive loops.
+        using var sender = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var datagram = new byte[1200];
+        for (int round = 0; round < 40; round++)
+        {
+            var receiver = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0), receiverSegmentSize);
+            var collector = new Collector(20);
+            receiver.Start(collector);
+            for (int i = 0; i < 200; i++) sender.Send(datagram, receiver.LocalEndPoint);
+            await collector.Done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            for (int i = 0; i < 200; i++) sender.Send(datagram, receiver.LocalEndPoint);
+            receiver.Dispose(); // joins the receive thread
+
+            Assert.Null(receiver.ReceiveFault);
+        }
+    }
 }
