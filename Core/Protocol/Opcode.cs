@@ -60,7 +60,7 @@ public enum Opcode : byte
     Resolve = 0x20,
     /// <summary>C→S: empty. The client is leaving; the server closes the connection.</summary>
     Quit = 0x21,
-    /// <summary>C→S: u64 messageId. Offline messages up to this id were received and may be deleted.</summary>
+    /// <summary>C→S: u64 messageId. Every offline MSG this connection sent up to and including this one (in the order sent, not by id) was received and may be deleted.</summary>
     OfflineAck = 0x22,
     /// <summary>C→S: bytes16 signedPrekey (empty: keep), u16 n, n × bytes16 oneTimePrekey. Answered by STATUS 18 (value: one-time prekeys held).</summary>
     Prekeys = 0x23,

@@ -7,16 +7,18 @@ namespace P2PChat.Peer.Client;
 /// <summary>
 /// Life of a connection: Connected (after HELLO) → IAM answered (Me set) → AuthOk (SignedIn) → closed.
 /// Offline messages: STATUS 14 announces N; after N offline MSGs (or at AuthOk) the client sends OFFLINE_ACK
-/// with the highest messageId it received, once per id. An offline MSG after AuthOk (one the server stored while we
-/// were signing in) is acknowledged at once. An offline id seen before on this connection is a duplicate: dropped.
+/// with the messageId of the last one it received (OFFLINE_ACK x means "every offline message this connection sent me
+/// up to and including x, in the order they came"; ids may arrive out of order, so never the highest). An offline MSG
+/// after AuthOk (one the server stored while we were signing in) is acknowledged at once. An offline id seen before on
+/// this connection is a duplicate: dropped, not acknowledged again.
 /// </summary>
 public sealed class SessionState
 {
     private readonly object _gate = new();
     private int _offlineExpected;
     private int _offlineReceived;
-    private ulong _offlineHighest;
-    private ulong _offlineAcked;
+    private ulong _offlineLast;
+    private bool _offlineUnacknowledged;
     private readonly HashSet<ulong> _offlineSeen = [];
 
     public Tag Me { get; private set; }
@@ -36,7 +38,8 @@ public sealed class SessionState
         {
             Me = Tag.None; Username = ""; Nickname = ""; IsAdmin = false; SignedIn = false; Closing = null; ServerIdentity = [];
             _offlineExpected = _offlineReceived = 0;
-            _offlineHighest = _offlineAcked = 0;
+            _offlineLast = 0;
+            _offlineUnacknowledged = false;
             _offlineSeen.Clear();
         }
     }
@@ -60,14 +63,15 @@ public sealed class SessionState
         lock (_gate) return _offlineSeen.Add(messageId);
     }
 
-    /// <summary>Counts an offline message once it is stored; returns the id to acknowledge when the announced batch is
-    /// complete, or at once after sign-in.</summary>
+    /// <summary>Counts an offline message once it is stored; returns the id to acknowledge (this one, the last received)
+    /// when the announced batch is complete, or at once after sign-in.</summary>
     public ulong? OfflineReceived(ulong messageId)
     {
         lock (_gate)
         {
             _offlineReceived++;
-            _offlineHighest = Math.Max(_offlineHighest, messageId);
+            _offlineLast = messageId;
+            _offlineUnacknowledged = true;
             return SignedIn || _offlineReceived >= _offlineExpected ? TakeAck() : null;
         }
     }
@@ -80,8 +84,8 @@ public sealed class SessionState
 
     private ulong? TakeAck()
     {
-        if (_offlineHighest <= _offlineAcked) return null;
-        _offlineAcked = _offlineHighest;
-        return _offlineHighest;
+        if (!_offlineUnacknowledged) return null;
+        _offlineUnacknowledged = false;
+        return _offlineLast;
     }
 }

@@ -1,4 +1,5 @@
 // MSG and OFFLINE_ACK: live delivery to users and channels, durable storage for offline users, acknowledgement.
+using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
@@ -33,11 +34,21 @@ public sealed class MessageCommands(ServerContext ctx)
         else await Refuse(s, m, StatusCode.InvalidField, "to: a user or a channel", ct);
     }
 
-    /// <summary>OFFLINE_ACK: the client stored the offline messages up to this id; they may go.</summary>
+    /// <summary>
+    /// OFFLINE_ACK x: the client received every stored message this connection sent up to and including x (in the
+    /// order they were sent, which is not id order). Exactly those are deleted; an id this connection never sent is
+    /// ignored, so a message still on its way (or queued after x) is never deleted by an acknowledgement.
+    /// </summary>
     public async Task AcknowledgeAsync(Session s, OfflineAck a, CancellationToken ct)
     {
         if (a.UpToMessageId is 0 or > long.MaxValue) return;
-        await ctx.Store.AcknowledgeOfflineMessagesAsync(s.UserTag.Value, (long)a.UpToMessageId, ct);
+        var received = s.TakeAcknowledgedOffline((long)a.UpToMessageId);
+        if (received.Count == 0)
+        {
+            ctx.Log.LogDebug("session {Id}: OFFLINE_ACK {MessageId} names no stored message it was sent; ignored", s.Id, a.UpToMessageId);
+            return;
+        }
+        await ctx.Store.DeleteOfflineMessagesAsync(s.UserTag.Value, received, ct);
     }
 
     private async Task ToUserAsync(Session s, MsgSend m, long sentAt, MessageFlags flags, CancellationToken ct)

@@ -153,6 +153,10 @@ public sealed class Session
         }
     }
 
+    /// <summary>OFFLINE_ACK <paramref name="ackedId"/>: the stored-message ids this connection queued up to and including
+    /// it, which the client has therefore received; empty when it never queued that id.</summary>
+    public IReadOnlyCollection<long> TakeAcknowledgedOffline(long ackedId) => _queue.TakeAcknowledged(ackedId);
+
     /// <summary>Ends the session: <paramref name="last"/> (a STATUS, usually) is sent after what is queued, then the
     /// connection is shut down. Safe from any thread; only the first call counts.</summary>
     public void Close(Frame? last)

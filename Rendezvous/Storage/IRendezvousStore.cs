@@ -112,9 +112,10 @@ public interface IRendezvousStore : IAsyncDisposable
     /// in id order, at most <paramref name="maxCount"/> (page through a long queue by passing the last id).</summary>
     Task<IReadOnlyList<OfflineMessage>> FetchOfflineMessagesAsync(uint recipientTag, long afterId, int maxCount, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the recipient's messages with id up to and including <paramref name="upToId"/>
-    /// (after delivery); returns how many were deleted.</summary>
-    Task<int> AcknowledgeOfflineMessagesAsync(uint recipientTag, long upToId, CancellationToken cancellationToken);
+    /// <summary>Deletes exactly the named messages of <paramref name="recipientTag"/> (after the client confirmed
+    /// receiving them), in one durable transaction; ids that are gone or belong to someone else are left alone.
+    /// Returns how many were deleted.</summary>
+    Task<int> DeleteOfflineMessagesAsync(uint recipientTag, IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
     Task<int> CountOfflineMessagesAsync(uint recipientTag, CancellationToken cancellationToken);
 

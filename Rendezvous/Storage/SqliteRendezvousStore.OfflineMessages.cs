@@ -1,4 +1,4 @@
-// Offline message operations of the SQLite store: durable append with a per-recipient cap, ordered fetch, acknowledge.
+// Offline message operations of the SQLite store: durable append with a per-recipient cap, ordered fetch, delete of acknowledged ids.
 namespace P2PChat.Rendezvous.Storage;
 
 public sealed partial class SqliteRendezvousStore
@@ -58,9 +58,24 @@ public sealed partial class SqliteRendezvousStore
             cancellationToken, ("$to", (long)recipientTag), ("$after", afterId), ("$max", maxCount));
     }
 
-    public Task<int> AcknowledgeOfflineMessagesAsync(uint recipientTag, long upToId, CancellationToken cancellationToken) =>
-        ExecuteWriteAsync("DELETE FROM offline_messages WHERE to_tag = $to AND id <= $upTo", cancellationToken,
-            ("$to", (long)recipientTag), ("$upTo", upToId));
+    public Task<int> DeleteOfflineMessagesAsync(uint recipientTag, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) return Task.FromResult(0);
+        // One transaction, one prepared statement: committed (and with synchronous=FULL fsynced) before the task completes.
+        return _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var delete = connection.Command("DELETE FROM offline_messages WHERE to_tag = $to AND id = $id", transaction)
+                .With("$to", (long)recipientTag).With("$id", 0L);
+            var deleted = 0;
+            foreach (var id in ids.Distinct())
+            {
+                delete.Parameters["$id"].Value = id;
+                deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return deleted;
+        }, cancellationToken);
+    }
 
     public async Task<int> CountOfflineMessagesAsync(uint recipientTag, CancellationToken cancellationToken) =>
         (int)await QueryInt64Async("SELECT COUNT(*) FROM offline_messages WHERE to_tag = $to", cancellationToken, ("$to", (long)recipientTag));

@@ -2,6 +2,7 @@
 // cheap password hashing, and optionally a manual clock.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using P2PChat.Core.Protocol;
 using P2PChat.Rendezvous.Hosting;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
@@ -46,6 +47,13 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     public Task<TestClient> ConnectAsync(bool hello = true) => TestClient.ConnectAsync(Endpoint, Fingerprint, hello);
+
+    /// <summary>Registers <paramref name="username"/> on a throw-away connection (the user stays offline); returns its tag.</summary>
+    public async Task<Tag> RegisteredAsync(string username, string password = "password1")
+    {
+        await using var setup = await ConnectAsync();
+        return (await setup.RegisterAsync(username, password)).Subject;
+    }
 
     /// <summary>A new client, registered as <paramref name="username"/> and signed in.</summary>
     public async Task<TestClient> SignedInAsync(string username, string password = "password1")

@@ -44,7 +44,7 @@ public sealed record MsgAck(uint RequestId, ulong MessageId, long SentAtMs, Mess
         new(WireReader.U32(ref r), WireReader.U64(ref r), WireReader.I64(ref r), (MessageFlags)WireReader.U8(ref r));
 }
 
-/// <summary>C→S OFFLINE_ACK: u64 messageId; offline messages up to it were received and may be deleted.</summary>
+/// <summary>C→S OFFLINE_ACK: u64 messageId; every offline MSG this connection sent up to and including it (in the order sent, not by id) was received and may be deleted.</summary>
 public sealed record OfflineAck(ulong UpToMessageId) : Frame
 {
     public override Opcode Opcode => Opcode.OfflineAck;

@@ -218,6 +218,20 @@ public sealed class RendezvousClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Offline_messages_pushed_out_of_id_order_are_each_acknowledged_by_their_own_id()
+    {
+        var session = await SignInAsync();
+
+        // The server stored 11 before 12 but pushed 12 first: "up to 12" must not cover 11, so 11 is acknowledged too.
+        await session.SendAsync(
+            new MsgDeliver(Bob, "later id"u8.ToArray(), Alice, Then.ToUnixTimeMilliseconds(), MessageFlags.Offline, 12),
+            new MsgDeliver(Bob, "earlier id"u8.ToArray(), Alice, Then.ToUnixTimeMilliseconds(), MessageFlags.Offline, 11));
+
+        Assert.Equal(new OfflineAck(12), await session.ReadAsync<OfflineAck>());
+        Assert.Equal(new OfflineAck(11), await session.ReadAsync<OfflineAck>());
+    }
+
+    [Fact]
     public async Task A_message_to_a_known_user_is_sent_and_its_ack_reported()
     {
         var session = await SignInAsync();

@@ -73,8 +73,7 @@ public sealed class ChannelCommandsTests
     public async Task Invite_to_an_offline_user_waits_for_sign_in()
     {
         await using var server = await TestServer.StartAsync();
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
         var room = await alice.CreateChannelAsync("room", ChannelFlags.InviteOnly, "t");
         await alice.SendAsync(new InvSend(room, bobTag));

@@ -154,8 +154,7 @@ public sealed class KeyCommandsTests
     public async Task Offline_message_senders_are_described_before_their_messages()
     {
         await using var server = await TestServer.StartAsync();
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using (var alice = await SignedInWithIdentityAsync(server, "alice", AliceIdentity))
             await alice.MessageAsync(bobTag, "sealed", MessageFlags.Encrypted);
         await using var bob = await server.ConnectAsync();

@@ -30,8 +30,7 @@ public sealed class MessageCommandsTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await TestServer.StartAsync(time: clock);
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
         var acks = new List<MsgAck>();
         for (var i = 0; i < 5; i++)
@@ -57,8 +56,7 @@ public sealed class MessageCommandsTests
     public async Task Offline_pms_are_delivered_again_until_acknowledged()
     {
         await using var server = await TestServer.StartAsync();
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
         var first = await alice.MessageAsync(bobTag, "one");
         var second = await alice.MessageAsync(bobTag, "two");
@@ -120,8 +118,7 @@ public sealed class MessageCommandsTests
     {
         await using var server = await TestServer.StartAsync(wrapStore: s =>
             FailingStore.Wrap(s, nameof(IRendezvousStore.AppendOfflineMessageAsync), new IOException("disk on fire")));
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
         var refused = await alice.MessageRefusedAsync(bobTag, "lost?"u8.ToArray());
         Assert.Equal((StatusCode.InternalError, bobTag), (refused.Code, refused.Subject));

@@ -17,8 +17,7 @@ public sealed class PrivateDeliveryTests
             (var store, append) = PausingStore.Wrap(s, nameof(IRendezvousStore.AppendOfflineMessageAsync));
             return store;
         });
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
 
         // alice's PM finds bob offline and stops just before the commit...
@@ -53,8 +52,7 @@ public sealed class PrivateDeliveryTests
             (var both, fetch) = PausingStore.Wrap(appendStore, nameof(IRendezvousStore.FetchOfflineMessagesAsync));
             return both;
         });
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
 
         append.Arm();

@@ -54,8 +54,7 @@ public sealed class SocialCommandsTests
     public async Task Pending_request_is_delivered_at_sign_in()
     {
         await using var server = await TestServer.StartAsync();
-        Tag bobTag;
-        await using (var setup = await server.ConnectAsync()) bobTag = (await setup.RegisterAsync("bob")).Subject;
+        var bobTag = await server.RegisteredAsync("bob");
         await using var alice = await server.SignedInAsync("alice");
         await alice.SendAsync(new Friend(FriendAction.Request, bobTag));
         await alice.ExpectStatusAsync(StatusCode.Ok);

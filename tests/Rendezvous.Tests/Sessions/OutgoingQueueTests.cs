@@ -1,4 +1,4 @@
-// The per-session send queue: bounded for others, the closing frame last, nothing after completion.
+// The per-session send queue: bounded for others, the closing frame last, nothing after completion, stored ids in wire order.
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
@@ -44,5 +44,23 @@ public sealed class OutgoingQueueTests
         Assert.Equal([new Ping(1), new Ping(2)], frames.Take(2));
         Assert.Equal(StatusCode.ServerShuttingDown, Assert.IsType<Status>(frames[2]).Code);
         Assert.Equal(3, frames.Count);
+    }
+
+    [Fact]
+    public async Task Only_stored_messages_that_made_it_into_the_queue_are_in_its_ledger()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queue = new OutgoingQueue(4);
+        MsgDeliver Msg(ulong id, MessageFlags flags) => new(new Tag(0x8000_0002), "x"u8.ToArray(), new Tag(0x8000_0003), 0, flags, id);
+
+        await queue.EnqueueAsync(Msg(11, MessageFlags.Offline | MessageFlags.Encrypted), ct);
+        Assert.True(queue.TryEnqueue(Msg(0x8000_0000_0000_0007, MessageFlags.None)));   // live: no store id
+        Assert.True(queue.TryEnqueue(Msg(10, MessageFlags.Offline)));
+        Assert.True(queue.TryEnqueue(new Ping(1)));
+        Assert.False(queue.TryEnqueue(Msg(9, MessageFlags.Offline)));                   // full: never sent, never recorded
+
+        Assert.Empty(queue.TakeAcknowledged(9));
+        Assert.Equal([11], queue.TakeAcknowledged(11));
+        Assert.Equal([10], queue.TakeAcknowledged(10));
     }
 }

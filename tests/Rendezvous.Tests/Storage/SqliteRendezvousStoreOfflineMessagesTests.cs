@@ -1,4 +1,4 @@
-// Tests of offline message storage: append, ordered fetch with original times, paging, acknowledge, cap, restart.
+// Tests of offline message storage: append, ordered fetch with original times, paging, delete of named ids, cap, restart.
 using P2PChat.Rendezvous.Storage;
 using Xunit;
 
@@ -42,7 +42,7 @@ public sealed class SqliteRendezvousStoreOfflineMessagesTests : StoreWithUsersTe
     }
 
     [Fact]
-    public async Task Fetch_pages_and_acknowledge_deletes_up_to_an_id()
+    public async Task Fetch_pages_in_id_order()
     {
         var ids = new List<long>();
         for (var n = 1; n <= 4; n++)
@@ -54,18 +54,55 @@ public sealed class SqliteRendezvousStoreOfflineMessagesTests : StoreWithUsersTe
         var page = await Store.FetchOfflineMessagesAsync(Bob, 0, 2, Ct);
         var next = await Store.FetchOfflineMessagesAsync(Bob, page[^1].Id, 2, Ct);
         Assert.Equal(ids, page.Concat(next).Select(m => m.Id));
-
-        Assert.Equal(2, await Store.AcknowledgeOfflineMessagesAsync(Bob, ids[1], Ct));
-        Assert.Equal(2, await Store.CountOfflineMessagesAsync(Bob, Ct));
-        Assert.Equal(ids[2..], (await Store.FetchOfflineMessagesAsync(Bob, 0, 100, Ct)).Select(m => m.Id));
-        Assert.Equal(1, await Store.CountOfflineMessagesAsync(Alice, Ct));
+        Assert.Empty(await Store.FetchOfflineMessagesAsync(Bob, next[^1].Id, 2, Ct));
     }
 
     [Fact]
-    public async Task Ids_keep_increasing_after_everything_is_acknowledged_and_reopened()
+    public async Task Delete_removes_exactly_the_named_ids_not_every_lower_one()
+    {
+        var ids = new List<long>();
+        for (var n = 1; n <= 4; n++)
+        {
+            ids.Add(await AppendAsync(Message(n)));
+        }
+
+        // The second and the fourth go (named twice: counted once); the first and the third, lower ids, stay.
+        Assert.Equal(2, await Store.DeleteOfflineMessagesAsync(Bob, [ids[3], ids[1], ids[3]], Ct));
+
+        Assert.Equal([ids[0], ids[2]], (await Store.FetchOfflineMessagesAsync(Bob, 0, 100, Ct)).Select(m => m.Id));
+        Assert.Equal(0, await Store.DeleteOfflineMessagesAsync(Bob, [ids[1]], Ct)); // already gone
+        Assert.Equal(0, await Store.DeleteOfflineMessagesAsync(Bob, [], Ct));
+    }
+
+    [Fact]
+    public async Task Delete_leaves_other_recipients_messages_alone_even_when_their_ids_are_named()
+    {
+        var bobs = await AppendAsync(Message(1));
+        var alices = await AppendAsync(Message(2, to: Alice));
+
+        Assert.Equal(1, await Store.DeleteOfflineMessagesAsync(Bob, [bobs, alices], Ct));
+
+        Assert.Equal(0, await Store.CountOfflineMessagesAsync(Bob, Ct));
+        Assert.Equal([alices], (await Store.FetchOfflineMessagesAsync(Alice, 0, 100, Ct)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task A_delete_is_durable_across_reopen()
+    {
+        var kept = await AppendAsync(Message(1));
+        var gone = await AppendAsync(Message(2));
+        await Store.DeleteOfflineMessagesAsync(Bob, [gone], Ct);
+
+        await ReopenAsync();
+
+        Assert.Equal([kept], (await Store.FetchOfflineMessagesAsync(Bob, 0, 100, Ct)).Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task Ids_keep_increasing_after_everything_is_deleted_and_reopened()
     {
         var first = await AppendAsync(Message(1));
-        await Store.AcknowledgeOfflineMessagesAsync(Bob, first, Ct);
+        await Store.DeleteOfflineMessagesAsync(Bob, [first], Ct);
 
         await ReopenAsync();
 
