@@ -170,16 +170,20 @@ public sealed partial class TcpTransportConnection : IReliableConnection
         try
         {
             var header = new byte[TcpFrameCodec.MaxHeaderLength];
+            // The caller's token is honoured only between whole frames: a frame cut short, or a sealed frame numbered
+            // but never sent, would break the byte stream for every later frame. Disposal (_stop) still ends a send.
+            var socketToken = _stop.Token;
             for (int offset = 0; offset < payload.Length || (offset == 0 && payload.IsEmpty); offset += WriteSlice)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var slice = payload.Slice(offset, Math.Min(WriteSlice, payload.Length - offset));
                 if (TrySeal(type, streamId, slice.Span, out int sealedLength))
-                    await _socket.SendAsync(_sealBuffer.AsMemory(0, sealedLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    await _socket.SendAsync(_sealBuffer.AsMemory(0, sealedLength), SocketFlags.None, socketToken).ConfigureAwait(false);
                 else
                 {
                     int headerLength = TcpFrameCodec.WriteHeader(header, type, streamId, slice.Length);
-                    await _socket.SendAsync(header.AsMemory(0, headerLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                    if (!slice.IsEmpty) await _socket.SendAsync(slice, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    await _socket.SendAsync(header.AsMemory(0, headerLength), SocketFlags.None, socketToken).ConfigureAwait(false);
+                    if (!slice.IsEmpty) await _socket.SendAsync(slice, SocketFlags.None, socketToken).ConfigureAwait(false);
                 }
                 if (payload.IsEmpty) break;
             }

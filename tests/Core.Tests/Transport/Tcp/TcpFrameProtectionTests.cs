@@ -1,5 +1,4 @@
 // Tests of the TCP path's sealing rules without sockets: layout, tampering, replays, reordering, the two-phase switch.
-using System.Security.Cryptography;
 using P2PChat.Core.Transport;
 using Xunit;
 
@@ -7,11 +6,8 @@ namespace P2PChat.Core.Tests.Transport.Tcp;
 
 public sealed class TcpFrameProtectionTests
 {
-    private static readonly byte[] KeyA = RandomNumberGenerator.GetBytes(32);
-    private static readonly byte[] KeyB = RandomNumberGenerator.GetBytes(32);
-
-    private static IPacketProtector SenderKeys() => new AesGcmPacketProtector(KeyA, KeyB);
-    private static IPacketProtector ReceiverKeys() => new AesGcmPacketProtector(KeyB, KeyA);
+    private static IPacketProtector SenderKeys() => MatchingProtectors.SideA();
+    private static IPacketProtector ReceiverKeys() => MatchingProtectors.SideB();
 
     private static TcpFrameProtection Upgraded(IPacketProtector protector)
     {
