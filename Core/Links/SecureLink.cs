@@ -1,4 +1,4 @@
-// Runs the link handshake over a fresh transport connection and keys it: the one way a direct link becomes secure.
+// Runs the link handshake over a fresh transport connection (UDP or TCP path) and keys it: the one way a direct link becomes secure.
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Transport;
 
@@ -6,21 +6,21 @@ namespace P2PChat.Core.Links;
 
 /// <summary>
 /// The initiator opens the connection's first stream for the handshake (<see cref="LinkHandshakeDriver"/>); the
-/// responder accepts it. On success every later packet of the connection is protected with the link keys and the
+/// responder accepts it. On success every later packet (UDP) or frame (TCP path) of the connection is protected with the link keys and the
 /// proven identity is returned; on failure the connection is aborted and <see cref="LinkHandshakeException"/> thrown.
 /// </summary>
 public static class SecureLink
 {
-    public static Task<IdentityPublicKey> InitiateAsync(TransportConnection connection, IdentityKeyPair me, IdentityPublicKey expected, CancellationToken ct) =>
+    public static Task<IdentityPublicKey> InitiateAsync(IReliableConnection connection, IdentityKeyPair me, IdentityPublicKey expected, CancellationToken ct) =>
         RunAsync(connection, LinkHandshakeDriver.Initiator(me, expected), connection.OpenStream(), ct);
 
-    public static async Task<IdentityPublicKey> RespondAsync(TransportConnection connection, IdentityKeyPair me, Func<IdentityPublicKey, bool> accept, CancellationToken ct)
+    public static async Task<IdentityPublicKey> RespondAsync(IReliableConnection connection, IdentityKeyPair me, Func<IdentityPublicKey, bool> accept, CancellationToken ct)
     {
         var stream = await connection.AcceptStreamAsync(ct).ConfigureAwait(false);
         return await RunAsync(connection, LinkHandshakeDriver.Responder(me, accept), stream, ct).ConfigureAwait(false);
     }
 
-    private static async Task<IdentityPublicKey> RunAsync(TransportConnection connection, LinkHandshakeDriver driver, IReliableStream stream, CancellationToken ct)
+    private static async Task<IdentityPublicKey> RunAsync(IReliableConnection connection, LinkHandshakeDriver driver, IReliableStream stream, CancellationToken ct)
     {
         using (driver)
         {

@@ -25,4 +25,14 @@ public interface IReliableConnection : IAsyncDisposable
 
     /// <summary>Closes at once, discarding queued data; the peer's pending operations fail.</summary>
     void Abort();
+
+    /// <summary>
+    /// Two-phase switch: keep sending under the current protection, also accept traffic under
+    /// <paramref name="protector"/>; the first packet or frame that opens under it switches this side's sending too.
+    /// </summary>
+    void PrepareProtection(IPacketProtector protector);
+
+    /// <summary>Sends everything under <paramref name="protector"/> from now on; the old protection is accepted on
+    /// receive only until the first packet or frame opens under the new one.</summary>
+    void UpgradeProtection(IPacketProtector protector);
 }

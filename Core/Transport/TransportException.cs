@@ -13,6 +13,8 @@ public enum TransportError
     FlowControlViolation = 6,
     ClosedLocally = 7,
     EndpointDisposed = 8,
+    /// <summary>A protected connection received a frame that did not open, was out of order, or was not protected.</summary>
+    ProtectionViolation = 9,
 }
 
 public sealed class TransportException(TransportError error, string message) : Exception(message)

@@ -41,6 +41,13 @@ internal static unsafe partial class UdpGroReceiver
         }
     }
 
+    /// <summary>True when the socket has no more data queued, or was closed meanwhile (the loop then sees it stopped).</summary>
+    private static bool NothingQueued(Socket socket)
+    {
+        try { return socket.Available == 0; }
+        catch (ObjectDisposedException) { return true; }
+    }
+
     /// <summary>
     /// Receives until <paramref name="stopped"/> says so or the socket fails, delivering each datagram separately and
     /// calling <see cref="IDatagramReceiver.OnBatchEnd"/> when the socket has nothing more queued.
@@ -95,7 +102,7 @@ internal static unsafe partial class UdpGroReceiver
                 for (int offset = 0; offset < length; offset += segment)
                     receiver.OnDatagram(buffer.AsSpan(offset, Math.Min(segment, length - offset)), lastEndPoint);
                 batch += (length + segment - 1) / Math.Max(1, segment);
-                if (batch >= 64 || socket.Available == 0)
+                if (batch >= 64 || NothingQueued(socket))
                 {
                     batch = 0;
                     receiver.OnBatchEnd();

@@ -9,12 +9,20 @@ namespace P2PChat.Core.Transport;
 /// 0x03 WINDOW    payload = varint: bytes of extra credit for the stream (each stream starts with 1 MiB)
 /// 0x04 DATAGRAM  stream id 0, payload = the datagram (delivered reliably here, since TCP is)
 /// 0x05 CLOSE     stream id 0, payload = varint error code (0 = graceful, after all data was written)
+/// 0x06 SEALED    stream id slot = sealed-frame number (0, 1, 2, … per direction, never reset),
+///                payload = one inner frame (any type but SEALED) protected by the connection's IPacketProtector
+/// </code>
+/// SEALED frame (see <see cref="TcpFrameProtection"/>), with the AES-GCM protector as example:
+/// <code>
+/// 0x06 | number (varint) | N (varint)            clear outer header, authenticated as associated data
+/// protector framing of N bytes:                  N = inner length + protector overhead (24 for AES-GCM)
+///     masked sequence (8) | ciphertext of (inner type | inner stream id | inner length | inner payload) | tag (16)
 /// </code>
 /// Stream ids follow the UDP transport: even for the connecting side, odd for the accepting side.
 /// </summary>
 internal static class TcpFrameCodec
 {
-    public const byte Stream = 0x01, Fin = 0x02, Window = 0x03, Datagram = 0x04, Close = 0x05;
+    public const byte Stream = 0x01, Fin = 0x02, Window = 0x03, Datagram = 0x04, Close = 0x05, Sealed = 0x06;
     public const int MaxPayload = 1 << 20;
     public const int MaxHeaderLength = 1 + 8 + 8;
     public const long InitialStreamCredit = 1 << 20;
@@ -41,7 +49,7 @@ internal static class TcpFrameCodec
         var reader = new SpanReader(buffer);
         if (!reader.TryReadByte(out type) || !reader.TryReadVarInt((long)VarInt.Max, out streamId) || !reader.TryReadVarInt((long)VarInt.Max, out long length))
             return false;
-        if (type is < Stream or > Close || length > MaxPayload)
+        if (type is < Stream or > Sealed || length > MaxPayload)
         {
             malformed = true;
             return false;

@@ -7,9 +7,11 @@ namespace P2PChat.Core.Transport;
 /// <summary>
 /// States: Open → (CloseAsync: CLOSE sent after queued frames, socket shut down) Closed, or → (Abort / peer CLOSE with
 /// error / socket error) Closed with an error. Frames are written one at a time under a send lock, so a large write
-/// is cut into frames of at most 64 KiB and other streams' frames interleave between them.
+/// is cut into frames of at most 64 KiB and other streams' frames interleave between them. Once protection is on
+/// (TcpTransportConnection.Protection.cs) each of those frames goes out as one SEALED frame; a frame that breaks the
+/// protection rules, like any other protocol violation, closes the socket at once.
 /// </summary>
-public sealed class TcpTransportConnection : IReliableConnection
+public sealed partial class TcpTransportConnection : IReliableConnection
 {
     private const int WriteSlice = 64 * 1024;
     private readonly Socket _socket;
@@ -24,6 +26,8 @@ public sealed class TcpTransportConnection : IReliableConnection
     private long _nextStreamId;
     private bool _open = true;
     private TransportError _error;
+    private string? _errorReason;
+    private byte[] _sealBuffer = [];
 
     /// <param name="socket">A connected stream socket; the connection owns it.</param>
     public TcpTransportConnection(Socket socket, ConnectionRole role)
@@ -121,7 +125,16 @@ public sealed class TcpTransportConnection : IReliableConnection
             if (!_open) return;
             Shutdown(TransportError.AbortedLocally);
         }
-        try { _socket.Send([TcpFrameCodec.Close, 0, 1, 1]); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        // A CLOSE frame only if no other frame is half written (the peer then just sees the socket end).
+        try
+        {
+            if (_sendLock.Wait(0))
+            {
+                try { _socket.Send(FrameBytes(TcpFrameCodec.Close, 0, [1])); }
+                finally { _sendLock.Release(); }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         _socket.Dispose();
     }
 
@@ -148,7 +161,8 @@ public sealed class TcpTransportConnection : IReliableConnection
     }
 
     private TransportException Closed() =>
-        new(_error == TransportError.None ? TransportError.ClosedLocally : _error, $"the TCP connection is closed ({_error})");
+        new(_error == TransportError.None ? TransportError.ClosedLocally : _error,
+            $"the TCP connection is closed ({_error}{(_errorReason is null ? "" : ": " + _errorReason)})");
 
     internal async ValueTask SendFrameAsync(byte type, long streamId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -156,12 +170,21 @@ public sealed class TcpTransportConnection : IReliableConnection
         try
         {
             var header = new byte[TcpFrameCodec.MaxHeaderLength];
+            // The caller's token is honoured only between whole frames: a frame cut short, or a sealed frame numbered
+            // but never sent, would break the byte stream for every later frame. Disposal (_stop) still ends a send.
+            var socketToken = _stop.Token;
             for (int offset = 0; offset < payload.Length || (offset == 0 && payload.IsEmpty); offset += WriteSlice)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var slice = payload.Slice(offset, Math.Min(WriteSlice, payload.Length - offset));
-                int headerLength = TcpFrameCodec.WriteHeader(header, type, streamId, slice.Length);
-                await _socket.SendAsync(header.AsMemory(0, headerLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                if (!slice.IsEmpty) await _socket.SendAsync(slice, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (TrySeal(type, streamId, slice.Span, out int sealedLength))
+                    await _socket.SendAsync(_sealBuffer.AsMemory(0, sealedLength), SocketFlags.None, socketToken).ConfigureAwait(false);
+                else
+                {
+                    int headerLength = TcpFrameCodec.WriteHeader(header, type, streamId, slice.Length);
+                    await _socket.SendAsync(header.AsMemory(0, headerLength), SocketFlags.None, socketToken).ConfigureAwait(false);
+                    if (!slice.IsEmpty) await _socket.SendAsync(slice, SocketFlags.None, socketToken).ConfigureAwait(false);
+                }
                 if (payload.IsEmpty) break;
             }
         }
@@ -174,6 +197,30 @@ public sealed class TcpTransportConnection : IReliableConnection
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>Seals one frame into the send buffer if protection is on; called under the send lock.</summary>
+    private bool TrySeal(byte type, long streamId, ReadOnlySpan<byte> payload, out int length)
+    {
+        lock (Gate)
+        {
+            length = 0;
+            if (!_protection.SealsOutgoing) return false;
+            int needed = _protection.MaxSealedLength(payload.Length);
+            if (_sealBuffer.Length < needed) _sealBuffer = new byte[needed];
+            length = _protection.Seal(_sealBuffer, type, streamId, payload);
+            return true;
+        }
+    }
+
+    /// <summary>One whole frame as bytes, sealed if protection is on; called under the send lock.</summary>
+    private byte[] FrameBytes(byte type, long streamId, ReadOnlySpan<byte> payload)
+    {
+        if (TrySeal(type, streamId, payload, out int length)) return _sealBuffer[..length];
+        var frame = new byte[TcpFrameCodec.MaxHeaderLength + payload.Length];
+        int header = TcpFrameCodec.WriteHeader(frame, type, streamId, payload.Length);
+        payload.CopyTo(frame.AsSpan(header));
+        return frame[..(header + payload.Length)];
     }
 
     internal ValueTask SendWindowAsync(long streamId, long credit, CancellationToken cancellationToken)
@@ -206,12 +253,17 @@ public sealed class TcpTransportConnection : IReliableConnection
                 while (TcpFrameCodec.TryReadHeader(buffer.AsSpan(start, end - start), out byte type, out long id, out int length, out int header, out bool malformed)
                        && end - start >= header + length)
                 {
-                    if (!OnFrame(type, id, buffer.AsSpan(start + header, length))) return;
+                    if (!OnWireFrame(buffer.AsSpan(start, header + length), type, id, header))
+                    {
+                        CloseSocketAfterViolation();
+                        return;
+                    }
                     start += header + length;
                 }
                 if (TcpFrameCodec.TryReadHeader(buffer.AsSpan(start, end - start), out _, out _, out _, out _, out bool bad) is false && bad)
                 {
-                    lock (Gate) Shutdown(TransportError.ProtocolViolation);
+                    lock (Gate) Shutdown(TransportError.ProtocolViolation, "a malformed frame header");
+                    CloseSocketAfterViolation();
                     return;
                 }
                 Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
@@ -226,7 +278,35 @@ public sealed class TcpTransportConnection : IReliableConnection
         }
     }
 
-    /// <summary>Applies one received frame; false ends the read loop.</summary>
+    /// <summary>A frame as read from the socket: SEALED ones are opened first, plain ones checked against the rules.</summary>
+    private bool OnWireFrame(Span<byte> frame, byte type, long id, int headerLength)
+    {
+        lock (Gate)
+        {
+            if (type != TcpFrameCodec.Sealed)
+            {
+                if (_protection.AcceptsPlain) return OnFrame(type, id, frame[headerLength..]);
+                Shutdown(TransportError.ProtectionViolation, "a plain frame after the switch to protected frames");
+                return false;
+            }
+            if (_protection.TryOpen(frame, headerLength, id, out byte innerType, out long innerId, out Range payload) is { } failure)
+            {
+                Shutdown(TransportError.ProtectionViolation, failure);
+                return false;
+            }
+            return OnFrame(innerType, innerId, frame[payload]);
+        }
+    }
+
+    /// <summary>After a violation this side is done: the peer learns it from the socket's end.</summary>
+    private void CloseSocketAfterViolation()
+    {
+        bool violated;
+        lock (Gate) violated = _error is not (TransportError.None or TransportError.AbortedByPeer or TransportError.AbortedLocally);
+        if (violated) _socket.Dispose();
+    }
+
+    /// <summary>Applies one received (plain or opened) frame; false ends the read loop.</summary>
     private bool OnFrame(byte type, long id, ReadOnlySpan<byte> payload)
     {
         lock (Gate)
@@ -238,7 +318,7 @@ public sealed class TcpTransportConnection : IReliableConnection
                     if (stream is null) return true;
                     if (type == TcpFrameCodec.Stream && !stream.OnData(payload))
                     {
-                        Shutdown(TransportError.FlowControlViolation);
+                        Shutdown(TransportError.FlowControlViolation, "the peer overran its stream credit");
                         return false;
                     }
                     if (type == TcpFrameCodec.Fin) stream.OnFin();
@@ -268,11 +348,12 @@ public sealed class TcpTransportConnection : IReliableConnection
         return stream;
     }
 
-    private void Shutdown(TransportError error)
+    private void Shutdown(TransportError error, string? reason = null)
     {
         if (!_open) return;
         _open = false;
         _error = error;
+        _errorReason = reason;
         foreach (var stream in _streams.Values) stream.WakeAll();
         _streamArrived.Set();
         _datagramArrived.Set();

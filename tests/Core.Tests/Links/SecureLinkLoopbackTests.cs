@@ -28,12 +28,15 @@ public sealed class SecureLinkLoopbackTests
             var stream = await connection.AcceptStreamAsync(ct);
             var buffer = new byte[64];
             int n = await stream.ReadAsync(buffer, ct);
+            await stream.WriteAsync("ok"u8.ToArray(), ct);
             return (caller, Text: System.Text.Encoding.UTF8.GetString(buffer, 0, n));
         }, ct);
         var link = await aliceEndpoint.ConnectAsync(bobEndpoint.LocalEndPoint, ct);
         var callee = await SecureLink.InitiateAsync(link, Alice, Bob.Public, ct);
         var chat = link.OpenStream();
         await chat.WriteAsync("hello over a keyed link"u8.ToArray(), ct);
+        // Bob's reply is keyed, so once Alice has read it her side has settled (asserting earlier would race it).
+        Assert.True(await chat.ReadAsync(new byte[2], ct) > 0);
 
         var (caller, text) = await accepting;
         Assert.Equal(Bob.Public, callee);
