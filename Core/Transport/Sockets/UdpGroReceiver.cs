@@ -52,9 +52,22 @@ internal static unsafe partial class UdpGroReceiver
     /// Receives until <paramref name="stopped"/> says so or the socket fails, delivering each datagram separately and
     /// calling <see cref="IDatagramReceiver.OnBatchEnd"/> when the socket has nothing more queued.
     /// </summary>
+    /// <remarks>
+    /// The loop holds a reference on the socket's handle for as long as it runs: a Dispose on another thread then
+    /// marks the socket closed but the descriptor stays open until the loop has seen <paramref name="stopped"/> (within
+    /// one poll timeout) and let go. Without it, the descriptor number could be closed and reused by an unrelated new
+    /// socket while the loop still polls it, and the loop would read someone else's datagrams.
+    /// </remarks>
     public static void Run(Socket socket, IDatagramReceiver receiver, Func<bool> stopped)
     {
-        int fd = (int)socket.SafeHandle.DangerousGetHandle();
+        bool referenced = false;
+        socket.SafeHandle.DangerousAddRef(ref referenced);
+        try { Receive(socket, (int)socket.SafeHandle.DangerousGetHandle(), receiver, stopped); }
+        finally { if (referenced) socket.SafeHandle.DangerousRelease(); }
+    }
+
+    private static void Receive(Socket socket, int fd, IDatagramReceiver receiver, Func<bool> stopped)
+    {
         var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
         var name = GC.AllocateArray<byte>(128, pinned: true);
         var control = GC.AllocateArray<byte>(256, pinned: true);
