@@ -1,6 +1,7 @@
 // Turns client events into view state: messages into their buffers, members, presence, notices, errors, the status bar.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 
@@ -11,10 +12,13 @@ namespace P2PChat.Peer.Tui.Binding;
 /// message to "@other" (<see cref="HistoryBuffers"/>). A channel buffer opens when I am a member (its member list
 /// arrives, or I join) and says once that its messages are not end-to-end encrypted. Notices (joins, invites,
 /// friend requests, /help, server news) and errors go to the buffer they concern, else the current one.
+/// The answer to a /whois the user typed (<paramref name="whois"/>, filled by the submit path) becomes a notice
+/// in the current buffer (<see cref="WhoisNotice"/>); other user events only update presence.
 /// Not thread-safe: one reader calls <see cref="Apply"/> (the view state itself is thread-safe).
 /// </summary>
-public sealed class ClientEventBinder(ChatViewState state)
+public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois = null)
 {
+    private readonly KnownKeys _keys = new();
     private readonly Dictionary<string, Presence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
@@ -35,6 +39,7 @@ public sealed class ClientEventBinder(ChatViewState state)
 
     public void Apply(ClientEvent e)
     {
+        _keys.Observe(e);
         switch (e)
         {
             case ConnectedEvent c:
@@ -47,7 +52,10 @@ public sealed class ClientEventBinder(ChatViewState state)
                 break;
             case RegisteredEvent r: state.Notice($"registered {r.User}"); break;
             case SignedInEvent s: OnSignedIn(s); break;
-            case UserEvent u: SetPresence(u.User, u.Presence); break;
+            case UserEvent u:
+                SetPresence(u.User, u.Presence);
+                if (whois?.TryTake(u.User) == true) state.Notice(WhoisNotice.Format(u, _keys.Of(u.User)));
+                break;
             case PresenceEvent p: SetPresence(p.User, p.Presence); break;
             case ChannelEvent c: OnChannel(c); break;
             case MembersEvent m: OnMembers(m); break;
@@ -76,6 +84,7 @@ public sealed class ClientEventBinder(ChatViewState state)
                 break;
             case HelpEvent h:
                 foreach (var entry in h.Commands) state.Notice($"{entry.Usage}  {entry.Help}");
+                state.Notice(KeyMap.Summary);
                 break;
             case StatusEvent s: state.Notice(s.Text); break;
             case KeyChangedEvent k:
@@ -98,6 +107,10 @@ public sealed class ClientEventBinder(ChatViewState state)
             case ErrorEvent { Command: "connect" } err:
                 state.SetConnection(ConnectionState.Disconnected);
                 state.Error($"/connect: {err.Text}");
+                break;
+            case ErrorEvent { Command: "whois" } err:
+                whois?.Clear();
+                state.Error($"/whois: {err.Text}");
                 break;
             case ErrorEvent err: state.Error(err.Command is null ? err.Text : $"/{err.Command}: {err.Text}"); break;
         }

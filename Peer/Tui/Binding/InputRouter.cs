@@ -9,13 +9,15 @@ namespace P2PChat.Peer.Tui.Binding;
 /// "/name args" runs through <see cref="CommandDispatcher"/> (errors come back as error events, shown inline);
 /// a command that stops the peer (/quit) closes the UI. Other text is sent as "/msg TARGET text" to the current
 /// buffer's channel or user; "//text" sends "/text" literally. The local echo comes from the /msg hook.
+/// A "/whois USER" line is noted in <paramref name="whois"/> first, so the binder shows the answer.
 /// </summary>
-public sealed class InputRouter(ChatViewState state, CommandDispatcher dispatcher)
+public sealed class InputRouter(ChatViewState state, CommandDispatcher dispatcher, PendingWhois? whois = null)
 {
     public async Task SubmitAsync(string line, CancellationToken ct)
     {
         if (line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
         {
+            whois?.Observe(line);
             if (!await dispatcher.RunAsync(line, ct).ConfigureAwait(false)) state.RequestQuit();
             return;
         }

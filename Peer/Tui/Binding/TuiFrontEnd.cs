@@ -39,9 +39,10 @@ public static class TuiFrontEnd
         var tuiCommands = TuiCommands.For(state);
         var dispatcher = session.Commands(tuiCommands, (target, text, encrypted) => EchoOwn(state, session.Recorder.Me, target, text, encrypted));
         state.SetCommands(BuiltInCommands.All.Concat(tuiCommands).Select(c => "/" + c.Name));
-        var router = new InputRouter(state, dispatcher);
+        var whois = new PendingWhois();
+        var router = new InputRouter(state, dispatcher, whois);
         var profile = new ProfileRecorder(session.Profile);
-        var pump = new ClientEventBinder(state).RunAsync(session.Events, e => { log.Event(e); profile.Observe(e); }, CancellationToken.None);
+        var pump = new ClientEventBinder(state, whois).RunAsync(session.Events, e => { log.Event(e); profile.Observe(e); }, CancellationToken.None);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var startup = session.StartAsync(stop.Token);

@@ -59,6 +59,8 @@ public sealed class InputController(ChatViewState state, Action<string> submit)
             case TuiActionKind.ScrollTop: state.ScrollToTop(); break;
             case TuiActionKind.ScrollBottom: state.ScrollToBottom(); break;
             case TuiActionKind.ToggleMembers: state.ToggleMembers(); break;
+            case TuiActionKind.MembersUp: state.ScrollMembers(-1); break;
+            case TuiActionKind.MembersDown: state.ScrollMembers(1); break;
             case TuiActionKind.Redraw: state.RequestFullRedraw(); break;
             case TuiActionKind.Quit: state.RequestQuit(); break;
         }

@@ -5,12 +5,17 @@ namespace P2PChat.Peer.Tui.Input;
 /// Bindings: Enter submit · Tab / Shift-Tab complete · Up/Down history · Left/Right, Home/End, Ctrl-A/E move ·
 /// Backspace/Delete, Ctrl-W (word), Ctrl-U (to start), Ctrl-K (to end) delete · Alt-1..9, Alt-0 (10th) pick a
 /// buffer · Ctrl-N/Ctrl-P, Alt-Right/Alt-Left next/previous buffer · Alt-A next buffer with activity ·
-/// PgUp/PgDn scroll · Ctrl-Home/Ctrl-End (or Alt-Home/Alt-End) top/bottom of scrollback · F7 member list ·
+/// PgUp/PgDn scroll · Alt-Up/Alt-Down (or Shift-PgUp/Shift-PgDn) scroll the member list · Ctrl-Home/Ctrl-End (or Alt-Home/Alt-End) top/bottom of scrollback · F7 member list ·
 /// Ctrl-L redraw · Ctrl-C quit. On Unix, .NET reports Ctrl-letter as the letter key with Control and a
 /// control char, and ESC-prefixed keys as Alt; both encodings are accepted.
 /// </summary>
 public static class KeyMap
 {
+    /// <summary>The keys in one line, shown after the /help output.</summary>
+    public const string Summary =
+        "keys: Alt-1..9 buffers · Ctrl-N/Ctrl-P next/previous · Alt-A activity · PgUp/PgDn scroll · " +
+        "Alt-Up/Alt-Down (Shift-PgUp/PgDn) member list · F7 members on/off · Tab complete · Up/Down history · Ctrl-C quit";
+
     public static TuiAction Map(ConsoleKeyInfo key)
     {
         bool alt = key.Modifiers.HasFlag(ConsoleModifiers.Alt);
@@ -25,12 +30,12 @@ public static class KeyMap
             case ConsoleKey.Delete: return TuiActionKind.Delete;
             case ConsoleKey.LeftArrow: return alt ? TuiActionKind.PreviousBuffer : TuiActionKind.CursorLeft;
             case ConsoleKey.RightArrow: return alt ? TuiActionKind.NextBuffer : TuiActionKind.CursorRight;
-            case ConsoleKey.UpArrow: return TuiActionKind.HistoryOlder;
-            case ConsoleKey.DownArrow: return TuiActionKind.HistoryNewer;
+            case ConsoleKey.UpArrow: return alt ? TuiActionKind.MembersUp : TuiActionKind.HistoryOlder;
+            case ConsoleKey.DownArrow: return alt ? TuiActionKind.MembersDown : TuiActionKind.HistoryNewer;
             case ConsoleKey.Home: return ctrl || alt ? TuiActionKind.ScrollTop : TuiActionKind.Home;
             case ConsoleKey.End: return ctrl || alt ? TuiActionKind.ScrollBottom : TuiActionKind.End;
-            case ConsoleKey.PageUp: return TuiActionKind.PageUp;
-            case ConsoleKey.PageDown: return TuiActionKind.PageDown;
+            case ConsoleKey.PageUp: return shift ? TuiActionKind.MembersUp : TuiActionKind.PageUp;
+            case ConsoleKey.PageDown: return shift ? TuiActionKind.MembersDown : TuiActionKind.PageDown;
             case ConsoleKey.F7: return TuiActionKind.ToggleMembers;
             case ConsoleKey.Escape: return TuiActionKind.None;
         }

@@ -33,6 +33,10 @@ public enum TuiActionKind
     ScrollTop,
     ScrollBottom,
     ToggleMembers,
+    /// <summary>Alt-Up / Shift-PgUp: the member list a page up (towards its top).</summary>
+    MembersUp,
+    /// <summary>Alt-Down / Shift-PgDn: the member list a page down.</summary>
+    MembersDown,
     Redraw,
     Quit,
 }

@@ -25,6 +25,7 @@ public static class FrameComposer
         var current = state.Buffers.Current;
         var layout = ScreenLayout.For(width, height, state.ShowMembers && current.HasMemberList);
         state.Viewport = (MessageViewWidget.TextWidth(layout.MessageWidth), layout.BodyHeight);
+        state.MemberRows = Math.Max(0, layout.BodyHeight - 1); // under the member list's header
 
         var bufferList = BufferListWidget.Render(state.Buffers, layout.BufferListWidth, layout.BodyHeight);
         var messages = MessageViewWidget.Render(current, layout.MessageWidth, layout.BodyHeight, zone);

@@ -1,4 +1,4 @@
-// One buffer's state: scrollback, activity counters, members, scroll position and route. Guarded by the view state's lock.
+// One buffer's state: scrollback, activity counters, members, scroll positions, route and input draft. Guarded by the view state's lock.
 namespace P2PChat.Peer.Tui.State;
 
 /// <summary>
@@ -19,6 +19,12 @@ internal sealed class ChatBuffer(string id, BufferKind kind, long order, int cap
     public int ScrollLines { get; set; }
     public long ScrollPinnedAt { get; set; }
     public PeerRoute Route { get; set; }
+
+    /// <summary>The input line as it was when another buffer was switched to; restored on coming back.</summary>
+    public InputDraft Draft { get; set; } = InputDraft.Empty;
+
+    /// <summary>Index (in display order) of the first member shown in the member list; 0 = the top.</summary>
+    public int MemberOffset { get; set; }
 
     public bool HasMemberList => Kind is BufferKind.General or BufferKind.Channel or BufferKind.Room;
 

@@ -1,21 +1,21 @@
-// The view state's key-driven side: switching buffers, scrolling, toggling the member list.
+// The view state's key-driven side: switching buffers (with their drafts), scrolling, toggling the member list.
 namespace P2PChat.Peer.Tui.State;
 
 public sealed partial class ChatViewState
 {
-    public void SwitchTo(string bufferId) => Mutate(() =>
+    public void SwitchTo(string bufferId) => Switch(() =>
     {
         if (Buffers.Find(bufferId) is { } buffer) Buffers.SwitchTo(buffer);
     });
 
     /// <summary>Switches to the buffer at 0-based list position <paramref name="index"/> (Alt-1 is 0).</summary>
-    public void SwitchToIndex(int index) => Mutate(() => Buffers.SwitchToIndex(index));
+    public void SwitchToIndex(int index) => Switch(() => Buffers.SwitchToIndex(index));
 
-    public void NextBuffer() => Mutate(() => Buffers.SwitchRelative(1));
+    public void NextBuffer() => Switch(() => Buffers.SwitchRelative(1));
 
-    public void PreviousBuffer() => Mutate(() => Buffers.SwitchRelative(-1));
+    public void PreviousBuffer() => Switch(() => Buffers.SwitchRelative(-1));
 
-    public void NextActivity() => Mutate(() => Buffers.SwitchToNextActivity());
+    public void NextActivity() => Switch(() => Buffers.SwitchToNextActivity());
 
     public void ToggleMembers() => Mutate(() => ShowMembers = !ShowMembers);
 
@@ -36,4 +36,16 @@ public sealed partial class ChatViewState
         var (width, height) = Viewport;
         ScrollMath.Pin(Buffers.Current, ScrollMath.Clamp(Buffers.Current, wanted, width, height));
     }
+
+    /// <summary>
+    /// Runs a change of the current buffer (caller may or may not hold the lock) and, when the current buffer
+    /// changed, parks the input line with the buffer left and brings back the draft of the one arrived at.
+    /// The input history is global and not touched.
+    /// </summary>
+    private void Switch(Action change) => Mutate(() =>
+    {
+        var before = Buffers.Current;
+        change();
+        DraftSwap.Apply(Input, before, Buffers.Current);
+    });
 }

@@ -55,13 +55,13 @@ public sealed partial class ChatViewState
     /// <summary>Slash commands offered by Tab completion, e.g. "/join", "/msg".</summary>
     public void SetCommands(IEnumerable<string> names) => Mutate(() => _commands = [.. names.OrderBy(n => n, StringComparer.Ordinal)]);
 
-    public void OpenBuffer(string bufferId, bool switchTo = false) => Mutate(() =>
+    public void OpenBuffer(string bufferId, bool switchTo = false) => Switch(() =>
     {
         var buffer = Buffers.GetOrAdd(bufferId);
         if (switchTo) Buffers.SwitchTo(buffer);
     });
 
-    public void CloseBuffer(string bufferId) => Mutate(() => Buffers.Remove(bufferId));
+    public void CloseBuffer(string bufferId) => Switch(() => Buffers.Remove(bufferId));
 
     /// <summary>Empties a buffer's scrollback on screen (its stored history stays) and goes back to the bottom.</summary>
     public void ClearBuffer(string bufferId) => Mutate(() =>
@@ -130,25 +130,6 @@ public sealed partial class ChatViewState
         Status.FlashUntil = Time.GetUtcNow() + FlashDuration;
         Status.BuzzFrom = nick;
         _bells++;
-    });
-
-    public void SetMembers(string bufferId, IEnumerable<Member> members) => Mutate(() =>
-    {
-        var list = Buffers.GetOrAdd(bufferId).Members;
-        list.Clear();
-        foreach (var m in members) list[TextSanitizer.Clean(m.Nick, keepNewlines: false)] = m.Presence;
-    });
-
-    public void SetMember(string bufferId, Member member) =>
-        Mutate(() => Buffers.GetOrAdd(bufferId).Members[TextSanitizer.Clean(member.Nick, keepNewlines: false)] = member.Presence);
-
-    public void RemoveMember(string bufferId, string nick) => Mutate(() => Buffers.Find(bufferId)?.Members.Remove(nick));
-
-    /// <summary>Updates a nick's presence in every member list that has it.</summary>
-    public void SetPresence(string nick, Presence presence) => Mutate(() =>
-    {
-        foreach (var buffer in Buffers.Ordered)
-            if (buffer.Members.ContainsKey(nick)) buffer.Members[nick] = presence;
     });
 
     public void SetConnection(ConnectionState connection, string? user = null, string? server = null) => Mutate(() =>

@@ -4,7 +4,11 @@ using Spectre.Console.Rendering;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
-/// <summary>Row layout: a one-char presence mark ('+' online, '~' away, ' ' offline) and the nick in the presence colour.</summary>
+/// <summary>
+/// Row layout: the header ("7/9 online"), then a window of members (<see cref="MemberWindow"/>), each a one-char
+/// presence mark ('+' online, '~' away, ' ' offline) and the nick in the presence colour. A list longer than
+/// the rows shows "+N above" / "+N more" hint rows (Alt-Up / Alt-Down scroll it).
+/// </summary>
 internal static class MemberListWidget
 {
     public static List<SegmentLine> Render(ChatBuffer buffer, int width, int height)
@@ -12,10 +16,11 @@ internal static class MemberListWidget
         var rows = new List<SegmentLine>(height);
         int online = buffer.Members.Values.Count(p => p != Presence.Offline);
         if (height > 0) rows.Add(new RowBuilder(width).Add($"{online}/{buffer.Members.Count} online", Theme.MemberHeader).Build());
-        var ordered = buffer.Members.OrderBy(m => m.Value).ThenBy(m => m.Key, StringComparer.OrdinalIgnoreCase);
-        foreach (var (nick, presence) in ordered)
+        var ordered = MemberOrder.Sorted(buffer.Members);
+        var window = MemberWindow.For(ordered.Count, buffer.MemberOffset, height - 1);
+        if (window.Above > 0) rows.Add(Hint($"+{window.Above} above", width));
+        foreach (var (nick, presence) in ordered.Skip(window.Start).Take(window.Shown))
         {
-            if (rows.Count >= height) break;
             var (mark, style) = presence switch
             {
                 Presence.Online => ("+", Theme.MemberOnline),
@@ -24,7 +29,10 @@ internal static class MemberListWidget
             };
             rows.Add(new RowBuilder(width).Add(mark, style).Add(nick, style).Build());
         }
+        if (window.Below > 0) rows.Add(Hint($"+{window.Below} more", width));
         while (rows.Count < height) rows.Add(RowBuilder.Blank(width));
         return rows;
     }
+
+    private static SegmentLine Hint(string text, int width) => new RowBuilder(width).Add(text, Theme.MemberHeader).Build();
 }

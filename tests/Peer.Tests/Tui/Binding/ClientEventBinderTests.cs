@@ -106,11 +106,12 @@ public sealed class ClientEventBinderTests
         _binder.Apply(new InviteEvent("#dev", "alice"));
         _binder.Apply(new FriendRequestEvent("bob"));
 
-        var lines = _state.Messages("#general").TakeLast(4).ToList();
+        var lines = _state.Messages("#general").TakeLast(5).ToList();
         Assert.Equal((MessageKind.Error, "/join: no such channel"), (lines[0].Kind, lines[0].Text));
         Assert.Equal("/msg USER|#CHANNEL TEXT  send TEXT", lines[1].Text);
-        Assert.Contains("/join #dev", lines[2].Text);
-        Assert.Contains("/friend accept bob", lines[3].Text);
+        Assert.StartsWith("keys: ", lines[2].Text);
+        Assert.Contains("/join #dev", lines[3].Text);
+        Assert.Contains("/friend accept bob", lines[4].Text);
     }
 
     [Fact]
@@ -226,5 +227,39 @@ public sealed class ClientEventBinderTests
     {
         TuiFrontEnd.EchoOwn(_state, "carol", "bob", "secret", encrypted: true);
         Assert.True(_state.Messages("@bob").Single().Encrypted);
+    }
+
+    [Fact]
+    public void A_pending_whois_answer_becomes_a_notice_and_ordinary_user_updates_do_not()
+    {
+        var whois = new PendingWhois();
+        var binder = new ClientEventBinder(_state, whois);
+        binder.Apply(new SignedInEvent("carol", 0x80000001, "carol", false));
+        binder.Apply(new UserEvent(2, "bob", "Bobby", CorePresence.Online, "", Friend: true, Admin: false));
+        int before = _state.Messages("#general").Count;
+
+        whois.Observe("/whois Bob");
+        binder.Apply(new ContactKeyEvent("bob", "verified", "1111 2222", "000 111", 0));
+        binder.Apply(new UserEvent(3, "alice", "alice", CorePresence.Online, "", false, false));
+        binder.Apply(new UserEvent(2, "bob", "Bobby", CorePresence.Away, "brb", Friend: true, Admin: false));
+        binder.Apply(new UserEvent(2, "bob", "Bobby", CorePresence.Online, "", Friend: true, Admin: false));
+
+        var whoisLines = Texts("#general").Skip(before).Where(t => t.StartsWith("whois", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["whois bob: nickname Bobby · away (brb) · friend · key verified, fingerprint 1111 2222"], whoisLines);
+    }
+
+    [Fact]
+    public void A_failed_whois_is_forgotten_and_help_lists_the_keys()
+    {
+        var whois = new PendingWhois();
+        var binder = new ClientEventBinder(_state, whois);
+        whois.Observe("/whois nobody");
+        binder.Apply(new ErrorEvent(4, "no such user", "whois"));
+        binder.Apply(new UserEvent(9, "nobody", "nobody", CorePresence.Online, "", false, false));
+        binder.Apply(new HelpEvent([]));
+
+        Assert.Equal(["/whois: no such user"], _state.Messages("#general").Where(m => m.Kind == MessageKind.Error).Select(m => m.Text));
+        Assert.DoesNotContain(Texts("#general"), t => t.StartsWith("whois", StringComparison.Ordinal));
+        Assert.Contains(Texts("#general"), t => t.Contains("Alt-Up/Alt-Down", StringComparison.Ordinal));
     }
 }

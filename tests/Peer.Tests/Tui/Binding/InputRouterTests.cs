@@ -77,4 +77,18 @@ public sealed class InputRouterTests
         await Type("   ");
         Assert.Empty(_client.Calls);
     }
+
+    [Fact]
+    public async Task A_whois_line_is_noted_for_the_binder_before_it_runs()
+    {
+        var whois = new PendingWhois();
+        var registry = new CommandRegistry(BuiltInCommands.All);
+        var router = new InputRouter(_state, new CommandDispatcher(_client, _events, registry), whois);
+
+        await router.SubmitAsync("/whois bob", TestContext.Current.CancellationToken);
+        await router.SubmitAsync("/who #general", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["whois bob", "who #general"], _client.Calls);
+        Assert.True(whois.TryTake("bob"));
+    }
 }

@@ -19,13 +19,9 @@ public sealed class InputControllerTests
         _controller = new InputController(_state, _submitted.Add);
     }
 
-    private void Type(string text)
-    {
-        foreach (char c in text) _controller.Handle(new ConsoleKeyInfo(c, 0, false, false, false));
-    }
+    private void Type(string text) => _controller.Type(text);
 
-    private void Press(ConsoleKey key, char c = '\0', bool alt = false, bool ctrl = false) =>
-        _controller.Handle(new ConsoleKeyInfo(c, key, false, alt, ctrl));
+    private void Press(ConsoleKey key, char c = '\0', bool alt = false, bool ctrl = false) => _controller.Press(key, c, alt, ctrl);
 
     [Fact]
     public void Enter_submits_the_line_clears_it_and_records_history()

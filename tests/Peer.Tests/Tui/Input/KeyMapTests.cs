@@ -69,4 +69,14 @@ public sealed class KeyMapTests
         Assert.Equal(new TuiAction(TuiActionKind.InsertChar, '\uD83D'), Map('\uD83D', 0));
         Assert.Equal(new TuiAction(TuiActionKind.InsertChar, 'é'), Map('é', 0));
     }
+
+    [Theory]
+    [InlineData(ConsoleKey.UpArrow, false, true, TuiActionKind.MembersUp)]
+    [InlineData(ConsoleKey.DownArrow, false, true, TuiActionKind.MembersDown)]
+    [InlineData(ConsoleKey.PageUp, true, false, TuiActionKind.MembersUp)]
+    [InlineData(ConsoleKey.PageDown, true, false, TuiActionKind.MembersDown)]
+    [InlineData(ConsoleKey.UpArrow, false, false, TuiActionKind.HistoryOlder)]
+    [InlineData(ConsoleKey.PageDown, false, false, TuiActionKind.PageDown)]
+    public void Alt_arrows_and_shift_pages_scroll_the_member_list(ConsoleKey key, bool shift, bool alt, TuiActionKind expected) =>
+        Assert.Equal(expected, Map('\0', key, shift: shift, alt: alt).Kind);
 }

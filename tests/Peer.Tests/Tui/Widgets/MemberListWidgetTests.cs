@@ -16,4 +16,32 @@ public sealed class MemberListWidgetTests
         var rows = MemberListWidget.Render(state.Buffers.Current, 12, 6).Select(r => r.PlainText().TrimEnd()).ToList();
         Assert.Equal(["3/4 online", "+Al", "+zoe", "~amy", " bob", ""], rows);
     }
+
+    private static List<string> Rows(ChatViewState state, int height) =>
+        MemberListWidget.Render(state.Buffers.Current, 12, height).Select(r => r.PlainText().TrimEnd()).ToList();
+
+    [Fact]
+    public void A_long_list_shows_a_more_hint_then_scrolls_with_an_above_hint()
+    {
+        var state = new ChatViewState(new ManualTimeProvider());
+        state.SetMembers("#general", Enumerable.Range(1, 9).Select(i => new Member($"u{i}", i % 3 == 0 ? Presence.Away : Presence.Online)));
+        state.MemberRows = 5;
+
+        Assert.Equal(["9/9 online", "+u1", "+u2", "+u4", "+u5", "+5 more"], Rows(state, 6));
+        state.ScrollMembers(1);
+        Assert.Equal(["9/9 online", "+3 above", "+u5", "+u7", "+u8", "+3 more"], Rows(state, 6));
+        state.ScrollMembers(1);
+        Assert.Equal(["9/9 online", "+5 above", "+u8", "~u3", "~u6", "~u9"], Rows(state, 6));
+    }
+
+    [Fact]
+    public void Compose_records_the_member_rows_so_keys_scroll_by_what_is_on_screen()
+    {
+        var state = new ChatViewState(new ManualTimeProvider());
+        state.SetMembers("#general", Enumerable.Range(0, 100).Select(i => new Member($"m{i:000}", Presence.Online)));
+        var lines = P2PChat.Peer.Tui.Rendering.FrameComposer.Compose(state, 100, 30).PlainLines();
+
+        Assert.Contains(lines, l => l.TrimEnd().EndsWith("+75 more", StringComparison.Ordinal));
+        Assert.Equal(26, state.MemberRows);
+    }
 }
