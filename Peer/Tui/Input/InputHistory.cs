@@ -24,6 +24,9 @@ public sealed class InputHistory(int capacity = 500)
         _draft = "";
     }
 
+    /// <summary>Ends a walk through the history (e.g. the buffer changed): the next Up starts from the newest line again.</summary>
+    public void StopBrowsing() => (_position, _draft) = (_lines.Count, "");
+
     /// <summary>The older line to show, or null at the oldest. <paramref name="current"/> is saved as the draft when browsing starts.</summary>
     public string? Older(string current)
     {

@@ -5,7 +5,8 @@ namespace P2PChat.Peer.Tui.State;
 
 /// <summary>
 /// The editor's text and cursor go into the buffer left (<see cref="ChatBuffer.Draft"/>); the buffer arrived at
-/// gives its draft back (empty if it had none) and forgets it. A pending Tab-completion cycle ends. A buffer that
+/// gives its draft back (empty if it had none) and forgets it. A pending Tab-completion cycle and a walk
+/// through the (global) history end. A buffer that
 /// was closed simply loses its draft. Caller holds the view state's lock.
 /// </summary>
 internal static class DraftSwap
@@ -17,5 +18,6 @@ internal static class DraftSwap
         input.Editor.SetText(to.Draft.Text, to.Draft.Cursor);
         to.Draft = InputDraft.Empty;
         input.Completer.Reset();
+        input.History.StopBrowsing();
     }
 }

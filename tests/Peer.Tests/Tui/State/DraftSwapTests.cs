@@ -102,4 +102,23 @@ public sealed class DraftSwapTests
 
         Assert.Equal(("#general", "general draft"), (_state.CurrentBufferId, _state.InputText));
     }
+
+    [Fact]
+    public void A_history_walk_ends_at_a_switch_so_down_in_the_next_buffer_does_not_bring_back_the_other_draft()
+    {
+        Type("sent");
+        Press(ConsoleKey.Enter);
+        Type("general draft");
+        Press(ConsoleKey.UpArrow);
+        Assert.Equal("sent", _state.InputText);
+
+        Press(ConsoleKey.D2, '2', alt: true);
+        Press(ConsoleKey.DownArrow);
+        Assert.Equal("", _state.InputText);
+        Press(ConsoleKey.UpArrow);
+        Assert.Equal("sent", _state.InputText);
+
+        Press(ConsoleKey.D1, '1', alt: true);
+        Assert.Equal("sent", _state.InputText); // what was on the line when general was left
+    }
 }
