@@ -98,7 +98,8 @@ public sealed class RendezvousClientReconnectTests : IAsyncLifetime
         await _events.WaitForAsync<SignedInEvent>(_ => _events.Events.OfType<SignedInEvent>().Count() == 2);
         Assert.True(_client.IsSignedIn);
         Assert.Equal(2, _events.Events.OfType<ConnectedEvent>().Count());
-        Assert.False(_client.IsReconnecting);
+        await WaitUntilAsync(() => !_client.IsReconnecting); // the loop ends just after signed_in is out
+        AssertNoMoreAttempts(reconnecting: 1, connections: 2);
     }
 
     [Fact]
@@ -197,7 +198,7 @@ public sealed class RendezvousClientReconnectTests : IAsyncLifetime
         AssertNoMoreAttempts(reconnecting: 1, connections: 2);
     }
 
-    /// <summary>The loop ends just after publishing the error; this waits for that on a signal-free condition, with a safety net.</summary>
+    /// <summary>The loop ends just after the event that tells its outcome; this waits for that, with a safety net.</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
