@@ -15,6 +15,12 @@ public sealed record ConnectedEvent(string Server, string Fingerprint, PinOutcom
 /// <summary>The connection to the server ended. Code: the closing status code, if the server sent one.</summary>
 public sealed record DisconnectedEvent(string Reason, int? Code) : ClientEvent;
 
+/// <summary>
+/// The connection was lost (Reason: why, or why the last attempt failed); attempt number Attempt (from 1) to connect and
+/// sign in again starts in DelayMs milliseconds. connected and signed_in follow when it succeeds.
+/// </summary>
+public sealed record ReconnectingEvent(int Attempt, long DelayMs, string Reason) : ClientEvent;
+
 public sealed record RegisteredEvent(string User, uint Tag) : ClientEvent;
 
 /// <summary>The sign-in burst is complete: the directory, invites and offline messages have all arrived.</summary>

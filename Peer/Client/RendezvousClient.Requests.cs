@@ -40,7 +40,11 @@ public sealed partial class RendezvousClient
     }
 
     /// <summary>Returns once the sign-in burst is complete (signed_in) or sign-in was refused (error), so the next command can rely on it.</summary>
-    public Task LoginAsync(string username, string password, CancellationToken ct) => LoginCoreAsync(username, password, silent: false, ct);
+    public Task LoginAsync(string username, string password, CancellationToken ct)
+    {
+        CancelReconnect();
+        return LoginCoreAsync(username, password, silent: false, ct);
+    }
 
     /// <summary>
     /// Signs in as the peer starts (--login). With <paramref name="registerIfMissing"/>, an account that does not exist
@@ -48,6 +52,7 @@ public sealed partial class RendezvousClient
     /// </summary>
     public async Task SignInAsync(string username, string password, bool registerIfMissing, CancellationToken ct)
     {
+        CancelReconnect();
         var reply = await LoginCoreAsync(username, password, silent: registerIfMissing, ct).ConfigureAwait(false);
         if (!registerIfMissing || reply is not Status { } refusal || !StatusText.IsFailure(refusal.Code)) return;
         if (refusal.Code == StatusCode.UnknownUser && IsConnected)
@@ -64,13 +69,15 @@ public sealed partial class RendezvousClient
         if (IsSignedIn) throw new CommandFailedException(PeerErrorCode.BadArguments, $"already signed in as {_session.Username}");
         if (Encoding.UTF8.GetByteCount(username) > byte.MaxValue || Encoding.UTF8.GetByteCount(password) > byte.MaxValue)
             throw new CommandFailedException(PeerErrorCode.BadArguments, "the username and the password are at most 255 bytes each");
-        await ConnectAsync(ct).ConfigureAwait(false);
+        await ConnectCoreAsync(ct).ConfigureAwait(false);
         _session.Username = username;
         // Keys open before IAM: the offline messages in the sign-in burst are decrypted as they arrive.
         _e2e.OpenForSignIn(username, password);
         var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true, silent: silent);
         await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
-        return await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
+        var reply = await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
+        if (reply is Status { Code: StatusCode.AuthOk }) RememberCredentials(username, password);
+        return reply;
     }
 
     /// <summary>A sign-in burst may carry many offline messages; it gets longer than other replies.</summary>

@@ -10,7 +10,8 @@ namespace P2PChat.Peer.Client;
 
 /// <summary>
 /// Connection states: Disconnected → (TLS + HELLO) Connected → (IAM … STATUS 2) SignedIn → Disconnected.
-/// A disconnected client may connect again (e.g. to sign in after being signed out elsewhere).
+/// A disconnected client may connect again (e.g. to sign in after being signed out elsewhere); when the link is lost
+/// it reconnects by itself (see RendezvousClient.Reconnect.cs).
 /// Everything the server says is published to the event sink; see <see cref="ServerFrameHandler"/>.
 /// </summary>
 public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
@@ -56,7 +57,14 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         public volatile string? SilentFor;
     }
 
-    public async Task ConnectAsync(CancellationToken ct)
+    /// <summary>The user's /connect: it takes over from an automatic reconnect in progress.</summary>
+    public Task ConnectAsync(CancellationToken ct)
+    {
+        CancelReconnect();
+        return ConnectCoreAsync(ct);
+    }
+
+    private async Task ConnectCoreAsync(CancellationToken ct)
     {
         await _connectLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -168,6 +176,10 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         _pending.Clear();
         _session.SignedIn = false;
         await link.Frames.DisposeAsync().ConfigureAwait(false);
+        // Decided before the disconnected event is out (so whoever sees it can ask IsReconnecting); the loop's
+        // reconnecting event waits until the link is closed, so it always comes after the disconnected one.
+        var closedByUs = link.Quitting || link.Stop.IsCancellationRequested && link.SilentFor is null;
+        if (!closedByUs && ReconnectPolicy.MayReconnectAfter(code)) StartReconnect(reason, after: link.Closed.Task);
         _events.Publish(new DisconnectedEvent(reason, code));
         link.Closed.TrySetResult();
     }
@@ -196,6 +208,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
 
     public async Task QuitAsync(CancellationToken ct)
     {
+        CancelReconnect();
         if (_link is not { } link) return;
         link.Quitting = true;
         try { await SendAsync(new Quit(), ct).ConfigureAwait(false); }
@@ -210,6 +223,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopReconnectingAsync().ConfigureAwait(false);
         if (_link is { } link)
         {
             await link.Stop.CancelAsync().ConfigureAwait(false);

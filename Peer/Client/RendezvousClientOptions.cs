@@ -16,4 +16,6 @@ public sealed record RendezvousClientOptions(ServerAddress Server)
     /// and PMs go as plain text (only for tests of other layers; the p2pchat executable always sets it).
     /// </summary>
     public string? ProfileFolder { get; init; }
+    /// <summary>How the client comes back by itself after losing the server.</summary>
+    public ReconnectPolicy Reconnect { get; init; } = new();
 }

@@ -25,6 +25,8 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
     private readonly HashSet<string> _inviteOnly = new(StringComparer.OrdinalIgnoreCase);
     private string _me = "";
     private bool _signedIn;
+    /// <summary>Set by the first reconnecting event after a loss; cleared (with a notice) when the link is back.</summary>
+    private bool _reconnecting;
 
     /// <summary>Applies every event until the stream completes or <paramref name="ct"/> is cancelled.</summary>
     /// <param name="observe">sees each event first (profile recorder, log).</param>
@@ -50,6 +52,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                 state.SetConnection(ConnectionState.Disconnected);
                 state.Error($"disconnected: {d.Reason}{(d.Code is { } code ? $" (code {code})" : "")}; /connect and /login to come back");
                 break;
+            case ReconnectingEvent r: OnReconnecting(r); break;
             case RegisteredEvent r: state.Notice($"registered {r.User}"); break;
             case SignedInEvent s: OnSignedIn(s); break;
             case UserEvent u:
@@ -123,8 +126,19 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
         _ => "matches the pinned one",
     };
 
+    private void OnReconnecting(ReconnectingEvent r)
+    {
+        var seconds = (long)Math.Ceiling(r.DelayMs / 1000.0);
+        state.SetConnection(ConnectionState.Reconnecting, detail: $"attempt {r.Attempt}, in {seconds}s");
+        if (_reconnecting) return;
+        _reconnecting = true;
+        state.Notice($"connection lost ({r.Reason}); reconnecting by itself", BufferIds.General);
+    }
+
     private void OnSignedIn(SignedInEvent s)
     {
+        if (_reconnecting) state.Notice("connection restored", BufferIds.General);
+        _reconnecting = false;
         _me = s.User;
         _signedIn = true;
         state.SetMyNick(s.User);

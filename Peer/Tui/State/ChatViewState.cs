@@ -132,9 +132,10 @@ public sealed partial class ChatViewState
         _bells++;
     });
 
-    public void SetConnection(ConnectionState connection, string? user = null, string? server = null) => Mutate(() =>
+    public void SetConnection(ConnectionState connection, string? user = null, string? server = null, string detail = "") => Mutate(() =>
     {
         Status.Connection = connection;
+        Status.ConnectionDetail = detail;
         if (user is not null) Status.User = TextSanitizer.Clean(user, keepNewlines: false);
         if (server is not null) Status.Server = TextSanitizer.Clean(server, keepNewlines: false);
     });

@@ -6,6 +6,8 @@ internal sealed class StatusState
     public ConnectionState Connection { get; set; } = ConnectionState.Disconnected;
     public string User { get; set; } = "";
     public string Server { get; set; } = "";
+    /// <summary>Shown after the connection state, in brackets (e.g. "attempt 2, in 4s" while reconnecting); empty for none.</summary>
+    public string ConnectionDetail { get; set; } = "";
 
     /// <summary>The status bar flashes until this instant after a buzz.</summary>
     public DateTimeOffset FlashUntil { get; set; } = DateTimeOffset.MinValue;

@@ -6,7 +6,7 @@ using Spectre.Console.Rendering;
 namespace P2PChat.Peer.Tui.Widgets;
 
 /// <summary>
-/// "[HH:mm] [connected] alice@host:7777 │ 2:@bob │ via direct │ -MORE(42)-". While a buzz flashes,
+/// "[HH:mm] [connected] alice@host:7777 (or "[reconnecting (attempt 2, in 4s)]") │ 2:@bob │ via direct │ -MORE(42)-". While a buzz flashes,
 /// the whole bar turns red and starts with "BUZZ from bob".
 /// </summary>
 internal static class StatusBarWidget
@@ -17,7 +17,8 @@ internal static class StatusBarWidget
         Style bar = flashing ? Theme.Flash : Theme.Bar;
         var row = new RowBuilder(width);
         if (flashing) row.Add($" BUZZ from {status.BuzzFrom} ", bar);
-        row.Add($"[{localNow:HH:mm}] [", bar).Add(ConnectionText(status.Connection), flashing ? bar : ConnectionStyle(status.Connection)).Add("] ", bar);
+        var connection = ConnectionText(status.Connection) + (status.ConnectionDetail.Length > 0 ? $" ({status.ConnectionDetail})" : "");
+        row.Add($"[{localNow:HH:mm}] [", bar).Add(connection, flashing ? bar : ConnectionStyle(status.Connection)).Add("] ", bar);
         if (status.User.Length > 0 || status.Server.Length > 0) row.Add($"{status.User}@{status.Server} ", bar);
         row.Add($"│ {currentIndex + 1}:{current.Id} ", bar);
         if (current.Kind == BufferKind.Private) row.Add($"│ via {RouteText(current.Route)} ", bar);

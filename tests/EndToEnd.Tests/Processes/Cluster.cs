@@ -24,12 +24,24 @@ public sealed class Cluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Kills the server (SIGKILL) and starts a new one on the same data folder and port.</summary>
+    /// <summary>
+    /// Kills the server (SIGKILL) and starts a new one on the same data folder and port. The port may be briefly
+    /// unavailable after the kill: a server that exits at start is started again, a few times.
+    /// </summary>
     public async Task RestartServerAsync(bool killFirst = true)
     {
         if (killFirst) await Server.KillAsync();
         await Server.DisposeAsync();
-        Server = await ServerProcess.StartAsync(ServerData, Server.Address);
+        var address = Server.Address;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Server = await ServerProcess.StartAsync(ServerData, address);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 5) { } // exited at start: most likely the bind
+        }
     }
 
     /// <summary>Starts a headless peer whose profile folder is named after <paramref name="name"/>.</summary>

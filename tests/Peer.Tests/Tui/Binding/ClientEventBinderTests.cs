@@ -69,6 +69,27 @@ public sealed class ClientEventBinderTests
     }
 
     [Fact]
+    public void Reconnecting_shows_the_attempt_in_the_status_bar_and_general_says_the_connection_was_lost_then_restored()
+    {
+        SignIn("carol");
+        _binder.Apply(new DisconnectedEvent("connection lost: reset", null));
+        _binder.Apply(new ReconnectingEvent(1, 1000, "connection lost: reset"));
+        _binder.Apply(new ReconnectingEvent(2, 2400, "cannot connect"));
+
+        Assert.Equal(ConnectionState.Reconnecting, _state.Status.Connection);
+        var bar = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        Assert.Contains("reconnecting (attempt 2, in 3s)", bar);
+        Assert.Single(Texts("#general"), t => t.Contains("connection lost (connection lost: reset); reconnecting"));
+
+        SignIn("carol");
+        Assert.Equal(ConnectionState.Connected, _state.Status.Connection);
+        Assert.Equal("connection restored", Texts("#general").Single(t => t.StartsWith("connection restored")));
+        var after = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        Assert.DoesNotContain("reconnecting (attempt", after);
+        Assert.Contains("[connected]", after);
+    }
+
+    [Fact]
     public void My_channels_open_with_their_topic_members_and_a_note_that_they_are_not_end_to_end_encrypted()
     {
         SignIn("carol",
