@@ -25,6 +25,9 @@ public sealed partial class RendezvousClient
     /// <summary>True while an automatic reconnect is waiting or attempting.</summary>
     public bool IsReconnecting { get { lock (_reconnectGate) return _reconnect is not null; } }
 
+    /// <summary>The latest automatic reconnection loop (completed when none ran): lets tests await its end.</summary>
+    internal Task ReconnectLoop { get { lock (_reconnectGate) return _reconnectLoop; } }
+
     private void RememberCredentials(string user, string password)
     {
         lock (_reconnectGate) _credentials = new Credentials(user, password);

@@ -98,7 +98,7 @@ public sealed class RendezvousClientReconnectTests : IAsyncLifetime
         await _events.WaitForAsync<SignedInEvent>(_ => _events.Events.OfType<SignedInEvent>().Count() == 2);
         Assert.True(_client.IsSignedIn);
         Assert.Equal(2, _events.Events.OfType<ConnectedEvent>().Count());
-        await WaitUntilAsync(() => !_client.IsReconnecting); // the loop ends just after signed_in is out
+        await LoopEndedAsync(); // the loop ends just after signed_in is out
         AssertNoMoreAttempts(reconnecting: 1, connections: 2);
     }
 
@@ -194,18 +194,14 @@ public sealed class RendezvousClientReconnectTests : IAsyncLifetime
         await session.SendAsync(new Status(StatusCode.WrongPassword, Opcode.Iam, Tag.None, 0, "wrong password"));
 
         Assert.Equal(4, (await _events.WaitForAsync<ErrorEvent>()).Code);
-        await WaitUntilAsync(() => !_client.IsReconnecting);
+        await LoopEndedAsync();
         AssertNoMoreAttempts(reconnecting: 1, connections: 2);
     }
 
     /// <summary>The loop ends just after the event that tells its outcome; this waits for that, with a safety net.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private async Task LoopEndedAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Yield();
-        }
+        await _client.ReconnectLoop.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.False(_client.IsReconnecting);
     }
 }
