@@ -14,7 +14,8 @@ namespace P2PChat.Core.Transport;
 /// associated data   = clear header | sequence (unmasked, big-endian)
 /// mask              = first 8 bytes of AES-ECB(hp key, first 16 bytes of ciphertext|tag); masked = sequence XOR mask
 /// </code>
-/// The receiver unmasks, opens, then checks the sequence against a 1024-wide <see cref="ReplayWindow"/>.
+/// The receiver unmasks, checks the sequence against a 1024-wide <see cref="Crypto.ReplayWindow"/> (the one the link
+/// layer uses too), opens, and only then records the sequence.
 /// Overhead 24 bytes. Rekeying is out of scope: a connection must not send 2^32 packets under one key pair.
 /// </summary>
 public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
@@ -25,7 +26,7 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
 
     private readonly Direction _send;
     private readonly Direction _receive;
-    private readonly ReplayWindow _replay = new();
+    private readonly Crypto.ReplayWindow _replay = new();
     private long _nextSequence;
 
     /// <param name="sendKey">32 bytes; the peer uses it as its receive key.</param>
@@ -62,7 +63,7 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
         var sequenceBytes = packet.Slice(headerLength, SequenceLength);
         _receive.Mask(packet.Slice(plaintextStart, 16), sequenceBytes);
         long sequence = BinaryPrimitives.ReadInt64BigEndian(sequenceBytes);
-        if (_replay.IsReplay(sequence)) return false;
+        if (sequence < 0 || !_replay.IsFresh((ulong)sequence)) return false;
         Span<byte> nonce = stackalloc byte[12];
         _receive.Nonce(sequence, nonce);
         var ciphertext = packet.Slice(plaintextStart, plaintextLength);
@@ -74,7 +75,7 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
         {
             return false;
         }
-        _replay.Accept(sequence);
+        _replay.Accept((ulong)sequence);
         return true;
     }
 

@@ -70,12 +70,12 @@ public sealed class AesGcmPacketProtectorTests
     [Fact]
     public void Packets_older_than_the_replay_window_are_dropped()
     {
-        var window = new ReplayWindow();
+        var window = new P2PChat.Core.Crypto.ReplayWindow();
         window.Accept(5000);
-        Assert.True(window.IsReplay(5000 - 1024));
-        Assert.False(window.IsReplay(5000 - 1023));
+        Assert.True(!window.IsFresh(5000 - 1024));
+        Assert.False(!window.IsFresh(5000 - 1023));
         window.Accept(4000);
-        Assert.True(window.IsReplay(4000));
+        Assert.True(!window.IsFresh(4000));
     }
 
     [Fact]
