@@ -1,4 +1,5 @@
 // Tests of crash safety: committed writes are on disk when a call returns; killed or failing transactions leave no partial rows; a full disk corrupts nothing.
+using P2PChat.TestSupport;
 using System.Collections;
 using Microsoft.Data.Sqlite;
 using P2PChat.Rendezvous.Storage;
@@ -8,7 +9,7 @@ namespace P2PChat.Rendezvous.Tests.Storage;
 
 public sealed class SqliteRendezvousStoreDurabilityTests : StoreTestBase
 {
-    private readonly TempDataFolder _crashCopy = new();
+    private readonly TempDirectory _crashCopy = new();
 
     public override async ValueTask DisposeAsync()
     {
@@ -19,7 +20,7 @@ public sealed class SqliteRendezvousStoreDurabilityTests : StoreTestBase
     [Fact]
     public void Journal_is_wal_and_schema_is_current()
     {
-        using var raw = RawSqlite.Open(Folder.DatabaseFile, SqliteOpenMode.ReadOnly);
+        using var raw = RawSqlite.Open(Folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly);
 
         Assert.Equal("wal", raw.Scalar("PRAGMA journal_mode"));
         Assert.Equal(2L, raw.Scalar("PRAGMA user_version"));
@@ -34,11 +35,11 @@ public sealed class SqliteRendezvousStoreDurabilityTests : StoreTestBase
         var result = await Store.AppendOfflineMessageAsync(new NewOfflineMessage(alice, bob, bob, Start, 1, "hi"u8.ToArray()), Ct);
 
         // The store stays open (no checkpoint, no close): what is on disk now is what a crash would leave.
-        using (var raw = RawSqlite.Open(Folder.DatabaseFile, SqliteOpenMode.ReadOnly))
+        using (var raw = RawSqlite.Open(Folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly))
         {
             Assert.Equal(1L, raw.Count($"SELECT COUNT(*) FROM offline_messages WHERE id = {result.Id}"));
         }
-        RawSqlite.SnapshotFiles(Folder.DatabaseFile, _crashCopy.Path);
+        RawSqlite.SnapshotFiles(Folder.Combine(SqliteStoreOptions.DatabaseFileName), _crashCopy.Path);
         await using var recovered = await SqliteRendezvousStore.OpenAsync(_crashCopy.Path, Options, Ct);
         var fetched = Assert.Single(await recovered.FetchOfflineMessagesAsync(bob, 0, 10, Ct));
         Assert.Equal("hi"u8.ToArray(), fetched.Payload.ToArray());
@@ -52,7 +53,7 @@ public sealed class SqliteRendezvousStoreDurabilityTests : StoreTestBase
         await Store.AddOneTimePrekeysAsync(alice, [new byte[] { 1 }, new byte[] { 2 }], Ct);
         // 2,000 × 4 KiB overflows SQLite's page cache, so uncommitted pages are already in the WAL
         // when the files are copied in the middle of the transaction.
-        var prekeys = new InterruptingList(count: 2_000, interruptAt: 1_500, size: 4_096, onInterrupt: () => RawSqlite.SnapshotFiles(Folder.DatabaseFile, _crashCopy.Path));
+        var prekeys = new InterruptingList(count: 2_000, interruptAt: 1_500, size: 4_096, onInterrupt: () => RawSqlite.SnapshotFiles(Folder.Combine(SqliteStoreOptions.DatabaseFileName), _crashCopy.Path));
 
         await Assert.ThrowsAsync<InterruptedException>(() => Store.AddOneTimePrekeysAsync(alice, prekeys, Ct));
 
@@ -108,7 +109,7 @@ public sealed class SqliteRendezvousStoreDurabilityTests : StoreTestBase
         await ReopenAsync();
         Assert.Equal(0, await Store.CountOfflineMessagesAsync(bob, Ct));
         Assert.Equal(AppendOutcome.Stored, (await Store.AppendOfflineMessageAsync(new NewOfflineMessage(alice, bob, bob, Start, 0, payload), Ct)).Outcome);
-        using var raw = RawSqlite.Open(Folder.DatabaseFile, SqliteOpenMode.ReadOnly);
+        using var raw = RawSqlite.Open(Folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly);
         Assert.Equal("ok", raw.Scalar("PRAGMA integrity_check"));
     }
 

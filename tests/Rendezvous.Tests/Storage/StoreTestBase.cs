@@ -1,4 +1,5 @@
 // Test base: opens a real SQLite store in a temp folder with a manual clock, and registers users cheaply.
+using P2PChat.TestSupport;
 using P2PChat.Rendezvous.Accounts;
 using P2PChat.Rendezvous.Storage;
 using Xunit;
@@ -12,7 +13,7 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     internal static readonly DateTimeOffset Start = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
 
-    internal TempDataFolder Folder { get; } = new();
+    internal TempDirectory Folder { get; } = new();
 
     internal ManualTimeProvider Clock { get; } = new(Start);
 

@@ -1,4 +1,5 @@
 // Tests of schema migrations: from empty, from v1 to v2 with data kept, refusing newer files, failed steps rolled back.
+using P2PChat.TestSupport;
 using Microsoft.Data.Sqlite;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.Rendezvous.Storage.Migrations;
@@ -8,7 +9,7 @@ namespace P2PChat.Rendezvous.Tests.Storage.Migrations;
 
 public sealed class SchemaMigratorTests : IDisposable
 {
-    private readonly TempDataFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,7 +23,7 @@ public sealed class SchemaMigratorTests : IDisposable
     {
         await (await SqliteRendezvousStore.OpenAsync(_folder.Path, cancellationToken: Ct)).DisposeAsync();
 
-        using var raw = RawSqlite.Open(_folder.DatabaseFile, SqliteOpenMode.ReadOnly);
+        using var raw = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly);
         Assert.Equal((long)SchemaMigrations.All.Count, raw.Scalar("PRAGMA user_version"));
         var tables = new[] { "accounts", "friend_requests", "friendships", "ignores", "channels", "channel_members", "channel_invites", "offline_messages", "signed_prekeys", "one_time_prekeys" };
         foreach (var table in tables)
@@ -34,7 +35,7 @@ public sealed class SchemaMigratorTests : IDisposable
     [Fact]
     public async Task Version_1_database_is_migrated_to_2_keeping_its_data()
     {
-        using (var v1 = RawSqlite.Open(_folder.DatabaseFile))
+        using (var v1 = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName)))
         {
             await MigrateAsync(v1, Migration001InitialSchema.Step);
             Assert.Equal(1L, v1.Scalar("PRAGMA user_version"));
@@ -54,14 +55,14 @@ public sealed class SchemaMigratorTests : IDisposable
             Assert.Equal(1, await store.AddOneTimePrekeysAsync(old.Tag, [new byte[] { 1 }], Ct));
         }
 
-        using var raw = RawSqlite.Open(_folder.DatabaseFile, SqliteOpenMode.ReadOnly);
+        using var raw = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly);
         Assert.Equal(2L, raw.Scalar("PRAGMA user_version"));
     }
 
     [Fact]
     public async Task Newer_schema_is_refused_and_the_file_is_left_alone()
     {
-        using (var future = RawSqlite.Open(_folder.DatabaseFile))
+        using (var future = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName)))
         {
             future.Execute("CREATE TABLE from_the_future (x); PRAGMA user_version = 99;");
         }
@@ -71,7 +72,7 @@ public sealed class SchemaMigratorTests : IDisposable
         Assert.Equal(99, error.DatabaseVersion);
         Assert.Equal(SchemaMigrations.All.Count, error.KnownVersion);
         Assert.Contains("newer server", error.Message);
-        using var raw = RawSqlite.Open(_folder.DatabaseFile, SqliteOpenMode.ReadOnly);
+        using var raw = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName), SqliteOpenMode.ReadOnly);
         Assert.Equal(99L, raw.Scalar("PRAGMA user_version"));
         Assert.Equal("delete", raw.Scalar("PRAGMA journal_mode"));
     }
@@ -80,7 +81,7 @@ public sealed class SchemaMigratorTests : IDisposable
     public async Task A_failing_step_leaves_the_previous_version_and_no_partial_schema()
     {
         var broken = new SchemaMigration(2, "Broken", "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);");
-        using var connection = RawSqlite.Open(_folder.DatabaseFile);
+        using var connection = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName));
 
         await Assert.ThrowsAsync<SqliteException>(() => MigrateAsync(connection, Migration001InitialSchema.Step, broken));
 
@@ -91,7 +92,7 @@ public sealed class SchemaMigratorTests : IDisposable
     [Fact]
     public async Task Migrating_twice_is_a_no_op()
     {
-        using var connection = RawSqlite.Open(_folder.DatabaseFile);
+        using var connection = RawSqlite.Open(_folder.Combine(SqliteStoreOptions.DatabaseFileName));
 
         await MigrateAsync(connection, [.. SchemaMigrations.All]);
         await MigrateAsync(connection, [.. SchemaMigrations.All]);
