@@ -6,7 +6,7 @@ namespace P2PChat.Core.Crypto;
 /// <summary>
 /// SendKey / ReceiveKey are AES-256-GCM keys (Noise Split: the initiator sends with k1, the responder with k2).
 /// HandshakeHash is the final Noise h (32 bytes): equal on both sides, unique per link, usable for channel binding.
-/// Feed to <see cref="LinkPacketProtector"/> to protect transport packets.
+/// Feed to the transport's packet protection (<c>Core/Links/LinkProtection</c>) to protect every packet of the link.
 /// </summary>
 public sealed class LinkKeys(byte[] sendKey, byte[] receiveKey, byte[] handshakeHash, IdentityPublicKey remoteIdentity, bool isInitiator) : IDisposable
 {

@@ -5,8 +5,7 @@ namespace P2PChat.Core.Crypto;
 /// Keeps the highest counter accepted and a ring of <see cref="Size"/> bits, bit (c mod Size) meaning counter c was accepted,
 /// valid for counters in (highest − Size, highest]. Counters at or below highest − Size are rejected as too old.
 /// Check before decrypting, <see cref="Accept"/> only after the tag verified, so forged packets cannot move the window.
-/// Not thread-safe; its owners lock around it (<see cref="LinkPacketProtector"/>, and the transport's AES-GCM protector
-/// under its connection's lock).
+/// Not thread-safe; its owner locks around it (the transport's AES-GCM protector, under its connection's lock).
 /// </summary>
 internal sealed class ReplayWindow
 {
