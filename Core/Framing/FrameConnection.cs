@@ -17,6 +17,7 @@ public sealed class FrameConnection : IAsyncDisposable
     private readonly FrameDirection _incoming;
     private readonly int _maxFrameSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private ArrayBufferWriter<byte> _sendBuffer = new(4096);
     private int _disposed;
 
     /// <param name="stream">the duplex stream; disposed with this object.</param>
@@ -68,15 +69,20 @@ public sealed class FrameConnection : IAsyncDisposable
     /// <summary>Writes several frames back to back and flushes once.</summary>
     public async ValueTask SendAsync(IReadOnlyCollection<Frame> frames, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        foreach (var f in frames) FrameCodec.Write(buffer, f, _maxFrameSize);
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _stream.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
+            // One buffer per connection, reused under the send lock: no allocation per frame on the hot path.
+            _sendBuffer.ResetWrittenCount();
+            foreach (var f in frames) FrameCodec.Write(_sendBuffer, f, _maxFrameSize);
+            await _stream.WriteAsync(_sendBuffer.WrittenMemory, ct).ConfigureAwait(false);
             await _stream.FlushAsync(ct).ConfigureAwait(false);
         }
-        finally { _sendLock.Release(); }
+        finally
+        {
+            if (_sendBuffer.Capacity > 4 * FrameCodec.DefaultMaxFrameSize) _sendBuffer = new ArrayBufferWriter<byte>(4096);
+            _sendLock.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
