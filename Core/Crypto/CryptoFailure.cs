@@ -8,9 +8,9 @@ public enum CryptoFailure
     Malformed,
     /// <summary>A version or kind byte this code does not speak.</summary>
     UnsupportedVersion,
-    /// <summary>A public or private key is not a valid P-256 key.</summary>
+    /// <summary>A public or private key is not a valid X25519 or Ed25519 key (or gives a low-order DH output).</summary>
     InvalidKey,
-    /// <summary>An ECDSA signature does not verify.</summary>
+    /// <summary>An Ed25519 signature does not verify.</summary>
     BadSignature,
     /// <summary>AEAD authentication failed: tampered, forged, or encrypted under another key.</summary>
     AuthenticationFailed,
@@ -28,4 +28,6 @@ public enum CryptoFailure
     UnknownKey,
     /// <summary>A counter would wrap; the keys must be replaced.</summary>
     KeyExhausted,
+    /// <summary>The bytes were made by an earlier P2PChat with the retired P-256 suite (suite byte 0x01): make new keys.</summary>
+    RetiredSuite,
 }

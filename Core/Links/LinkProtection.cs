@@ -6,6 +6,7 @@ namespace P2PChat.Core.Links;
 
 public static class LinkProtection
 {
-    /// <summary>AES-256-GCM with header protection and a replay window, keyed per direction from the link keys.</summary>
-    public static IPacketProtector For(LinkKeys keys) => new AesGcmPacketProtector(keys.SendKey, keys.ReceiveKey);
+    /// <summary>AEGIS-128L (the fastest AEAD measured for 1200-byte packets) with header protection and a replay window,
+    /// keyed per direction from the link keys; see <see cref="AeadPacketProtector"/>.</summary>
+    public static IPacketProtector For(LinkKeys keys) => AeadPacketProtector.ForLink(keys.SendKey, keys.ReceiveKey);
 }

@@ -86,9 +86,14 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
             }
             catch (CryptoProtocolException e)
             {
-                _openProblem = e.Reason == CryptoFailure.WrongPassword
-                    ? "the profile's keys do not open with this password; end-to-end encryption is off for this session"
-                    : $"the profile's keys are damaged ({e.Reason}); end-to-end encryption is off for this session";
+                _openProblem = e.Reason switch
+                {
+                    CryptoFailure.WrongPassword => "the profile's keys do not open with this password; end-to-end encryption is off for this session",
+                    CryptoFailure.RetiredSuite => $"the profile's keys for {username} were made by an earlier P2PChat (P-256 keys, which this version no longer uses); "
+                        + $"nothing was changed or deleted. To make new keys, move the folder {files.Folder} aside and sign in again: your contacts "
+                        + "will be told your key changed and should compare safety numbers. End-to-end encryption is off for this session",
+                    _ => $"the profile's keys are damaged ({e.Reason}); end-to-end encryption is off for this session",
+                };
             }
         }
     }

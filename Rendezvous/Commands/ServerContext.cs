@@ -16,7 +16,7 @@ public sealed class ServerContext
         Options = options;
         Time = time;
         Log = log;
-        Hasher = new PasswordHasher(options.PasswordIterations);
+        Hasher = new PasswordHasher(new Core.Crypto.Argon2Settings(options.PasswordMemoryKib, options.PasswordPasses));
         Logins = new LoginThrottle(time, options.MaxFailedLogins, TimeSpan.FromSeconds(options.LoginBlockSeconds));
         Commands = new CommandRateLimiter(time, options.MaxCommandsPerWindow,
             TimeSpan.FromSeconds(options.CommandWindowSeconds), TimeSpan.FromSeconds(options.CommandPenaltySeconds));

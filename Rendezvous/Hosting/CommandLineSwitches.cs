@@ -15,6 +15,7 @@ public static class CommandLineSwitches
         ["--heartbeat-timeout"] = S + nameof(RendezvousOptions.HeartbeatTimeoutSeconds),
         ["--heartbeat-interval"] = S + nameof(RendezvousOptions.HeartbeatIntervalSeconds),
         ["--max-connections"] = S + nameof(RendezvousOptions.MaxConnectionsPerAddress),
-        ["--password-iterations"] = S + nameof(RendezvousOptions.PasswordIterations),
+        ["--password-memory-kib"] = S + nameof(RendezvousOptions.PasswordMemoryKib),
+        ["--password-passes"] = S + nameof(RendezvousOptions.PasswordPasses),
     };
 }

@@ -30,8 +30,11 @@ public sealed class RendezvousOptions
     /// <summary>A connection that sends nothing for this long is closed with STATUS 33.</summary>
     public int HeartbeatTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>PBKDF2-HMAC-SHA256 iterations for new password hashes.</summary>
-    public int PasswordIterations { get; set; } = Accounts.PasswordHasher.DefaultIterations;
+    /// <summary>Argon2id memory (KiB) for new password hashes; default OWASP's 19 MiB (docs/security.md, "Passwords on the server").</summary>
+    public int PasswordMemoryKib { get; set; } = Core.Crypto.Argon2Settings.Default.MemoryKib;
+
+    /// <summary>Argon2id passes (t) for new password hashes; default 2.</summary>
+    public int PasswordPasses { get; set; } = Core.Crypto.Argon2Settings.Default.Passes;
 
     /// <summary>Consecutive failed sign-ins from one address before it is blocked.</summary>
     public int MaxFailedLogins { get; set; } = 5;

@@ -12,7 +12,8 @@ public sealed partial class SqliteRendezvousStore
     private const string AccountColumns = """
         tag, username, password_algorithm, password_iterations, password_salt, password_hash,
         nickname, email, full_name, birth_date, gender, location,
-        created_at, is_admin, banned_until, ban_reason, identity_key, last_seen
+        created_at, is_admin, banned_until, ban_reason, identity_key, last_seen,
+        password_memory_kib, password_parallelism
         """;
 
     public Task<RegistrationResult> RegisterAccountAsync(NewAccount account, CancellationToken cancellationToken)
@@ -34,8 +35,8 @@ public sealed partial class SqliteRendezvousStore
             }
             await BindProfile(connection.Command($"""
                 INSERT INTO accounts (username, password_algorithm, password_iterations, password_salt, password_hash,
-                                      nickname, email, full_name, birth_date, gender, location, created_at, is_admin)
-                VALUES ($username, $algorithm, $iterations, $salt, $hash,
+                                      password_memory_kib, password_parallelism, nickname, email, full_name, birth_date, gender, location, created_at, is_admin)
+                VALUES ($username, $algorithm, $iterations, $salt, $hash, $memoryKib, $parallelism,
                         $nickname, $email, $fullName, $birthDate, $gender, $location, $createdAt,
                         NOT EXISTS (SELECT 1 FROM accounts))
                 """, transaction), profile)
@@ -44,6 +45,8 @@ public sealed partial class SqliteRendezvousStore
                 .With("$iterations", account.Password.Iterations)
                 .With("$salt", SqliteCommands.ToBlob(account.Password.Salt))
                 .With("$hash", SqliteCommands.ToBlob(account.Password.Hash))
+                .With("$memoryKib", account.Password.MemoryKib)
+                .With("$parallelism", account.Password.Parallelism)
                 .With("$createdAt", createdAt)
                 .ExecuteAsync(cancellationToken);
             var tag = await connection.Command("SELECT last_insert_rowid()", transaction).ScalarInt64Async(cancellationToken) ?? 0;
@@ -84,11 +87,13 @@ public sealed partial class SqliteRendezvousStore
         ArgumentNullException.ThrowIfNull(password);
         return await ExecuteWriteAsync("""
             UPDATE accounts SET password_algorithm = $algorithm, password_iterations = $iterations,
-                                password_salt = $salt, password_hash = $hash
+                                password_salt = $salt, password_hash = $hash,
+                                password_memory_kib = $memoryKib, password_parallelism = $parallelism
             WHERE tag = $tag
             """, cancellationToken,
             ("$algorithm", (long)password.Algorithm), ("$iterations", password.Iterations),
             ("$salt", SqliteCommands.ToBlob(password.Salt)), ("$hash", SqliteCommands.ToBlob(password.Hash)),
+            ("$memoryKib", password.MemoryKib), ("$parallelism", password.Parallelism),
             ("$tag", (long)userTag)) > 0;
     }
 
@@ -120,7 +125,7 @@ public sealed partial class SqliteRendezvousStore
         return new Account(
             Tag: row.TagAt(0),
             Username: row.GetString(1),
-            Password: new PasswordHash((PasswordAlgorithm)row.GetInt64(2), row.GetInt32(3), row.BlobAt(4), row.BlobAt(5)),
+            Password: new PasswordHash((PasswordAlgorithm)row.GetInt64(2), row.GetInt32(3), row.BlobAt(4), row.BlobAt(5), row.GetInt32(18), row.GetInt32(19)),
             Profile: new AccountProfile(
                 Nickname: row.GetString(6),
                 Email: row.NullableStringAt(7),

@@ -32,7 +32,7 @@ public sealed class HeadlessEncryptionTests
         var payloads = StoredOfflinePayloads(cluster.ServerData);
         var payload = Assert.Single(payloads);
         Assert.Equal(-1, payload.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Secret)));
-        Assert.Equal(0x01, payload[0]); // envelope version
+        Assert.Equal(0x02, payload[0]); // envelope suite byte (0x02: X25519/Ed25519)
         Assert.Equal(0x02, payload[1]); // a prekey message: the first of a new session
         foreach (var file in Directory.GetFiles(cluster.ServerData, "rendezvous.db*"))
             Assert.Equal(-1, ReadShared(file).AsSpan().IndexOf(Encoding.UTF8.GetBytes("old mill")));

@@ -33,13 +33,13 @@ internal sealed class TestServer : IAsyncDisposable
     public System.Net.IPEndPoint Endpoint => Server.Endpoint;
     public string Fingerprint => Server.Fingerprint;
 
-    /// <summary>Test defaults: port 0, 1,000 PBKDF2 iterations, the given clock (system time if none).</summary>
+    /// <summary>Test defaults: port 0, cheap Argon2id (64 KiB, 1 pass), the given clock (system time if none).</summary>
     /// <param name="wrapStore">lets a test put a decorator (e.g. one that fails on purpose) between server and store.</param>
     public static async Task<TestServer> StartAsync(Action<RendezvousOptions>? configure = null, TimeProvider? time = null, TempDirectory? folder = null,
         Func<IRendezvousStore, IRendezvousStore>? wrapStore = null)
     {
         var dir = folder ?? new TempDirectory("p2pchat-rendezvous");
-        var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordIterations = 1_000 };
+        var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordMemoryKib = 64, PasswordPasses = 1 };
         configure?.Invoke(options);
         var server = new TestServer(options, time ?? TimeProvider.System, dir, ownsFolder: folder is null, wrapStore);
         await server.OpenAsync();

@@ -8,14 +8,13 @@ namespace P2PChat.Core.Crypto;
 /// then derives the message key for the message's iteration (at most <see cref="MaxSkip"/> ahead; skipped keys are
 /// kept for late messages, at most <see cref="MaxStoredSkippedKeys"/>), and commits only after the tag verified.
 /// Serialised layout:
-/// <code>version 0x01 | key id u32 | iteration u32 | chain key (32) | signing public key (65)
+/// <code>suite 0x02 | key id u32 | iteration u32 | chain key (32) | Ed25519 signing public key (32)
 /// | skipped count u16 | count × (iteration u32 | message key (32))</code>
 /// </summary>
 public sealed class GroupReceiverKey : IDisposable
 {
     public const int MaxSkip = 1000;
     public const int MaxStoredSkippedKeys = 1000;
-    private const byte StateVersion = 0x01;
     private readonly byte[] _signingKey;
     private readonly BoundedKeyStore<uint> _skipped = new(MaxStoredSkippedKeys);
     private byte[] _chainKey;
@@ -43,7 +42,7 @@ public sealed class GroupReceiverKey : IDisposable
     {
         var parsed = SenderKeyMessage.Decode(message);
         if (parsed.KeyId != KeyId) throw new CryptoProtocolException(CryptoFailure.UnknownKey, "message is under another sender key");
-        if (!P256.Verify(_signingKey, SenderKeyMessage.SignedData(groupId, parsed.SignedBody), parsed.Signature))
+        if (!SigningKeyPair.Verify(_signingKey, SenderKeyMessage.SignedData(groupId, parsed.SignedBody), parsed.Signature))
             throw new CryptoProtocolException(CryptoFailure.BadSignature, "group message not signed by the sender");
         var ad = SenderKeyMessage.AssociatedData(groupId, parsed.Header);
         if (parsed.Iteration < Iteration) return DecryptSkipped(parsed, ad);
@@ -95,7 +94,7 @@ public sealed class GroupReceiverKey : IDisposable
 
     public byte[] Serialize()
     {
-        var writer = new ByteWriter(160 + _skipped.Count * 36).Byte(StateVersion).UInt32(KeyId).UInt32(Iteration)
+        var writer = new ByteWriter(160 + _skipped.Count * 36).Byte(CryptoSuite.Current).UInt32(KeyId).UInt32(Iteration)
             .Bytes(_chainKey).Bytes(_signingKey).UInt16((ushort)_skipped.Count);
         foreach (var (iteration, key) in _skipped.OldestFirst) writer.UInt32(iteration).Bytes(key);
         return writer.ToArray();
@@ -104,13 +103,13 @@ public sealed class GroupReceiverKey : IDisposable
     public static GroupReceiverKey Deserialize(ReadOnlySpan<byte> state)
     {
         var reader = new ByteReader(state);
-        reader.ExpectVersion(StateVersion, "group receiver key");
-        var result = new GroupReceiverKey(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadArray(Kdf.KeyLength), reader.ReadArray(P256.PublicKeyLength));
+        reader.ExpectSuite("group receiver key");
+        var result = new GroupReceiverKey(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadArray(Kdf.KeyLength), reader.ReadArray(SigningKeyPair.PublicKeyLength));
         int count = reader.ReadUInt16();
         if (count > MaxStoredSkippedKeys) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many stored skipped keys");
         for (var i = 0; i < count; i++) result._skipped.Add(reader.ReadUInt32(), reader.ReadArray(Kdf.KeyLength));
         reader.ExpectEnd("group receiver key");
-        P256.ValidatePublic(result._signingKey);
+        SigningKeyPair.ValidatePublic(result._signingKey);
         return result;
     }
 

@@ -7,24 +7,19 @@ namespace P2PChat.Core.Crypto;
 /// Chain: mk_i, ck_(i+1) = KDF_CK(ck_i) as in the ratchet (HMAC-SHA256 with 0x01 / 0x02); each message uses the next iteration.
 /// Rekey: when a member leaves or is removed, drop this object, <see cref="Create"/> a new one (new key id, chain and
 /// signing key) and send its <see cref="CreateDistribution"/> to the remaining members only.
-/// Serialised layout: <code>version 0x01 | key id u32 | iteration u32 | chain key (32) | signing private scalar (32)</code>
+/// Serialised layout: <code>suite 0x02 | key id u32 | iteration u32 | chain key (32) | Ed25519 signing seed (32)</code>
 /// </summary>
 public sealed class GroupSenderKey : IDisposable
 {
-    private const byte StateVersion = 0x01;
-    private readonly byte[] _signingPrivate;
-    private readonly ECDsa _signing;
-    private readonly byte[] _signingPublic;
+    private readonly SigningKeyPair _signing;
     private byte[] _chainKey;
 
-    private GroupSenderKey(uint keyId, uint iteration, byte[] chainKey, byte[] signingPrivate)
+    private GroupSenderKey(uint keyId, uint iteration, byte[] chainKey, SigningKeyPair signing)
     {
         KeyId = keyId;
         Iteration = iteration;
         _chainKey = chainKey;
-        _signingPrivate = signingPrivate;
-        _signing = P256.ImportSigningPrivate(signingPrivate);
-        _signingPublic = P256.EncodePublic(_signing.ExportParameters(includePrivateParameters: false));
+        _signing = signing;
     }
 
     public uint KeyId { get; }
@@ -39,11 +34,11 @@ public sealed class GroupSenderKey : IDisposable
         keys.Fill(id);
         var chainKey = new byte[Kdf.KeyLength];
         keys.Fill(chainKey);
-        return new GroupSenderKey(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(id), 0, chainKey, keys.NewP256PrivateKey());
+        return new GroupSenderKey(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(id), 0, chainKey, SigningKeyPair.Generate(keys));
     }
 
     /// <summary>The current chain state for a (new or remaining) member; it opens this and later messages only.</summary>
-    public SenderKeyDistribution CreateDistribution() => new(KeyId, Iteration, _chainKey.ToArray(), _signingPublic.ToArray());
+    public SenderKeyDistribution CreateDistribution() => new(KeyId, Iteration, _chainKey.ToArray(), _signing.PublicKey.ToArray());
 
     public byte[] Encrypt(ReadOnlySpan<byte> groupId, ReadOnlySpan<byte> plaintext)
     {
@@ -53,7 +48,7 @@ public sealed class GroupSenderKey : IDisposable
         try
         {
             byte[] body = [.. header, .. Aead.SealWithMessageKey(messageKey, ProtocolLabels.SenderKeyMessage, plaintext, SenderKeyMessage.AssociatedData(groupId, header))];
-            var signature = _signing.SignData(SenderKeyMessage.SignedData(groupId, body), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            var signature = _signing.Sign(SenderKeyMessage.SignedData(groupId, body));
             CryptographicOperations.ZeroMemory(_chainKey);
             _chainKey = nextChainKey;
             Iteration++;
@@ -62,16 +57,21 @@ public sealed class GroupSenderKey : IDisposable
         finally { CryptographicOperations.ZeroMemory(messageKey); }
     }
 
-    public byte[] Serialize() => new ByteWriter(80).Byte(StateVersion).UInt32(KeyId).UInt32(Iteration).Bytes(_chainKey).Bytes(_signingPrivate).ToArray();
+    public byte[] Serialize()
+    {
+        var seed = _signing.ExportPrivate();
+        try { return new ByteWriter(80).Byte(CryptoSuite.Current).UInt32(KeyId).UInt32(Iteration).Bytes(_chainKey).Bytes(seed).ToArray(); }
+        finally { CryptographicOperations.ZeroMemory(seed); }
+    }
 
     public static GroupSenderKey Deserialize(ReadOnlySpan<byte> state)
     {
         var reader = new ByteReader(state);
-        reader.ExpectVersion(StateVersion, "group sender key");
+        reader.ExpectSuite("group sender key");
         var keyId = reader.ReadUInt32();
         var iteration = reader.ReadUInt32();
         var chainKey = reader.ReadArray(Kdf.KeyLength);
-        var signing = reader.ReadArray(P256.PrivateKeyLength);
+        var signing = SigningKeyPair.FromPrivateKey(reader.ReadBytes(SigningKeyPair.PrivateKeyLength));
         reader.ExpectEnd("group sender key");
         return new GroupSenderKey(keyId, iteration, chainKey, signing);
     }
@@ -79,7 +79,6 @@ public sealed class GroupSenderKey : IDisposable
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(_chainKey);
-        CryptographicOperations.ZeroMemory(_signingPrivate);
         _signing.Dispose();
     }
 }

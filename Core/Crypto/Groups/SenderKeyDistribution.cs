@@ -2,29 +2,28 @@
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Byte layout (106 bytes):
-/// <code>version 0x01 (1) | key id u32 BE (4) | iteration u32 BE (4) | chain key at that iteration (32) | signing public key (65)</code>
+/// Byte layout (73 bytes):
+/// <code>suite 0x02 (1) | key id u32 BE (4) | iteration u32 BE (4) | chain key at that iteration (32) | Ed25519 signing public key (32)</code>
 /// The receiver can derive message keys from <c>iteration</c> on, never earlier ones: a newcomer gets the chain as it is now.
 /// Only ever send it encrypted through a <see cref="PairwiseSession"/>; it is a secret.
 /// </summary>
 public sealed record SenderKeyDistribution(uint KeyId, uint Iteration, ReadOnlyMemory<byte> ChainKey, ReadOnlyMemory<byte> SigningKey)
 {
-    public const int EncodedLength = 1 + 4 + 4 + 32 + P256.PublicKeyLength;
-    private const byte Version = 0x01;
+    public const int EncodedLength = 1 + 4 + 4 + 32 + SigningKeyPair.PublicKeyLength;
 
-    public byte[] Encode() => new ByteWriter(EncodedLength).Byte(Version).UInt32(KeyId).UInt32(Iteration)
+    public byte[] Encode() => new ByteWriter(EncodedLength).Byte(CryptoSuite.Current).UInt32(KeyId).UInt32(Iteration)
         .Bytes(ChainKey.Span).Bytes(SigningKey.Span).ToArray();
 
     public static SenderKeyDistribution Decode(ReadOnlySpan<byte> encoded)
     {
         var reader = new ByteReader(encoded);
-        reader.ExpectVersion(Version, "sender key distribution");
+        reader.ExpectSuite("sender key distribution");
         var keyId = reader.ReadUInt32();
         var iteration = reader.ReadUInt32();
         var chainKey = reader.ReadArray(Kdf.KeyLength);
-        var signingKey = reader.ReadArray(P256.PublicKeyLength);
+        var signingKey = reader.ReadArray(SigningKeyPair.PublicKeyLength);
         reader.ExpectEnd("sender key distribution");
-        P256.ValidatePublic(signingKey);
+        SigningKeyPair.ValidatePublic(signingKey);
         return new SenderKeyDistribution(keyId, iteration, chainKey, signingKey);
     }
 }

@@ -20,7 +20,6 @@ namespace P2PChat.Core.Crypto;
 /// </summary>
 public sealed class ContactKeyBook
 {
-    private const byte Version = 0x01;
     private readonly Dictionary<string, Entry> _contacts = new(StringComparer.Ordinal);
 
     public ContactKeyStatus StatusOf(string userId) => _contacts.TryGetValue(userId, out var entry) ? entry.Status : ContactKeyStatus.Unknown;
@@ -68,7 +67,7 @@ public sealed class ContactKeyBook
 
     public byte[] Serialize()
     {
-        var writer = new ByteWriter(64 + _contacts.Count * 300).Byte(Version).UInt16(checked((ushort)_contacts.Count));
+        var writer = new ByteWriter(64 + _contacts.Count * 300).Byte(CryptoSuite.Current).UInt16(checked((ushort)_contacts.Count));
         foreach (var (userId, entry) in _contacts.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var name = Encoding.UTF8.GetBytes(userId);
@@ -81,7 +80,7 @@ public sealed class ContactKeyBook
     public static ContactKeyBook Deserialize(ReadOnlySpan<byte> state)
     {
         var reader = new ByteReader(state);
-        reader.ExpectVersion(Version, "contact key book");
+        reader.ExpectSuite("contact key book");
         var book = new ContactKeyBook();
         int count = reader.ReadUInt16();
         for (var i = 0; i < count; i++)

@@ -1,58 +1,60 @@
-// A user's long-term identity (signing + agreement keys); made on the peer, never leaves it except sealed in the vault.
-using System.Security.Cryptography;
-
+// A user's long-term identity (Ed25519 signing + X25519 agreement keys); made on the peer, never leaves it except sealed in the vault.
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
 /// Private export layout (65 bytes, to be sealed by <see cref="ProfileKeyVault"/>):
-/// <code>version 0x01 (1) | signing scalar d (32) | agreement scalar d (32)</code>
+/// <code>suite 0x02 (1) | Ed25519 seed (32) | X25519 private key (32)</code>
 /// </summary>
 public sealed class IdentityKeyPair : IDisposable
 {
-    private const byte PrivateVersion = 0x01;
-    private const int PrivateLength = 1 + 2 * P256.PrivateKeyLength;
-    private readonly byte[] _signingPrivate;
-    private readonly ECDsa _signing;
+    private const int PrivateLength = 1 + SigningKeyPair.PrivateKeyLength + AgreementKeyPair.PrivateKeyLength;
+    private readonly SigningKeyPair _signing;
 
-    private IdentityKeyPair(byte[] signingPrivate, P256KeyPair agreement)
+    private IdentityKeyPair(SigningKeyPair signing, AgreementKeyPair agreement)
     {
-        _signing = P256.ImportSigningPrivate(signingPrivate);
-        _signingPrivate = signingPrivate;
+        _signing = signing;
         Agreement = agreement;
-        var signingPublic = P256.EncodePublic(_signing.ExportParameters(includePrivateParameters: false));
-        Public = IdentityPublicKey.FromKeys(signingPublic, agreement.PublicKey.Span);
+        Public = IdentityPublicKey.FromKeys(signing.PublicKey.Span, agreement.PublicKey.Span);
     }
 
     public IdentityPublicKey Public { get; }
 
-    internal P256KeyPair Agreement { get; }
+    internal AgreementKeyPair Agreement { get; }
 
     public static IdentityKeyPair Generate(IKeySource? keys = null)
     {
         keys ??= SystemKeySource.Instance;
-        return new IdentityKeyPair(keys.NewP256PrivateKey(), P256KeyPair.Generate(keys));
+        return new IdentityKeyPair(SigningKeyPair.Generate(keys), AgreementKeyPair.Generate(keys));
     }
 
-    /// <summary>ECDSA P-256 / SHA-256 signature in IEEE P1363 form (r | s, 64 bytes).</summary>
-    public byte[] Sign(ReadOnlySpan<byte> data) =>
-        _signing.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    /// <summary>Ed25519 signature (64 bytes).</summary>
+    public byte[] Sign(ReadOnlySpan<byte> data) => _signing.Sign(data);
 
-    public byte[] ExportPrivate() =>
-        new ByteWriter(PrivateLength).Byte(PrivateVersion).Bytes(_signingPrivate).Bytes(Agreement.PrivateKey).ToArray();
+    public byte[] ExportPrivate()
+    {
+        var signing = _signing.ExportPrivate();
+        var agreement = Agreement.ExportPrivate();
+        try { return new ByteWriter(PrivateLength).Byte(CryptoSuite.Current).Bytes(signing).Bytes(agreement).ToArray(); }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(signing);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(agreement);
+        }
+    }
 
+    /// <summary>Throws RetiredSuite for an identity written by the P-256 version, Malformed or InvalidKey for damage.</summary>
     public static IdentityKeyPair ImportPrivate(ReadOnlySpan<byte> exported)
     {
         var reader = new ByteReader(exported);
-        reader.ExpectVersion(PrivateVersion, "identity private key");
-        var signing = reader.ReadArray(P256.PrivateKeyLength);
-        var agreement = P256KeyPair.FromPrivateKey(reader.ReadBytes(P256.PrivateKeyLength));
+        reader.ExpectSuite("identity private key");
+        var signing = SigningKeyPair.FromPrivateKey(reader.ReadBytes(SigningKeyPair.PrivateKeyLength));
+        var agreement = AgreementKeyPair.FromPrivateKey(reader.ReadBytes(AgreementKeyPair.PrivateKeyLength));
         reader.ExpectEnd("identity private key");
         return new IdentityKeyPair(signing, agreement);
     }
 
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(_signingPrivate);
         _signing.Dispose();
         Agreement.Dispose();
     }

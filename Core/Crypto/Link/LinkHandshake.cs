@@ -1,49 +1,46 @@
-// The shared part of both link handshake roles: Noise XX token processing over P-256 with identity keys as statics.
+// The shared part of both link handshake roles: standard Noise_XX_25519_ChaChaPoly_SHA256 with the identity keys bound in.
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Noise XX, named "P2PChat_XX_P256_AESGCM_SHA256_v1":
+/// Standard Noise XX (<see cref="NoiseXXHandshake"/>, suite <see cref="NoiseSuite.ChaChaPoly"/>): the Noise static key
+/// "s" is the identity's X25519 agreement key; the identity's Ed25519 signing key travels as the first 32 bytes of the
+/// (encrypted, authenticated) payload of messages 2 and 3, so the proven identity is
+/// <c>suite 0x02 | signing key from the payload | Noise rs</c>, compared whole with the key on record.
 /// <code>
-/// -> e
-/// &lt;- e, ee, s, es
-/// -> s, se
-/// </code>
-/// Deviation from plain Noise: a static "s" is the full 131-byte identity (signing and agreement keys), and DH with
-/// "s" uses its agreement key, so the handshake binds both identity keys. e = fresh P-256 key, 65 bytes.
-/// Message layouts (payloads are optional, encrypted once a key exists):
-/// <code>
-/// message 1 (initiator → responder): e (65) | payload (clear)
-/// message 2 (responder → initiator): e (65) | encrypted s (131 + 16) | encrypted payload (len + 16)
-/// message 3 (initiator → responder): encrypted s (131 + 16) | encrypted payload (len + 16)
+/// message 1 (initiator → responder): e (32) | payload (clear)
+/// message 2 (responder → initiator): e (32) | encrypted s (32 + 16) | encrypted (signing key (32) | payload) (32 + len + 16)
+/// message 3 (initiator → responder): encrypted s (32 + 16) | encrypted (signing key (32) | payload) (32 + len + 16)
 /// </code>
 /// XX gives each payload from message 2 on sender authentication that resists key-compromise impersonation
 /// (Noise payload property 2): "es"/"se" mix DH(receiver's ephemeral, sender's static), which a holder of the
-/// receiver's static key alone cannot compute.
+/// receiver's static key alone cannot compute. The signing key is bound by the handshake hash: changing it changes h
+/// and fails the tag; pairing one's own agreement key with someone else's signing key yields an identity equal to
+/// nobody's on record.
 /// State machine: see <see cref="LinkHandshakeState"/>.
-/// Common token operations of <see cref="LinkHandshakeInitiator"/> and <see cref="LinkHandshakeResponder"/>.
 /// </summary>
 public abstract class LinkHandshake : IDisposable
 {
-    private protected readonly NoiseSymmetricState Symmetric;
-    private protected readonly P256KeyPair Ephemeral;
+    private protected readonly NoiseXXHandshake Noise;
+    private readonly AgreementKeyPair _ephemeral;
     private readonly IdentityPublicKey _localIdentity;
-    private readonly P256KeyPair _localStatic;
     private readonly IdentityPublicKey? _expectedRemote;
-    private protected byte[]? RemoteEphemeral;
     private LinkKeys? _keys;
 
-    private protected LinkHandshake(IdentityPublicKey localIdentity, P256KeyPair localStatic, IdentityPublicKey? expectedRemote, ReadOnlySpan<byte> prologue, IKeySource? keys)
+    private protected LinkHandshake(IdentityPublicKey localIdentity, AgreementKeyPair localStatic, IdentityPublicKey? expectedRemote,
+        ReadOnlySpan<byte> prologue, IKeySource? keys, bool initiator, ReadOnlyMemory<byte>? claimedStatic = null)
     {
         _localIdentity = localIdentity;
-        _localStatic = localStatic;
         _expectedRemote = expectedRemote;
-        Symmetric = new NoiseSymmetricState(ProtocolLabels.LinkProtocolName, prologue);
-        Ephemeral = P256KeyPair.Generate(keys ?? SystemKeySource.Instance);
+        _ephemeral = AgreementKeyPair.Generate(keys ?? SystemKeySource.Instance, exportable: false);
+        Noise = new NoiseXXHandshake(Suite, initiator, localStatic, _ephemeral, prologue, claimedStatic);
     }
+
+    /// <summary>The Noise suite of every link: chosen by measurement, see docs/security.md section 8.</summary>
+    internal static NoiseSuite Suite => NoiseSuite.ChaChaPoly;
 
     public LinkHandshakeState State { get; private protected set; }
 
-    /// <summary>The identity the other side proved, once its "s" was read.</summary>
+    /// <summary>The identity the other side proved, once its "s" and payload were read.</summary>
     public IdentityPublicKey? RemoteIdentity { get; private set; }
 
     /// <summary>The link keys; only in state Complete.</summary>
@@ -51,15 +48,10 @@ public abstract class LinkHandshake : IDisposable
         ? _keys
         : throw new CryptoProtocolException(CryptoFailure.InvalidState, "handshake not complete");
 
-    private protected void Expect(LinkHandshakeState state)
-    {
-        if (State != state) throw new CryptoProtocolException(CryptoFailure.InvalidState, $"handshake is {State}, expected {state}");
-    }
-
     // Runs one step; a rejection moves the state machine to Failed.
     private protected T Step<T>(LinkHandshakeState expected, LinkHandshakeState next, Func<T> step)
     {
-        Expect(expected);
+        if (State != expected) throw new CryptoProtocolException(CryptoFailure.InvalidState, $"handshake is {State}, expected {expected}");
         try
         {
             var result = step();
@@ -73,52 +65,35 @@ public abstract class LinkHandshake : IDisposable
         }
     }
 
-    private protected void WriteEphemeral(ByteWriter writer)
-    {
-        writer.Bytes(Ephemeral.PublicKey.Span);
-        Symmetric.MixHash(Ephemeral.PublicKey.Span);
-    }
+    /// <summary>Messages 2 and 3: our signing key, then the caller's payload, encrypted by Noise.</summary>
+    private protected byte[] WriteIdentified(ReadOnlySpan<byte> payload) => Noise.WriteMessage([.. _localIdentity.SigningKey, .. payload]);
 
-    private protected void ReadEphemeral(ref ByteReader reader)
+    /// <summary>Messages 2 and 3 of the other side: proves its identity (checked against the expected one) and returns its payload.</summary>
+    private protected byte[] ReadIdentified(ReadOnlySpan<byte> message)
     {
-        var remote = reader.ReadArray(P256.PublicKeyLength);
-        P256.ValidatePublic(remote);
-        RemoteEphemeral = remote;
-        Symmetric.MixHash(remote);
-    }
-
-    private protected void WriteStatic(ByteWriter writer) => writer.Bytes(Symmetric.EncryptAndHash(_localIdentity.Encoded));
-
-    private protected void ReadStatic(ref ByteReader reader)
-    {
-        var identity = IdentityPublicKey.Decode(Symmetric.DecryptAndHash(reader.ReadBytes(IdentityPublicKey.EncodedLength + Aead.TagLength)));
+        var plaintext = Noise.ReadMessage(message);
+        if (plaintext.Length < SigningKeyPair.PublicKeyLength)
+            throw new CryptoProtocolException(CryptoFailure.Malformed, "link handshake payload lacks the signing key");
+        var signing = plaintext.AsSpan(0, SigningKeyPair.PublicKeyLength);
+        SigningKeyPair.ValidatePublic(signing);
+        var identity = IdentityPublicKey.FromKeys(signing, Noise.RemoteStatic);
         if (_expectedRemote is not null && !_expectedRemote.Equals(identity))
             throw new CryptoProtocolException(CryptoFailure.UnexpectedIdentity, "peer proved a different identity key than expected");
         RemoteIdentity = identity;
+        return plaintext[SigningKeyPair.PublicKeyLength..];
     }
-
-    /// <summary>"ee": DH(local e, remote e).</summary>
-    private protected void MixEphemeralEphemeral() => Symmetric.MixKey(Ephemeral.Agree(RemoteEphemeral!));
-
-    /// <summary>DH(local e, remote s): "es" on the initiator, "se" on the responder.</summary>
-    private protected void MixLocalEphemeralRemoteStatic() => Symmetric.MixKey(Ephemeral.Agree(RemoteIdentity!.AgreementKey));
-
-    /// <summary>DH(local s, remote e): "es" on the responder, "se" on the initiator.</summary>
-    private protected void MixLocalStaticRemoteEphemeral() => Symmetric.MixKey(_localStatic.Agree(RemoteEphemeral!));
-
-    private protected byte[] ReadPayload(ref ByteReader reader) => Symmetric.DecryptAndHash(reader.ReadRest());
 
     private protected void Finish(bool isInitiator)
     {
-        var (first, second) = Symmetric.Split();
+        var (first, second) = Noise.Split();
         _keys = isInitiator
-            ? new LinkKeys(first, second, Symmetric.HandshakeHash.ToArray(), RemoteIdentity!, true)
-            : new LinkKeys(second, first, Symmetric.HandshakeHash.ToArray(), RemoteIdentity!, false);
+            ? new LinkKeys(first, second, Noise.HandshakeHash.ToArray(), RemoteIdentity!, true)
+            : new LinkKeys(second, first, Noise.HandshakeHash.ToArray(), RemoteIdentity!, false);
     }
 
     public void Dispose()
     {
-        Symmetric.Dispose();
-        Ephemeral.Dispose();
+        Noise.Dispose();
+        _ephemeral.Dispose();
     }
 }

@@ -12,33 +12,20 @@ namespace P2PChat.Core.Crypto;
 /// The prologue must be identical on both sides (e.g. "p2pchat link v1" | both user ids); it is authenticated, not sent.
 /// </summary>
 public sealed class LinkHandshakeInitiator(IdentityKeyPair local, IdentityPublicKey? expectedRemote, ReadOnlySpan<byte> prologue, IKeySource? keys = null)
-    : LinkHandshake(local.Public, local.Agreement, expectedRemote, prologue, keys)
+    : LinkHandshake(local.Public, local.Agreement, expectedRemote, prologue, keys, initiator: true)
 {
     /// <summary>-> e. The payload travels in clear: leave it empty unless it is public.</summary>
     public byte[] WriteMessage1(ReadOnlySpan<byte> payload = default)
     {
         var copy = payload.ToArray();
-        return Step(LinkHandshakeState.Start, LinkHandshakeState.AfterFirst, () =>
-        {
-            var writer = new ByteWriter(P256.PublicKeyLength + copy.Length);
-            WriteEphemeral(writer);
-            return writer.Bytes(Symmetric.EncryptAndHash(copy)).ToArray();
-        });
+        return Step(LinkHandshakeState.Start, LinkHandshakeState.AfterFirst, () => Noise.WriteMessage(copy));
     }
 
     /// <summary>&lt;- e, ee, s, es. Returns the responder's payload.</summary>
     public byte[] ReadMessage2(ReadOnlySpan<byte> message)
     {
         var copy = message.ToArray();
-        return Step(LinkHandshakeState.AfterFirst, LinkHandshakeState.AfterSecond, () =>
-        {
-            var reader = new ByteReader(copy);
-            ReadEphemeral(ref reader);
-            MixEphemeralEphemeral();
-            ReadStatic(ref reader);
-            MixLocalEphemeralRemoteStatic();
-            return ReadPayload(ref reader);
-        });
+        return Step(LinkHandshakeState.AfterFirst, LinkHandshakeState.AfterSecond, () => ReadIdentified(copy));
     }
 
     /// <summary>-> s, se. After this the handshake is Complete.</summary>
@@ -47,12 +34,9 @@ public sealed class LinkHandshakeInitiator(IdentityKeyPair local, IdentityPublic
         var copy = payload.ToArray();
         return Step(LinkHandshakeState.AfterSecond, LinkHandshakeState.Complete, () =>
         {
-            var writer = new ByteWriter(IdentityPublicKey.EncodedLength + Aead.TagLength * 2 + copy.Length);
-            WriteStatic(writer);
-            MixLocalStaticRemoteEphemeral();
-            writer.Bytes(Symmetric.EncryptAndHash(copy));
+            var message = WriteIdentified(copy);
             Finish(isInitiator: true);
-            return writer.ToArray();
+            return message;
         });
     }
 }

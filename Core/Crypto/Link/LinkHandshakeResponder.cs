@@ -13,13 +13,13 @@ namespace P2PChat.Core.Crypto;
 public sealed class LinkHandshakeResponder : LinkHandshake
 {
     public LinkHandshakeResponder(IdentityKeyPair local, IdentityPublicKey? expectedRemote, ReadOnlySpan<byte> prologue, IKeySource? keys = null)
-        : base(local.Public, local.Agreement, expectedRemote, prologue, keys)
+        : base(local.Public, local.Agreement, expectedRemote, prologue, keys, initiator: false)
     {
     }
 
-    // For the KCI test: a party that claims an identity while holding some other agreement key.
-    internal LinkHandshakeResponder(IdentityPublicKey claimedIdentity, P256KeyPair heldStatic, ReadOnlySpan<byte> prologue, IKeySource? keys)
-        : base(claimedIdentity, heldStatic, null, prologue, keys)
+    // For the KCI test: a party that announces an identity (its agreement key as Noise "s") while holding some other key.
+    internal LinkHandshakeResponder(IdentityPublicKey claimedIdentity, AgreementKeyPair heldStatic, ReadOnlySpan<byte> prologue, IKeySource? keys)
+        : base(claimedIdentity, heldStatic, null, prologue, keys, initiator: false, claimedIdentity.AgreementKey.ToArray())
     {
     }
 
@@ -27,27 +27,14 @@ public sealed class LinkHandshakeResponder : LinkHandshake
     public byte[] ReadMessage1(ReadOnlySpan<byte> message)
     {
         var copy = message.ToArray();
-        return Step(LinkHandshakeState.Start, LinkHandshakeState.AfterFirst, () =>
-        {
-            var reader = new ByteReader(copy);
-            ReadEphemeral(ref reader);
-            return ReadPayload(ref reader);
-        });
+        return Step(LinkHandshakeState.Start, LinkHandshakeState.AfterFirst, () => Noise.ReadMessage(copy));
     }
 
     /// <summary>&lt;- e, ee, s, es.</summary>
     public byte[] WriteMessage2(ReadOnlySpan<byte> payload = default)
     {
         var copy = payload.ToArray();
-        return Step(LinkHandshakeState.AfterFirst, LinkHandshakeState.AfterSecond, () =>
-        {
-            var writer = new ByteWriter(P256.PublicKeyLength + IdentityPublicKey.EncodedLength + Aead.TagLength * 2 + copy.Length);
-            WriteEphemeral(writer);
-            MixEphemeralEphemeral();
-            WriteStatic(writer);
-            MixLocalStaticRemoteEphemeral();
-            return writer.Bytes(Symmetric.EncryptAndHash(copy)).ToArray();
-        });
+        return Step(LinkHandshakeState.AfterFirst, LinkHandshakeState.AfterSecond, () => WriteIdentified(copy));
     }
 
     /// <summary>-> s, se. Returns the initiator's payload; after this the handshake is Complete.</summary>
@@ -56,10 +43,7 @@ public sealed class LinkHandshakeResponder : LinkHandshake
         var copy = message.ToArray();
         return Step(LinkHandshakeState.AfterSecond, LinkHandshakeState.Complete, () =>
         {
-            var reader = new ByteReader(copy);
-            ReadStatic(ref reader);
-            MixLocalEphemeralRemoteStatic();
-            var payload = ReadPayload(ref reader);
+            var payload = ReadIdentified(copy);
             Finish(isInitiator: false);
             return payload;
         });

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// SendKey / ReceiveKey are AES-256-GCM keys (Noise Split: the initiator sends with k1, the responder with k2).
+/// SendKey / ReceiveKey are 32-byte keys from Noise Split (the initiator sends with k1, the responder with k2).
 /// HandshakeHash is the final Noise h (32 bytes): equal on both sides, unique per link, usable for channel binding.
 /// Feed to the transport's packet protection (<c>Core/Links/LinkProtection</c>) to protect every packet of the link.
 /// </summary>

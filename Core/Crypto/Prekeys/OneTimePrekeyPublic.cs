@@ -1,12 +1,12 @@
-// The public half of a one-time prekey as uploaded to the server, which hands each out once (69 bytes).
+// The public half of a one-time prekey as uploaded to the server, which hands each out once (37 bytes).
 namespace P2PChat.Core.Crypto;
 
-/// <summary>Byte layout (69 bytes): <code>id u32 BE (4) | public key (65)</code></summary>
+/// <summary>Byte layout (37 bytes): <code>suite 0x02 (1) | id u32 BE (4) | X25519 public key (32)</code></summary>
 public sealed record OneTimePrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey)
 {
-    public const int EncodedLength = 4 + P256.PublicKeyLength;
+    public const int EncodedLength = 1 + 4 + AgreementKeyPair.PublicKeyLength;
 
-    public byte[] Encode() => new ByteWriter(EncodedLength).UInt32(Id).Bytes(PublicKey.Span).ToArray();
+    public byte[] Encode() => new ByteWriter(EncodedLength).Byte(CryptoSuite.Current).UInt32(Id).Bytes(PublicKey.Span).ToArray();
 
     public static OneTimePrekeyPublic Decode(ReadOnlySpan<byte> encoded)
     {
@@ -18,9 +18,10 @@ public sealed record OneTimePrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey
 
     internal static OneTimePrekeyPublic Read(ref ByteReader reader)
     {
+        reader.ExpectSuite("one-time prekey");
         var id = reader.ReadUInt32();
-        var key = reader.ReadArray(P256.PublicKeyLength);
-        P256.ValidatePublic(key);
+        var key = reader.ReadArray(AgreementKeyPair.PublicKeyLength);
+        AgreementKeyPair.ValidatePublic(key);
         return new OneTimePrekeyPublic(id, key);
     }
 }

@@ -2,17 +2,16 @@
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Byte layout (266 or 335 bytes):
+/// Byte layout (168 or 205 bytes):
 /// <code>
-/// version 0x01 (1) | identity (131) | signed prekey (133, see SignedPrekeyPublic)
-/// | has one-time prekey (1: 0 or 1) | [one-time prekey (69, see OneTimePrekeyPublic)]
+/// suite 0x02 (1) | identity (65) | signed prekey (101, see SignedPrekeyPublic)
+/// | has one-time prekey (1: 0 or 1) | [one-time prekey (37, see OneTimePrekeyPublic)]
 /// </code>
 /// The server may also keep the three parts as separate blobs and assemble a bundle per request,
 /// handing out (and deleting) at most one one-time prekey per request.
 /// </summary>
 public sealed record PrekeyBundle(IdentityPublicKey Identity, SignedPrekeyPublic SignedPrekey, OneTimePrekeyPublic? OneTimePrekey)
 {
-    private const byte Version = 0x01;
 
     /// <summary>Throws BadSignature unless the signed prekey is signed by the bundle's identity.</summary>
     public void Verify()
@@ -23,7 +22,7 @@ public sealed record PrekeyBundle(IdentityPublicKey Identity, SignedPrekeyPublic
 
     public byte[] Encode()
     {
-        var writer = new ByteWriter(340).Byte(Version).Bytes(Identity.Encoded).Bytes(SignedPrekey.Encode()).Flag(OneTimePrekey is not null);
+        var writer = new ByteWriter(210).Byte(CryptoSuite.Current).Bytes(Identity.Encoded).Bytes(SignedPrekey.Encode()).Flag(OneTimePrekey is not null);
         if (OneTimePrekey is not null) writer.Bytes(OneTimePrekey.Encode());
         return writer.ToArray();
     }
@@ -32,7 +31,7 @@ public sealed record PrekeyBundle(IdentityPublicKey Identity, SignedPrekeyPublic
     public static PrekeyBundle Decode(ReadOnlySpan<byte> encoded)
     {
         var reader = new ByteReader(encoded);
-        reader.ExpectVersion(Version, "prekey bundle");
+        reader.ExpectSuite("prekey bundle");
         var identity = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
         var signed = SignedPrekeyPublic.Read(ref reader);
         var oneTime = reader.ReadFlag() ? OneTimePrekeyPublic.Read(ref reader) : null;

@@ -3,15 +3,14 @@ namespace P2PChat.Core.Crypto;
 
 /// <summary>
 /// A prekey this peer holds. Private export layout, sealed by the vault:
-/// <code>version 0x01 (1) | id u32 BE (4) | scalar d (32) | has signature (1) | [signature (64)]</code>
+/// <code>suite 0x02 (1) | id u32 BE (4) | X25519 private key (32) | has signature (1) | [signature (64)]</code>
 /// A signed prekey has a signature by the identity key (see <see cref="SignedPrekeyPublic"/>); a one-time prekey has none.
 /// Delete a one-time prekey (Dispose and drop it from storage) as soon as a session was accepted with it.
 /// </summary>
 public sealed class PrekeyPair : IDisposable
 {
-    private const byte PrivateVersion = 0x01;
 
-    private PrekeyPair(uint id, P256KeyPair key, byte[]? signature)
+    private PrekeyPair(uint id, AgreementKeyPair key, byte[]? signature)
     {
         Id = id;
         Key = key;
@@ -20,18 +19,18 @@ public sealed class PrekeyPair : IDisposable
     }
 
     public uint Id { get; }
-    public P256KeyPair Key { get; }
+    public AgreementKeyPair Key { get; }
     public ReadOnlyMemory<byte>? Signature { get; }
     public bool IsSigned => Signature is not null;
 
     public static PrekeyPair CreateSigned(IdentityKeyPair owner, uint id, IKeySource? keys = null)
     {
-        var key = P256KeyPair.Generate(keys ?? SystemKeySource.Instance);
-        return new PrekeyPair(id, key, owner.Sign(SignedPrekeyPublic.SignedData(id, key.PublicKey.Span)));
+        var key = AgreementKeyPair.Generate(keys ?? SystemKeySource.Instance);
+        return new PrekeyPair(id, key, owner.Sign(SignedPrekeyPublic.SignedData(owner.Public, id, key.PublicKey.Span)));
     }
 
     public static PrekeyPair CreateOneTime(uint id, IKeySource? keys = null) =>
-        new(id, P256KeyPair.Generate(keys ?? SystemKeySource.Instance), null);
+        new(id, AgreementKeyPair.Generate(keys ?? SystemKeySource.Instance), null);
 
     /// <summary>A batch of one-time prekeys with consecutive ids, for the initial upload or replenishing.</summary>
     public static IReadOnlyList<PrekeyPair> CreateOneTimeBatch(uint firstId, int count, IKeySource? keys = null) =>
@@ -45,7 +44,9 @@ public sealed class PrekeyPair : IDisposable
 
     public byte[] ExportPrivate()
     {
-        var writer = new ByteWriter(102).Byte(PrivateVersion).UInt32(Id).Bytes(Key.PrivateKey).Flag(IsSigned);
+        var secret = Key.ExportPrivate();
+        var writer = new ByteWriter(102).Byte(CryptoSuite.Current).UInt32(Id).Bytes(secret).Flag(IsSigned);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
         if (Signature is { } signature) writer.Bytes(signature.Span);
         return writer.ToArray();
     }
@@ -53,12 +54,12 @@ public sealed class PrekeyPair : IDisposable
     public static PrekeyPair ImportPrivate(ReadOnlySpan<byte> exported)
     {
         var reader = new ByteReader(exported);
-        reader.ExpectVersion(PrivateVersion, "prekey");
+        reader.ExpectSuite("prekey");
         var id = reader.ReadUInt32();
-        var scalar = reader.ReadBytes(P256.PrivateKeyLength);
-        var signature = reader.ReadFlag() ? reader.ReadArray(P256.SignatureLength) : null;
+        var scalar = reader.ReadBytes(AgreementKeyPair.PrivateKeyLength);
+        var signature = reader.ReadFlag() ? reader.ReadArray(SigningKeyPair.SignatureLength) : null;
         reader.ExpectEnd("prekey");
-        return new PrekeyPair(id, P256KeyPair.FromPrivateKey(scalar), signature);
+        return new PrekeyPair(id, AgreementKeyPair.FromPrivateKey(scalar), signature);
     }
 
     public void Dispose() => Key.Dispose();

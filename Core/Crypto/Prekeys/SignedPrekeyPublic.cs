@@ -1,22 +1,24 @@
-// The public half of a signed prekey as the server stores and hands it out (133 bytes), with its signature check.
+// The public half of a signed prekey as the server stores and hands it out (101 bytes), with its signature check.
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Byte layout (133 bytes): <code>id u32 BE (4) | public key (65) | signature (64)</code>
-/// The signature is ECDSA P-256/SHA-256 by the owner's identity signing key over
-/// <code>"P2PChat signed prekey v1" (ASCII, 24) | id u32 BE (4) | public key (65)</code>
+/// Byte layout (101 bytes): <code>suite 0x02 (1) | id u32 BE (4) | X25519 public key (32) | signature (64)</code>
+/// The signature is Ed25519 by the owner's identity signing key over
+/// <code>"P2PChat signed prekey v1" (ASCII, 24) | owner's identity (65) | suite 0x02 (1) | id u32 BE (4) | public key (32)</code>
+/// Covering the whole identity binds its X25519 key to its Ed25519 key: a bundle whose identity was altered in either
+/// key fails the check, not only one whose prekey was.
 /// </summary>
 public sealed record SignedPrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey, ReadOnlyMemory<byte> Signature)
 {
-    public const int EncodedLength = 4 + P256.PublicKeyLength + P256.SignatureLength;
+    public const int EncodedLength = 1 + 4 + AgreementKeyPair.PublicKeyLength + SigningKeyPair.SignatureLength;
 
-    internal static byte[] SignedData(uint id, ReadOnlySpan<byte> publicKey) =>
-        new ByteWriter(128).Bytes(ProtocolLabels.SignedPrekeySignature).UInt32(id).Bytes(publicKey).ToArray();
+    internal static byte[] SignedData(IdentityPublicKey owner, uint id, ReadOnlySpan<byte> publicKey) =>
+        new ByteWriter(128).Bytes(ProtocolLabels.SignedPrekeySignature).Bytes(owner.Encoded).Byte(CryptoSuite.Current).UInt32(id).Bytes(publicKey).ToArray();
 
-    public bool VerifySignature(IdentityPublicKey owner) => owner.Verify(SignedData(Id, PublicKey.Span), Signature.Span);
+    public bool VerifySignature(IdentityPublicKey owner) => owner.Verify(SignedData(owner, Id, PublicKey.Span), Signature.Span);
 
     public byte[] Encode() =>
-        new ByteWriter(EncodedLength).UInt32(Id).Bytes(PublicKey.Span).Bytes(Signature.Span).ToArray();
+        new ByteWriter(EncodedLength).Byte(CryptoSuite.Current).UInt32(Id).Bytes(PublicKey.Span).Bytes(Signature.Span).ToArray();
 
     public static SignedPrekeyPublic Decode(ReadOnlySpan<byte> encoded)
     {
@@ -28,10 +30,11 @@ public sealed record SignedPrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey,
 
     internal static SignedPrekeyPublic Read(ref ByteReader reader)
     {
+        reader.ExpectSuite("signed prekey");
         var id = reader.ReadUInt32();
-        var key = reader.ReadArray(P256.PublicKeyLength);
-        var signature = reader.ReadArray(P256.SignatureLength);
-        P256.ValidatePublic(key);
+        var key = reader.ReadArray(AgreementKeyPair.PublicKeyLength);
+        var signature = reader.ReadArray(SigningKeyPair.SignatureLength);
+        AgreementKeyPair.ValidatePublic(key);
         return new SignedPrekeyPublic(id, key, signature);
     }
 }

@@ -1,4 +1,4 @@
-// X3DH-style asynchronous key agreement over P-256: both sides derive the same secret from identity, prekey and ephemeral keys.
+// X3DH asynchronous key agreement over X25519 (Signal's X3DH with our labels): both sides derive the same secret from identity, prekey and ephemeral keys.
 using System.Security.Cryptography;
 
 namespace P2PChat.Core.Crypto;
@@ -6,18 +6,19 @@ namespace P2PChat.Core.Crypto;
 /// <summary>
 /// Initiator A (identity IK_A, ephemeral EK_A) and responder B (identity IK_B, signed prekey SPK_B, optional one-time OPK_B):
 /// <code>
-/// DH1 = ECDH(IK_A, SPK_B)   DH2 = ECDH(EK_A, IK_B)   DH3 = ECDH(EK_A, SPK_B)   DH4 = ECDH(EK_A, OPK_B)  (if present)
+/// DH1 = X25519(IK_A, SPK_B)   DH2 = X25519(EK_A, IK_B)   DH3 = X25519(EK_A, SPK_B)   DH4 = X25519(EK_A, OPK_B)  (if present)
 /// SK  = HKDF-SHA256(salt = 32 × 0x00, ikm = 32 × 0xFF | DH1 | DH2 | DH3 [| DH4], info = "P2PChat X3DH v1", L = 32)
-/// AD  = identity(A) (131) | identity(B) (131)
+/// AD  = identity(A) (65) | identity(B) (65)
 /// </code>
-/// IK here is the agreement key of the identity; the signed prekey's signature is checked before any DH.
+/// IK here is the X25519 agreement key of the identity (no XEdDSA conversion is needed: the identity carries both keys);
+/// the signed prekey's Ed25519 signature is checked before any DH, and a low-order key anywhere is InvalidKey.
 /// </summary>
 internal static class X3dh
 {
     private static readonly byte[] Prefix = Enumerable.Repeat((byte)0xFF, 32).ToArray();
     private static readonly byte[] Salt = new byte[32];
 
-    public static byte[] InitiatorSecret(IdentityKeyPair initiator, P256KeyPair ephemeral, PrekeyBundle bundle)
+    public static byte[] InitiatorSecret(IdentityKeyPair initiator, AgreementKeyPair ephemeral, PrekeyBundle bundle)
     {
         bundle.Verify();
         return Derive(

@@ -1,45 +1,28 @@
-// AES-256-GCM (12-byte nonce, 16-byte tag) with rejection as CryptoProtocolException, plus per-message key expansion.
+// The message AEAD of the ratchet, sender keys, the vault and the Noise handshake's ChaChaPoly, with per-message key expansion.
 using System.Security.Cryptography;
 
 namespace P2PChat.Core.Crypto;
 
 internal static class Aead
 {
-    public const int KeyLength = 32;
-    public const int NonceLength = 12;
-    public const int TagLength = 16;
+    /// <summary>The cipher of ratchet and sender-key messages and of vault blobs, chosen by measurement (docs/benchmarks.md).</summary>
+    public static readonly AeadCipher Message = AeadCipher.Aes256Gcm;
 
-    /// <summary>Returns ciphertext || tag.</summary>
-    public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
-    {
-        var output = new byte[plaintext.Length + TagLength];
-        using var aes = new AesGcm(key, TagLength);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), associatedData);
-        return output;
-    }
+    public static int KeyLength => Message.KeyLength;
+    public static int NonceLength => Message.NonceLength;
+    public static int TagLength => Message.TagLength;
 
-    /// <summary>Opens ciphertext || tag; on failure throws AuthenticationFailed and returns nothing.</summary>
-    public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
-    {
-        if (sealedData.Length < TagLength)
-            throw new CryptoProtocolException(CryptoFailure.Malformed, "ciphertext shorter than the tag");
-        var length = sealedData.Length - TagLength;
-        var plaintext = new byte[length];
-        using var aes = new AesGcm(key, TagLength);
-        try
-        {
-            aes.Decrypt(nonce, sealedData[..length], sealedData[length..], plaintext, associatedData);
-        }
-        catch (AuthenticationTagMismatchException e)
-        {
-            throw new CryptoProtocolException(CryptoFailure.AuthenticationFailed, "AEAD tag mismatch", e);
-        }
-        return plaintext;
-    }
+    /// <summary>Returns ciphertext ‖ tag under the message cipher.</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        Message.Seal(key, nonce, plaintext, associatedData);
+
+    /// <summary>Opens ciphertext ‖ tag; on failure throws AuthenticationFailed and returns nothing.</summary>
+    public static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData) =>
+        Message.Open(key, nonce, sealedData, associatedData);
 
     /// <summary>
-    /// Message-key AEAD: HKDF-SHA256(ikm = message key, salt = 32 zero bytes, info = label, L = 44)
-    /// gives AES key (bytes 0..31) and nonce (32..43); each message key is used exactly once.
+    /// Message-key AEAD: key ‖ nonce = HKDF-SHA256(ikm = message key, salt = 32 zero bytes, info = label,
+    /// L = key length + nonce length of the message cipher); each message key is used exactly once.
     /// </summary>
     public static byte[] SealWithMessageKey(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> label, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {

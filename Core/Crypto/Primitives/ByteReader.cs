@@ -40,6 +40,9 @@ internal ref struct ByteReader
             throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, $"{what}: unknown version");
     }
 
+    /// <summary>Reads the suite byte of a key or blob (see <see cref="CryptoSuite"/>); the retired P-256 suite is RetiredSuite.</summary>
+    public void ExpectSuite(string what) => CryptoSuite.Expect(ReadByte(), what);
+
     public readonly void ExpectEnd(string what)
     {
         if (Remaining != 0)

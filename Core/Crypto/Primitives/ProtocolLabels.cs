@@ -14,8 +14,7 @@ internal static class ProtocolLabels
     public static readonly byte[] VaultKey = Ascii("P2PChat vault key v1");
     public static readonly byte[] VaultVerifier = Ascii("P2PChat vault verifier v1");
 
-    /// <summary>Noise protocol name, exactly 32 bytes, so h starts as these bytes (no hashing, per the Noise spec).</summary>
-    public static readonly byte[] LinkProtocolName = Ascii("P2PChat_XX_P256_AESGCM_SHA256_v1");
+    // The link handshake's protocol name is the standard Noise one: see Link/NoiseSuite.cs.
 
     private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 }

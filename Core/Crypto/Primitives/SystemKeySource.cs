@@ -1,4 +1,4 @@
-// The production key source: OpenSSL key generation and the OS CSPRNG.
+// The production key source: the OS CSPRNG.
 using System.Security.Cryptography;
 
 namespace P2PChat.Core.Crypto;
@@ -9,11 +9,7 @@ public sealed class SystemKeySource : IKeySource
 
     private SystemKeySource() { }
 
-    public byte[] NewP256PrivateKey()
-    {
-        using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        return key.ExportParameters(includePrivateParameters: true).D!;
-    }
+    public byte[] NewPrivateKey() => RandomNumberGenerator.GetBytes(32);
 
     public void Fill(Span<byte> destination) => RandomNumberGenerator.Fill(destination);
 }

@@ -1,4 +1,4 @@
-// The Double Ratchet (Signal spec) over P-256: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
+// The Double Ratchet (Signal spec) over X25519: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
 using System.Security.Cryptography;
 
 namespace P2PChat.Core.Crypto;
@@ -10,18 +10,18 @@ namespace P2PChat.Core.Crypto;
 /// <code>
 /// KDF_RK(rk, dh_out) = HKDF-SHA256(salt = rk, ikm = dh_out, info = "P2PChat ratchet root v1", L = 64) → (rk' = [0..32), ck = [32..64))
 /// KDF_CK(ck)         = (mk = HMAC-SHA256(ck, 0x01), ck' = HMAC-SHA256(ck, 0x02))
-/// ENCRYPT(mk, pt, ad) = AES-256-GCM with (key | nonce) = HKDF-SHA256(salt = 32 × 0x00, ikm = mk, info = "P2PChat ratchet message v1", L = 44)
-/// AEAD associated data = caller's ad | header (73 bytes)
+/// ENCRYPT(mk, pt, ad) = the message AEAD (Aead.Message, AES-256-GCM) with (key | nonce) = HKDF-SHA256(salt = 32 × 0x00, ikm = mk, info = "P2PChat ratchet message v1", L = 44)
+/// AEAD associated data = caller's ad | header (40 bytes)
 /// </code>
 /// Bounds: a message may skip at most <see cref="MaxSkip"/> keys in one chain (checked before any key is derived,
 /// so an absurd counter costs nothing), and at most <see cref="MaxStoredSkippedKeys"/> skipped keys are kept.
 /// Decrypt computes the new state in locals and commits only after the AEAD tag verified: a rejected
 /// message leaves the state exactly as it was.
-/// Serialised layout (version 0x01):
+/// Serialised layout (suite 0x02):
 /// <code>
-/// version (1) | DHs private (32) | DHs public (65) | has DHr (1) | [DHr (65)] | RK (32)
+/// suite (1) | DHs private (32) | DHs public (32) | has DHr (1) | [DHr (32)] | RK (32)
 /// | has CKs (1) | [CKs (32)] | has CKr (1) | [CKr (32)] | Ns u32 | Nr u32 | PN u32 | MKSKIPPED (see SkippedMessageKeys)
-/// | remembered count (1) | count × previous DHr (65), oldest first
+/// | remembered count (1) | count × previous DHr (32), oldest first
 /// </code>
 /// The last <see cref="RememberedRatchetKeys"/> peer ratchet keys are remembered so that a late copy of a message
 /// from an earlier chain (whose unused keys are in MKSKIPPED or gone) is refused as Replayed without a DH step.
@@ -31,11 +31,10 @@ internal sealed class DoubleRatchet : IDisposable
     public const int MaxSkip = 1000;
     public const int MaxStoredSkippedKeys = 1000;
     public const int RememberedRatchetKeys = 5;
-    private const byte StateVersion = 0x01;
 
     private readonly IKeySource _keys;
     private readonly SkippedMessageKeys _skipped;
-    private P256KeyPair _dhs;
+    private AgreementKeyPair _dhs;
     private byte[]? _dhr;
     private readonly List<byte[]> _previousDhr = [];
     private byte[] _rk;
@@ -43,7 +42,7 @@ internal sealed class DoubleRatchet : IDisposable
     private byte[]? _ckr;
     private uint _ns, _nr, _pn;
 
-    private DoubleRatchet(IKeySource keys, P256KeyPair dhs, byte[] rootKey, SkippedMessageKeys skipped)
+    private DoubleRatchet(IKeySource keys, AgreementKeyPair dhs, byte[] rootKey, SkippedMessageKeys skipped)
     {
         _keys = keys;
         _dhs = dhs;
@@ -56,7 +55,7 @@ internal sealed class DoubleRatchet : IDisposable
     /// <summary>RatchetInitAlice: the initiator sends first, to the responder's signed prekey as DHr.</summary>
     public static DoubleRatchet CreateInitiator(byte[] sharedSecret, ReadOnlySpan<byte> responderRatchetKey, IKeySource keys)
     {
-        var ratchet = new DoubleRatchet(keys, P256KeyPair.Generate(keys), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys))
+        var ratchet = new DoubleRatchet(keys, AgreementKeyPair.Generate(keys), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys))
         {
             _dhr = responderRatchetKey.ToArray(),
         };
@@ -67,8 +66,15 @@ internal sealed class DoubleRatchet : IDisposable
     }
 
     /// <summary>RatchetInitBob: the responder's signed prekey is its first ratchet key pair (a copy is taken).</summary>
-    public static DoubleRatchet CreateResponder(byte[] sharedSecret, P256KeyPair signedPrekey, IKeySource keys) =>
-        new(keys, P256KeyPair.FromPrivateKey(signedPrekey.PrivateKey), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys));
+    public static DoubleRatchet CreateResponder(byte[] sharedSecret, AgreementKeyPair signedPrekey, IKeySource keys) =>
+        new(keys, Copy(signedPrekey), sharedSecret, new SkippedMessageKeys(MaxStoredSkippedKeys));
+
+    private static AgreementKeyPair Copy(AgreementKeyPair key)
+    {
+        var secret = key.ExportPrivate();
+        try { return AgreementKeyPair.FromPrivateKey(secret); }
+        finally { CryptographicOperations.ZeroMemory(secret); }
+    }
 
     public (byte[] Header, byte[] Ciphertext) Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
@@ -137,7 +143,7 @@ internal sealed class DoubleRatchet : IDisposable
         var (rootAfterReceive, receivingChain) = RootStep(next.Rk, _dhs.Agree(header.RatchetKey));
         next.Forget(next.Ckr);
         next.Ckr = receivingChain;
-        next.NewDhs = P256KeyPair.Generate(_keys);
+        next.NewDhs = AgreementKeyPair.Generate(_keys);
         (next.Rk, next.Cks) = RootStep(rootAfterReceive, next.NewDhs.Agree(header.RatchetKey));
         CryptographicOperations.ZeroMemory(rootAfterReceive);
     }
@@ -195,8 +201,10 @@ internal sealed class DoubleRatchet : IDisposable
 
     public byte[] Serialize()
     {
-        var writer = new ByteWriter(512 + _skipped.Count * 101)
-            .Byte(StateVersion).Bytes(_dhs.PrivateKey).Bytes(_dhs.PublicKey.Span).Flag(_dhr is not null);
+        var dhsPrivate = _dhs.ExportPrivate();
+        var writer = new ByteWriter(512 + _skipped.Count * 68)
+            .Byte(CryptoSuite.Current).Bytes(dhsPrivate).Bytes(_dhs.PublicKey.Span).Flag(_dhr is not null);
+        CryptographicOperations.ZeroMemory(dhsPrivate);
         if (_dhr is not null) writer.Bytes(_dhr);
         writer.Bytes(_rk).Flag(_cks is not null);
         if (_cks is not null) writer.Bytes(_cks);
@@ -211,11 +219,11 @@ internal sealed class DoubleRatchet : IDisposable
 
     public static DoubleRatchet Read(ref ByteReader reader, IKeySource keys)
     {
-        reader.ExpectVersion(StateVersion, "ratchet state");
-        var dhs = P256KeyPair.FromPrivateKey(reader.ReadBytes(P256.PrivateKeyLength));
-        if (!reader.ReadBytes(P256.PublicKeyLength).SequenceEqual(dhs.PublicKey.Span))
+        reader.ExpectSuite("ratchet state");
+        var dhs = AgreementKeyPair.FromPrivateKey(reader.ReadBytes(AgreementKeyPair.PrivateKeyLength));
+        if (!reader.ReadBytes(AgreementKeyPair.PublicKeyLength).SequenceEqual(dhs.PublicKey.Span))
             throw new CryptoProtocolException(CryptoFailure.InvalidKey, "ratchet key pair does not match");
-        var dhr = reader.ReadFlag() ? reader.ReadArray(P256.PublicKeyLength) : null;
+        var dhr = reader.ReadFlag() ? reader.ReadArray(AgreementKeyPair.PublicKeyLength) : null;
         var rk = reader.ReadArray(Kdf.KeyLength);
         var cks = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
         var ckr = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
@@ -224,7 +232,7 @@ internal sealed class DoubleRatchet : IDisposable
         var ratchet = new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn };
         int remembered = reader.ReadByte();
         if (remembered > RememberedRatchetKeys) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many remembered ratchet keys");
-        for (var i = 0; i < remembered; i++) ratchet.Remember(reader.ReadArray(P256.PublicKeyLength));
+        for (var i = 0; i < remembered; i++) ratchet.Remember(reader.ReadArray(AgreementKeyPair.PublicKeyLength));
         return ratchet;
     }
 
@@ -241,7 +249,7 @@ internal sealed class DoubleRatchet : IDisposable
         public byte[] Rk;
         public byte[]? Dhr, Cks, Ckr;
         public uint Ns, Nr, Pn;
-        public P256KeyPair? NewDhs;
+        public AgreementKeyPair? NewDhs;
         public readonly List<(byte[] RatchetKey, uint Number, byte[] Key)> Skipped = [];
         public readonly List<byte[]> Intermediates = [];
         private readonly byte[][] _live;

@@ -4,18 +4,18 @@ namespace P2PChat.Core.Crypto;
 /// <summary>
 /// Byte layout:
 /// <code>
-/// version 0x01 (1) | kind (1: 0x01 ratchet, 0x02 prekey)
-/// if prekey:  initiator identity (131) | base key = initiator's ephemeral public key (65)
+/// suite 0x02 (1) | kind (1: 0x01 ratchet, 0x02 prekey)
+/// if prekey:  initiator identity (65) | base key = initiator's ephemeral X25519 public key (32)
 ///             | signed prekey id u32 BE (4) | has one-time prekey (1) | [one-time prekey id u32 BE (4)]
-/// ratchet header (73, see RatchetHeader)
-/// AES-256-GCM ciphertext | tag (16)
+/// ratchet header (40, see RatchetHeader)
+/// message-AEAD ciphertext | tag (Aead.Message: AES-256-GCM, 16)
 /// </code>
-/// AEAD associated data = AD of X3DH (identity(initiator) | identity(responder), 262 bytes) | every envelope byte before the ciphertext.
+/// AEAD associated data = AD of X3DH (identity(initiator) | identity(responder), 130 bytes) | every envelope byte before the ciphertext.
 /// So any change to any byte is rejected, either by parsing, by a different X3DH secret, or by the tag.
 /// </summary>
 public sealed class MessageEnvelope
 {
-    public const byte Version = 0x01;
+    public const byte Version = CryptoSuite.Current;
     private readonly byte[] _bytes;
 
     private MessageEnvelope(byte[] bytes, EnvelopeKind kind, PrekeyInfo? prekey, RatchetHeader header, int headerOffset)
@@ -41,7 +41,7 @@ public sealed class MessageEnvelope
     public static MessageEnvelope Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new ByteReader(bytes);
-        reader.ExpectVersion(Version, "message envelope");
+        reader.ExpectSuite("message envelope");
         var kind = (EnvelopeKind)reader.ReadByte();
         var prekey = kind switch
         {
@@ -58,7 +58,7 @@ public sealed class MessageEnvelope
     /// <summary>The envelope bytes before the ratchet header, for the sender to authenticate.</summary>
     internal static byte[] EncodePrefix(PrekeyInfo? prekey)
     {
-        var writer = new ByteWriter(210).Byte(Version).Byte((byte)(prekey is null ? EnvelopeKind.Ratchet : EnvelopeKind.Prekey));
+        var writer = new ByteWriter(210).Byte(CryptoSuite.Current).Byte((byte)(prekey is null ? EnvelopeKind.Ratchet : EnvelopeKind.Prekey));
         if (prekey is null) return writer.ToArray();
         writer.Bytes(prekey.InitiatorIdentity.Encoded).Bytes(prekey.BaseKey.Span).UInt32(prekey.SignedPrekeyId).Flag(prekey.OneTimePrekeyId.HasValue);
         if (prekey.OneTimePrekeyId is { } oneTimeId) writer.UInt32(oneTimeId);
@@ -68,7 +68,7 @@ public sealed class MessageEnvelope
     private static PrekeyInfo ReadPrekey(ref ByteReader reader)
     {
         var identity = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
-        var baseKey = reader.ReadArray(P256.PublicKeyLength);
+        var baseKey = reader.ReadArray(AgreementKeyPair.PublicKeyLength);
         var signedId = reader.ReadUInt32();
         uint? oneTimeId = reader.ReadFlag() ? reader.ReadUInt32() : null;
         return new PrekeyInfo(identity, baseKey, signedId, oneTimeId);

@@ -12,10 +12,10 @@ namespace P2PChat.Core.Crypto;
 /// named in <see cref="MessageEnvelope.Prekey"/> and call <see cref="Accept"/>; then delete the one-time prekey.
 /// Compare <see cref="RemoteIdentity"/> with the key on record for that user: a difference is a key change.</item>
 /// </list>
-/// Serialised layout (version 0x01):
+/// Serialised layout (suite 0x02):
 /// <code>
-/// version (1) | local identity (131) | remote identity (131) | is initiator (1)
-/// | has pending prekey info (1) | [base key (65) | signed prekey id u32 | has one-time (1) | [one-time id u32]]
+/// suite (1) | local identity (65) | remote identity (65) | is initiator (1)
+/// | has pending prekey info (1) | [base key (32) | signed prekey id u32 | has one-time (1) | [one-time id u32]]
 /// | ratchet state (see DoubleRatchet)
 /// </code>
 /// The pending prekey info is the initiator's until its first reply; the responder keeps the base key it accepted,
@@ -23,7 +23,6 @@ namespace P2PChat.Core.Crypto;
 /// </summary>
 public sealed class PairwiseSession : IDisposable
 {
-    private const byte StateVersion = 0x01;
     private readonly byte[] _associatedData;
     private readonly DoubleRatchet _ratchet;
     private PendingPrekey? _pending;
@@ -49,7 +48,7 @@ public sealed class PairwiseSession : IDisposable
     public static PairwiseSession Initiate(IdentityKeyPair local, PrekeyBundle remote, IKeySource? keys = null)
     {
         keys ??= SystemKeySource.Instance;
-        using var ephemeral = P256KeyPair.Generate(keys);
+        using var ephemeral = AgreementKeyPair.Generate(keys, exportable: false);
         var secret = X3dh.InitiatorSecret(local, ephemeral, remote);
         var pending = new PendingPrekey(ephemeral.PublicKey.ToArray(), remote.SignedPrekey.Id, remote.OneTimePrekey?.Id);
         var ratchet = DoubleRatchet.CreateInitiator(secret, remote.SignedPrekey.PublicKey.Span, keys);
@@ -112,7 +111,7 @@ public sealed class PairwiseSession : IDisposable
 
     public byte[] Serialize()
     {
-        var writer = new ByteWriter(1024).Byte(StateVersion).Bytes(LocalIdentity.Encoded).Bytes(RemoteIdentity.Encoded)
+        var writer = new ByteWriter(1024).Byte(CryptoSuite.Current).Bytes(LocalIdentity.Encoded).Bytes(RemoteIdentity.Encoded)
             .Flag(IsInitiator).Flag(_pending is not null);
         if (_pending is { } pending)
         {
@@ -126,14 +125,14 @@ public sealed class PairwiseSession : IDisposable
     public static PairwiseSession Deserialize(ReadOnlySpan<byte> state, IKeySource? keys = null)
     {
         var reader = new ByteReader(state);
-        reader.ExpectVersion(StateVersion, "session state");
+        reader.ExpectSuite("session state");
         var local = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
         var remote = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
         var isInitiator = reader.ReadFlag();
         PendingPrekey? pending = null;
         if (reader.ReadFlag())
         {
-            var baseKey = reader.ReadArray(P256.PublicKeyLength);
+            var baseKey = reader.ReadArray(AgreementKeyPair.PublicKeyLength);
             var signedId = reader.ReadUInt32();
             uint? oneTimeId = reader.ReadFlag() ? reader.ReadUInt32() : null;
             pending = new PendingPrekey(baseKey, signedId, oneTimeId);

@@ -4,7 +4,7 @@ namespace P2PChat.Core.Crypto;
 /// <summary>
 /// Keys are indexed by (ratchet public key, message number); each is wiped when used.
 /// Holds at most <see cref="Capacity"/> keys: adding beyond that wipes and evicts the oldest.
-/// Serialised layout: <code>count u16 BE | count × (ratchet public key (65) | N u32 BE | message key (32))</code> oldest first.
+/// Serialised layout: <code>count u16 BE | count × (ratchet public key (32) | N u32 BE | message key (32))</code> oldest first.
 /// </summary>
 internal sealed class SkippedMessageKeys(int capacity)
 {
@@ -35,7 +35,7 @@ internal sealed class SkippedMessageKeys(int capacity)
         if (count > capacity) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many stored skipped keys");
         for (var i = 0; i < count; i++)
         {
-            var ratchetKey = reader.ReadBytes(P256.PublicKeyLength);
+            var ratchetKey = reader.ReadBytes(AgreementKeyPair.PublicKeyLength);
             var number = reader.ReadUInt32();
             result.Add(ratchetKey, number, reader.ReadArray(Kdf.KeyLength));
         }

@@ -1,72 +1,95 @@
-// Seals profile secrets (identity, prekeys, session states) under a key derived from the user's password.
+// Seals profile secrets (identity, prekeys, session states) under a key derived from the user's password with Argon2id.
 using System.Security.Cryptography;
 using System.Text;
 
 namespace P2PChat.Core.Crypto;
 
 /// <summary>
-/// Sealed blob layout (54-byte header, then ciphertext):
+/// Sealed blob layout (59-byte header, then ciphertext):
 /// <code>
-/// magic "P2PV" (4) | version 0x01 (1) | KDF id 0x01 = PBKDF2-HMAC-SHA256 (1) | iterations u32 BE (4) | salt (16)
-/// | verifier (16) | nonce (12) | AES-256-GCM ciphertext | tag (16)
+/// magic "P2PV" (4) | suite 0x02 (1) | KDF id 0x02 = Argon2id (1) | memory KiB u32 BE (4) | passes u32 BE (4) | lanes (1)
+/// | salt (16) | verifier (16) | nonce (12) | AES-256-GCM ciphertext | tag (16)
 /// </code>
-/// master = PBKDF2-HMAC-SHA256(UTF-8 password, salt, iterations, 32 bytes);
+/// master = Argon2id(UTF-8 password, salt, m, t, p = 1, 32 bytes);
 /// key = HKDF-SHA256(salt = empty, ikm = master, info = "P2PChat vault key v1", 32);
 /// verifier = HKDF-SHA256(salt = empty, ikm = master, info = "P2PChat vault verifier v1", 16);
-/// AEAD associated data = the whole header (bytes 0..54, magic through nonce). Nonces are random per blob.
+/// AEAD associated data = the whole header (bytes 0..59, magic through nonce). Nonces are random per blob.
 /// The verifier lets a wrong password be told apart from a damaged blob; it helps no guesser, who must run
-/// PBKDF2 per guess either way. One vault (one PBKDF2 run per sign-in) seals every blob of a profile.
+/// Argon2id per guess either way. One vault (one Argon2id run per sign-in) seals every blob of a profile.
+/// A blob of the P-256 version (suite byte 0x01, PBKDF2) is refused as <see cref="CryptoFailure.RetiredSuite"/>: the
+/// keys inside it are P-256 keys this version cannot use.
 /// </summary>
 public sealed class ProfileKeyVault : IDisposable
 {
-    public const int DefaultIterations = 600_000;
-    public const int MinimumIterations = 600_000;
-    public const int MaximumIterations = 10_000_000;
     public const int SaltLength = 16;
-    public const int HeaderLength = 4 + 1 + 1 + 4 + SaltLength + VerifierLength + Aead.NonceLength;
+    public const int HeaderLength = 4 + 1 + 1 + 4 + 4 + 1 + SaltLength + VerifierLength + NonceLength;
     private const int VerifierLength = 16;
-    private const byte Version = 0x01;
-    private const byte Pbkdf2Sha256 = 0x01;
+    private const int NonceLength = 12;
+    private const byte Argon2idKdf = 0x02;
     private static readonly byte[] Magic = "P2PV"u8.ToArray();
+    private static readonly AeadCipher Cipher = AeadCipher.Aes256Gcm;
 
     private readonly byte[] _key;
     private readonly byte[] _salt;
     private readonly byte[] _verifier;
-    private readonly int _iterations;
+    private readonly Argon2Settings _settings;
     private readonly IKeySource _keys;
 
-    private ProfileKeyVault(string password, byte[] salt, int iterations, IKeySource keys)
+    private ProfileKeyVault(string password, byte[] salt, Argon2Settings settings, IKeySource keys)
     {
-        var master = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
-        _key = Kdf.Hkdf(master, [], ProtocolLabels.VaultKey, Aead.KeyLength);
-        _verifier = Kdf.Hkdf(master, [], ProtocolLabels.VaultVerifier, VerifierLength);
-        CryptographicOperations.ZeroMemory(master);
+        var master = new byte[32];
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            PasswordKdf.Argon2id(passwordBytes, salt, settings, master);
+            _key = Kdf.Hkdf(master, [], ProtocolLabels.VaultKey, Cipher.KeyLength);
+            _verifier = Kdf.Hkdf(master, [], ProtocolLabels.VaultVerifier, VerifierLength);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(master);
+            CryptographicOperations.ZeroMemory(passwordBytes);
+        }
         _salt = salt;
-        _iterations = iterations;
+        _settings = settings;
         _keys = keys;
     }
 
-    /// <summary>A new vault with a fresh salt (for a new profile or a password change).</summary>
-    public static ProfileKeyVault Create(string password, IKeySource? keys = null) => Create(password, DefaultIterations, keys);
+    /// <summary>The Argon2id parameters this vault's blobs carry.</summary>
+    public Argon2Settings Settings => _settings;
 
-    internal static ProfileKeyVault Create(string password, int iterations, IKeySource? keys)
+    /// <summary>A new vault with a fresh salt (for a new profile or a password change), at <see cref="Argon2Settings.Default"/>.</summary>
+    public static ProfileKeyVault Create(string password, IKeySource? keys = null) => Create(password, Argon2Settings.Default, keys);
+
+    /// <summary>A new vault with chosen Argon2id parameters (refused below OWASP's minimum).</summary>
+    public static ProfileKeyVault Create(string password, Argon2Settings settings, IKeySource? keys = null)
+    {
+        if (!settings.IsAcceptable) throw new CryptoProtocolException(CryptoFailure.Malformed, "vault Argon2id parameters below the minimum or above the ceiling");
+        return CreateUnchecked(password, settings, keys);
+    }
+
+    /// <summary>Tests only: parameters below the floor, so property tests stay fast.</summary>
+    internal static ProfileKeyVault CreateUnchecked(string password, Argon2Settings settings, IKeySource? keys)
     {
         keys ??= SystemKeySource.Instance;
         var salt = new byte[SaltLength];
         keys.Fill(salt);
-        return new ProfileKeyVault(password, salt, iterations, keys);
+        return new ProfileKeyVault(password, salt, settings, keys);
     }
 
-    /// <summary>Re-opens the vault that sealed <paramref name="sealedBlob"/>; throws WrongPassword if the password is not the one.</summary>
+    /// <summary>
+    /// Re-opens the vault that sealed <paramref name="sealedBlob"/>; throws WrongPassword if the password is not the one,
+    /// RetiredSuite for a blob of the P-256 version, Malformed for parameters below the floor or above the ceiling.
+    /// </summary>
     public static ProfileKeyVault Unlock(string password, ReadOnlySpan<byte> sealedBlob, IKeySource? keys = null) =>
-        Unlock(password, sealedBlob, MinimumIterations, keys);
+        Unlock(password, sealedBlob, acceptWeak: false, keys);
 
-    internal static ProfileKeyVault Unlock(string password, ReadOnlySpan<byte> sealedBlob, int minimumIterations, IKeySource? keys)
+    internal static ProfileKeyVault Unlock(string password, ReadOnlySpan<byte> sealedBlob, bool acceptWeak, IKeySource? keys)
     {
         var header = Header.Read(sealedBlob);
-        if (header.Iterations < minimumIterations || header.Iterations > MaximumIterations)
-            throw new CryptoProtocolException(CryptoFailure.Malformed, "vault iteration count out of range");
-        var vault = new ProfileKeyVault(password, header.Salt, header.Iterations, keys ?? SystemKeySource.Instance);
+        if (!(acceptWeak ? header.Settings.IsComputable : header.Settings.IsAcceptable))
+            throw new CryptoProtocolException(CryptoFailure.Malformed, "vault Argon2id parameters out of range");
+        var vault = new ProfileKeyVault(password, header.Salt, header.Settings, keys ?? SystemKeySource.Instance);
         if (CryptographicOperations.FixedTimeEquals(vault._verifier, header.Verifier)) return vault;
         vault.Dispose();
         throw new CryptoProtocolException(CryptoFailure.WrongPassword, "wrong password");
@@ -74,38 +97,41 @@ public sealed class ProfileKeyVault : IDisposable
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext)
     {
-        var nonce = new byte[Aead.NonceLength];
+        var nonce = new byte[NonceLength];
         _keys.Fill(nonce);
-        var header = new ByteWriter(HeaderLength).Bytes(Magic).Byte(Version).Byte(Pbkdf2Sha256).UInt32((uint)_iterations)
+        var header = new ByteWriter(HeaderLength).Bytes(Magic).Byte(CryptoSuite.Current).Byte(Argon2idKdf)
+            .UInt32((uint)_settings.MemoryKib).UInt32((uint)_settings.Passes).Byte((byte)_settings.Parallelism)
             .Bytes(_salt).Bytes(_verifier).Bytes(nonce).ToArray();
-        return [.. header, .. Aead.Seal(_key, nonce, plaintext, header)];
+        return [.. header, .. Cipher.Seal(_key, nonce, plaintext, header)];
     }
 
     /// <summary>Throws WrongPassword if the blob belongs to another password or salt, AuthenticationFailed if it was altered.</summary>
     public byte[] Open(ReadOnlySpan<byte> sealedBlob)
     {
         var header = Header.Read(sealedBlob);
-        if (!CryptographicOperations.FixedTimeEquals(header.Salt, _salt) || header.Iterations != _iterations
+        if (!CryptographicOperations.FixedTimeEquals(header.Salt, _salt) || header.Settings != _settings
             || !CryptographicOperations.FixedTimeEquals(header.Verifier, _verifier))
             throw new CryptoProtocolException(CryptoFailure.WrongPassword, "blob was sealed by another vault (password or salt)");
-        return Aead.Open(_key, header.Nonce, sealedBlob[HeaderLength..], sealedBlob[..HeaderLength]);
+        return Cipher.Open(_key, header.Nonce, sealedBlob[HeaderLength..], sealedBlob[..HeaderLength]);
     }
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 
-    private sealed record Header(int Iterations, byte[] Salt, byte[] Verifier, byte[] Nonce)
+    private sealed record Header(Argon2Settings Settings, byte[] Salt, byte[] Verifier, byte[] Nonce)
     {
         public static Header Read(ReadOnlySpan<byte> blob)
         {
             var reader = new ByteReader(blob);
             if (!reader.ReadBytes(Magic.Length).SequenceEqual(Magic))
                 throw new CryptoProtocolException(CryptoFailure.Malformed, "not a P2PChat vault blob");
-            reader.ExpectVersion(Version, "vault");
-            if (reader.ReadByte() != Pbkdf2Sha256) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "unknown vault KDF");
-            var iterations = reader.ReadUInt32();
-            if (iterations > int.MaxValue) throw new CryptoProtocolException(CryptoFailure.Malformed, "vault iteration count out of range");
-            var header = new Header((int)iterations, reader.ReadArray(SaltLength), reader.ReadArray(VerifierLength), reader.ReadArray(Aead.NonceLength));
-            if (reader.Remaining < Aead.TagLength) throw new CryptoProtocolException(CryptoFailure.Malformed, "vault blob too short");
+            reader.ExpectSuite("profile key file");
+            if (reader.ReadByte() != Argon2idKdf) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "unknown vault KDF");
+            var memory = reader.ReadUInt32();
+            var passes = reader.ReadUInt32();
+            int lanes = reader.ReadByte();
+            if (memory > int.MaxValue || passes > int.MaxValue) throw new CryptoProtocolException(CryptoFailure.Malformed, "vault Argon2id parameters out of range");
+            var header = new Header(new Argon2Settings((int)memory, (int)passes, lanes), reader.ReadArray(SaltLength), reader.ReadArray(VerifierLength), reader.ReadArray(NonceLength));
+            if (reader.Remaining < Cipher.TagLength) throw new CryptoProtocolException(CryptoFailure.Malformed, "vault blob too short");
             return header;
         }
     }

@@ -1,5 +1,6 @@
-// Link handshakes and X3DH session starts per second, next to one raw P-256 ECDH derivation measured in the same run.
+// Link handshakes and X3DH session starts: the X25519/Ed25519 product against the retired P-256 constructions, in the same run.
 using BenchmarkDotNet.Attributes;
+using P2PChat.Benchmarks.Crypto.P256Baseline;
 using P2PChat.Core.Crypto;
 
 namespace P2PChat.Benchmarks.Crypto;
@@ -12,7 +13,8 @@ public class HandshakeBenchmarks
     private IdentityKeyPair _bob = null!;
     private PrekeyBundle _bundle = null!;
     private PrekeyPair _signedPrekey = null!;
-    private readonly RawEcdhBaseline _baseline = new();
+    private PrekeyPair _oneTime = null!;
+    private P256Constructions _p256 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -20,13 +22,15 @@ public class HandshakeBenchmarks
         _alice = IdentityKeyPair.Generate();
         _bob = IdentityKeyPair.Generate();
         _signedPrekey = PrekeyPair.CreateSigned(_bob, 1);
-        _bundle = new PrekeyBundle(_bob.Public, _signedPrekey.ToSignedPublic(), null);
+        _oneTime = PrekeyPair.CreateOneTime(100);
+        _bundle = new PrekeyBundle(_bob.Public, _signedPrekey.ToSignedPublic(), _oneTime.ToOneTimePublic());
+        _p256 = new P256Constructions();
     }
 
-    [Benchmark(Baseline = true, Description = "BCL: one P-256 ECDH derivation")]
-    public byte[] RawEcdh() => _baseline.Derive();
+    [Benchmark(Baseline = true, Description = "P-256 (retired): link handshake XX, both sides")]
+    public byte[] P256LinkHandshake() => _p256.LinkHandshake();
 
-    [Benchmark(Description = "Link handshake XX, both sides")]
+    [Benchmark(Description = "25519: link handshake Noise_XX_25519_ChaChaPoly_SHA256, both sides")]
     public byte[] LinkHandshake()
     {
         using var initiator = new LinkHandshakeInitiator(_alice, _bob.Public, Prologue);
@@ -37,11 +41,14 @@ public class HandshakeBenchmarks
         return initiator.Keys.HandshakeHash.ToArray();
     }
 
-    [Benchmark(Description = "X3DH session start + first message, both sides")]
+    [Benchmark(Description = "P-256 (retired): X3DH session start + first message, both sides")]
+    public byte[] P256SessionStart() => _p256.X3dhStart();
+
+    [Benchmark(Description = "25519: X3DH session start + first message, both sides")]
     public byte[] SessionStart()
     {
         using var alice = PairwiseSession.Initiate(_alice, _bundle);
-        using var bob = PairwiseSession.Accept(_bob, MessageEnvelope.Decode(alice.Encrypt("hi"u8)), _signedPrekey, null, out var plaintext);
+        using var bob = PairwiseSession.Accept(_bob, MessageEnvelope.Decode(alice.Encrypt("hi"u8)), _signedPrekey, _oneTime, out var plaintext);
         return plaintext;
     }
 
@@ -51,6 +58,7 @@ public class HandshakeBenchmarks
         _alice.Dispose();
         _bob.Dispose();
         _signedPrekey.Dispose();
-        _baseline.Dispose();
+        _oneTime.Dispose();
+        _p256.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-// AEAD throughput on the transport path (1200-byte packets under link keys), next to raw BCL AES-256-GCM on the same size.
+// AEAD throughput on the transport path (1200-byte packets under link keys, AEGIS-128L), next to the AES-256-GCM protector links used before and raw BCL AES-256-GCM.
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
@@ -28,6 +28,9 @@ public class PacketAeadBenchmarks
     private IPacketProtector _alice = null!;
     private IPacketProtector _bob = null!;
     private AesGcm _raw = null!;
+    private AesGcmPacketProtector _aesAlice = null!;
+    private AesGcmPacketProtector _aesBob = null!;
+    private byte[] _aesPacket = [];
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +45,9 @@ public class PacketAeadBenchmarks
         _bob = LinkProtection.For(_bobKeys);
         _packet = new byte[Header + _alice.Overhead + PacketSize];
         _raw = new AesGcm(key, 16);
+        _aesAlice = new AesGcmPacketProtector(key, other);
+        _aesBob = new AesGcmPacketProtector(other, key);
+        _aesPacket = new byte[Header + _aesAlice.Overhead + PacketSize];
     }
 
     [Benchmark(Baseline = true, Description = "BCL: AES-256-GCM encrypt + decrypt, 1200 B")]
@@ -51,7 +57,15 @@ public class PacketAeadBenchmarks
         _raw.Decrypt(_nonce, _ciphertext, _tag, _opened);
     }
 
-    [Benchmark(Description = "Transport packet under link keys: protect + open (header protection, replay window), 1200 B")]
+    [Benchmark(Description = "AES-256-GCM protector (links before issue 9): protect + open, 1200 B")]
+    public int AesGcmPacket()
+    {
+        _plaintext.CopyTo(_aesPacket, Header + _aesAlice.PlaintextOffset);
+        var length = _aesAlice.Protect(_aesPacket, Header, PacketSize);
+        return _aesBob.TryUnprotect(_aesPacket.AsSpan(0, length), Header, out _, out var opened) ? opened : -1;
+    }
+
+    [Benchmark(Description = "Transport packet under link keys (AEGIS-128L): protect + open (header protection, replay window), 1200 B")]
     public int LinkPacket()
     {
         _plaintext.CopyTo(_packet, Header + _alice.PlaintextOffset);
@@ -67,5 +81,7 @@ public class PacketAeadBenchmarks
         _aliceKeys.Dispose();
         _bobKeys.Dispose();
         _raw.Dispose();
+        _aesAlice.Dispose();
+        _aesBob.Dispose();
     }
 }

@@ -1,5 +1,6 @@
-// Messages through the Double Ratchet per second, next to one raw P-256 ECDH derivation measured in the same run.
+// Messages through the Double Ratchet: the X25519 product against the retired P-256 DH step, in the same run.
 using BenchmarkDotNet.Attributes;
+using P2PChat.Benchmarks.Crypto.P256Baseline;
 using P2PChat.Core.Crypto;
 
 namespace P2PChat.Benchmarks.Crypto;
@@ -13,8 +14,10 @@ public class RatchetBenchmarks
     private PrekeyPair _signedPrekey = null!;
     private PairwiseSession _alice = null!;
     private PairwiseSession _bob = null!;
-    private readonly RawEcdhBaseline _baseline = new();
-    private ProfileKeyVault _vault = null!;
+    private P256Constructions _p256 = null!;
+    private P256Key _p256Receiver = null!;
+    private P256Key _p256Sender = null!;
+    private readonly byte[] _root = new byte[32];
 
     [GlobalSetup]
     public void Setup()
@@ -25,32 +28,27 @@ public class RatchetBenchmarks
         _alice = PairwiseSession.Initiate(_aliceIdentity, new PrekeyBundle(_bobIdentity.Public, _signedPrekey.ToSignedPublic(), null));
         _bob = PairwiseSession.Accept(_bobIdentity, MessageEnvelope.Decode(_alice.Encrypt(Plaintext)), _signedPrekey, null, out _);
         _alice.Decrypt(_bob.Encrypt(Plaintext));
-        _vault = ProfileKeyVault.Create("benchmark password");
+        _p256 = new P256Constructions();
+        _p256Receiver = P256Key.Generate();
+        _p256Sender = P256Key.Generate();
     }
 
-    [Benchmark(Baseline = true, Description = "BCL: one P-256 ECDH derivation")]
-    public byte[] RawEcdh() => _baseline.Derive();
-
-    [Benchmark(Description = "Ratchet: encrypt + decrypt, same chain (140 B)")]
-    public byte[] SameChain() => _bob.Decrypt(_alice.Encrypt(Plaintext));
-
-    /// <summary>What the peer does per message: each side's session state is serialised and sealed by the vault after each step (the file write is not measured).</summary>
-    [Benchmark(Description = "Ratchet: encrypt + decrypt, each state sealed after (140 B)")]
-    public byte[] SameChainSealed()
+    [Benchmark(Baseline = true, Description = "P-256 (retired): ping-pong, DH ratchet step each way (2 messages)")]
+    public byte[] P256PingPong()
     {
-        var envelope = _alice.Encrypt(Plaintext);
-        _vault.Seal(_alice.Serialize());
-        var plaintext = _bob.Decrypt(envelope);
-        _vault.Seal(_bob.Serialize());
-        return plaintext;
+        _p256.RatchetStep(_p256Receiver, _p256Sender, _root, Plaintext);
+        return _p256.RatchetStep(_p256Sender, _p256Receiver, _root, Plaintext);
     }
 
-    [Benchmark(Description = "Ratchet: ping-pong, DH step each way (2 messages)")]
+    [Benchmark(Description = "25519: ping-pong, DH ratchet step each way (2 messages)")]
     public byte[] PingPong()
     {
         _bob.Decrypt(_alice.Encrypt(Plaintext));
         return _alice.Decrypt(_bob.Encrypt(Plaintext));
     }
+
+    [Benchmark(Description = "25519: encrypt + decrypt, same chain (140 B; no curve work, same construction as P-256)")]
+    public byte[] SameChain() => _bob.Decrypt(_alice.Encrypt(Plaintext));
 
     [GlobalCleanup]
     public void Cleanup()
@@ -60,7 +58,8 @@ public class RatchetBenchmarks
         _signedPrekey.Dispose();
         _aliceIdentity.Dispose();
         _bobIdentity.Dispose();
-        _baseline.Dispose();
-        _vault.Dispose();
+        _p256.Dispose();
+        _p256Receiver.Dispose();
+        _p256Sender.Dispose();
     }
 }

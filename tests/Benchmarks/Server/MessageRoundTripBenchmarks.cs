@@ -43,7 +43,7 @@ public class MessageRoundTripBenchmarks
         _store = await SqliteRendezvousStore.OpenAsync(_data, new SqliteStoreOptions { MaxOfflineMessagesPerRecipient = null });
         var options = new RendezvousOptions
         {
-            Listen = "127.0.0.1:0", DataDirectory = _data, PasswordIterations = 1000,
+            Listen = "127.0.0.1:0", DataDirectory = _data, PasswordMemoryKib = 64, PasswordPasses = 1,
             MaxCommandsPerWindow = int.MaxValue, HeartbeatTimeoutSeconds = 3600, SendQueueCapacity = 1 << 20,
         };
         _server = new RendezvousServer(options, _store, TimeProvider.System, NullLoggerFactory.Instance);

@@ -18,7 +18,7 @@ public sealed class CodecRobustnessTests
         var session = PairwiseSession.Initiate(alice, bob.Bundle, keys);
         var envelope = session.Encrypt("hi"u8);
         var sender = GroupSenderKey.Create(keys);
-        var vault = ProfileKeyVault.Create("pw", 1000, keys);
+        var vault = ProfileKeyVault.CreateUnchecked("pw", new Argon2Settings(64, 1), keys);
         yield return ("identity", alice.Public.Encode(), b => IdentityPublicKey.Decode(b));
         yield return ("identity private", alice.ExportPrivate(), b => IdentityKeyPair.ImportPrivate(b).Dispose());
         yield return ("bundle", bob.Bundle.Encode(), b => PrekeyBundle.Decode(b));

@@ -156,4 +156,22 @@ public sealed class EndToEndTests : IDisposable
         Assert.False(restarted.IsOpen);
         Assert.Contains("damaged", restarted.OpenProblem);
     }
+
+    [Fact]
+    public void A_profile_written_by_the_p256_version_is_refused_with_what_to_do_and_left_untouched()
+    {
+        // identity.bin as the P-256 version sealed it: "P2PV" | version 0x01 | PBKDF2 (0x01) | 600,000 | salt | verifier | nonce | ciphertext | tag.
+        var files = new KeyFiles(_profile.Path, "alice");
+        byte[] old = [.. "P2PV"u8, 0x01, 0x01, 0x00, 0x09, 0x27, 0xC0, .. Enumerable.Range(0, 16 + 16 + 12 + 65 + 16).Select(i => (byte)i)];
+        files.Write(KeyFiles.IdentityFile, old);
+
+        using var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
+        e2e.OpenForSignIn("alice", Password);
+
+        Assert.False(e2e.IsOpen);
+        Assert.Contains("earlier P2PChat", e2e.OpenProblem);
+        Assert.Contains(files.Folder, e2e.OpenProblem);
+        Assert.Empty(e2e.AfterSignIn([])); // no new identity is published over the old one behind the user's back
+        Assert.Equal(old, files.Read(KeyFiles.IdentityFile));
+    }
 }

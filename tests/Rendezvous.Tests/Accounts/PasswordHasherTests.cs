@@ -1,5 +1,6 @@
-// Tests of PasswordHasher: round trip, salts, stored parameters, rehash policy, malformed records.
+// Tests of PasswordHasher: Argon2id round trip, salts, stored parameters, PBKDF2 records of earlier versions, rehash policy, malformed records.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto;
 using P2PChat.Rendezvous.Accounts;
 using Xunit;
 
@@ -7,7 +8,8 @@ namespace P2PChat.Rendezvous.Tests.Accounts;
 
 public sealed class PasswordHasherTests
 {
-    private readonly PasswordHasher _hasher = new(iterations: 1_000);
+    private static readonly Argon2Settings Cheap = new(64, 1);
+    private readonly PasswordHasher _hasher = new(Cheap);
 
     [Fact]
     public void Hash_then_verify_accepts_the_password_and_rejects_others()
@@ -20,22 +22,25 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
-    public void Hash_records_algorithm_iterations_and_sizes()
+    public void Hash_records_algorithm_parameters_and_sizes()
     {
         var stored = _hasher.Hash("pw");
 
-        Assert.Equal(PasswordAlgorithm.Pbkdf2HmacSha256, stored.Algorithm);
-        Assert.Equal(1_000, stored.Iterations);
+        Assert.Equal(PasswordAlgorithm.Argon2id, stored.Algorithm);
+        Assert.Equal(1, stored.Iterations);
+        Assert.Equal(64, stored.MemoryKib);
+        Assert.Equal(1, stored.Parallelism);
         Assert.Equal(PasswordHasher.SaltBytes, stored.Salt.Length);
         Assert.Equal(PasswordHasher.HashBytes, stored.Hash.Length);
     }
 
     [Fact]
-    public void Hash_matches_a_direct_pbkdf2_sha256_derivation()
+    public void Hash_matches_a_direct_argon2id_derivation()
     {
         var stored = _hasher.Hash("pw");
 
-        var expected = Rfc2898DeriveBytes.Pbkdf2("pw"u8, stored.Salt.Span, 1_000, HashAlgorithmName.SHA256, 32);
+        var expected = new byte[32];
+        PasswordKdf.Argon2id("pw"u8, stored.Salt.Span, Cheap, expected);
         Assert.Equal(expected, stored.Hash.ToArray());
     }
 
@@ -50,20 +55,33 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
-    public void Verify_uses_the_stored_iteration_count_not_the_configured_one()
+    public void Verify_uses_the_stored_parameters_not_the_configured_ones()
     {
-        var stored = new PasswordHasher(iterations: 500).Hash("pw");
+        var stored = new PasswordHasher(new Argon2Settings(128, 2)).Hash("pw");
 
         Assert.True(PasswordHasher.Verify("pw", stored));
-        Assert.False(PasswordHasher.Verify("pw", stored with { Iterations = 501 }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { Iterations = 3 }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { MemoryKib = 256 }));
     }
 
     [Fact]
-    public void NeedsRehash_when_stored_count_is_below_configured()
+    public void A_pbkdf2_record_of_an_earlier_version_still_verifies_and_needs_a_rehash()
     {
-        var weak = new PasswordHasher(iterations: 999).Hash("pw");
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var legacy = new PasswordHash(PasswordAlgorithm.Pbkdf2HmacSha256, 1_000, salt,
+            Rfc2898DeriveBytes.Pbkdf2("pw"u8, salt, 1_000, HashAlgorithmName.SHA256, 32));
+
+        Assert.True(PasswordHasher.Verify("pw", legacy));
+        Assert.False(PasswordHasher.Verify("pW", legacy));
+        Assert.True(_hasher.NeedsRehash(legacy));
+    }
+
+    [Fact]
+    public void NeedsRehash_when_stored_parameters_are_below_configured()
+    {
+        var weak = new PasswordHasher(new Argon2Settings(32, 1)).Hash("pw");
         var equal = _hasher.Hash("pw");
-        var stronger = new PasswordHasher(iterations: 2_000).Hash("pw");
+        var stronger = new PasswordHasher(new Argon2Settings(128, 2)).Hash("pw");
 
         Assert.True(_hasher.NeedsRehash(weak));
         Assert.False(_hasher.NeedsRehash(equal));
@@ -72,26 +90,33 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
-    public void Default_iteration_count_is_at_least_600000()
+    public void Default_parameters_are_at_least_owasps_minimum()
     {
-        Assert.True(PasswordHasher.DefaultIterations >= 600_000);
-        Assert.Equal(PasswordHasher.DefaultIterations, new PasswordHasher().Iterations);
+        var defaults = new PasswordHasher().Settings;
+        Assert.True(defaults.MemoryKib >= 19 * 1024);
+        Assert.True(defaults.Passes >= 2);
+        Assert.Equal(1, defaults.Parallelism);
+        Assert.True(defaults.IsAcceptable);
     }
 
     [Fact]
-    public void Malformed_or_unknown_records_never_verify()
+    public void Malformed_unknown_or_absurd_records_never_verify()
     {
         var stored = _hasher.Hash("pw");
 
-        Assert.False(PasswordHasher.Verify("pw", stored with { Algorithm = (PasswordAlgorithm)2 }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { Algorithm = (PasswordAlgorithm)3 }));
         Assert.False(PasswordHasher.Verify("pw", stored with { Iterations = 0 }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { MemoryKib = 4 * 1024 * 1024 }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { Parallelism = 4 }));
         Assert.False(PasswordHasher.Verify("pw", stored with { Hash = stored.Hash[..16] }));
         Assert.False(PasswordHasher.Verify("pw", stored with { Salt = ReadOnlyMemory<byte>.Empty }));
+        Assert.False(PasswordHasher.Verify("pw", stored with { Salt = stored.Salt[..8] }));
     }
 
     [Fact]
-    public void Iteration_count_below_one_is_refused()
+    public void Parameters_argon2id_cannot_compute_are_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PasswordHasher(iterations: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PasswordHasher(new Argon2Settings(64, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PasswordHasher(new Argon2Settings(64, 1, 2)));
     }
 }

@@ -11,7 +11,7 @@ public sealed class RendezvousOptionsTests
     public void Defaults_follow_the_seed_and_the_password_policy()
     {
         var o = new RendezvousOptions();
-        Assert.True(o.PasswordIterations >= 600_000);
+        Assert.True(o.PasswordMemoryKib >= 19 * 1024 && o.PasswordPasses >= 2);
         Assert.Equal(("127.0.0.1:7777", "./rendezvous-data"), (o.Listen, o.DataDirectory));
         Assert.Equal((5, 420), (o.MaxFailedLogins, o.LoginBlockSeconds));
         Assert.Equal((10, 5, 60), (o.MaxCommandsPerWindow, o.CommandWindowSeconds, o.CommandPenaltySeconds));

@@ -33,7 +33,7 @@ internal sealed partial class RendezvousProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--listen", "127.0.0.1:0", "--data", dataDirectory, "--password-iterations", "1000" })
+        foreach (var arg in new[] { dll, "--listen", "127.0.0.1:0", "--data", dataDirectory, "--password-memory-kib", "64", "--password-passes", "1" })
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new RendezvousProcess(process);

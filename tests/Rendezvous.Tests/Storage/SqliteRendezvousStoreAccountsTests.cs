@@ -90,12 +90,15 @@ public sealed class SqliteRendezvousStoreAccountsTests : StoreTestBase
     public async Task Password_can_be_replaced()
     {
         var tag = await RegisterAsync("alice");
-        var replacement = new PasswordHasher(iterations: 2_000).Hash("new secret");
+        var replacement = new PasswordHasher(new P2PChat.Core.Crypto.Argon2Settings(128, 2)).Hash("new secret");
 
         Assert.True(await Store.SetPasswordAsync(tag, replacement, Ct));
 
         var stored = (await Store.FindAccountByTagAsync(tag, Ct))!.Password;
-        Assert.Equal(2_000, stored.Iterations);
+        Assert.Equal(PasswordAlgorithm.Argon2id, stored.Algorithm);
+        Assert.Equal(2, stored.Iterations);
+        Assert.Equal(128, stored.MemoryKib);
+        Assert.Equal(1, stored.Parallelism);
         Assert.True(PasswordHasher.Verify("new secret", stored));
         Assert.False(PasswordHasher.Verify("correct horse", stored));
     }

@@ -22,30 +22,44 @@ public sealed class IdentityKeyPairTests
         using var alice = TestIdentities.Alice();
         var encoded = alice.Public.Encode();
         Assert.Equal(IdentityPublicKey.EncodedLength, encoded.Length);
-        Assert.Equal(131, encoded.Length);
+        Assert.Equal(65, encoded.Length);
         Assert.Equal(alice.Public, IdentityPublicKey.Decode(encoded));
     }
 
     [Fact]
-    public void Points_off_the_curve_wrong_versions_and_wrong_lengths_are_refused()
+    public void Unknown_and_retired_suites_and_wrong_lengths_are_refused()
     {
         using var alice = TestIdentities.Alice();
         var encoded = alice.Public.Encode();
-        var offCurve = (byte[])encoded.Clone();
-        offCurve[40] ^= 0x01;
-        Rejection.Expect(() => IdentityPublicKey.Decode(offCurve), CryptoFailure.InvalidKey);
-        var wrongVersion = (byte[])encoded.Clone();
-        wrongVersion[0] = 0x02;
-        Rejection.Expect(() => IdentityPublicKey.Decode(wrongVersion), CryptoFailure.UnsupportedVersion);
-        Rejection.Expect(() => IdentityPublicKey.Decode(encoded.AsSpan(0, 130)), CryptoFailure.Malformed);
+        var unknown = (byte[])encoded.Clone();
+        unknown[0] = 0x03;
+        Rejection.Expect(() => IdentityPublicKey.Decode(unknown), CryptoFailure.UnsupportedVersion);
+        var retired = (byte[])encoded.Clone();
+        retired[0] = CryptoSuite.RetiredP256;
+        Rejection.Expect(() => IdentityPublicKey.Decode(retired), CryptoFailure.RetiredSuite);
+        Rejection.Expect(() => IdentityPublicKey.Decode(new byte[131]), CryptoFailure.UnsupportedVersion);
+        Rejection.Expect(() => IdentityPublicKey.Decode(encoded.AsSpan(0, 64)), CryptoFailure.Malformed);
         Rejection.Expect(() => IdentityPublicKey.Decode([.. encoded, 0]), CryptoFailure.Malformed);
     }
 
     [Fact]
-    public void Zero_and_out_of_range_private_scalars_are_refused()
+    public void Low_order_public_keys_and_wrong_key_lengths_are_refused()
     {
-        Rejection.Expect(() => P256KeyPair.FromPrivateKey(new byte[32]), CryptoFailure.InvalidKey);
-        Rejection.Expect(() => P256KeyPair.FromPrivateKey(Enumerable.Repeat((byte)0xFF, 32).ToArray()), CryptoFailure.InvalidKey);
+        using var key = AgreementKeyPair.Generate(new SeededKeySource("low-order"));
+        // u = 0 and u = 1 are small-order points of Curve25519: X25519 with them gives the all-zero secret.
+        Rejection.Expect(() => key.Agree(new byte[32]), CryptoFailure.InvalidKey);
+        Rejection.Expect(() => key.Agree([1, .. new byte[31]]), CryptoFailure.InvalidKey);
+        Rejection.Expect(() => key.Agree(new byte[31]), CryptoFailure.InvalidKey);
+        Rejection.Expect(() => AgreementKeyPair.FromPrivateKey(new byte[31]), CryptoFailure.InvalidKey);
+        Rejection.Expect(() => SigningKeyPair.FromPrivateKey(new byte[33]), CryptoFailure.InvalidKey);
+        Rejection.Expect(() => IdentityKeyPair.ImportPrivate([CryptoSuite.RetiredP256, .. new byte[64]]), CryptoFailure.RetiredSuite);
+    }
+
+    [Fact]
+    public void Ephemeral_keys_cannot_be_exported()
+    {
+        using var ephemeral = AgreementKeyPair.Generate(new SeededKeySource("ephemeral"), exportable: false);
+        Rejection.Expect(() => ephemeral.ExportPrivate(), CryptoFailure.InvalidState);
     }
 
     [Fact]

@@ -28,21 +28,21 @@ public sealed class LinkHandshakeTests
     public void Message_sizes_follow_the_documented_layout()
     {
         using var link = new LinkPair().Run();
-        Assert.Equal(65, link.Message1.Length);
-        Assert.Equal(65 + 131 + 16 + "bob's payload".Length + 16, link.Message2.Length);
-        Assert.Equal(131 + 16 + "alice's payload".Length + 16, link.Message3.Length);
+        Assert.Equal(32, link.Message1.Length);
+        Assert.Equal(32 + 32 + 16 + 32 + "bob's payload".Length + 16, link.Message2.Length);
+        Assert.Equal(32 + 16 + 32 + "alice's payload".Length + 16, link.Message3.Length);
     }
 
     [Fact]
     public void Seeded_handshake_gives_fixed_messages_and_keys()
     {
         using var link = new LinkPair("link-kat").Run();
-        Assert.Equal("0e15e53f47d647e06286976f072910d0535884ccbfc54b4872027dcf83e2147e", Convert.ToHexStringLower(SHA256.HashData(link.Message1)));
-        Assert.Equal("c2b576a2086bb264f2c8be524374d240e7f51a4eb5cc753f3f0a0f9e71f04df7", Convert.ToHexStringLower(SHA256.HashData(link.Message2)));
-        Assert.Equal("aec1b64432f6572991f8b6de8f7ef636869f9a3674a15afd2363799e52bcc547", Convert.ToHexStringLower(SHA256.HashData(link.Message3)));
-        Assert.Equal("81f6d1df6054a1cbaebddd090c288efc138e761b649b2968fdac22012bb14eac", Convert.ToHexStringLower(link.Initiator.Keys.SendKey));
-        Assert.Equal("8261fe52af491370ef2c47c17968a8bba155eff0a95380b5dd1fcd0fbfadcb17", Convert.ToHexStringLower(link.Initiator.Keys.ReceiveKey));
-        Assert.Equal("52974245697ab151fad0eba778ebb1f7a9d2b03279ddae388777ea53f75a52ac", Convert.ToHexStringLower(link.Initiator.Keys.HandshakeHash));
+        Assert.Equal("52f28352043a484fb9f91638494ba7467f8661c843094d18fee947fff08a9ff1", Convert.ToHexStringLower(SHA256.HashData(link.Message1)));
+        Assert.Equal("1431614cf3bb31e89fdcd36266c69993c85f0df2ef0616cd15385f3116346ed7", Convert.ToHexStringLower(SHA256.HashData(link.Message2)));
+        Assert.Equal("ec02cee53f1bd6ff552bd45c367492be913f9dc04c77be7f5493dd6c7b5aece3", Convert.ToHexStringLower(SHA256.HashData(link.Message3)));
+        Assert.Equal("45d62dd627e973e043451a61e578bfeded7c93250c73f01ebf68372e7d6cebe6", Convert.ToHexStringLower(link.Initiator.Keys.SendKey));
+        Assert.Equal("c14fabf791a5c2727d308309060479abb87d46042c5848f39c3cc3a6a3025b8b", Convert.ToHexStringLower(link.Initiator.Keys.ReceiveKey));
+        Assert.Equal("ae9db558d8d3c89830c469ebefe6e4a7d43f97522d3010e8819d9540478fec69", Convert.ToHexStringLower(link.Initiator.Keys.HandshakeHash));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class LinkHandshakeTests
         var keys = new SeededKeySource("kci");
         using var alice = TestIdentities.Alice();
         using var bob = TestIdentities.Bob();
-        using var stolenAliceStatic = P256KeyPair.FromPrivateKey(Convert.FromHexString(TestIdentities.AliceAgreement));
+        using var stolenAliceStatic = AgreementKeyPair.FromPrivateKey(Convert.FromHexString(TestIdentities.AliceAgreement));
         using var initiator = new LinkHandshakeInitiator(alice, bob.Public, LinkPair.Prologue, keys);
         using var impostor = new LinkHandshakeResponder(bob.Public, stolenAliceStatic, LinkPair.Prologue, keys);
 
@@ -99,7 +99,7 @@ public sealed class LinkHandshakeTests
         var keys = new SeededKeySource("impostor");
         using var alice = TestIdentities.Alice();
         using var bob = TestIdentities.Bob();
-        using var malloryStatic = P256KeyPair.FromPrivateKey(Convert.FromHexString(TestIdentities.MalloryAgreement));
+        using var malloryStatic = AgreementKeyPair.FromPrivateKey(Convert.FromHexString(TestIdentities.MalloryAgreement));
         using var initiator = new LinkHandshakeInitiator(alice, expectedRemote: null, LinkPair.Prologue, keys);
         using var impostor = new LinkHandshakeResponder(bob.Public, malloryStatic, LinkPair.Prologue, keys);
         impostor.ReadMessage1(initiator.WriteMessage1());

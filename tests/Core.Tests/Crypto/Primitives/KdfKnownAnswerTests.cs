@@ -47,6 +47,6 @@ public sealed class KdfKnownAnswerTests
         Assert.Equal("P2PChat signed prekey v1"u8.ToArray(), ProtocolLabels.SignedPrekeySignature);
         Assert.Equal("P2PChat vault key v1"u8.ToArray(), ProtocolLabels.VaultKey);
         Assert.Equal("P2PChat vault verifier v1"u8.ToArray(), ProtocolLabels.VaultVerifier);
-        Assert.Equal("P2PChat_XX_P256_AESGCM_SHA256_v1"u8.ToArray(), ProtocolLabels.LinkProtocolName);
+        Assert.Equal("Noise_XX_25519_ChaChaPoly_SHA256"u8.ToArray(), LinkHandshake.Suite.ProtocolName);
     }
 }

@@ -116,7 +116,7 @@ public sealed class MaliciousServerTests
         var keys = new SeededKeySource("substitute");
         using var alice = TestIdentities.Alice();
         using var bob = new TestIdentities.Responder(TestIdentities.Bob(), keys);
-        using var rogue = P256KeyPair.Generate(keys);
+        using var rogue = AgreementKeyPair.Generate(keys);
         var forged = bob.Bundle with { SignedPrekey = bob.Bundle.SignedPrekey with { PublicKey = rogue.PublicKey } };
         Rejection.Expect(() => PairwiseSession.Initiate(alice, forged, keys), CryptoFailure.BadSignature);
     }

@@ -167,7 +167,7 @@ public sealed class PairwiseSessionTests
         using var c = new Conversation();
         c.Alice.Decrypt(c.Bob.Encrypt(Utf8("warm up the code path")));
         var message = c.Bob.Encrypt(Utf8("x"));
-        var counterOffset = 2 + P256.PublicKeyLength + 4;
+        var counterOffset = 2 + AgreementKeyPair.PublicKeyLength + 4;
         message[counterOffset] = 0xFF;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Rejection.Expect(() => c.Alice.Decrypt(message), CryptoFailure.TooManySkippedMessages);

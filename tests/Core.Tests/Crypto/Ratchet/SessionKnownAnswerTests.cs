@@ -14,11 +14,11 @@ public sealed class SessionKnownAnswerTests
         var keys = new SeededKeySource("x3dh-kat");
         using var alice = TestIdentities.Alice();
         using var bob = new TestIdentities.Responder(TestIdentities.Bob(), keys);
-        using var ephemeral = P256KeyPair.Generate(keys);
+        using var ephemeral = AgreementKeyPair.Generate(keys);
         var initiator = X3dh.InitiatorSecret(alice, ephemeral, bob.Bundle);
         var responder = X3dh.ResponderSecret(bob.Identity, alice.Public, ephemeral.PublicKey.Span, bob.SignedPrekey, bob.OneTimePrekey);
         Assert.Equal(initiator, responder);
-        Assert.Equal("231b59a217ef3d4bad18e5b49dd83bce05b13818ee4a3616802a982a33c848bb", Convert.ToHexStringLower(initiator));
+        Assert.Equal("f2477336aa82b63f07ba88889f06b1c539937c4cde0ad755fa114e1d7371beca", Convert.ToHexStringLower(initiator));
     }
 
     [Fact]
@@ -27,10 +27,10 @@ public sealed class SessionKnownAnswerTests
         var keys = new SeededKeySource("x3dh-kat");
         using var alice = TestIdentities.Alice();
         using var bob = new TestIdentities.Responder(TestIdentities.Bob(), keys, withOneTime: false);
-        using var ephemeral = P256KeyPair.Generate(keys);
+        using var ephemeral = AgreementKeyPair.Generate(keys);
         var initiator = X3dh.InitiatorSecret(alice, ephemeral, bob.Bundle);
         Assert.Equal(initiator, X3dh.ResponderSecret(bob.Identity, alice.Public, ephemeral.PublicKey.Span, bob.SignedPrekey, null));
-        Assert.Equal("f2ce021b22433ff388e5d29308723514204ad92fbaee4d7cad8d3a835ecfa424", Convert.ToHexStringLower(initiator));
+        Assert.Equal("49cc13821714b29606a9b0ac20280a4a12441edf2aec3e2ff43f50fe4cfaa960", Convert.ToHexStringLower(initiator));
     }
 
     [Fact]
@@ -42,10 +42,10 @@ public sealed class SessionKnownAnswerTests
         var prekeyEnvelope = restoredAlice.Encrypt("second"u8);
         var reply = c.Bob.Encrypt("reply"u8);
 
-        Assert.Equal(2 + 131 + 65 + 4 + 1 + 4 + 73 + 6 + 16, prekeyEnvelope.Length);
-        Assert.Equal(2 + 73 + 5 + 16, reply.Length);
-        Assert.Equal("ace7aa6f4b3fa09e2219a6e43a48b346c4bccd5cf3d7e512b5b260493a865ea3", Convert.ToHexStringLower(SHA256.HashData(prekeyEnvelope)));
-        Assert.Equal("0cd4e1f6c918b16b9cf000477874cd319ccf57c9568cddbee6bfd3b6f61c9ede", Convert.ToHexStringLower(SHA256.HashData(reply)));
+        Assert.Equal(2 + 65 + 32 + 4 + 1 + 4 + 40 + 6 + 16, prekeyEnvelope.Length);
+        Assert.Equal(2 + 40 + 5 + 16, reply.Length);
+        Assert.Equal("b13f5256fadc2b4b7c00ea50ae8385a866b6d66afc6b8296bf21edb7e50bf671", Convert.ToHexStringLower(SHA256.HashData(prekeyEnvelope)));
+        Assert.Equal("30f9ccee6705de2fc74a47357ec762235bc77cc7d0fb0eebe0fb0a2ce66704fd", Convert.ToHexStringLower(SHA256.HashData(reply)));
         Assert.Equal("second"u8.ToArray(), c.Bob.Decrypt(prekeyEnvelope));
     }
 }

@@ -6,27 +6,15 @@ using P2PChat.Core.Crypto;
 namespace P2PChat.Core.Tests.Crypto.Support;
 
 /// <summary>
-/// Output i = HKDF-SHA256(ikm = UTF-8 seed, salt = empty, info = "key" or "rnd" | i as decimal). A candidate scalar
-/// that is not a valid P-256 private key (probability ~2^-32) is skipped. Never use outside tests.
+/// Output i = HKDF-SHA256(ikm = UTF-8 seed, salt = empty, info = "key" or "rnd" | i as decimal). Every 32-byte string is
+/// a valid X25519 private key and Ed25519 seed, so no candidate is skipped. Never use outside tests.
 /// </summary>
 internal sealed class SeededKeySource(string seed) : IKeySource
 {
     private readonly byte[] _seed = Encoding.UTF8.GetBytes(seed);
     private int _counter;
 
-    public byte[] NewP256PrivateKey()
-    {
-        while (true)
-        {
-            var candidate = Next("key", 32);
-            try
-            {
-                using var probe = P256KeyPair.FromPrivateKey(candidate);
-                return candidate;
-            }
-            catch (CryptoProtocolException) { }
-        }
-    }
+    public byte[] NewPrivateKey() => Next("key", 32);
 
     public void Fill(Span<byte> destination) => Next("rnd", destination.Length).CopyTo(destination);
 

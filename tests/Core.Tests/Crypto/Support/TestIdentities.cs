@@ -5,7 +5,7 @@ namespace P2PChat.Core.Tests.Crypto.Support;
 
 internal static class TestIdentities
 {
-    // Fixed private scalars (any value in [1, n-1] works); known-answer vectors depend on them.
+    // Fixed private keys (Ed25519 seeds and X25519 private keys: any 32 bytes work); known-answer vectors depend on them.
     public const string AliceSigning = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020101";
     public const string AliceAgreement = "2f2e2d2c2b2a292827262524232221201f1e1d1c1b1a19181716151413121102";
     public const string BobSigning = "3f3e3d3c3b3a393837363534333231302f2e2d2c2b2a29282726252423222103";
@@ -16,7 +16,7 @@ internal static class TestIdentities
     public static IdentityKeyPair Bob() => FromHex(BobSigning, BobAgreement);
 
     public static IdentityKeyPair FromHex(string signing, string agreement) =>
-        IdentityKeyPair.ImportPrivate([0x01, .. Convert.FromHexString(signing), .. Convert.FromHexString(agreement)]);
+        IdentityKeyPair.ImportPrivate([CryptoSuite.Current, .. Convert.FromHexString(signing), .. Convert.FromHexString(agreement)]);
 
     /// <summary>A responder's published material: identity, signed prekey 1, one-time prekey 100 (or none).</summary>
     public sealed class Responder : IDisposable

@@ -7,8 +7,8 @@ namespace P2PChat.Core.Tests.Crypto.Vault;
 
 public sealed class ProfileKeyVaultTests
 {
-    // Tests other than the production-parameter ones use few iterations (internal seam) to stay fast.
-    private const int FastIterations = 1000;
+    // Tests other than the production-parameter ones use cheap Argon2id parameters (internal seam) to stay fast.
+    private static readonly Argon2Settings Fast = new(64, 1);
     private static readonly byte[] Secret = "identity private key bytes"u8.ToArray();
 
     [Fact]
@@ -17,7 +17,11 @@ public sealed class ProfileKeyVaultTests
         byte[] sealedBlob;
         using (var vault = ProfileKeyVault.Create("correct horse"))
             sealedBlob = vault.Seal(Secret);
-        Assert.Equal((uint)ProfileKeyVault.DefaultIterations, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedBlob.AsSpan(6)));
+        Assert.Equal(CryptoSuite.Current, sealedBlob[4]);
+        Assert.Equal(0x02, sealedBlob[5]); // Argon2id
+        Assert.Equal(19u * 1024, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedBlob.AsSpan(6)));
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedBlob.AsSpan(10)));
+        Assert.Equal(1, sealedBlob[14]);
         using var reopened = ProfileKeyVault.Unlock("correct horse", sealedBlob);
         Assert.Equal(Secret, reopened.Open(sealedBlob));
         Assert.Equal(ProfileKeyVault.HeaderLength + Secret.Length + 16, sealedBlob.Length);
@@ -26,17 +30,17 @@ public sealed class ProfileKeyVaultTests
     [Fact]
     public void Wrong_password_is_a_clear_error()
     {
-        using var vault = ProfileKeyVault.Create("right", FastIterations, null);
+        using var vault = ProfileKeyVault.CreateUnchecked("right", Fast, null);
         var sealedBlob = vault.Seal(Secret);
-        Rejection.Expect(() => ProfileKeyVault.Unlock("wrong", sealedBlob, FastIterations, null), CryptoFailure.WrongPassword);
-        using var other = ProfileKeyVault.Create("right", FastIterations, null);
+        Rejection.Expect(() => ProfileKeyVault.Unlock("wrong", sealedBlob, acceptWeak: true, null), CryptoFailure.WrongPassword);
+        using var other = ProfileKeyVault.CreateUnchecked("right", Fast, null);
         Rejection.Expect(() => other.Open(sealedBlob), CryptoFailure.WrongPassword);
     }
 
     [Fact]
     public void Flipping_any_byte_is_rejected()
     {
-        using var vault = ProfileKeyVault.Create("pw", FastIterations, null);
+        using var vault = ProfileKeyVault.CreateUnchecked("pw", Fast, null);
         var sealedBlob = vault.Seal(Secret);
         for (var i = 0; i < sealedBlob.Length; i++)
         {
@@ -50,7 +54,7 @@ public sealed class ProfileKeyVaultTests
     [Fact]
     public void Plaintext_does_not_appear_in_the_blob_and_nonces_differ()
     {
-        using var vault = ProfileKeyVault.Create("pw", FastIterations, null);
+        using var vault = ProfileKeyVault.CreateUnchecked("pw", Fast, null);
         var first = vault.Seal(Secret);
         var second = vault.Seal(Secret);
         Assert.NotEqual(first, second);
@@ -58,17 +62,26 @@ public sealed class ProfileKeyVaultTests
     }
 
     [Fact]
-    public void Iteration_counts_below_the_minimum_are_refused_on_unlock()
+    public void Parameters_below_the_minimum_are_refused_on_create_and_unlock()
     {
-        using var weak = ProfileKeyVault.Create("pw", FastIterations, null);
+        using var weak = ProfileKeyVault.CreateUnchecked("pw", Fast, null);
         Rejection.Expect(() => ProfileKeyVault.Unlock("pw", weak.Seal(Secret)), CryptoFailure.Malformed);
         Rejection.Expect(() => ProfileKeyVault.Unlock("pw", "not a vault"u8), CryptoFailure.Malformed);
+        Rejection.Expect(() => ProfileKeyVault.Create("pw", new Argon2Settings(8 * 1024, 2)), CryptoFailure.Malformed);
+    }
+
+    [Fact]
+    public void A_blob_of_the_p256_version_is_refused_as_retired_not_as_a_wrong_password()
+    {
+        // Header of the PBKDF2/P-256 version: "P2PV" | version 0x01 | KDF 0x01 | iterations | salt | verifier | nonce | ciphertext | tag.
+        byte[] old = [.. "P2PV"u8, 0x01, 0x01, 0x00, 0x09, 0x27, 0xC0, .. new byte[16 + 16 + 12 + 40]];
+        Rejection.Expect(() => ProfileKeyVault.Unlock("pw", old), CryptoFailure.RetiredSuite);
     }
 
     [Fact]
     public void Known_answer_for_a_seeded_vault()
     {
         using var vault = ProfileKeyVault.Create("correct horse", new SeededKeySource("vault-kat"));
-        Assert.Equal("503250560101000927c0fbc68a1e707c58ccce6b93802217b0c8dfc1e0b957aafa8be313f1700c7dc07936e4fa5ff11bfed171a178250fecb00df71c17e52e381187e850016e05b1b3c5f4aa", Convert.ToHexStringLower(vault.Seal("secret"u8)));
+        Assert.Equal("50325056020200004c000000000201fbc68a1e707c58ccce6b93802217b0c88445bfebb9cafde73028b1c74a3cadb036e4fa5ff11bfed171a1782585cbcac4171cc8d1c87d70bb3afba44fc705ac5d8054", Convert.ToHexStringLower(vault.Seal("secret"u8)));
     }
 }
