@@ -15,6 +15,7 @@ public static class CommandLineSwitches
         ["--heartbeat-timeout"] = S + nameof(RendezvousOptions.HeartbeatTimeoutSeconds),
         ["--heartbeat-interval"] = S + nameof(RendezvousOptions.HeartbeatIntervalSeconds),
         ["--max-connections"] = S + nameof(RendezvousOptions.MaxConnectionsPerAddress),
+        ["--stun"] = S + nameof(RendezvousOptions.Stun),
         ["--password-iterations"] = S + nameof(RendezvousOptions.PasswordIterations),
     };
 }
