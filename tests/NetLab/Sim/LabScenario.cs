@@ -1,7 +1,9 @@
 // A ready-made simulated topology: two STUN servers (two ports on one address, one on another) and a host behind a NAT.
 using System.Net;
 using P2PChat.Core.Nat;
+using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Core.Nat.Stun;
+using P2PChat.Core.Transport;
 using P2PChat.TestSupport;
 
 namespace P2PChat.NetLab.Sim;
@@ -29,7 +31,26 @@ public sealed class LabScenario : IDisposable
         Socket = Network.Bind(Nat is null ? PublicHost : HostLocal, Nat);
         Demux = new StunDemultiplexer(Socket);
         Client = new StunClient(Demux, Time, log: Log.Add);
+        if (Nat is not null) Router = new FakeRouter(Nat, Time);
     }
+
+    /// <summary>The NAT's router services (null without a NAT).</summary>
+    public FakeRouter? Router { get; }
+
+    private int _nextPort = 6000;
+
+    /// <summary>Fresh sockets on the host, as the port-mapping leaves want them.</summary>
+    public IDatagramSocket NewHostSocket() => Network.Bind(new IPEndPoint(Socket.Local.Address, _nextPort++), Nat);
+
+    /// <summary>The three leaves in the default order, wired to this scenario's gateway, sockets and fake HTTP.</summary>
+    public IReadOnlyList<IPortMapper> Mappers() =>
+    [
+        new UpnpMapper(Gateway, HostLocal.Address, NewHostSocket, Router!, Time, Log.Add),
+        new PcpMapper(Gateway, HostLocal.Address, NewHostSocket, Time, log: Log.Add),
+        new NatPmpMapper(Gateway, NewHostSocket, Time, log: Log.Add),
+    ];
+
+    public T Run<T>(Task<T> task, double seconds = 60) => LabClock.Run(Time, task, TimeSpan.FromSeconds(seconds));
 
     public ManualTimeProvider Time { get; } = new();
     public LabNetwork Network { get; }
