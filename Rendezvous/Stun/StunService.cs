@@ -31,7 +31,6 @@ public sealed class StunService : IDisposable
                     listener = StunListener.Bind(new IPEndPoint(endpoint.Address, 0), log, time);
                 }
                 listeners.Add(listener);
-                log.LogInformation("stun answering on udp/{Endpoint}", listener.LocalEndPoint);
             }
         }
         catch
@@ -40,6 +39,7 @@ public sealed class StunService : IDisposable
             throw;
         }
         if (listeners.Count == 0) log.LogInformation("stun: off");
+        else log.LogInformation("stun answering on {Endpoints}", string.Join(' ', listeners.Select(l => "udp/" + l.LocalEndPoint)));
         return new StunService(listeners);
     }
 
