@@ -9,7 +9,8 @@ namespace P2PChat.Peer;
 /// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
 public sealed record PeerSettings(
     bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
-    bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true);
+    bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
+    TimeSpan? PortMappingLifetime = null);
 
 public static class PeerCommandLine
 {
@@ -26,11 +27,14 @@ public static class PeerCommandLine
 
     public static readonly Option<bool> NoPortMapping = new("--no-port-mapping") { Description = "never ask the router for a port mapping (UPnP, PCP, NAT-PMP)" };
 
+    /// <summary>Lab tests ask for seconds-long leases to see renewals happen; real use keeps the two-hour default.</summary>
+    public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
+
     public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -88,7 +92,8 @@ public static class PeerCommandLine
             }
             stun.Add(stunServer);
         }
-        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping));
+        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping),
+            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null);
         error = "";
         return true;
     }

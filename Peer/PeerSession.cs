@@ -2,6 +2,7 @@
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.History;
+using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
 
@@ -21,7 +22,10 @@ public sealed class PeerSession : IAsyncDisposable
         Recorder = new HistoryRecorder(History, Events);
         Client = new RendezvousClient(
             new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, Recorder);
-        Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line));
+        Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
+        {
+            MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
+        };
     }
 
     public PeerSettings Settings { get; }

@@ -29,6 +29,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     private UpnpHttpClient? _http;
     private bool _disposed;
 
+    /// <summary>Lease asked of the router (renewed at half).</summary>
+    public TimeSpan MappingLifetime { get; init; } = PortMapProber.DefaultLifetime;
+
     /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
     public IPortMapping? Mapping => _keeper?.Current;
 
@@ -103,7 +106,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             new PcpMapper(gateway, client, NewSocket, _time, log: log),
             new NatPmpMapper(gateway, NewSocket, _time, log: log),
         ], log);
-        var mapping = await prober.MapAsync(port, PortMapProber.DefaultLifetime, ct).ConfigureAwait(false);
+        var mapping = await prober.MapAsync(port, MappingLifetime, ct).ConfigureAwait(false);
         if (mapping is not null) _keeper = new PortMappingKeeper(mapping, _time, log);
         return mapping;
     }

@@ -11,12 +11,12 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource _stunLogged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _fingerprint;
 
-    private ServerProcess(string dataFolder, string listen, IEnumerable<string> extraArgs)
+    private ServerProcess(string dataFolder, string listen, IEnumerable<string> extraArgs, IReadOnlyList<string>? launcher)
     {
         DataFolder = dataFolder;
         _process = new ChildProcess(BuiltPrograms.Server,
             ["--listen", listen, "--data", dataFolder, "--password-iterations", "1000", "--max-connections", "64", .. extraArgs],
-            onStdout: OnLine, onStderr: OnLine);
+            onStdout: OnLine, onStderr: OnLine, launcher: launcher);
     }
 
     public string DataFolder { get; }
@@ -31,9 +31,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts a server and waits until it logs "listening on HOST:PORT".</summary>
     /// <param name="listen">127.0.0.1:0 for any free port.</param>
     /// <param name="extraArgs">more options, e.g. "--Rendezvous:MaxCommandsPerWindow=1000" (any RendezvousOptions key).</param>
-    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0", IEnumerable<string>? extraArgs = null)
+    /// <param name="launcher">runs the server elsewhere, e.g. ["ip", "netns", "exec", NS] (lab tests).</param>
+    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0", IEnumerable<string>? extraArgs = null,
+        IReadOnlyList<string>? launcher = null)
     {
-        var server = new ServerProcess(dataFolder, listen, extraArgs ?? []);
+        var server = new ServerProcess(dataFolder, listen, extraArgs ?? [], launcher);
         try
         {
             var exited = server._process.Exited.ContinueWith(_ => "", TaskScheduler.Default);
