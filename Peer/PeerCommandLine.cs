@@ -10,7 +10,7 @@ namespace P2PChat.Peer;
 public sealed record PeerSettings(
     bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
     bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
-    TimeSpan? PortMappingLifetime = null);
+    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null);
 
 public static class PeerCommandLine
 {
@@ -30,11 +30,14 @@ public static class PeerCommandLine
     /// <summary>Lab tests ask for seconds-long leases to see renewals happen; real use keeps the two-hour default.</summary>
     public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
 
+    /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
+    public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };
+
     public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -92,8 +95,14 @@ public static class PeerCommandLine
             }
             stun.Add(stunServer);
         }
+        var protocol = result.GetValue(PortMappingProtocol);
+        if (protocol is not null and not ("upnp" or "pcp" or "nat-pmp"))
+        {
+            error = $"--port-mapping-protocol '{protocol}': upnp, pcp or nat-pmp";
+            return false;
+        }
         settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping),
-            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null);
+            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol);
         error = "";
         return true;
     }

@@ -25,6 +25,7 @@ public sealed class PeerSession : IAsyncDisposable
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
+            OnlyProtocol = settings.PortMappingProtocol,
         };
     }
 

@@ -32,6 +32,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     /// <summary>Lease asked of the router (renewed at half).</summary>
     public TimeSpan MappingLifetime { get; init; } = PortMapProber.DefaultLifetime;
 
+    /// <summary>"upnp", "pcp" or "nat-pmp" to ask with that protocol only (lab tests); null tries all three.</summary>
+    public string? OnlyProtocol { get; init; }
+
     /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
     public IPortMapping? Mapping => _keeper?.Current;
 
@@ -100,12 +103,13 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         if (GatewayInfo.LocalAddressToward(gateway) is not { } client) return null;
         _http ??= new UpnpHttpClient();
         IDatagramSocket NewSocket() => UdpDatagramSocket.Bind(new IPEndPoint(client, 0));
-        var prober = new PortMapProber(
+        IPortMapper[] all =
         [
             new UpnpMapper(gateway, client, NewSocket, _http, _time, log),
             new PcpMapper(gateway, client, NewSocket, _time, log: log),
             new NatPmpMapper(gateway, NewSocket, _time, log: log),
-        ], log);
+        ];
+        var prober = new PortMapProber([.. all.Where(m => OnlyProtocol is null || OnlyProtocol == ProtocolName(m.Protocol).Replace('_', '-'))], log);
         var mapping = await prober.MapAsync(port, MappingLifetime, ct).ConfigureAwait(false);
         if (mapping is not null) _keeper = new PortMappingKeeper(mapping, _time, log);
         return mapping;

@@ -147,6 +147,24 @@ public sealed class NatLabTests
     }
 
     [Fact]
+    public async Task NAT_PMP_alone_maps_through_miniupnpd_renews_and_releases_on_quit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var run = await StartAsync("pmp");
+        await using var peer = run.Peer("hal", "--stun", Stun1, "--stun", Stun2, "--port-mapping-lifetime", "4", "--port-mapping-protocol", "nat-pmp");
+        var nat = await NatAsync(peer);
+        Assert.Equal("nat_pmp", nat.GetProperty("port_mapping").GetString());
+        var mapped = nat.GetProperty("mapped_address").GetString()!;
+        Assert.Equal($"{NetLabInstance.Router1Wan}:{Local(nat)}", mapped);
+        var port = mapped.Split(':')[1];
+        Assert.Contains($"dport {port}", await RulesAsync(run.Lab, ct));
+        await peer.WaitForStderrAsync("renewed " + mapped);
+        await peer.QuitAsync();
+        await peer.WaitForStderrAsync("released " + mapped);
+        Assert.DoesNotContain($"dport {port}", await RulesAsync(run.Lab, ct));
+    }
+
+    [Fact]
     public async Task An_IPv6_host_reports_its_global_address_and_no_IPv6_NAT()
     {
         await using var run = await StartAsync("v6", $"{Stun1},{Stun2},[{NetLabInstance.ServerAddress6}]:3478");
