@@ -9,7 +9,8 @@ namespace P2PChat.Peer;
 /// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
 public sealed record PeerSettings(
     bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
-    bool RegisterIfMissing = false);
+    bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
+    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null);
 
 public static class PeerCommandLine
 {
@@ -22,11 +23,21 @@ public static class PeerCommandLine
     public static readonly Option<string?> Login = new("--login") { Description = $"sign in as USER at start; the password comes from the environment variable {PasswordVariable}" };
     public static readonly Option<bool> RegisterIfMissing = new("--register-if-missing") { Description = "with --login: create the account first if the server does not know it" };
 
+    public static readonly Option<string[]> Stun = new("--stun") { Description = "a STUN server for /nat, HOST:PORT (repeatable; default: the server's host on its port and the next)" };
+
+    public static readonly Option<bool> NoPortMapping = new("--no-port-mapping") { Description = "never ask the router for a port mapping (UPnP, PCP, NAT-PMP)" };
+
+    /// <summary>Lab tests ask for seconds-long leases to see renewals happen; real use keeps the two-hour default.</summary>
+    public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
+
+    /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
+    public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };
+
     public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -74,7 +85,24 @@ public static class PeerCommandLine
             error = "--register-if-missing needs --login USER";
             return false;
         }
-        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing);
+        var stun = new List<ServerAddress>();
+        foreach (var text in result.GetValue(Stun) ?? [])
+        {
+            if (!ServerAddress.TryParse(text, out var stunServer, out var stunError) || !text.Contains(':'))
+            {
+                error = $"--stun '{text}': {stunError ?? "give HOST:PORT"}";
+                return false;
+            }
+            stun.Add(stunServer);
+        }
+        var protocol = result.GetValue(PortMappingProtocol);
+        if (protocol is not null and not ("upnp" or "pcp" or "nat-pmp"))
+        {
+            error = $"--port-mapping-protocol '{protocol}': upnp, pcp or nat-pmp";
+            return false;
+        }
+        settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping),
+            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol);
         error = "";
         return true;
     }

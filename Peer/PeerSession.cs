@@ -2,6 +2,8 @@
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.History;
+using P2PChat.Core.Nat.PortMapping;
+using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
 
 namespace P2PChat.Peer;
@@ -20,6 +22,11 @@ public sealed class PeerSession : IAsyncDisposable
         Recorder = new HistoryRecorder(History, Events);
         Client = new RendezvousClient(
             new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, Recorder);
+        Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
+        {
+            MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
+            OnlyProtocol = settings.PortMappingProtocol,
+        };
     }
 
     public PeerSettings Settings { get; }
@@ -28,6 +35,8 @@ public sealed class PeerSession : IAsyncDisposable
     public HistoryStore History { get; }
     public HistoryRecorder Recorder { get; }
     public RendezvousClient Client { get; }
+    /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
+    public PeerNat Nat { get; }
 
     /// <exception cref="ArgumentException">the settings name no server.</exception>
     public static PeerSession Open(PeerSettings settings) =>
@@ -41,7 +50,7 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(extra ?? []));
         return new CommandDispatcher(Client, Events, registry);
     }
 
@@ -58,6 +67,7 @@ public sealed class PeerSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync().ConfigureAwait(false);
+        await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();
     }
 }

@@ -17,5 +17,6 @@ public static class CommandLineSwitches
         ["--max-connections"] = S + nameof(RendezvousOptions.MaxConnectionsPerAddress),
         ["--password-memory-kib"] = S + nameof(RendezvousOptions.PasswordMemoryKib),
         ["--password-passes"] = S + nameof(RendezvousOptions.PasswordPasses),
+        ["--stun"] = S + nameof(RendezvousOptions.Stun),
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
+using P2PChat.Rendezvous.Stun;
 
 namespace P2PChat.Rendezvous.Hosting;
 
@@ -13,18 +14,22 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
 {
     private IRendezvousStore? _store;
     private RendezvousServer? _server;
+    private StunService? _stun;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         ListenEndpoint.Parse(o.Listen);   // a bad --listen fails before anything is created in the data folder
+        StunEndpoints.Resolve(o.Stun, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)); // so does a bad --stun
         _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, new SqliteStoreOptions { TimeProvider = time }, cancellationToken);
         _server = new RendezvousServer(o, _store, time, loggers);
         await _server.StartAsync(cancellationToken);
+        _stun = StunService.Start(o.Stun, _server.Endpoint, time, loggers.CreateLogger("P2PChat.Rendezvous.Stun"));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stun?.Dispose();
         if (_server is not null) await _server.DisposeAsync();
         if (_store is not null) await _store.DisposeAsync();
     }

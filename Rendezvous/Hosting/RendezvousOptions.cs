@@ -18,6 +18,12 @@ public sealed class RendezvousOptions
     /// <summary>Comma-separated usernames that are admins besides the first account ever registered.</summary>
     public string Admins { get; set; } = "";
 
+    /// <summary>
+    /// UDP endpoints answering STUN Binding requests (docs/server.md): "auto" = the listen address on UDP ports P and
+    /// P+1 (P = the TCP port), "off", or a comma-separated list of HOST:PORT.
+    /// </summary>
+    public string Stun { get; set; } = "auto";
+
     /// <summary>Name sent in HELLO.</summary>
     public string ServerName { get; set; } = "p2pchat-rendezvous";
 

@@ -51,11 +51,27 @@ public sealed class PeerCommandLineTests : IDisposable
     [InlineData("--server", "host:notaport")]
     [InlineData("--server", "h:1", "--server-fingerprint", "12:34")]
     [InlineData("--server", "h:1", "--register-if-missing")]
+    [InlineData("--server", "h:1", "--port-mapping-protocol", "igd")]
     public async Task Bad_options_exit_with_2_and_run_nothing(params string[] args)
     {
         Assert.Equal(2, await Run(args));
         Assert.Null(_ran);
     }
+
+    [Fact]
+    public async Task Stun_is_repeatable_and_port_mapping_can_be_turned_off()
+    {
+        Assert.Equal(0, await Run("--headless", "--server", "127.0.0.1:7001", "--stun", "stun.example:3478", "--stun", "[::1]:3479", "--no-port-mapping"));
+        Assert.Equal([new ServerAddress("stun.example", 3478), new ServerAddress("::1", 3479)], _ran!.Stun);
+        Assert.False(_ran.PortMapping);
+        Assert.Null(_ran.PortMappingLifetime);
+    }
+
+    [Theory]
+    [InlineData("stun.example")]
+    [InlineData("host:notaport")]
+    public async Task A_stun_server_without_a_port_stops_the_program(string value) =>
+        Assert.Equal(2, await Run("--headless", "--server", "127.0.0.1:7001", "--stun", value));
 
     public void Dispose() => _profile.Dispose();
 }

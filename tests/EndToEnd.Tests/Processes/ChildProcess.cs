@@ -13,9 +13,10 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <param name="onStdout">called for each stdout line, on a reader thread.</param>
     /// <param name="onStderr">called for each stderr line, on a reader thread.</param>
     public ChildProcess(string dll, IEnumerable<string> args, Action<string> onStdout, Action<string>? onStderr = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // launcher: a command that runs "dotnet ..." somewhere else, e.g. ["ip", "netns", "exec", NS] (it execs, same pid).
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -25,6 +26,11 @@ public sealed class ChildProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var l in launcher.Skip(1)) start.ArgumentList.Add(l);
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;

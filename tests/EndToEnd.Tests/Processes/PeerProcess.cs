@@ -13,11 +13,47 @@ public sealed class PeerProcess : IAsyncDisposable
     private readonly List<(Func<JsonElement, bool> Match, TaskCompletionSource<JsonElement> Done)> _waiters = [];
 
     public PeerProcess(string name, string server, string profileFolder, IEnumerable<string>? extraArgs = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         Name = name;
         _process = new ChildProcess(BuiltPrograms.Peer,
-            ["--headless", "--server", server, "--profile", profileFolder, .. extraArgs ?? []], OnStdout, environment: environment);
+            ["--headless", "--server", server, "--profile", profileFolder, .. extraArgs ?? []], OnStdout, OnStderr, environment, launcher);
+    }
+
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Done)> _stderrWaiters = [];
+    private readonly List<string> _stderrLines = [];
+
+    private void OnStderr(string line)
+    {
+        lock (_stderrLines)
+        {
+            _stderrLines.Add(line);
+            foreach (var w in _stderrWaiters.Where(w => w.Match(line)).ToList())
+            {
+                _stderrWaiters.Remove(w);
+                w.Done.TrySetResult(line);
+            }
+        }
+    }
+
+    /// <summary>The first stderr (diagnostics) line containing <paramref name="text"/>, written already or still to come.</summary>
+    public async Task<string> WaitForStderrAsync(string text, TimeSpan? within = null)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderrLines)
+        {
+            if (_stderrLines.FirstOrDefault(l => l.Contains(text)) is { } seen) return seen;
+            _stderrWaiters.Add((l => l.Contains(text), done));
+        }
+        try
+        {
+            return await done.Task.WaitAsync(within ?? SafetyNet, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{Name}: no stderr line with '{text}'.\nstderr:\n{_process.StderrTail}");
+            throw;
+        }
     }
 
     public string Name { get; }

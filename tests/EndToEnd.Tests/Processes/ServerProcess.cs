@@ -8,14 +8,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ChildProcess _process;
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stunLogged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _fingerprint;
 
-    private ServerProcess(string dataFolder, string listen, IEnumerable<string> extraArgs)
+    private ServerProcess(string dataFolder, string listen, IEnumerable<string> extraArgs, IReadOnlyList<string>? launcher)
     {
         DataFolder = dataFolder;
         _process = new ChildProcess(BuiltPrograms.Server,
             ["--listen", listen, "--data", dataFolder, "--password-memory-kib", "64", "--password-passes", "1", "--max-connections", "64", .. extraArgs],
-            onStdout: OnLine, onStderr: OnLine);
+            onStdout: OnLine, onStderr: OnLine, launcher: launcher);
     }
 
     public string DataFolder { get; }
@@ -23,18 +24,25 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public string Address { get; private set; } = "";
     public string Fingerprint => _fingerprint ?? "";
 
+    /// <summary>The UDP endpoints answering STUN, as logged ("stun answering on udp/HOST:PORT udp/HOST:PORT"), in order.</summary>
+    public IReadOnlyList<string> StunEndpoints { get { lock (_stun) return [.. _stun]; } }
+    private readonly List<string> _stun = [];
+
     /// <summary>Starts a server and waits until it logs "listening on HOST:PORT".</summary>
     /// <param name="listen">127.0.0.1:0 for any free port.</param>
     /// <param name="extraArgs">more options, e.g. "--Rendezvous:MaxCommandsPerWindow=1000" (any RendezvousOptions key).</param>
-    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0", IEnumerable<string>? extraArgs = null)
+    /// <param name="launcher">runs the server elsewhere, e.g. ["ip", "netns", "exec", NS] (lab tests).</param>
+    public static async Task<ServerProcess> StartAsync(string dataFolder, string listen = "127.0.0.1:0", IEnumerable<string>? extraArgs = null,
+        IReadOnlyList<string>? launcher = null)
     {
-        var server = new ServerProcess(dataFolder, listen, extraArgs ?? []);
+        var server = new ServerProcess(dataFolder, listen, extraArgs ?? [], launcher);
         try
         {
             var exited = server._process.Exited.ContinueWith(_ => "", TaskScheduler.Default);
             var first = await Task.WhenAny(server._listening.Task, exited).WaitAsync(StartTimeout);
             server.Address = await first;
             if (server.Address.Length == 0) throw new InvalidOperationException($"the server exited at start:\n{server._process.StderrTail}");
+            await server._stunLogged.Task.WaitAsync(StartTimeout);   // STUN listeners are started (and logged) right after the TCP one
             return server;
         }
         catch
@@ -47,6 +55,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private void OnLine(string line)
     {
         if (FingerprintLine().Match(line) is { Success: true } f) _fingerprint = f.Groups[1].Value;
+        if (line.Contains("stun answering on ") || line.Contains("stun: off"))
+        {
+            lock (_stun) _stun.AddRange(StunEndpoint().Matches(line).Select(m => m.Groups[1].Value));
+            _stunLogged.TrySetResult();
+        }
         if (ListeningLine().Match(line) is { Success: true } m) _listening.TrySetResult(m.Groups[1].Value);
     }
 
@@ -59,6 +72,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on (\S+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"udp/(\S+)")]
+    private static partial Regex StunEndpoint();
 
     [GeneratedRegex(@"fingerprint SHA256 ([0-9A-F:]+)")]
     private static partial Regex FingerprintLine();

@@ -1,0 +1,162 @@
+// The peer's NAT side: one shared UDP socket (STUN + transport), discovery on demand, a kept port mapping, release on exit.
+using System.Net;
+using System.Net.Sockets;
+using P2PChat.Core.Nat;
+using P2PChat.Core.Nat.PortMapping;
+using P2PChat.Core.Nat.Stun;
+using P2PChat.Core.Transport;
+using P2PChat.Peer.Client;
+
+namespace P2PChat.Peer.Nat;
+
+/// <summary>
+/// Created with the session, it opens nothing until the first <see cref="DiscoverAsync"/>. Then it binds one IPv4
+/// UDP socket (0.0.0.0:0) behind a <see cref="StunDemultiplexer"/> with a <see cref="UdpTransportEndpoint"/> on it
+/// (the socket direct links will use), asks the STUN servers, and in parallel asks the router for a mapping of that
+/// port (UPnP, PCP, NAT-PMP), kept alive by a <see cref="PortMappingKeeper"/>. IPv6 STUN servers are asked from a
+/// separate [::]:0 socket. With <c>portMapping</c> false (--no-port-mapping) the router is never asked. Disposing (on /quit, end of input or SIGTERM) deletes the mapping at the router.
+/// </summary>
+public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portMapping = true, NatLog? log = null, TimeProvider? time = null) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private StunDemultiplexer? _socket;
+    private UdpTransportEndpoint? _transport;
+    private StunClient? _stun;
+    private StunDemultiplexer? _socket6;
+    private StunClient? _stun6;
+    private PortMappingKeeper? _keeper;
+    private UpnpHttpClient? _http;
+    private bool _disposed;
+
+    /// <summary>Lease asked of the router (renewed at half).</summary>
+    public TimeSpan MappingLifetime { get; init; } = PortMapProber.DefaultLifetime;
+
+    /// <summary>"upnp", "pcp" or "nat-pmp" to ask with that protocol only (lab tests); null tries all three.</summary>
+    public string? OnlyProtocol { get; init; }
+
+    /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
+    public IPortMapping? Mapping => _keeper?.Current;
+
+    public async Task<NatEvent> DiscoverAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (stunServers.Count == 0) throw new CommandFailedException(PeerErrorCode.BadArguments, "no STUN server: give --stun HOST:PORT or --server");
+            var resolved = await StunServerList.ResolveAsync(stunServers, ct).ConfigureAwait(false);
+            EnsureSocket();
+            int port = ((IPEndPoint)_socket!.LocalEndPoint).Port;
+            var addresses = LocalAddresses.All();
+            var v4 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetwork).ToList();
+            var v6 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetworkV6).ToList();
+
+            var mapping = _keeper?.Current is { } kept ? Task.FromResult<IPortMapping?>(kept) : MapAsync(port, ct);
+            var report = ReflexiveDiscovery.DiscoverAsync(_stun!, [.. v4.Select(r => r.EndPoint!)],
+                [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port))], port, ct);
+            var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
+            await Task.WhenAll(mapping, report, report6).ConfigureAwait(false);
+            return Describe(resolved, port, addresses, report.Result, report6.Result, mapping.Result);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void EnsureSocket()
+    {
+        if (_socket is not null) return;
+        _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
+        _stun = new StunClient(_socket, _time, log: log);
+        _transport = new UdpTransportEndpoint(_socket, new TransportOptions(), _time);
+    }
+
+    private async Task<ReflexiveReport?> Discover6Async(IReadOnlyList<IPEndPoint> servers, IReadOnlyList<IPAddress> addresses, CancellationToken ct)
+    {
+        if (_socket6 is null)
+        {
+            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
+            catch (SocketException e)
+            {
+                log?.Invoke($"nat: no IPv6 socket: {e.Message}");
+                return null;
+            }
+            _stun6 = new StunClient(_socket6, _time, log: log);
+        }
+        int port = ((IPEndPoint)_socket6.LocalEndPoint).Port;
+        return await ReflexiveDiscovery.DiscoverAsync(_stun6!, servers,
+            [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetworkV6).Select(a => new IPEndPoint(a, port))], port, ct).ConfigureAwait(false);
+    }
+
+    private async Task<IPortMapping?> MapAsync(int port, CancellationToken ct)
+    {
+        if (!portMapping) return null;
+        if (_keeper is not null) await _keeper.DisposeAsync().ConfigureAwait(false);   // lost: start again
+        _keeper = null;
+        if (GatewayInfo.DefaultGateway() is not { } gateway)
+        {
+            log?.Invoke("nat: no IPv4 default gateway, so no router to ask for a port mapping");
+            return null;
+        }
+        if (GatewayInfo.LocalAddressToward(gateway) is not { } client) return null;
+        _http ??= new UpnpHttpClient();
+        IDatagramSocket NewSocket() => UdpDatagramSocket.Bind(new IPEndPoint(client, 0));
+        IPortMapper[] all =
+        [
+            new UpnpMapper(gateway, client, NewSocket, _http, _time, log),
+            new PcpMapper(gateway, client, NewSocket, _time, log: log),
+            new NatPmpMapper(gateway, NewSocket, _time, log: log),
+        ];
+        var prober = new PortMapProber([.. all.Where(m => OnlyProtocol is null || OnlyProtocol == ProtocolName(m.Protocol).Replace('_', '-'))], log);
+        var mapping = await prober.MapAsync(port, MappingLifetime, ct).ConfigureAwait(false);
+        if (mapping is not null) _keeper = new PortMappingKeeper(mapping, _time, log);
+        return mapping;
+    }
+
+    private static NatEvent Describe(IReadOnlyList<(ServerAddress Given, IPEndPoint? EndPoint, string? Error)> resolved, int port,
+        IReadOnlyList<IPAddress> addresses, ReflexiveReport report, ReflexiveReport? report6, IPortMapping? mapping)
+    {
+        var answers = resolved.Select(r =>
+        {
+            var result = report.Results.Concat(report6?.Results ?? []).FirstOrDefault(x => r.EndPoint is not null && x.Server.Equals(r.EndPoint));
+            return new NatServerAnswer(r.Given.ToString(), result?.Reflexive?.ToString(), r.Error ?? result?.Error);
+        }).ToList();
+        var ipv6 = addresses.Where(LocalAddresses.IsGlobalIpv6).Select(a => a.ToString()).ToList();
+        var candidates = new List<NatCandidate>();
+        if (mapping is not null) candidates.Add(new("mapped", mapping.External.ToString()));
+        if (report.Reflexive is { } r4 && report.Behaviour != MappingBehaviour.NoNat) candidates.Add(new("reflexive", r4.ToString()));
+        candidates.AddRange(ipv6.Select(a => new NatCandidate("ipv6", new IPEndPoint(IPAddress.Parse(a), report6?.Reflexive?.Port ?? port).ToString())));
+        candidates.AddRange(addresses.Where(a => !LocalAddresses.IsGlobalIpv6(a) && !a.IsIPv6LinkLocal)
+            .Select(a => new NatCandidate("lan", new IPEndPoint(a, a.AddressFamily == AddressFamily.InterNetwork ? port : report6?.Reflexive?.Port ?? port).ToString())));
+        return new NatEvent(report.Behaviour, $"0.0.0.0:{port}", report.Reflexive?.ToString(), report.PortPreserved, answers,
+            mapping is null ? null : ProtocolName(mapping.Protocol), mapping?.External.ToString(), mapping?.GoodUntil,
+            ipv6, report6?.Reflexive?.ToString(), report6?.Behaviour, candidates);
+    }
+
+    private static string ProtocolName(PortMappingProtocol p) => p switch
+    {
+        PortMappingProtocol.Upnp => "upnp",
+        PortMappingProtocol.Pcp => "pcp",
+        _ => "nat_pmp",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_keeper is not null) await _keeper.DisposeAsync().ConfigureAwait(false);
+            _transport?.Dispose();
+            _socket6?.Dispose();
+            _http?.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
