@@ -10,7 +10,7 @@ namespace P2PChat.Rendezvous.Commands;
 
 public sealed class AccountCommands(ServerContext ctx)
 {
-    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 (| 24 when the address is blocked). Does not sign in.</summary>
+    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 | 43 (too many sign-ups) (| 24 when the address is blocked). Does not sign in.</summary>
     public async Task RegisterAsync(Session s, Register r, CancellationToken ct)
     {
         if (!await CredentialChecks.AdmitAsync(ctx, s, Opcode.Register, r.Username, r.Password, ct)) return;
@@ -24,6 +24,13 @@ public sealed class AccountCommands(ServerContext ctx)
         if (problem is not null)
         {
             await s.ReplyAsync(StatusCode.InvalidField, Opcode.Register, ct, text: problem);
+            return;
+        }
+        if (ctx.SignUps.TryAcquire(s.Address) is { } wait)
+        {
+            // Refused before hashing: a flood of sign-ups must not slow everyone's sign-in.
+            await s.ReplyAsync(StatusCode.SignUpsThrottled, Opcode.Register, ct, value: Replies.Seconds(wait),
+                text: $"too many new accounts; try again in {Replies.Seconds(wait)} s");
             return;
         }
         var profile = new AccountProfile(nickname, NullIfEmpty(r.Email), NullIfEmpty(r.FullName), birth, NullIfEmpty(r.Gender), NullIfEmpty(r.Location));

@@ -18,7 +18,7 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
     {
         var o = options.Value;
         ListenEndpoint.Parse(o.Listen);   // a bad --listen fails before anything is created in the data folder
-        _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, new SqliteStoreOptions { TimeProvider = time }, cancellationToken);
+        _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, o.StoreOptions(time), cancellationToken);
         _server = new RendezvousServer(o, _store, time, loggers);
         await _server.StartAsync(cancellationToken);
     }

@@ -108,6 +108,11 @@ public interface IRendezvousStore : IAsyncDisposable
     /// committed, so the sender may then be told it was accepted.</summary>
     Task<AppendResult> AppendOfflineMessageAsync(NewOfflineMessage message, CancellationToken cancellationToken);
 
+    /// <summary>Appends several messages in <em>one</em> durable transaction (a MSG_MULTI): a crash stores all of them
+    /// or none. Each is checked against the caps in order (earlier ones of the batch count); the results are in the
+    /// messages' order.</summary>
+    Task<IReadOnlyList<AppendResult>> AppendOfflineMessagesAsync(IReadOnlyList<NewOfflineMessage> messages, CancellationToken cancellationToken);
+
     /// <summary>Pending messages for <paramref name="recipientTag"/> with id greater than <paramref name="afterId"/>,
     /// in id order, at most <paramref name="maxCount"/> (page through a long queue by passing the last id).</summary>
     Task<IReadOnlyList<OfflineMessage>> FetchOfflineMessagesAsync(uint recipientTag, long afterId, int maxCount, CancellationToken cancellationToken);
