@@ -2,6 +2,7 @@
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Core.Unicode;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.Rendezvous.Validation;
@@ -21,6 +22,9 @@ public sealed class AccountCommands(ServerContext ctx)
             ?? FieldRules.ProfileText("full name", r.FullName) ?? FieldRules.ProfileText("gender", r.Gender)
             ?? FieldRules.ProfileText("location", r.Location)
             ?? (r.IdentityKey?.Length > FieldRules.MaxIdentityKey ? $"identity key: at most {FieldRules.MaxIdentityKey} bytes" : null);
+        if (problem is null && !UnicodePolicy.LooksLike(nickname, r.Username)
+            && await ctx.Store.FindLookAlikeUsernameAsync(nickname, 0, ct) is { } other)
+            problem = LooksLike(other);
         if (problem is not null)
         {
             await s.ReplyAsync(StatusCode.InvalidField, Opcode.Register, ct, text: problem);
@@ -49,7 +53,11 @@ public sealed class AccountCommands(ServerContext ctx)
     /// <summary>NICK → everyone (the sender included) gets ADD with the new nickname; STATUS 28 if invalid.</summary>
     public async Task NickAsync(Session s, Nick n, CancellationToken ct)
     {
-        if (FieldRules.Nickname(n.Nickname) is { } problem)
+        var problem = FieldRules.Nickname(n.Nickname);
+        // A nickname may look like one's own username, never like someone else's (UTS #39 skeletons, ignoring case).
+        if (problem is null && await ctx.Store.FindLookAlikeUsernameAsync(n.Nickname, s.UserTag.Value, ct) is { } other)
+            problem = LooksLike(other);
+        if (problem is not null)
         {
             await s.ReplyAsync(StatusCode.InvalidField, Opcode.Nick, ct, text: problem);
             return;
@@ -81,6 +89,8 @@ public sealed class AccountCommands(ServerContext ctx)
         await s.SendAsync(update, ct);
         ctx.Hub.Broadcast(_ => update, except: s);
     }
+
+    private static string LooksLike(string username) => $"nickname: looks like the username {username} of another user";
 
     private static string? NullIfEmpty(string v) => v.Length == 0 ? null : v;
 }

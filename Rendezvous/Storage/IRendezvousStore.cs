@@ -22,6 +22,10 @@ public interface IRendezvousStore : IAsyncDisposable
 
     Task<Account?> FindAccountByTagAsync(uint userTag, CancellationToken cancellationToken);
 
+    /// <summary>The username of an account other than <paramref name="exceptTag"/> that <paramref name="name"/> looks like
+    /// (UTS #39 skeletons ignoring case, <c>Core.Unicode.UnicodePolicy.LooksLike</c>), or null.</summary>
+    Task<string?> FindLookAlikeUsernameAsync(string name, uint exceptTag, CancellationToken cancellationToken);
+
     /// <summary>Replaces the profile (nickname included); the tag and username never change.</summary>
     Task<bool> UpdateProfileAsync(uint userTag, AccountProfile profile, CancellationToken cancellationToken);
 
