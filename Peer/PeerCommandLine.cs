@@ -57,7 +57,13 @@ public static class PeerCommandLine
         settings = null!;
         var folder = result.GetValue(ProfileFolder)
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".p2pchat");
-        var profile = new ProfileStore(folder).Load();
+        PeerProfile profile;
+        try { profile = new ProfileStore(folder).Load(); }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;   // a clear error and exit code 2, never a crash or a silent new profile
+            return false;
+        }
         var serverText = result.GetValue(Server) ?? profile.Server;
         var asksServer = serverText is null && !result.GetValue(Headless) && result.GetValue(Login) is null;
         ServerAddress? server = null;

@@ -62,7 +62,13 @@ public sealed class PeerSession : IAsyncDisposable
         || Client.Directory.FindChannel(target) is { } channel && channel.Flags.HasFlag(Core.Protocol.Frames.ChannelFlags.InviteOnly);
 
     /// <summary>Connect, then sign in as the settings say; failures become error events.</summary>
-    public Task StartAsync(CancellationToken ct) => PeerStartup.RunAsync(Client, Events, Settings, ct);
+    public Task StartAsync(CancellationToken ct)
+    {
+        if (History.SetAside is { } aside)
+            Events.Publish(new ErrorEvent((int)PeerErrorCode.HistoryFailed,
+                $"history.db was damaged ({History.SetAsideReason}); it was kept as {aside} and a new, empty history was started", null));
+        return PeerStartup.RunAsync(Client, Events, Settings, ct);
+    }
 
     public async ValueTask DisposeAsync()
     {

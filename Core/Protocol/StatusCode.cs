@@ -80,6 +80,10 @@ public enum StatusCode : byte
     QueueFull = 34,
     /// <summary>The server failed; the request was not carried out.</summary>
     InternalError = 35,
+    /// <summary>Too many wrong passwords for this account: IAM not checked. Value: seconds to wait. Not closed.</summary>
+    SignInDelayed = 42,
+    /// <summary>Too many sign-ups from this address or on the server: REGISTER not carried out. Value: seconds to wait. Not closed.</summary>
+    SignUpsThrottled = 43,
 }
 
 /// <summary>Which status codes end the connection after they are sent.</summary>

@@ -23,7 +23,10 @@ public sealed partial class RendezvousClient
     }
 
     /// <summary>Returns once the server has answered (a registered or error event), so the next command can rely on it.</summary>
-    public async Task RegisterAsync(Register form, CancellationToken ct)
+    public Task RegisterAsync(Register form, CancellationToken ct) => RegisterCoreAsync(form, silent: false, ct);
+
+    /// <summary>REGISTER; returns true when the account was made. <paramref name="silent"/>: a refusal raises no error event.</summary>
+    private async Task<bool> RegisterCoreAsync(Register form, bool silent, CancellationToken ct)
     {
         await ConnectAsync(ct).ConfigureAwait(false);
         // The identity is made here, on the peer; only its public half goes to the server.
@@ -31,12 +34,13 @@ public sealed partial class RendezvousClient
         var registered = false;
         try
         {
-            var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true);
+            var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true, silent: silent);
             await SendAsync(form, ct).ConfigureAwait(false);
             registered = await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false)
                 is Status { Code: StatusCode.Registered };
         }
         finally { _e2e.FinishRegistration(registered); }
+        return registered;
     }
 
     /// <summary>Returns once the sign-in burst is complete (signed_in) or sign-in was refused (error), so the next command can rely on it.</summary>
@@ -48,16 +52,18 @@ public sealed partial class RendezvousClient
 
     /// <summary>
     /// Signs in as the peer starts (--login). With <paramref name="registerIfMissing"/>, an account that does not exist
-    /// yet (STATUS 3) is registered and signed in to, without an error event for the first attempt.
+    /// yet (STATUS 3 or 4) is registered and signed in to, without an error event for the first attempt.
     /// </summary>
     public async Task SignInAsync(string username, string password, bool registerIfMissing, CancellationToken ct)
     {
         CancelReconnect();
         var reply = await LoginCoreAsync(username, password, silent: registerIfMissing, ct).ConfigureAwait(false);
         if (!registerIfMissing || reply is not Status { } refusal || !StatusText.IsFailure(refusal.Code)) return;
-        if (refusal.Code == StatusCode.UnknownUser && IsConnected)
+        // The server answers an unknown user and a wrong password alike (STATUS 4; older servers: 3 for unknown), so
+        // the account is registered quietly: "username taken" means the password was wrong after all.
+        if (refusal.Code is StatusCode.UnknownUser or StatusCode.WrongPassword && IsConnected
+            && await RegisterCoreAsync(new Register(username, password), silent: true, ct).ConfigureAwait(false))
         {
-            await RegisterAsync(new Register(username, password), ct).ConfigureAwait(false);
             await LoginCoreAsync(username, password, silent: false, ct).ConfigureAwait(false);
             return;
         }

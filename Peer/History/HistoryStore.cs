@@ -11,7 +11,9 @@ namespace P2PChat.Peer.History;
 /// index lines_by_buffer(buffer, id)
 /// </code>
 /// Every append is its own transaction, so a killed process loses at most the line being written and never
-/// corrupts what is there. Schema version in <c>PRAGMA user_version</c>.
+/// corrupts what is there. Schema version in <c>PRAGMA user_version</c>. An existing file that is empty, not a
+/// database or fails <c>PRAGMA quick_check</c> is refused (<see cref="HistoryDamagedException"/>) and never silently
+/// replaced; <see cref="OpenOrSetAside"/> keeps it aside and says so.
 /// </summary>
 public sealed class HistoryStore : IDisposable
 {
@@ -21,15 +23,64 @@ public sealed class HistoryStore : IDisposable
 
     static HistoryStore() => SQLitePCL.Batteries_V2.Init();
 
+    /// <summary>Opens (creating if missing) the history at <paramref name="path"/>.</summary>
+    /// <exception cref="HistoryDamagedException">the file exists but is empty, not a database, or fails SQLite's
+    /// quick check; nothing was changed (see <see cref="OpenOrSetAside"/>).</exception>
     public HistoryStore(string path)
     {
+        Path = path;
+        var existed = File.Exists(path);
+        if (existed && new FileInfo(path).Length == 0)
+            throw new HistoryDamagedException(path, "it is empty (0 bytes), so whatever history it held is gone");
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
-        Migrate();
+        try
+        {
+            _db.Open();
+            if (existed && Scalar("PRAGMA quick_check") is not "ok")
+                throw new HistoryDamagedException(path, "SQLite's quick check found it damaged");
+            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            Migrate();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)   // SQLITE_CORRUPT, SQLITE_NOTADB
+        {
+            _db.Dispose();
+            throw new HistoryDamagedException(path, e.Message, e);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
     }
 
-    public static HistoryStore OpenInProfile(string profileDir) => new(Path.Combine(profileDir, "history.db"));
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Where a damaged history was kept when this one was opened in its place (see <see cref="OpenOrSetAside"/>).</summary>
+    public string? SetAside { get; private init; }
+
+    /// <summary>Why the history was set aside, for the user.</summary>
+    public string? SetAsideReason { get; private init; }
+
+    public static HistoryStore OpenInProfile(string profileDir) => OpenOrSetAside(System.IO.Path.Combine(profileDir, "history.db"), TimeProvider.System);
+
+    /// <summary>
+    /// Opens the history; if it is damaged, never replaces it silently: the file (with its -wal and -shm) is renamed
+    /// to <c>history.db.damaged-YYYYMMDDTHHMMSSZ</c>, a new empty history is started, and <see cref="SetAside"/> and
+    /// <see cref="SetAsideReason"/> say so, for the caller to tell the user.
+    /// </summary>
+    public static HistoryStore OpenOrSetAside(string path, TimeProvider time)
+    {
+        try { return new HistoryStore(path); }
+        catch (HistoryDamagedException damaged)
+        {
+            SqliteConnection.ClearAllPools();
+            var aside = $"{path}.damaged-{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}";
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                if (File.Exists(path + suffix)) File.Move(path + suffix, aside + suffix);
+            return new HistoryStore(path) { SetAside = aside, SetAsideReason = damaged.Reason };
+        }
+    }
 
     private void Migrate()
     {
@@ -123,4 +174,11 @@ public sealed class HistoryStore : IDisposable
     }
 
     public void Dispose() => _db.Dispose();
+}
+
+/// <summary>history.db exists but cannot be used as it is.</summary>
+public sealed class HistoryDamagedException(string path, string reason, Exception? inner = null)
+    : Exception($"{path} is damaged: {reason}", inner)
+{
+    public string Reason { get; } = reason;
 }

@@ -2,6 +2,7 @@
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Core.Unicode;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.Rendezvous.Validation;
@@ -10,7 +11,7 @@ namespace P2PChat.Rendezvous.Commands;
 
 public sealed class AccountCommands(ServerContext ctx)
 {
-    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 (| 24 when the address is blocked). Does not sign in.</summary>
+    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 | 43 (too many sign-ups) (| 24 when the address is blocked). Does not sign in.</summary>
     public async Task RegisterAsync(Session s, Register r, CancellationToken ct)
     {
         if (!await CredentialChecks.AdmitAsync(ctx, s, Opcode.Register, r.Username, r.Password, ct)) return;
@@ -21,9 +22,19 @@ public sealed class AccountCommands(ServerContext ctx)
             ?? FieldRules.ProfileText("full name", r.FullName) ?? FieldRules.ProfileText("gender", r.Gender)
             ?? FieldRules.ProfileText("location", r.Location)
             ?? (r.IdentityKey?.Length > FieldRules.MaxIdentityKey ? $"identity key: at most {FieldRules.MaxIdentityKey} bytes" : null);
+        if (problem is null && !UnicodePolicy.LooksLike(nickname, r.Username)
+            && await ctx.Store.FindLookAlikeUsernameAsync(nickname, 0, ct) is { } other)
+            problem = LooksLike(other);
         if (problem is not null)
         {
             await s.ReplyAsync(StatusCode.InvalidField, Opcode.Register, ct, text: problem);
+            return;
+        }
+        if (ctx.SignUps.TryAcquire(s.Address) is { } wait)
+        {
+            // Refused before hashing: a flood of sign-ups must not slow everyone's sign-in.
+            await s.ReplyAsync(StatusCode.SignUpsThrottled, Opcode.Register, ct, value: Replies.Seconds(wait),
+                text: $"too many new accounts; try again in {Replies.Seconds(wait)} s");
             return;
         }
         var profile = new AccountProfile(nickname, NullIfEmpty(r.Email), NullIfEmpty(r.FullName), birth, NullIfEmpty(r.Gender), NullIfEmpty(r.Location));
@@ -42,7 +53,11 @@ public sealed class AccountCommands(ServerContext ctx)
     /// <summary>NICK → everyone (the sender included) gets ADD with the new nickname; STATUS 28 if invalid.</summary>
     public async Task NickAsync(Session s, Nick n, CancellationToken ct)
     {
-        if (FieldRules.Nickname(n.Nickname) is { } problem)
+        var problem = FieldRules.Nickname(n.Nickname);
+        // A nickname may look like one's own username, never like someone else's (UTS #39 skeletons, ignoring case).
+        if (problem is null && await ctx.Store.FindLookAlikeUsernameAsync(n.Nickname, s.UserTag.Value, ct) is { } other)
+            problem = LooksLike(other);
+        if (problem is not null)
         {
             await s.ReplyAsync(StatusCode.InvalidField, Opcode.Nick, ct, text: problem);
             return;
@@ -74,6 +89,8 @@ public sealed class AccountCommands(ServerContext ctx)
         await s.SendAsync(update, ct);
         ctx.Hub.Broadcast(_ => update, except: s);
     }
+
+    private static string LooksLike(string username) => $"nickname: looks like the username {username} of another user";
 
     private static string? NullIfEmpty(string v) => v.Length == 0 ? null : v;
 }

@@ -42,12 +42,16 @@ public sealed class ChannelCommands(ServerContext ctx)
                 await s.SendAsync(Describe.General, ct);
                 return;
             }
-            if (await ctx.Store.FindChannelByNameAsync(name, ct) is not { } channel)
+            var channel = await ctx.Store.FindChannelByNameAsync(name, ct);
+            var members = channel is null ? [] : await ctx.Store.ListChannelMembersAsync(channel.Tag, ct);
+            // An invite-only channel exists, for RESOLVE, only to its members and those invited: anyone else gets
+            // exactly the answer a name nobody uses gets, so neither its existence nor its topic leaks.
+            if (channel is null || (channel.InviteOnly && !members.Any(m => m.UserTag == s.UserTag.Value)
+                                    && !(await ctx.Store.ListInvitesForUserAsync(s.UserTag.Value, ct)).Any(i => i.ChannelTag == channel.Tag)))
             {
                 await s.ReplyAsync(StatusCode.UnknownChannel, Opcode.Resolve, ct, text: $"no channel {r.Name}");
                 return;
             }
-            var members = await ctx.Store.ListChannelMembersAsync(channel.Tag, ct);
             await s.SendAsync(Describe.Channel(channel, IsOperator(members, s.UserTag.Value)), ct);
             return;
         }

@@ -6,6 +6,9 @@ namespace P2PChat.Rendezvous.Commands;
 
 internal static class CredentialChecks
 {
+    /// <summary>The one answer to IAM for an unknown user and for a wrong password alike (STATUS 4).</summary>
+    public const string WrongCredentials = "wrong username or password";
+
     /// <summary>STATUS 24 (closes) when the address is blocked; STATUS 0 when username or password is empty.</summary>
     public static async Task<bool> AdmitAsync(ServerContext ctx, Session s, Opcode re, string username, string password, CancellationToken ct)
     {

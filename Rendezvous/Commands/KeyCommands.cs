@@ -9,7 +9,8 @@ namespace P2PChat.Rendezvous.Commands;
 
 /// <summary>
 /// The server never parses a key: it checks sizes, stores blobs and hands them out. Whoever fetches a bundle gets
-/// the owner's identity, signed prekey and at most one one-time prekey, which is deleted in the same transaction.
+/// the owner's identity, signed prekey and at most one one-time prekey, which is deleted in the same transaction
+/// (to users who are not the owner's friends, only within <see cref="Flood.PrekeyHandoutLimiter"/>'s hourly budgets).
 /// Its owner, if online, then gets PREKEYS_LOW when fewer than <see cref="LowThreshold"/> remain.
 /// </summary>
 public sealed class KeyCommands(ServerContext ctx)
@@ -55,7 +56,11 @@ public sealed class KeyCommands(ServerContext ctx)
                 text: account is null ? "no such user" : "that user has published no keys");
             return;
         }
-        var oneTime = await ctx.Store.TakeOneTimePrekeyAsync(owner, ct);
+        // Friends always get a one-time prekey while any is left; anyone else only within the hourly budgets per target
+        // and per requester, else the bundle has the signed prekey alone (the last resort), so strangers cannot drain them.
+        var me = s.UserTag.Value;
+        var mayTake = owner == me || s.IsFriend(owner) || ctx.PrekeyHandouts.TryTake(me, owner);
+        var oneTime = mayTake ? await ctx.Store.TakeOneTimePrekeyAsync(owner, ct) : null;
         await s.SendAsync(new Bundle(b.User, identity, signedPrekey.ToArray(), oneTime?.ToArray() ?? []), ct);
         if (oneTime is not null && ctx.Hub.Find(owner) is { } ownerSession)
             await WarnIfLowAsync(ownerSession, ct);

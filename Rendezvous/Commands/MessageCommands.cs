@@ -29,6 +29,13 @@ public sealed class MessageCommands(ServerContext ctx)
         }
         var sentAt = ctx.Now.ToUnixTimeMilliseconds();
         var flags = m.Flags & MessageFlags.Encrypted;
+        // Channel text in clear reaches every member's terminal: escape sequences (colours, OSC 52 clipboard writes),
+        // BEL and NUL are refused here. Encrypted channel messages are ciphertext; the peers sanitise what they show.
+        if (m.To.IsChannel && flags == MessageFlags.None && Validation.FieldRules.ChannelText(m.Data.Span) is { } problem)
+        {
+            await Refuse(s, m, StatusCode.InvalidField, problem, ct);
+            return;
+        }
         if (m.To.IsUser) await ToUserAsync(s, m, sentAt, flags, ct);
         else if (m.To.IsChannel) await ToChannelAsync(s, m, sentAt, flags, ct);
         else await Refuse(s, m, StatusCode.InvalidField, "to: a user or a channel", ct);

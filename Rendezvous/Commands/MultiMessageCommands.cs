@@ -9,8 +9,10 @@ namespace P2PChat.Rendezvous.Commands;
 /// The whole frame is refused with STATUS (refOpcode MSG_MULTI, value = requestId) when it has no parts (0) or more
 /// than <see cref="MsgMultiSend.MaxParts"/> (28). Otherwise every part, in order, is delivered exactly like a MSG to
 /// that user (live, or stored durably before the answer; ignore rules applied per recipient, silently), and a part
-/// that MSG would refuse (not a user, too large, empty, unknown user, full queue) is refused alone. All parts share
-/// one sentAt. The answer is one MSG_MULTI_ACK with an outcome per part, sent after every part was carried out.
+/// that MSG would refuse (not a user, too large, empty, unknown user, full queue, spent offline budget) is refused
+/// alone. The parts for offline recipients are stored in one transaction (all or none survive a crash), each
+/// counting against the sender's offline budget. All parts share one sentAt. The answer is one MSG_MULTI_ACK with
+/// an outcome per part, sent after every part was carried out.
 /// </summary>
 public sealed class MultiMessageCommands(ServerContext ctx)
 {
@@ -30,13 +32,20 @@ public sealed class MultiMessageCommands(ServerContext ctx)
         }
         var sentAt = ctx.Now.ToUnixTimeMilliseconds();
         var flags = m.Flags & MessageFlags.Encrypted;
-        var outcomes = new MsgPartOutcome[m.Parts.Count];
+        var outcomes = new PrivateOutcome[m.Parts.Count];
+        var offline = new List<(int Index, PrivateDelivery.Pending Pm)>();
         for (var i = 0; i < m.Parts.Count; i++)
         {
             var part = m.Parts[i];
-            var outcome = _private.Validate(part.To, part.Data) ?? await _private.DeliverAsync(s, part.To, part.Data, sentAt, flags, ct);
-            outcomes[i] = new MsgPartOutcome(part.To, outcome.Code, outcome.AckFlags, outcome.MessageId);
+            var settled = _private.Validate(part.To, part.Data) ?? await _private.TryDeliverLiveAsync(s, part.To, part.Data, sentAt, flags, ct);
+            if (settled is null) offline.Add((i, new PrivateDelivery.Pending(part.To, part.Data)));
+            else outcomes[i] = settled;
         }
-        await s.SendAsync(new MsgMultiAck(m.RequestId, sentAt, outcomes), ct);
+        // Every part for an offline recipient in one transaction: after a crash the sender, never having had the
+        // answer, finds either all of them stored or none (and may simply send the frame again).
+        var stored = await _private.StoreAsync(s, [.. offline.Select(o => o.Pm)], sentAt, flags, ct);
+        for (var j = 0; j < offline.Count; j++) outcomes[offline[j].Index] = stored[j];
+        await s.SendAsync(new MsgMultiAck(m.RequestId, sentAt,
+            [.. outcomes.Select((o, i) => new MsgPartOutcome(m.Parts[i].To, o.Code, o.AckFlags, o.MessageId))]), ct);
     }
 }

@@ -1,4 +1,4 @@
-// Delivers one PM to one user (live, or committed to the offline store), shared by MSG and MSG_MULTI.
+// Delivers PMs to users (live, or committed to the offline store in one transaction), shared by MSG and MSG_MULTI.
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
@@ -13,12 +13,18 @@ public sealed record PrivateOutcome(StatusCode Code, MessageFlags AckFlags, ulon
 }
 
 /// <summary>
-/// Validated data to a user: delivered now, or committed to the store (outcome flag Offline) and, if the recipient
-/// is online by then, also sent to it at once as a stored message. A recipient who ignores the sender gets nothing
-/// and the sender sees the usual outcome. Unknown user: 3; full offline queue: 34.
+/// Validated data to a user, in two steps: <see cref="TryDeliverLiveAsync"/> settles what needs no storage
+/// (unknown user 3, ignored: silently Ok, recipient online: delivered now); <see cref="StoreAsync"/> commits the
+/// rest for offline recipients in <em>one</em> transaction (so a MSG_MULTI is stored whole or not at all) and, if a
+/// recipient is online by then, also sends it the stored message at once. Before storing, each PM takes a slot of
+/// the sender's offline budget (25 when spent); the store's caps answer 34 (the recipient's queue, or this sender's
+/// share of it, or what non-friends may fill, is full).
 /// </summary>
 public sealed class PrivateDelivery(ServerContext ctx)
 {
+    /// <summary>A PM that needs storing: to whom and what.</summary>
+    public readonly record struct Pending(Tag To, ReadOnlyMemory<byte> Data);
+
     /// <summary>Checks the data against the limits; null when it may be sent.</summary>
     public PrivateOutcome? Validate(Tag to, ReadOnlyMemory<byte> data)
     {
@@ -28,7 +34,13 @@ public sealed class PrivateDelivery(ServerContext ctx)
         return null;
     }
 
-    public async Task<PrivateOutcome> DeliverAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct)
+    /// <summary>One PM, start to end (MSG).</summary>
+    public async Task<PrivateOutcome> DeliverAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct) =>
+        await TryDeliverLiveAsync(s, to, data, sentAt, flags, ct)
+        ?? (await StoreAsync(s, [new Pending(to, data)], sentAt, flags, ct))[0];
+
+    /// <summary>The outcome when no storage is needed; null when the recipient is offline and the PM must be stored.</summary>
+    public async Task<PrivateOutcome?> TryDeliverLiveAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct)
     {
         var recipient = ctx.Hub.Find(to.Value);
         if (recipient is null && await ctx.Store.FindAccountByTagAsync(to.Value, ct) is null)
@@ -41,22 +53,48 @@ public sealed class PrivateDelivery(ServerContext ctx)
         var id = ctx.MessageIds.Next();
         if (recipient is not null && recipient.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags, id)))
             return new(StatusCode.Ok, MessageFlags.None, id, "");
-        var stored = await ctx.Store.AppendOfflineMessageAsync(
-            new NewOfflineMessage(s.UserTag.Value, to.Value, to.Value, DateTimeOffset.FromUnixTimeMilliseconds(sentAt), (byte)flags, data.ToArray()), ct);
-        if (stored.Outcome == AppendOutcome.Stored)
+        return null;
+    }
+
+    /// <summary>Stores <paramref name="pending"/> for offline recipients in one transaction; outcomes in the same order.</summary>
+    public async Task<IReadOnlyList<PrivateOutcome>> StoreAsync(Session s, IReadOnlyList<Pending> pending, long sentAt, MessageFlags flags, CancellationToken ct)
+    {
+        var sender = s.UserTag.Value;
+        var outcomes = new PrivateOutcome[pending.Count];
+        var granted = ctx.OfflineStores.TryTake(sender, pending.Count);
+        for (var i = granted; i < pending.Count; i++)
+            outcomes[i] = Refused(StatusCode.Flooding, $"too many messages stored for offline users; at most {ctx.Options.MaxOfflineStoresPerMinute} a minute");
+        if (granted == 0) return outcomes;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(sentAt);
+        var batch = pending.Take(granted)
+            .Select(p => new NewOfflineMessage(sender, p.To.Value, p.To.Value, at, (byte)flags, p.Data.ToArray())).ToList();
+        var results = batch.Count == 1
+            ? [await ctx.Store.AppendOfflineMessageAsync(batch[0], ct)]
+            : await ctx.Store.AppendOfflineMessagesAsync(batch, ct);
+        var notStored = 0;
+        for (var i = 0; i < granted; i++)
         {
-            // The recipient may have signed in between the lookup and the commit, after its sign-in burst read the
-            // store: it gets the stored message now, offline-flagged with its stored id (a duplicate of the burst's
-            // copy if the burst read it after all; the client drops offline ids it already has).
-            var storedId = (ulong)stored.Id!.Value;
-            ctx.Hub.Find(to.Value)?.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags | MessageFlags.Offline, storedId));
-            return new(StatusCode.Ok, MessageFlags.Offline, storedId, "");
+            var (to, data) = (pending[i].To, pending[i].Data);
+            if (results[i] is { Outcome: AppendOutcome.Stored, Id: { } storedId })
+            {
+                // The recipient may have signed in between the lookup and the commit, after its sign-in burst read the
+                // store: it gets the stored message now, offline-flagged with its stored id (a duplicate of the burst's
+                // copy if the burst read it after all; the client drops offline ids it already has).
+                ctx.Hub.Find(to.Value)?.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags | MessageFlags.Offline, (ulong)storedId));
+                outcomes[i] = new(StatusCode.Ok, MessageFlags.Offline, (ulong)storedId, "");
+                continue;
+            }
+            notStored++;
+            outcomes[i] = results[i].Outcome switch
+            {
+                AppendOutcome.RecipientQueueFull => Refused(StatusCode.QueueFull, "the recipient's offline queue is full"),
+                AppendOutcome.SenderQuotaFull => Refused(StatusCode.QueueFull,
+                    $"you already have {ctx.Options.MaxOfflineMessagesPerSender} messages waiting for this user"),
+                _ => Refused(StatusCode.UnknownUser, "no such user"),
+            };
         }
-        return stored.Outcome switch
-        {
-            AppendOutcome.RecipientQueueFull => Refused(StatusCode.QueueFull, "the recipient's offline queue is full"),
-            _ => Refused(StatusCode.UnknownUser, "no such user"),
-        };
+        ctx.OfflineStores.Return(sender, notStored);
+        return outcomes;
     }
 
     private static PrivateOutcome Refused(StatusCode code, string text) => new(code, MessageFlags.None, 0, text);

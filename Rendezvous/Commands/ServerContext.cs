@@ -18,6 +18,17 @@ public sealed class ServerContext
         Log = log;
         Hasher = new PasswordHasher(new Core.Crypto.Argon2Settings(options.PasswordMemoryKib, options.PasswordPasses));
         Logins = new LoginThrottle(time, options.MaxFailedLogins, TimeSpan.FromSeconds(options.LoginBlockSeconds));
+        Guesses = new AccountGuessLimiter(time, options.AccountFailuresBeforeDelay, TimeSpan.FromSeconds(options.AccountDelayBaseSeconds),
+            TimeSpan.FromSeconds(options.AccountMaxDelaySeconds), TimeSpan.FromSeconds(options.AccountFailureMemorySeconds),
+            TimeSpan.FromSeconds(options.FamiliarAddressSeconds));
+        SignUps = new SignUpThrottle(time, options.MaxSignUpsPerAddress, TimeSpan.FromSeconds(options.SignUpAddressWindowSeconds),
+            options.MaxSignUpsGlobal, TimeSpan.FromSeconds(options.SignUpGlobalWindowSeconds));
+        Admission = new Network.ConnectionAdmission(options.MaxUnauthenticatedPerAddress, options.MaxUnauthenticatedConnections,
+            options.MaxConnectionsPerAddress);
+        PrekeyHandouts = new PrekeyHandoutLimiter(time, options.OneTimePrekeysPerTargetPerHour, options.OneTimePrekeysPerRequesterPerHour, TimeSpan.FromHours(1));
+        OfflineStores = new OfflineStoreBudget(time, options.MaxOfflineStoresPerMinute, TimeSpan.FromMinutes(1));
+        // Unknown users are checked against this, with the current hasher, so that both answers take the same time.
+        DummyPassword = Hasher.Hash("p2pchat: no such account");
         Commands = new CommandRateLimiter(time, options.MaxCommandsPerWindow,
             TimeSpan.FromSeconds(options.CommandWindowSeconds), TimeSpan.FromSeconds(options.CommandPenaltySeconds));
         MessageIds = new MessageIdSource(time);
@@ -33,6 +44,13 @@ public sealed class ServerContext
     public SessionHub Hub { get; } = new();
     public PasswordHasher Hasher { get; }
     public LoginThrottle Logins { get; }
+    public AccountGuessLimiter Guesses { get; }
+    public SignUpThrottle SignUps { get; }
+    public OfflineStoreBudget OfflineStores { get; }
+    public PrekeyHandoutLimiter PrekeyHandouts { get; }
+    /// <summary>Connection slots: unauthenticated (checked before TLS) and signed-in per address.</summary>
+    public Network.ConnectionAdmission Admission { get; }
+    public PasswordHash DummyPassword { get; }
     public CommandRateLimiter Commands { get; }
     public MessageIdSource MessageIds { get; }
     /// <summary>

@@ -1,4 +1,4 @@
-// IAM: checks the password, the ban and the address throttle, makes the session the account's only one,
+// IAM: checks the address throttle, the account's guessing delay, the password (same answer and cost for unknown users) and the ban, makes the session the account's only one,
 // sends the sign-in burst and tells everyone; and the mirror image, signing a session off.
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
@@ -20,13 +20,23 @@ public sealed class SignInCommand(ServerContext ctx)
             return;
         }
         if (!await CredentialChecks.AdmitAsync(ctx, s, Opcode.Iam, iam.Username, iam.Password, ct)) return;
+        if (ctx.Guesses.WaitFor(iam.Username, s.Address) is { } wait)
+        {
+            // Not checked and not counted: the account's guessing delay runs (never for addresses its owner uses).
+            await s.ReplyAsync(StatusCode.SignInDelayed, Opcode.Iam, ct, value: Replies.Seconds(wait),
+                text: $"too many wrong passwords for this account; try again in {Replies.Seconds(wait)} s");
+            return;
+        }
 
         var account = await ctx.Store.FindAccountByUsernameAsync(iam.Username, ct);
-        if (account is null || !PasswordHasher.Verify(iam.Password, account.Password))
+        // An unknown user costs the same hash as a known one (against a dummy made with the current hasher) and gets
+        // the same answer, so neither the code nor the time tells which usernames exist.
+        var verified = PasswordHasher.Verify(iam.Password, account?.Password ?? ctx.DummyPassword);
+        if (account is null || !verified)
         {
-            if (account is null) await s.ReplyAsync(StatusCode.UnknownUser, Opcode.Iam, ct, value: 1, text: "no such user");
-            else await s.ReplyAsync(StatusCode.WrongPassword, Opcode.Iam, ct, text: "wrong password");
-            if (ctx.Logins.RecordFailure(s.Address) is { } block) CredentialChecks.CloseBlocked(s, Opcode.Iam, block);
+            ctx.Guesses.RecordFailure(iam.Username, s.Address);
+            await s.ReplyAsync(StatusCode.WrongPassword, Opcode.Iam, ct, text: CredentialChecks.WrongCredentials);
+            if (ctx.Logins.RecordFailure(s.Address, iam.Username) is { } block) CredentialChecks.CloseBlocked(s, Opcode.Iam, block);
             return;
         }
         if (account.Ban is { } ban && ban.Until > ctx.Now)
@@ -34,7 +44,13 @@ public sealed class SignInCommand(ServerContext ctx)
             s.CloseWith(StatusCode.Banned, Opcode.Iam, ban.Reason ?? "this account is banned", value: Replies.Seconds(ban.Until - ctx.Now));
             return;
         }
-        ctx.Logins.RecordSuccess(s.Address);
+        if (!ctx.Admission.SignIn(s.Id))
+        {
+            s.CloseWith(StatusCode.TooManyConnections, Opcode.Iam, $"at most {ctx.Options.MaxConnectionsPerAddress} signed-in connections per address");
+            return;
+        }
+        ctx.Logins.RecordSuccess(s.Address, iam.Username);
+        ctx.Guesses.RecordSuccess(iam.Username, s.Address);
         if (ctx.Hasher.NeedsRehash(account.Password))
             await ctx.Store.SetPasswordAsync(account.Tag, ctx.Hasher.Hash(iam.Password), ct);
 
@@ -69,8 +85,6 @@ public sealed class SignInCommand(ServerContext ctx)
         var tag = s.UserTag;
         ctx.Log.LogInformation("{User} signed off (session {Id})", s.User?.Username, s.Id);
         ctx.Hub.Broadcast(_ => new PresenceUpdate(tag, Presence.Offline, ""));
-        ctx.Commands.Forget(tag.Value);
-        ctx.KeyRequests.Forget(tag.Value);
         try { await ctx.Store.SetLastSeenAsync(tag.Value, ctx.Now, CancellationToken.None); }
         catch (ObjectDisposedException) { /* the server is stopping and the store is already closed */ }
     }

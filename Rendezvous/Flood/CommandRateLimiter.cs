@@ -6,11 +6,14 @@ namespace P2PChat.Rendezvous.Flood;
 /// in a penalty; otherwise, if <c>maxCommands</c> were already accepted within the last <c>window</c>
 /// (this one would be number N+1), the penalty starts now and lasts <c>penalty</c>; it ends at exactly
 /// <c>start + penalty</c>, when the window starts empty again. Thread-safe; time from the injected clock.
+/// The state outlives the session: signing off and on again does not reset it (entries are only dropped once
+/// their window is empty and no penalty runs, by <see cref="Prune"/>, so memory stays bounded).
 /// </summary>
 public sealed class CommandRateLimiter(TimeProvider time, int maxCommands, TimeSpan window, TimeSpan penalty)
 {
     private readonly Dictionary<uint, Entry> _users = [];
     private readonly object _gate = new();
+    private int _acceptsSincePrune;
 
     /// <summary>Records a command from <paramref name="user"/>; null when allowed, else the penalty time left.</summary>
     public TimeSpan? TryAccept(uint user)
@@ -33,15 +36,20 @@ public sealed class CommandRateLimiter(TimeProvider time, int maxCommands, TimeS
                 return penalty;
             }
             e.Times.Enqueue(now);
+            if (++_acceptsSincePrune >= 4096) Prune(now);
             return null;
         }
     }
 
-    /// <summary>Forgets a user with no penalty running (called when they sign off) so memory stays bounded.</summary>
-    public void Forget(uint user)
+    /// <summary>Users tracked now (for tests and diagnostics).</summary>
+    public int Tracked { get { lock (_gate) return _users.Count; } }
+
+    /// <summary>Drops users whose window is empty and who have no penalty running: they are exactly as if new.</summary>
+    private void Prune(DateTimeOffset now)
     {
-        lock (_gate)
-            if (_users.TryGetValue(user, out var e) && (e.PenaltyUntil is null || e.PenaltyUntil <= time.GetUtcNow()))
+        _acceptsSincePrune = 0;
+        foreach (var (user, e) in _users.ToList())
+            if ((e.PenaltyUntil is null || e.PenaltyUntil <= now) && (e.Times.Count == 0 || now - e.Times.Last() >= window))
                 _users.Remove(user);
     }
 

@@ -1,12 +1,14 @@
-// Per-address sign-in throttle: after N consecutive failures the address is blocked for a while.
+// Per-address sign-in throttle: after N failed sign-ins the address is blocked for a while.
 using System.Net;
 
 namespace P2PChat.Rendezvous.Flood;
 
 /// <summary>
-/// Per IP address: <c>failures</c> counts consecutive failed sign-ins; when it reaches
-/// <c>maxFailures</c> the address is blocked until <c>now + blockFor</c>. A success resets the count;
-/// when a block ends the count starts again from zero. Thread-safe; time comes from the injected clock.
+/// Per IP address: failed sign-ins are counted per account name tried; when their sum reaches
+/// <c>maxFailures</c> the address is blocked until <c>now + blockFor</c>. A successful sign-in clears only the
+/// failures recorded against <em>that</em> account (a user who mistyped their own password starts afresh), so an
+/// attacker who signs in to an account of their own between guesses at someone else's gains nothing. When a block
+/// ends the count starts again from zero. Thread-safe; time comes from the injected clock.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time, int maxFailures, TimeSpan blockFor)
 {
@@ -26,24 +28,31 @@ public sealed class LoginThrottle(TimeProvider time, int maxFailures, TimeSpan b
         }
     }
 
-    /// <summary>Counts a failure; returns the block length when this failure started a block.</summary>
-    public TimeSpan? RecordFailure(IPAddress address)
+    /// <summary>Counts a failed sign-in at <paramref name="account"/>; returns the block length when it started a block.</summary>
+    public TimeSpan? RecordFailure(IPAddress address, string account)
     {
         lock (_gate)
         {
             if (BlockedFor(address) is { } left) return left;
             var e = _entries.TryGetValue(address, out var found) ? found : new Entry();
-            e.Failures++;
-            if (e.Failures >= maxFailures) e.BlockedUntil = time.GetUtcNow() + blockFor;
+            var key = account.ToLowerInvariant();
+            e.Failures[key] = e.Failures.GetValueOrDefault(key) + 1;
+            if (e.Failures.Values.Sum() >= maxFailures) e.BlockedUntil = time.GetUtcNow() + blockFor;
             _entries[address] = e;
             PruneIfLarge();
             return e.BlockedUntil is null ? null : blockFor;
         }
     }
 
-    public void RecordSuccess(IPAddress address)
+    /// <summary>A successful sign-in to <paramref name="account"/> from <paramref name="address"/>: forgets the failures at that account only.</summary>
+    public void RecordSuccess(IPAddress address, string account)
     {
-        lock (_gate) _entries.Remove(address);
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(address, out var e) || e.BlockedUntil is not null) return;
+            e.Failures.Remove(account.ToLowerInvariant());
+            if (e.Failures.Count == 0) _entries.Remove(address);
+        }
     }
 
     private void PruneIfLarge()
@@ -56,7 +65,7 @@ public sealed class LoginThrottle(TimeProvider time, int maxFailures, TimeSpan b
 
     private sealed class Entry
     {
-        public int Failures;
+        public readonly Dictionary<string, int> Failures = [];
         public DateTimeOffset? BlockedUntil;
     }
 }

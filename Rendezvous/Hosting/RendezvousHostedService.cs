@@ -21,7 +21,7 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
         var o = options.Value;
         ListenEndpoint.Parse(o.Listen);   // a bad --listen fails before anything is created in the data folder
         StunEndpoints.Resolve(o.Stun, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)); // so does a bad --stun
-        _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, new SqliteStoreOptions { TimeProvider = time }, cancellationToken);
+        _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, o.StoreOptions(time), cancellationToken);
         _server = new RendezvousServer(o, _store, time, loggers);
         await _server.StartAsync(cancellationToken);
         _stun = StunService.Start(o.Stun, _server.Endpoint, time, loggers.CreateLogger("P2PChat.Rendezvous.Stun"));

@@ -68,6 +68,72 @@ public sealed class RendezvousOptions
     /// <summary>Time allowed for the TLS handshake and HELLO of a new connection.</summary>
     public int HandshakeTimeoutSeconds { get; set; } = 15;
 
+    // ---- pre-authentication (issue 13): connections that have not signed in yet ----
+
+    /// <summary>Connections from one IP address that have not signed in yet (from TCP accept); more are closed before TLS.</summary>
+    public int MaxUnauthenticatedPerAddress { get; set; } = 16;
+
+    /// <summary>Connections on the whole server that have not signed in yet; more are closed before TLS.</summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 1024;
+
+    /// <summary>A connection not signed in this long after it was accepted is closed (STATUS 33 once TLS is up).</summary>
+    public int SignInDeadlineSeconds { get; set; } = 30;
+
+    // ---- sign-in and sign-up cost (issue 13) ----
+
+    /// <summary>Wrong passwords for one account (from addresses it never signed in from) before attempts are delayed.</summary>
+    public int AccountFailuresBeforeDelay { get; set; } = 5;
+
+    /// <summary>The first delay; each further failure doubles it, up to <see cref="AccountMaxDelaySeconds"/>.</summary>
+    public int AccountDelayBaseSeconds { get; set; } = 2;
+
+    public int AccountMaxDelaySeconds { get; set; } = 900;
+
+    /// <summary>An account's failure count is forgotten after this long without a failure.</summary>
+    public int AccountFailureMemorySeconds { get; set; } = 24 * 3600;
+
+    /// <summary>How long an address stays familiar (never delayed, its failures not counted) after a sign-in from it.</summary>
+    public int FamiliarAddressSeconds { get; set; } = 30 * 24 * 3600;
+
+    /// <summary>REGISTER attempts allowed from one address within <see cref="SignUpAddressWindowSeconds"/>.</summary>
+    public int MaxSignUpsPerAddress { get; set; } = 5;
+
+    public int SignUpAddressWindowSeconds { get; set; } = 3600;
+
+    /// <summary>REGISTER attempts allowed on the whole server within <see cref="SignUpGlobalWindowSeconds"/>.</summary>
+    public int MaxSignUpsGlobal { get; set; } = 60;
+
+    public int SignUpGlobalWindowSeconds { get; set; } = 60;
+
+    // ---- offline queues and key directory (issue 13) ----
+
+    /// <summary>Pending offline PMs one user may hold (STATUS 34 beyond).</summary>
+    public int MaxOfflineMessagesPerRecipient { get; set; } = 10_000;
+
+    /// <summary>Pending offline PMs one sender may hold in one recipient's queue.</summary>
+    public int MaxOfflineMessagesPerSender { get; set; } = 1_000;
+
+    /// <summary>Part of each queue kept for the recipient's friends: non-friends together hold at most the rest.</summary>
+    public int OfflineFriendsReserve { get; set; } = 2_000;
+
+    /// <summary>Offline PMs one sender may have stored per minute (each MSG_MULTI part counts); beyond: STATUS 25 for that PM.</summary>
+    public int MaxOfflineStoresPerMinute { get; set; } = 600;
+
+    /// <summary>One-time prekeys one user's bundle hands out per hour to users who are not their friends.</summary>
+    public int OneTimePrekeysPerTargetPerHour { get; set; } = 10;
+
+    /// <summary>One-time prekeys one requester may take per hour from users who are not their friends.</summary>
+    public int OneTimePrekeysPerRequesterPerHour { get; set; } = 30;
+
+    /// <summary>The store settings these options imply (the offline-queue caps), on <paramref name="time"/>.</summary>
+    public Storage.SqliteStoreOptions StoreOptions(TimeProvider time) => new()
+    {
+        TimeProvider = time,
+        MaxOfflineMessagesPerRecipient = MaxOfflineMessagesPerRecipient,
+        MaxOfflineMessagesPerSender = MaxOfflineMessagesPerSender,
+        OfflineFriendsReserve = OfflineFriendsReserve,
+    };
+
     public IReadOnlySet<string> AdminNames() =>
         Admins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -19,7 +19,8 @@ namespace P2PChat.Rendezvous.Network;
 
 /// <summary>
 /// Accepts TCP connections, runs the TLS 1.3 handshake with the data folder's certificate and hands each
-/// connection to a <see cref="Session"/>. Connections beyond the per-address cap get STATUS 26 and are closed.
+/// connection to a <see cref="Session"/>. A connection over the unauthenticated caps is closed before TLS
+/// (<see cref="ConnectionAdmission"/>); one not signed in within the sign-in deadline is closed with STATUS 33.
 /// <see cref="StopAsync"/>: stop accepting, send STATUS 27 to every session after what is queued, wait for them to
 /// flush and close (a few seconds at most), then abandon what is left. The store is owned by the caller.
 /// </summary>
@@ -33,7 +34,6 @@ public sealed class RendezvousServer : IAsyncDisposable
     private readonly ILogger _log;
     private readonly ServerContext _context;
     private readonly CommandDispatcher _dispatcher;
-    private readonly ConnectionLimiter _limiter;
     private readonly SessionSettings _sessionSettings;
     private readonly ConcurrentDictionary<Session, Task> _sessions = new();
     private readonly CancellationTokenSource _abort = new();
@@ -51,7 +51,6 @@ public sealed class RendezvousServer : IAsyncDisposable
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("P2PChat.Rendezvous");
         _context = new ServerContext(store, options, time, _log);
         _dispatcher = new CommandDispatcher(_context);
-        _limiter = new ConnectionLimiter(options.MaxConnectionsPerAddress);
         _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds));
     }
 
@@ -63,6 +62,9 @@ public sealed class RendezvousServer : IAsyncDisposable
 
     /// <summary>Signed-in sessions (for tests and diagnostics).</summary>
     internal SessionHub Hub => _context.Hub;
+
+    /// <summary>Connection slots (for tests and diagnostics).</summary>
+    internal ConnectionAdmission Admission => _context.Admission;
 
     public Task StartAsync(CancellationToken ct)
     {
@@ -114,13 +116,22 @@ public sealed class RendezvousServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One connection from TLS handshake to close.</summary>
+    /// <summary>One connection from admission (before TLS) to close.</summary>
     private async Task ServeAsync(Socket socket)
     {
+        var accepted = _time.GetTimestamp();
         var address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (_context.Admission.TryAdmit(address) is not { } slot)
+        {
+            // Over the unauthenticated cap: refused before any TLS work (a reset, not a handshake).
+            _log.LogDebug("refused a connection from {Address}: too many not signed in", address);
+            try { socket.LingerState = new LingerOption(true, 0); }
+            catch (SocketException) { }
+            socket.Dispose();
+            return;
+        }
         socket.NoDelay = true;
-        var admitted = _limiter.TryAcquire(address);
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
         try
         {
@@ -135,26 +146,34 @@ public sealed class RendezvousServer : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // No STATUS is possible here: the protocol only starts once TLS is up.
             _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
+            slot.Dispose();   // first: once the client sees the close, the slot is free again
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
-            if (admitted) _limiter.Release(address);
             return;
         }
 
         var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log);
+        _context.Admission.Attach(session.Id, slot);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sessions[session] = done.Task;
+        var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds) - _time.GetElapsedTime(accepted);
+        await using var signInDeadline = _time.CreateTimer(_ =>
+        {
+            if (session.State is SessionState.AwaitHello or SessionState.Anonymous)
+                session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
+                    $"not signed in within {_options.SignInDeadlineSeconds} s"));
+        }, null, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         try
         {
-            if (!admitted) session.CloseWith(StatusCode.TooManyConnections, 0, $"at most {_options.MaxConnectionsPerAddress} connections per address");
-            else if (Volatile.Read(ref _stopping) != 0) session.CloseWith(StatusCode.ServerShuttingDown, 0, "the server is shutting down");
+            if (Volatile.Read(ref _stopping) != 0) session.CloseWith(StatusCode.ServerShuttingDown, 0, "the server is shutting down");
             await session.RunAsync(_dispatcher.HandleAsync, _dispatcher.EndedAsync, _abort.Token).ConfigureAwait(false);
         }
         catch (Exception ex) { _log.LogError(ex, "session {Id} crashed", session.Id); }
         finally
         {
-            if (admitted) _limiter.Release(address);
+            _context.Admission.Release(session.Id);
             _sessions.TryRemove(session, out _);
             done.TrySetResult();
         }

@@ -22,6 +22,10 @@ public interface IRendezvousStore : IAsyncDisposable
 
     Task<Account?> FindAccountByTagAsync(uint userTag, CancellationToken cancellationToken);
 
+    /// <summary>The username of an account other than <paramref name="exceptTag"/> that <paramref name="name"/> looks like
+    /// (UTS #39 skeletons ignoring case, <c>Core.Unicode.UnicodePolicy.LooksLike</c>), or null.</summary>
+    Task<string?> FindLookAlikeUsernameAsync(string name, uint exceptTag, CancellationToken cancellationToken);
+
     /// <summary>Replaces the profile (nickname included); the tag and username never change.</summary>
     Task<bool> UpdateProfileAsync(uint userTag, AccountProfile profile, CancellationToken cancellationToken);
 
@@ -107,6 +111,11 @@ public interface IRendezvousStore : IAsyncDisposable
     /// <summary>Appends a message for an offline recipient. Returns only after the message is durably
     /// committed, so the sender may then be told it was accepted.</summary>
     Task<AppendResult> AppendOfflineMessageAsync(NewOfflineMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Appends several messages in <em>one</em> durable transaction (a MSG_MULTI): a crash stores all of them
+    /// or none. Each is checked against the caps in order (earlier ones of the batch count); the results are in the
+    /// messages' order.</summary>
+    Task<IReadOnlyList<AppendResult>> AppendOfflineMessagesAsync(IReadOnlyList<NewOfflineMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Pending messages for <paramref name="recipientTag"/> with id greater than <paramref name="afterId"/>,
     /// in id order, at most <paramref name="maxCount"/> (page through a long queue by passing the last id).</summary>

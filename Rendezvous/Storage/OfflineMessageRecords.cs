@@ -19,7 +19,10 @@ public enum AppendOutcome
 {
     /// <summary>Committed to disk: the sender may be told it was accepted.</summary>
     Stored,
-    /// <summary>The recipient already holds the configured maximum of pending messages.</summary>
+    /// <summary>The recipient already holds the configured maximum of pending messages (or, for a sender who is not
+    /// their friend, the maximum non-friends may fill).</summary>
     RecipientQueueFull,
+    /// <summary>This sender already holds the configured maximum of pending messages in this recipient's queue.</summary>
+    SenderQuotaFull,
     UnknownRecipient,
 }

@@ -10,18 +10,27 @@ namespace P2PChat.Rendezvous.Storage;
 /// <c>journal_mode=WAL</c> and <c>synchronous=FULL</c> a commit returns only after the WAL is fsynced, and
 /// SQLite's journal guarantees that a killed process or a full disk leaves either the old or the new state.
 /// Reads open pooled read-only connections and run concurrently with each other and with the writer.
+/// A failed write never leaves the writer stuck: SQLite itself rolls a transaction back on some errors (SQLITE_FULL,
+/// SQLITE_IOERR, SQLITE_NOMEM); then disposing the transaction would fail with "no transaction is active" and hide
+/// the real error. So the rollback error is swallowed, the original error is what the caller sees, and if the
+/// writer's state is not clean afterwards (rollback failed, or SQLite still has a transaction open) the writer
+/// connection is closed and opened again. Once space is freed, the next write simply works.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
-    private readonly SqliteConnection _writer;
+    private SqliteConnection _writer;
+    private readonly string _writerConnectionString;
+    private readonly Action<SqliteConnection>? _configureWriter;
     private readonly string _readerConnectionString;
     private readonly int _busyTimeoutMs;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private bool _disposed;
 
-    private SqliteDatabase(SqliteConnection writer, string readerConnectionString, int busyTimeoutMs)
+    private SqliteDatabase(SqliteConnection writer, string writerConnectionString, Action<SqliteConnection>? configureWriter, string readerConnectionString, int busyTimeoutMs)
     {
         _writer = writer;
+        _writerConnectionString = writerConnectionString;
+        _configureWriter = configureWriter;
         _readerConnectionString = readerConnectionString;
         _busyTimeoutMs = busyTimeoutMs;
     }
@@ -41,10 +50,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             await writer.Command($"PRAGMA busy_timeout = {busyTimeoutMs};").ExecuteAsync(cancellationToken);
             var migrator = new SchemaMigrator(migrations);
             await migrator.ThrowIfNewerAsync(writer, path, cancellationToken);
-            await writer.Command("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").ExecuteAsync(cancellationToken);
+            await writer.Command("PRAGMA journal_mode = WAL;").ExecuteAsync(cancellationToken);
+            await ConfigureWriterAsync(writer, busyTimeoutMs, cancellationToken);
             await migrator.MigrateAsync(writer, path, cancellationToken);
             options.ConfigureWriter?.Invoke(writer);
-            return new SqliteDatabase(writer, readerConnectionString, busyTimeoutMs);
+            return new SqliteDatabase(writer, writerConnectionString, options.ConfigureWriter, readerConnectionString, busyTimeoutMs);
         }
         catch
         {
@@ -52,6 +62,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The per-connection settings of the writer (journal_mode=WAL is persistent in the file).</summary>
+    private static Task<int> ConfigureWriterAsync(SqliteConnection writer, int busyTimeoutMs, CancellationToken cancellationToken) =>
+        writer.Command($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").ExecuteAsync(cancellationToken);
 
     private static string ConnectionString(string path, SqliteOpenMode mode, bool pooling) =>
         new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Cache = SqliteCacheMode.Private, Pooling = pooling }.ToString();
@@ -63,15 +77,55 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            await using var transaction = _writer.BeginTransaction(deferred: false);
-            var result = await work(_writer, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            SqliteTransaction? transaction = null;
+            try
+            {
+                transaction = _writer.BeginTransaction(deferred: false);
+                var result = await work(_writer, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                await transaction.DisposeAsync();
+                return result;
+            }
+            catch (Exception)
+            {
+                await RecoverWriterAsync(transaction);
+                throw;
+            }
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>Called with the write lock held after a write failed: rolls back what is left of the transaction and,
+    /// if the writer is not in autocommit mode afterwards (or the rollback itself failed), opens a fresh writer.</summary>
+    private async Task RecoverWriterAsync(SqliteTransaction? transaction)
+    {
+        var clean = true;
+        if (transaction is not null)
+        {
+            // Disposing rolls back; when SQLite already rolled back on its own this may throw "no transaction is active".
+            try { await transaction.DisposeAsync(); }
+            catch (SqliteException) { clean = false; }
+        }
+        if (clean && _writer.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0) return;
+        try { await _writer.DisposeAsync(); }
+        catch (SqliteException) { /* the old connection is abandoned either way */ }
+        var writer = new SqliteConnection(_writerConnectionString);
+        try
+        {
+            await writer.OpenAsync(CancellationToken.None);
+            await ConfigureWriterAsync(writer, _busyTimeoutMs, CancellationToken.None);
+            _configureWriter?.Invoke(writer);
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            // The disposed writer stays: the next write fails to begin, lands here again and retries the reopen.
+            throw;
+        }
+        _writer = writer;
     }
 
     /// <summary>Runs <paramref name="work"/> on a read-only connection of its own.</summary>

@@ -139,4 +139,20 @@ public sealed partial class SqliteRendezvousStore
             IdentityKey: row.NullableBlobAt(16) is { } key ? (ReadOnlyMemory<byte>?)key : null,
             LastSeen: row.NullableTimeAt(17));
     }
+
+    public Task<string?> FindLookAlikeUsernameAsync(string name, uint exceptTag, CancellationToken cancellationToken)
+    {
+        var (exact, folded) = Core.Unicode.UnicodePolicy.LookAlikeKeys(name);
+        // A scan with the keys computed per row (NICK and REGISTER are rare; an indexed key column is the upgrade path).
+        return _database.ReadAsync(connection =>
+        {
+            connection.CreateFunction("p2p_exact_key", (string u) => Core.Unicode.UnicodePolicy.LookAlikeKeys(u).Exact, isDeterministic: true);
+            connection.CreateFunction("p2p_folded_key", (string u) => Core.Unicode.UnicodePolicy.LookAlikeKeys(u).Folded, isDeterministic: true);
+            return connection.Command("""
+                SELECT username FROM accounts
+                WHERE tag <> $except AND (p2p_exact_key(username) = $exact OR p2p_folded_key(username) = $folded) LIMIT 1
+                """).With("$except", (long)exceptTag).With("$exact", exact).With("$folded", folded)
+                .SingleOrDefaultAsync(row => row.GetString(0), cancellationToken);
+        }, cancellationToken);
+    }
 }

@@ -1,4 +1,4 @@
-// Settings of the SQLite store: offline queue cap, clock, lock wait.
+// Settings of the SQLite store: offline queue caps, clock, lock wait.
 using Microsoft.Data.Sqlite;
 
 namespace P2PChat.Rendezvous.Storage;
@@ -10,6 +10,13 @@ public sealed record SqliteStoreOptions
 
     /// <summary>Pending offline messages a recipient may hold; null for no cap.</summary>
     public int? MaxOfflineMessagesPerRecipient { get; init; } = 10_000;
+
+    /// <summary>Pending offline messages one sender may hold in one recipient's queue; null for no cap.</summary>
+    public int? MaxOfflineMessagesPerSender { get; init; }
+
+    /// <summary>Part of <see cref="MaxOfflineMessagesPerRecipient"/> only the recipient's friends may fill: senders who
+    /// are not their friends together hold at most the rest. Null (or no recipient cap): no reserve.</summary>
+    public int? OfflineFriendsReserve { get; init; }
 
     /// <summary>Clock for the timestamps the store writes itself (created, joined, requested, invited).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -1,6 +1,7 @@
 // The rules every user-supplied field must follow; each check returns null when fine, else why not (for STATUS 28).
 using System.Globalization;
 using System.Text;
+using P2PChat.Core.Unicode;
 
 namespace P2PChat.Rendezvous.Validation;
 
@@ -20,10 +21,23 @@ public static class FieldRules
     public static string? Password(string v) =>
         Encoding.UTF8.GetByteCount(v) is < 8 or > 255 ? "password: 8-255 bytes" : null;
 
-    /// <summary>1–32 characters, no control characters, not only spaces.</summary>
+    /// <summary>1–32 characters, not only spaces, and the name rules of <see cref="UnicodePolicy.NameProblem"/> (no
+    /// control, bidi-control, invisible, tag or format characters, U+2028/U+2029, BOM, Hangul filler; NFC).</summary>
     public static string? Nickname(string v) =>
-        v.Length is < 1 or > 32 || v.Any(char.IsControl) || string.IsNullOrWhiteSpace(v)
-            ? "nickname: 1-32 characters, no control characters" : null;
+        v.Length is < 1 or > 32 || string.IsNullOrWhiteSpace(v) ? "nickname: 1-32 characters, not only spaces"
+        : UnicodePolicy.NameProblem(v) is { } problem ? $"nickname: {problem}" : null;
+
+    /// <summary>Channel text sent in clear (general and open channels): valid UTF-8 without terminal controls (ESC, BEL,
+    /// NUL, C1...; TAB and LF are fine), so no escape sequence reaches other members' terminals.</summary>
+    public static string? ChannelText(ReadOnlySpan<byte> data)
+    {
+        string text;
+        try { text = Strict.GetString(data); }
+        catch (DecoderFallbackException) { return "text: not valid UTF-8"; }
+        return UnicodePolicy.HasTerminalControls(text) ? "text: no terminal control characters (ESC, BEL, NUL, DEL, C1)" : null;
+    }
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Empty, or x@y with no spaces, at most 64 characters.</summary>
     public static string? Email(string v) =>
@@ -54,6 +68,9 @@ public static class FieldRules
 
     public static string? AwayText(string v) => Text("away text", v, MaxAwayText);
 
+    /// <summary>At most <paramref name="max"/> characters that display as they are (<see cref="UnicodePolicy.ForDisplay"/>:
+    /// no control, bidi-control or invisible characters, no line breaks).</summary>
     private static string? Text(string name, string v, int max) =>
-        v.Length > max || v.Any(char.IsControl) ? $"{name}: at most {max} characters, no control characters" : null;
+        v.Length > max || UnicodePolicy.ForDisplay(v, keepNewlines: false) != v
+            ? $"{name}: at most {max} characters, no control, bidi-control or invisible characters" : null;
 }

@@ -30,6 +30,21 @@ public sealed class PeerCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_or_damaged_profile_stops_the_program_with_a_clear_error_and_no_crash()
+    {
+        File.WriteAllText(Path.Combine(_profile.Path, ProfileStore.FileName), "");
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try { code = await Run("--headless", "--server", "127.0.0.1:7001"); }
+        finally { Console.SetError(previous); }
+        Assert.Equal(2, code);
+        Assert.Null(_ran);
+        Assert.Contains("profile.json is damaged: it is empty", stderr.ToString());
+    }
+
+    [Fact]
     public async Task The_server_defaults_to_the_profiles()
     {
         new ProfileStore(_profile.Path).Save(new PeerProfile("chat.example:9000"));

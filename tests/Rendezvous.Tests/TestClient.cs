@@ -36,9 +36,10 @@ internal sealed class TestClient : IAsyncDisposable
     public string Username { get; private set; } = "";
 
     /// <summary>Connects and completes TLS; sends HELLO and reads the answer unless <paramref name="hello"/> is false.</summary>
-    public static async Task<TestClient> ConnectAsync(IPEndPoint server, string fingerprint, bool hello = true)
+    /// <param name="from">the local address to connect from (any of 127.0.0.0/8 stands for another client address).</param>
+    public static async Task<TestClient> ConnectAsync(IPEndPoint server, string fingerprint, bool hello = true, IPAddress? from = null)
     {
-        var tcp = new TcpClient();
+        var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         await tcp.ConnectAsync(server, Ct);
         var tls = new SslStream(tcp.GetStream(), false, (_, cert, _, _) => cert is not null && CertificateFingerprint.Matches(CertificateFingerprint.Of(cert), fingerprint));
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions

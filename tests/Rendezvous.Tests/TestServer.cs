@@ -33,20 +33,23 @@ internal sealed class TestServer : IAsyncDisposable
     public System.Net.IPEndPoint Endpoint => Server.Endpoint;
     public string Fingerprint => Server.Fingerprint;
 
-    /// <summary>Test defaults: port 0, cheap Argon2id (64 KiB, 1 pass), the given clock (system time if none).</summary>
+    /// <summary>Test defaults: port 0, cheap Argon2id (64 KiB, 1 pass), no sign-up throttle or one-time prekey budgets, the given clock (system time if none).</summary>
     /// <param name="wrapStore">lets a test put a decorator (e.g. one that fails on purpose) between server and store.</param>
     public static async Task<TestServer> StartAsync(Action<RendezvousOptions>? configure = null, TimeProvider? time = null, TempDirectory? folder = null,
         Func<IRendezvousStore, IRendezvousStore>? wrapStore = null)
     {
         var dir = folder ?? new TempDirectory("p2pchat-rendezvous");
-        var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordMemoryKib = 64, PasswordPasses = 1 };
+        // Tests register many users from 127.0.0.1: the sign-up throttle is opened up unless a test narrows it again.
+        var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordMemoryKib = 64, PasswordPasses = 1,
+            MaxSignUpsPerAddress = 100_000, MaxSignUpsGlobal = 100_000,
+            OneTimePrekeysPerTargetPerHour = 100_000, OneTimePrekeysPerRequesterPerHour = 100_000 };
         configure?.Invoke(options);
         var server = new TestServer(options, time ?? TimeProvider.System, dir, ownsFolder: folder is null, wrapStore);
         await server.OpenAsync();
         return server;
     }
 
-    public Task<TestClient> ConnectAsync(bool hello = true) => TestClient.ConnectAsync(Endpoint, Fingerprint, hello);
+    public Task<TestClient> ConnectAsync(bool hello = true, System.Net.IPAddress? from = null) => TestClient.ConnectAsync(Endpoint, Fingerprint, hello, from);
 
     /// <summary>Registers <paramref name="username"/> on a throw-away connection (the user stays offline); returns its tag.</summary>
     public async Task<Tag> RegisteredAsync(string username, string password = "password1")
@@ -72,7 +75,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     private async Task OpenAsync()
     {
-        Store = await SqliteRendezvousStore.OpenAsync(Options.DataDirectory, new SqliteStoreOptions { TimeProvider = Time }, TestClient.Ct);
+        Store = await SqliteRendezvousStore.OpenAsync(Options.DataDirectory, Options.StoreOptions(Time), TestClient.Ct);
         Server = new RendezvousServer(Options, _wrapStore(Store), Time, DebugLog);
         await Server.StartAsync(TestClient.Ct);
     }

@@ -1,37 +1,17 @@
-// Makes untrusted text (from peers or the server) safe to put on a terminal.
-using System.Text;
+// Makes untrusted text (from peers or the server) safe to put on a terminal, by the shared policy in Core/Unicode.
+using P2PChat.Core.Unicode;
 
 namespace P2PChat.Peer.Tui.Text;
 
 /// <summary>
-/// Replaces control characters (ESC, BEL, CR, backspace, C1 controls, bidi overrides) so that a remote
-/// party cannot move our cursor, recolour the screen or hide text. Tabs become a space; newlines are kept
-/// only when <c>keepNewlines</c> is set (the wrapper turns them into line breaks).
+/// Every piece of text a peer displays goes through <see cref="Clean"/>: terminal controls (ESC, BEL, NUL, CR,
+/// backspace, DEL, C1), bidi controls and overrides, zero-width and other invisible characters (directional marks,
+/// U+2028/U+2029, BOM, tag characters, Hangul fillers) become U+FFFD, so a remote party can neither move our cursor,
+/// recolour the screen, write our clipboard (OSC 52), reorder nor hide text. Tabs become a space; newlines are kept
+/// only when <c>keepNewlines</c> is set (the wrapper turns them into line breaks). A zero width joiner inside an emoji
+/// sequence is kept. The rules are <see cref="UnicodePolicy.ForDisplay"/>, shared with the server's validation.
 /// </summary>
 public static class TextSanitizer
 {
-    public static string Clean(string? text, bool keepNewlines = true)
-    {
-        if (string.IsNullOrEmpty(text)) return "";
-        if (!NeedsCleaning(text)) return text;
-        var sb = new StringBuilder(text.Length);
-        foreach (char c in text.Replace("\r\n", "\n"))
-        {
-            if (c == '\n' && keepNewlines) sb.Append('\n');
-            else if (c == '\t') sb.Append(' ');
-            else if (IsUnsafe(c)) sb.Append('\uFFFD');
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
-
-    private static bool NeedsCleaning(string text)
-    {
-        foreach (char c in text)
-            if (IsUnsafe(c) || c == '\t' || c == '\n') return true;
-        return false;
-    }
-
-    private static bool IsUnsafe(char c) =>
-        c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+    public static string Clean(string? text, bool keepNewlines = true) => UnicodePolicy.ForDisplay(text, keepNewlines);
 }

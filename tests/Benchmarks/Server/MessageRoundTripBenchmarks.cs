@@ -45,6 +45,7 @@ public class MessageRoundTripBenchmarks
         {
             Listen = "127.0.0.1:0", DataDirectory = _data, PasswordMemoryKib = 64, PasswordPasses = 1,
             MaxCommandsPerWindow = int.MaxValue, HeartbeatTimeoutSeconds = 3600, SendQueueCapacity = 1 << 20,
+            MaxSignUpsPerAddress = int.MaxValue, MaxSignUpsGlobal = int.MaxValue,
         };
         _server = new RendezvousServer(options, _store, TimeProvider.System, NullLoggerFactory.Instance);
         await _server.StartAsync(default);

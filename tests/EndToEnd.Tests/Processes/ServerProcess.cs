@@ -15,7 +15,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         DataFolder = dataFolder;
         _process = new ChildProcess(BuiltPrograms.Server,
-            ["--listen", listen, "--data", dataFolder, "--password-memory-kib", "64", "--password-passes", "1", "--max-connections", "64", .. extraArgs],
+            ["--listen", listen, "--data", dataFolder, "--password-memory-kib", "64", "--password-passes", "1", "--max-connections", "64", "--Rendezvous:MaxSignUpsPerAddress", "100000", "--Rendezvous:MaxSignUpsGlobal", "100000", .. extraArgs],
             onStdout: OnLine, onStderr: OnLine, launcher: launcher);
     }
 

@@ -105,6 +105,9 @@ public sealed class RendezvousClientTests : IAsyncLifetime
         var signIn = _client.SignInAsync("alice", "wrong", registerIfMissing: true, Ct);
         await session.ReadAsync<Iam>();
         await session.SendAsync(new Status(StatusCode.WrongPassword, Opcode.Iam, Tag.None, 0, "wrong password"));
+        // The server answers an unknown user the same way, so the peer tries to register; "taken" settles it.
+        Assert.Equal("alice", (await session.ReadAsync<Register>()).Username);
+        await session.SendAsync(new Status(StatusCode.UsernameExists, Opcode.Register, Tag.None, 0, "username taken"));
         await signIn;
         Assert.Equal(new ErrorEvent(4, "wrong password", "login"), _events.Single<ErrorEvent>());
         Assert.Empty(_events.Events.OfType<RegisteredEvent>());

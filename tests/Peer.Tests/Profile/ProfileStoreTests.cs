@@ -44,4 +44,43 @@ public sealed class ProfileStoreTests
         recorder.Observe(new ConnectedEvent("h:1", "CC", PinOutcome.Replaced, 1));
         Assert.Equal("CC", store.Load().ServerFingerprint);
     }
+
+    [Fact]
+    public void An_empty_profile_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        File.WriteAllText(store.FilePath, "");
+        var e = Assert.Throws<InvalidDataException>(store.Load);
+        Assert.Contains("is damaged: it is empty", e.Message);
+        Assert.Equal("", File.ReadAllText(store.FilePath));             // nothing changed
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_the_pinned_fingerprint_is_damage_not_a_changed_certificate()
+    {
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        var pin = string.Join(':', Enumerable.Repeat("AB", 32));
+        store.Save(new PeerProfile("h:1", "alice", pin));
+        var bytes = File.ReadAllBytes(store.FilePath);
+        var at = System.Text.Encoding.UTF8.GetString(bytes).IndexOf(pin, StringComparison.Ordinal) + 3;
+        bytes[at] ^= 0x02;                                                  // 'A' -> 'C': still a valid fingerprint
+        File.WriteAllBytes(store.FilePath, bytes);
+
+        var e = Assert.Throws<InvalidDataException>(store.Load);
+        Assert.Contains("checksum does not match", e.Message);
+        Assert.Contains("not a change of the server's certificate", e.Message);
+    }
+
+    [Fact]
+    public void A_profile_from_before_checksums_still_loads_and_gets_one_when_saved()
+    {
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        File.WriteAllText(store.FilePath, "{ \"server\": \"h:1\", \"username\": \"bob\" }");
+        Assert.Equal(new PeerProfile("h:1", "bob"), store.Load());
+        store.Update(p => p with { Username = "bob2" });
+        Assert.Contains("\"checksum\": \"sha256:", File.ReadAllText(store.FilePath));
+    }
 }

@@ -70,6 +70,32 @@ public sealed class ChannelCommandsTests
     }
 
     [Fact]
+    public async Task Resolve_shows_an_invite_only_channel_to_members_and_invitees_only()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await server.SignedInAsync("alice");
+        await using var bob = await server.SignedInAsync("bob");
+        await using var mallory = await server.SignedInAsync("mallory");
+        var secret = await alice.CreateChannelAsync("secret", ChannelFlags.InviteOnly, "the plan");
+
+        await mallory.SendAsync(new Resolve("#secret"));
+        var hidden = await mallory.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Resolve);
+        await mallory.SendAsync(new Resolve("#nothing"));
+        var missing = await mallory.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Resolve);
+        Assert.Equal((StatusCode.UnknownChannel, "no channel #nothing"), (missing.Code, missing.Text));
+        Assert.Equal((missing.Code, missing.Value, "no channel #secret"), (hidden.Code, hidden.Value, hidden.Text));
+        Assert.DoesNotContain(mallory.Received, f => f is AddChannel c && c.Tag == secret);
+
+        await alice.SendAsync(new Resolve("#secret"));                           // a member
+        Assert.Equal("the plan", (await alice.ExpectAsync<AddChannel>(c => c.Tag == secret && c.Topic == "the plan")).Topic);
+        await alice.SendAsync(new InvSend(secret, bob.Tag));
+        await alice.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Inv);
+        await bob.ExpectAsync<InvNotify>();
+        await bob.SendAsync(new Resolve("#secret"));                             // invited, not yet joined
+        await bob.ExpectAsync<AddChannel>(c => c.Tag == secret && c.Topic == "the plan");
+    }
+
+    [Fact]
     public async Task Invite_to_an_offline_user_waits_for_sign_in()
     {
         await using var server = await TestServer.StartAsync();

@@ -52,6 +52,62 @@ public sealed class KeyCommandsTests
     }
 
     [Fact]
+    public async Task Strangers_cannot_drain_one_time_prekeys_but_friends_still_get_them()
+    {
+        var clock = new P2PChat.TestSupport.ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o =>
+            (o.OneTimePrekeysPerTargetPerHour, o.OneTimePrekeysPerRequesterPerHour, o.HeartbeatTimeoutSeconds, o.MaxConnectionsPerAddress) = (3, 4, 24 * 3600, 100), clock);
+        await using var alice = await SignedInWithIdentityAsync(server, "alice", AliceIdentity);
+        await PublishAsync(alice, Signed, [.. Enumerable.Range(1, 50).Select(i => Blob((byte)i, 69))]);
+        await using var fred = await server.SignedInAsync("fred");
+        // Friendship through the protocol, so that the signed-in sessions know it.
+        await fred.SendAsync(new Friend(FriendAction.Request, alice.Tag));
+        await fred.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Friend);
+        await alice.SendAsync(new Friend(FriendAction.Accept, fred.Tag));
+        await alice.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Friend);
+        await fred.ExpectStatusAsync(StatusCode.FriendAccepted);
+
+        async Task<byte[]> FetchAsync(TestClient c, Tag user)
+        {
+            await c.SendAsync(new BundleRequest(user));
+            var b = await c.ExpectAsync<Bundle>(x => x.User == user);
+            Assert.Equal(Signed, b.SignedPrekey);                          // every bundle works, with or without one
+            return b.OneTimePrekey;
+        }
+        var strangers = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++) strangers.Add(await server.SignedInAsync($"stranger{i}"));
+            var got = new List<int>();
+            foreach (var c in strangers) got.Add((await FetchAsync(c, alice.Tag)).Length);
+            Assert.Equal([69, 69, 69, 0], got);                                // 3 an hour to strangers
+            Assert.Empty(await FetchAsync(strangers[0], alice.Tag));
+            for (var i = 0; i < 5; i++) Assert.NotEmpty(await FetchAsync(fred, alice.Tag));   // friends preferred
+            Assert.Equal(50 - 3 - 5, await server.Store.CountOneTimePrekeysAsync(alice.Tag.Value, TestClient.Ct));
+
+            // Per requester: stranger3 may take 4 an hour, whoever the targets are.
+            var others = new List<TestClient>();
+            for (var i = 0; i < 5; i++)
+            {
+                var o = await SignedInWithIdentityAsync(server, $"target{i}", Blob((byte)(0xB0 + i), 131));
+                await PublishAsync(o, Signed, Blob(1, 69), Blob(2, 69));
+                others.Add(o);
+            }
+            strangers.AddRange(others);
+            var fromMany = new List<int>();
+            foreach (var o in others) fromMany.Add((await FetchAsync(strangers[3], o.Tag)).Length);
+            Assert.Equal([69, 69, 69, 69, 0], fromMany);
+
+            clock.Advance(TimeSpan.FromHours(1));
+            Assert.NotEmpty(await FetchAsync(strangers[3], alice.Tag));         // the budgets refill
+        }
+        finally
+        {
+            foreach (var c in strangers) await c.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_fetches_never_get_the_same_one_time_prekey()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxCommandsPerWindow = 100);

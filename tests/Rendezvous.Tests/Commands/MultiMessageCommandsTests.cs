@@ -50,6 +50,50 @@ public sealed class MultiMessageCommandsTests
     }
 
     [Fact]
+    public async Task Queue_caps_per_sender_and_for_strangers_leave_room_for_friends()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+            (o.MaxOfflineMessagesPerRecipient, o.MaxOfflineMessagesPerSender, o.OfflineFriendsReserve, o.MaxOfflineStoresPerMinute) = (10, 3, 4, 1000));
+        var victim = await server.RegisteredAsync("victim");
+        await using var fred = await server.SignedInAsync("fred");
+        Assert.Equal(P2PChat.Rendezvous.Storage.FriendRequestOutcome.Requested, await server.Store.RequestFriendshipAsync(fred.Tag.Value, victim.Value, TestClient.Ct));
+        Assert.True(await server.Store.AcceptFriendRequestAsync(victim.Value, fred.Tag.Value, TestClient.Ct));
+        var five = Enumerable.Range(0, 5).Select(i => Part(victim, $"m{i}")).ToArray();
+
+        var codes = new List<StatusCode[]>();
+        uint request = 0;
+        foreach (var name in new[] { "stranger1", "stranger2", "stranger3" })
+        {
+            await using var stranger = await server.SignedInAsync(name);
+            codes.Add([.. (await SendMultiAsync(stranger, ++request, five)).Outcomes.Select(o => o.Code)]);
+        }
+        Assert.Equal([StatusCode.Ok, StatusCode.Ok, StatusCode.Ok, StatusCode.QueueFull, StatusCode.QueueFull], codes[0]);   // 3 per sender
+        Assert.Equal(codes[0], codes[1]);
+        Assert.All(codes[2], c => Assert.Equal(StatusCode.QueueFull, c));                    // strangers hold 10 - 4 = 6
+        var fromFriend = (await SendMultiAsync(fred, ++request, five)).Outcomes.Select(o => o.Code);
+        Assert.Equal([StatusCode.Ok, StatusCode.Ok, StatusCode.Ok, StatusCode.QueueFull, StatusCode.QueueFull], fromFriend);
+        Assert.Equal(9, await server.Store.CountOfflineMessagesAsync(victim.Value, TestClient.Ct));
+    }
+
+    [Fact]
+    public async Task Every_part_stored_for_an_offline_user_counts_against_the_senders_offline_budget()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => (o.MaxOfflineStoresPerMinute, o.HeartbeatTimeoutSeconds) = (4, 24 * 3600), clock);
+        var offline = new List<Tag>();
+        for (var i = 0; i < 6; i++) offline.Add(await server.RegisteredAsync($"away{i}"));
+        await using var bob = await server.SignedInAsync("bob");
+        await using var mallory = await server.SignedInAsync("mallory");
+
+        var ack = await SendMultiAsync(mallory, 1, [.. offline.Select(t => Part(t, "hi")), Part(bob.Tag, "live")]);
+        Assert.Equal([StatusCode.Ok, StatusCode.Ok, StatusCode.Ok, StatusCode.Ok, StatusCode.Flooding, StatusCode.Flooding, StatusCode.Ok],
+            ack.Outcomes.Select(o => o.Code));                                                  // live delivery costs nothing
+        Assert.Equal(StatusCode.Flooding, (await mallory.MessageRefusedAsync(offline[5], "again"u8.ToArray())).Code);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await mallory.MessageAsync(offline[5], "later");
+    }
+
+    [Fact]
     public async Task An_ignoring_recipient_gets_nothing_and_the_sender_sees_the_usual_outcome()
     {
         await using var server = await TestServer.StartAsync();

@@ -100,19 +100,31 @@ public sealed class SignInCommandTests
     }
 
     [Fact]
-    public async Task Sign_in_errors_have_the_seed_codes()
+    public async Task An_unknown_user_and_a_wrong_password_get_the_same_answer()
     {
         await using var server = await TestServer.StartAsync();
         await using var c = await server.ConnectAsync();
         Assert.Equal(StatusCode.Registered, (await c.RegisterAsync("alice")).Code);
+        Assert.Equal(StatusCode.UsernameExists, (await c.RegisterAsync("alice")).Code);   // REGISTER keeps the seed's 5
         await c.SendAsync(new Iam("nobody", "password1"));
         var unknown = await c.ExpectAsync<Status>();
-        Assert.Equal((StatusCode.UnknownUser, 1u), (unknown.Code, unknown.Value));
         await c.SendAsync(new Iam("alice", "wrong-password"));
-        Assert.Equal(StatusCode.WrongPassword, (await c.ExpectAsync<Status>()).Code);
+        var wrong = await c.ExpectAsync<Status>();
+        Assert.Equal((StatusCode.WrongPassword, 0u, "wrong username or password", Opcode.Iam), (unknown.Code, unknown.Value, unknown.Text, unknown.RefOpcode));
+        Assert.Equal((unknown.Code, unknown.Value, unknown.Text, unknown.RefOpcode, unknown.Subject), (wrong.Code, wrong.Value, wrong.Text, wrong.RefOpcode, wrong.Subject));
         await c.SendAsync(new Iam("alice", ""));
         Assert.Equal(StatusCode.NotEnoughData, (await c.ExpectAsync<Status>()).Code);
         await c.SignInAsync("alice");
+    }
+
+    [Fact]
+    public void Unknown_users_are_checked_against_a_dummy_made_by_the_current_hasher()
+    {
+        var options = new P2PChat.Rendezvous.Hosting.RendezvousOptions { PasswordIterations = 1_234 };
+        var ctx = new P2PChat.Rendezvous.Commands.ServerContext(null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.False(ctx.Hasher.NeedsRehash(ctx.DummyPassword));   // same algorithm and cost as a real account's fresh hash
+        Assert.Equal(ctx.Hasher.Hash("x").Algorithm, ctx.DummyPassword.Algorithm);
+        Assert.False(P2PChat.Rendezvous.Accounts.PasswordHasher.Verify("password1", ctx.DummyPassword));
     }
 
     [Fact]

@@ -20,9 +20,9 @@ internal sealed partial class RendezvousProcess : IAsyncDisposable
     public int Id => _process.Id;
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    /// <summary>Starts <c>dotnet p2pchat-rendezvous.dll --listen 127.0.0.1:0 --data DIR</c> (the dll is copied next to
+    /// <summary>Starts <c>dotnet p2pchat-rendezvous.dll --listen 127.0.0.1:0 --data DIR [extraArgs]</c> (the dll is copied next to
     /// this test assembly by the project reference) and waits until it logs its endpoint.</summary>
-    public static async Task<RendezvousProcess> StartAsync(string dataDirectory)
+    public static async Task<RendezvousProcess> StartAsync(string dataDirectory, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "p2pchat-rendezvous.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first");
@@ -33,7 +33,8 @@ internal sealed partial class RendezvousProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "--listen", "127.0.0.1:0", "--data", dataDirectory, "--password-memory-kib", "64", "--password-passes", "1" })
+        string[] args = [dll, "--listen", "127.0.0.1:0", "--data", dataDirectory, "--password-memory-kib", "64", "--password-passes", "1", "--Rendezvous:MaxSignUpsPerAddress", "100000", .. extraArgs];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new RendezvousProcess(process);

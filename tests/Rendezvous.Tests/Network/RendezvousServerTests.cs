@@ -1,6 +1,8 @@
 // The connection layer: bad frames close only their own connection with a reason, version agreement, the
 // connection cap, dead connections, slow readers and shutdown.
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.TestSupport;
@@ -68,15 +70,100 @@ public sealed class RendezvousServerTests
     }
 
     [Fact]
-    public async Task Connections_beyond_the_cap_get_code_26()
+    public async Task Signed_in_connections_beyond_the_per_address_cap_get_code_26()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxConnectionsPerAddress = 2);
         await using var first = await server.SignedInAsync("alice");
-        await using var second = await server.ConnectAsync();
-        await using var third = await server.ConnectAsync(hello: false);
+        await using var second = await server.SignedInAsync("bob");
+        await server.RegisteredAsync("carol");
+        await using var third = await server.ConnectAsync();
+        await third.SendAsync(new Iam("carol", "password1"));
         await third.ExpectClosedWithAsync(StatusCode.TooManyConnections);
-        await second.SignInAsync("alice");           // the two admitted ones work
+        await using var elsewhere = await server.ConnectAsync(from: IPAddress.Parse("127.0.0.2"));
+        await elsewhere.SignInAsync("carol");        // another address has its own slots
+        await second.SyncAsync();                    // the two admitted ones work
     }
+
+    [Fact]
+    public async Task Silent_tcp_connections_are_refused_before_tls_over_the_cap_and_never_lock_signed_in_users_out()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o =>
+            (o.MaxUnauthenticatedPerAddress, o.MaxConnectionsPerAddress, o.HeartbeatTimeoutSeconds) = (3, 8, 24 * 3600), clock);
+        await server.RegisteredAsync("alice");
+        var silent = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 3; i++) silent.Add(await RawConnectAsync(server, IPAddress.Loopback));
+            // Accepts are handled in order: once this later connection is through TLS, the silent ones were admitted.
+            await using (var other = await server.ConnectAsync(from: IPAddress.Parse("127.0.0.2"))) await other.SignInAsync("alice");
+            Assert.Equal(3, server.Server.Admission.Unauthenticated);
+            // Over the cap: no TLS handshake at all (before issue 13 it completed TLS, then got STATUS 26).
+            await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync(hello: false));
+
+            clock.Advance(TimeSpan.FromSeconds(server.Options.HandshakeTimeoutSeconds));   // the TLS handshake timeout
+            foreach (var s in silent) await ReadToEndAsync(s);                           // each closed by the server
+            silent.ForEach(s => s.Dispose());
+            silent.Clear();
+            await using var alice = await server.ConnectAsync();                          // the address is free again
+            await alice.SignInAsync("alice");
+            // Signed in, it no longer counts as unauthenticated: three more may connect from the same address.
+            for (var i = 0; i < 2; i++) silent.Add(await RawConnectAsync(server, IPAddress.Loopback));
+            await using var third = await server.ConnectAsync();
+            await third.SyncAsync();
+            await alice.SyncAsync();
+        }
+        finally
+        {
+            foreach (var s in silent) s.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_global_cap_on_unauthenticated_connections_refuses_before_tls()
+    {
+        await using var server = await TestServer.StartAsync(o => (o.MaxUnauthenticatedConnections, o.MaxUnauthenticatedPerAddress) = (3, 16));
+        using var a = await RawConnectAsync(server, IPAddress.Parse("127.0.0.3"));
+        using var b = await RawConnectAsync(server, IPAddress.Parse("127.0.0.4"));
+        await using var c = await server.ConnectAsync(from: IPAddress.Parse("127.0.0.6"));    // the third: admitted
+        await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync(hello: false, from: IPAddress.Parse("127.0.0.5")));
+        await c.SyncAsync();
+    }
+
+    [Fact]
+    public async Task A_connection_that_only_pings_is_closed_at_the_sign_in_deadline()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => (o.SignInDeadlineSeconds, o.HeartbeatTimeoutSeconds) = (30, 24 * 3600), clock);
+        await using var idle = await server.ConnectAsync();
+        await using var user = await server.SignedInAsync("alice");
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await idle.SyncAsync();                                   // PINGs keep it alive, but do not sign it in
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var closed = await idle.ExpectClosedWithAsync(StatusCode.Timeout);
+        Assert.Equal(30u, closed.Value);
+        await user.SyncAsync();                                   // signed in in time: unaffected
+    }
+
+    private static async Task<Socket> RawConnectAsync(TestServer server, IPAddress from)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(from, 0));
+        await socket.ConnectAsync(server.Endpoint, TestClient.Ct);
+        return socket;
+    }
+
+    /// <summary>Reads until the server closes the connection (an orderly close or a reset).</summary>
+    private static async Task ReadToEndAsync(Socket socket)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, TestClient.Ct) > 0) { }
+        }
+        catch (SocketException) { }
+    }
+
 
     [Fact]
     public async Task A_silent_connection_is_closed_and_its_user_goes_offline()

@@ -23,6 +23,17 @@ internal static class RawSqlite
 
     public static long Count(this SqliteConnection connection, string sql) => (long)connection.Scalar(sql)!;
 
+    /// <summary>The first column of every row, as bytes.</summary>
+    public static List<byte[]> Blobs(this SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<byte[]>();
+        while (reader.Read()) rows.Add((byte[])reader.GetValue(0));
+        return rows;
+    }
+
     public static void Execute(this SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
