@@ -1,6 +1,5 @@
 // The member list of the current channel: a count, then members by presence (online, away, offline) and name.
 using P2PChat.Peer.Tui.State;
-using Spectre.Console.Rendering;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
@@ -11,9 +10,9 @@ namespace P2PChat.Peer.Tui.Widgets;
 /// </summary>
 internal static class MemberListWidget
 {
-    public static List<SegmentLine> Render(ChatBuffer buffer, int width, int height)
+    public static List<StyledRow> Render(ChatBuffer buffer, int width, int height)
     {
-        var rows = new List<SegmentLine>(height);
+        var rows = new List<StyledRow>(height);
         int online = buffer.Members.Values.Count(p => p != Presence.Offline);
         if (height > 0) rows.Add(new RowBuilder(width).Add($"{online}/{buffer.Members.Count} online", Theme.MemberHeader).Build());
         var ordered = MemberOrder.Sorted(buffer.Members);
@@ -34,5 +33,14 @@ internal static class MemberListWidget
         return rows;
     }
 
-    private static SegmentLine Hint(string text, int width) => new RowBuilder(width).Add(text, Theme.MemberHeader).Build();
+    /// <summary>The nick drawn on <paramref name="row"/> (0 is the header), or null for the header, a hint or a blank row.</summary>
+    public static string? NickAtRow(ChatBuffer buffer, int height, int row)
+    {
+        var ordered = MemberOrder.Sorted(buffer.Members);
+        var window = MemberWindow.For(ordered.Count, buffer.MemberOffset, height - 1);
+        int k = row - 1 - (window.Above > 0 ? 1 : 0);
+        return k >= 0 && k < window.Shown ? ordered[window.Start + k].Key : null;
+    }
+
+    private static StyledRow Hint(string text, int width) => new RowBuilder(width).Add(text, Theme.MemberHeader).Build();
 }
