@@ -10,7 +10,8 @@ using Terminal.Gui.Views;
 namespace P2PChat.Peer.Tui.Screen;
 
 /// <summary>
-/// Layout (<see cref="ScreenLayout"/>): row 0 title · rows 1..H-3 buffer list │ messages │ members · row H-2
+/// Layout (<see cref="ScreenLayout"/>): row 0 title · rows 1..H-3 buffer list │ messages (the transfers panel
+/// under them while there are transfers) │ members · row H-2
 /// status line · row H-1 prompt and input field. Columns are computed by <c>Pos.Func</c>/<c>Dim.Func</c> from the
 /// window's size and whether the member list is shown, so a resize or F7 re-lays out on the next frame.
 /// Keys: <see cref="HandleKey"/> (called from the application's KeyDown, before the focused field) applies the
@@ -28,7 +29,7 @@ internal sealed class ChatWindow : Runnable
     public ChatWindow(ChatViewState state, Action<string> submit)
     {
         _state = state;
-        _controller = new InputController(state, submit);
+        _controller = new InputController(state, line => SubmitOrBrowse(line, submit));
         Width = Dim.Fill();
         Height = Dim.Fill();
         SetScheme(new Scheme(Theme.Plain));
@@ -38,10 +39,16 @@ internal sealed class ChatWindow : Runnable
         {
             X = 0, Y = 1, Width = Dim.Func(_ => Regions.BufferListWidth + 1), Height = Dim.Func(_ => Regions.BodyHeight),
         };
+        Transfers = new TransfersView(state);
         Messages = new MessageView(state)
         {
-            X = Pos.Func(_ => Regions.BufferListWidth + 1), Y = 1, Width = Dim.Func(_ => Regions.MessageWidth), Height = Dim.Func(_ => Regions.BodyHeight),
+            X = Pos.Func(_ => Regions.BufferListWidth + 1), Y = 1, Width = Dim.Func(_ => Regions.MessageWidth),
+            Height = Dim.Func(_ => Math.Max(1, Regions.BodyHeight - Transfers.WantedRows)),
         };
+        Transfers.X = Pos.Func(_ => Regions.BufferListWidth + 1);
+        Transfers.Y = Pos.Func(_ => 1 + Regions.BodyHeight - Transfers.WantedRows);
+        Transfers.Width = Dim.Func(_ => Regions.MessageWidth);
+        Transfers.Height = Dim.Func(_ => Transfers.WantedRows);
         Members = new MemberListView(state, OpenPrivate)
         {
             X = Pos.Func(_ => Regions.BufferListWidth + 1 + Regions.MessageWidth), Y = 1,
@@ -50,13 +57,14 @@ internal sealed class ChatWindow : Runnable
         Status = new StatusLineView(state) { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
         Prompt = new PromptView(state) { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Func(_ => Prompt!.WidthFor(Viewport.Width)), Height = 1 };
         Input = new InputField(state) { X = Pos.Right(Prompt), Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
-        Add(Title, Buffers, Messages, Members, Status, Prompt, Input);
+        Add(Title, Buffers, Messages, Transfers, Members, Status, Prompt, Input);
         _regions = [Title, Buffers, Messages, Members, Status, Prompt];
     }
 
     internal new TitleBarView Title { get; }
     internal BufferListView Buffers { get; }
     internal MessageView Messages { get; }
+    internal TransfersView Transfers { get; }
     internal MemberListView Members { get; }
     internal StatusLineView Status { get; }
     internal PromptView Prompt { get; }
@@ -70,6 +78,20 @@ internal sealed class ChatWindow : Runnable
             lock (_state.Gate) wantMembers = _state.ShowMembers && _state.Buffers.Current.HasMemberList;
             return ScreenLayout.For(Math.Max(ScreenLayout.MinWidth, Viewport.Width), Math.Max(ScreenLayout.MinHeight, Viewport.Height), wantMembers);
         }
+    }
+
+    /// <summary>"/send USER" without a file opens the file browser (after this key is handled); other lines go on as they are.</summary>
+    private void SubmitOrBrowse(string line, Action<string> submit)
+    {
+        if (SendCommand.UserWithoutPath(line) is not { } user || App is not { } app)
+        {
+            submit(line);
+            return;
+        }
+        app.Invoke(() =>
+        {
+            if (FileChooser.Choose(app, $"Send a file to {user}") is { } path) submit(SendCommand.WithPath(user, path));
+        });
     }
 
     /// <summary>A click on a member: their private buffer, opened and shown (as /query does).</summary>
@@ -112,6 +134,7 @@ internal sealed class ChatWindow : Runnable
         if (force || version != _drawnVersion || clock != _drawnClock)
         {
             (_drawnVersion, _drawnClock) = (version, clock);
+            Transfers.Update();
             SetNeedsLayout();
             foreach (var region in _regions)
             {

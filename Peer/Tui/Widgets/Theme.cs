@@ -34,9 +34,6 @@ internal static class Theme
 
     public static readonly Attribute HighlightText = new(Rgb(0xff, 0xff, 0x00), Default, TextStyle.Bold);
 
-    /// <summary>An alarm (a contact's key changed): white on red, so it cannot be missed.</summary>
-    public static readonly Attribute AlarmText = new(Rgb(0xff, 0xff, 0xff), Rgb(0xaf, 0x00, 0x00), TextStyle.Bold);
-
     public static readonly Attribute EncryptedMark = new(Rgb(0x00, 0x80, 0x00), Default);
     public static readonly Attribute BufferCurrent = new(Rgb(0x00, 0x00, 0x00), Rgb(0xda, 0xda, 0xda), TextStyle.Bold);
     public static readonly Attribute BufferIdle = new(Rgb(0xa8, 0xa8, 0xa8), Default);
