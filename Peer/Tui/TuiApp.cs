@@ -1,62 +1,71 @@
-// Entry point of the terminal UI: wires keys, the render loop and submitted lines together and restores the terminal.
+// Entry point of the terminal UI: the Terminal.Gui main screen bound to the view state, submitted lines, the terminal restored.
 using System.Threading.Channels;
-using P2PChat.Peer.Tui.Input;
-using P2PChat.Peer.Tui.Rendering;
+using P2PChat.Peer.Tui.Screen;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Terminal;
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
 
 namespace P2PChat.Peer.Tui;
 
 /// <summary>
-/// Three loops run until Ctrl-C, <see cref="ChatViewState.RequestQuit"/>, the end of key input or cancellation:
-/// keys → <see cref="InputController"/> (changes state only); the <see cref="RenderLoop"/> (the only writer to the
-/// terminal); submitted lines → <c>submitLine</c>, one at a time in order, so a slow command never blocks typing.
-/// An exception from <c>submitLine</c> is shown as an error line in the current buffer. The alternate screen is
-/// always left and console modes restored in a finally block.
+/// The UI thread runs Terminal.Gui's main loop with a <see cref="ChatWindow"/> until Ctrl-C,
+/// <see cref="ChatViewState.RequestQuit"/> (/quit, SIGTERM) or cancellation. A timer (<see cref="FrameInterval"/>)
+/// looks at the state's change counter and marks views dirty, so network threads never touch views and a burst of
+/// messages costs one frame; keys are applied at once. Submitted lines go to <c>submitLine</c> one at a time, in
+/// order, off the UI thread, so a slow command never blocks typing; an exception from it becomes an error line.
+/// The terminal is restored by <see cref="TerminalGuard"/> on every way out.
 /// </summary>
 public static class TuiApp
 {
-    public static Task RunAsync(ChatViewState state, Func<string, Task> submitLine, CancellationToken ct) =>
-        RunAsync(state, submitLine, TuiTerminal.ForConsole(), ct);
+    /// <summary>How often the UI looks for state changes: at most this many frames a second from network activity.</summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(50);
 
-    public static async Task RunAsync(ChatViewState state, Func<string, Task> submitLine, TuiTerminal terminal, CancellationToken ct)
+    public static async Task RunAsync(ChatViewState state, Func<string, Task> submitLine, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var lines = Channel.CreateUnbounded<string>(new() { SingleReader = true });
-        var controller = new InputController(state, line => lines.Writer.TryWrite(line));
-        var renderer = new TerminalRenderer(terminal.Output);
-        var loop = new RenderLoop(state, renderer, terminal.Size, terminal.Time);
-        using var modes = terminal.OwnsConsole ? new ConsoleModes(state) : null;
-        renderer.Enter();
+        var submitting = SubmitLinesAsync(lines.Reader, submitLine, state, stop.Token);
         try
         {
-            Task[] loops =
-            [
-                loop.RunAsync(stop.Token),
-                ReadKeysAsync(terminal.Keys, controller, stop.Token),
-                SubmitLinesAsync(lines.Reader, submitLine, state, stop.Token),
-            ];
-            var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
-            await Task.WhenAny([state.QuitRequested, cancelled, .. loops]).ConfigureAwait(false);
-            stop.Cancel();
-            await WhenAllIgnoringCancellation(loops).ConfigureAwait(false);
+            await UiThread.RunAsync(app => Run(app, state, line => lines.Writer.TryWrite(line), stop.Token), state.RequestQuit).ConfigureAwait(false);
         }
         finally
         {
-            renderer.Leave();
+            lines.Writer.TryComplete();
+            stop.Cancel();
+            try { await submitting.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
         }
     }
 
-    private static async Task ReadKeysAsync(IKeySource keys, InputController controller, CancellationToken ct)
+    /// <summary>Runs the main screen on <paramref name="app"/>'s thread until a quit; returns 0.</summary>
+    internal static int Run(IApplication app, ChatViewState state, Action<string> submit, CancellationToken ct)
     {
-        try
+        using var window = new ChatWindow(state, submit);
+        Attach(app, window, state);
+        using var registration = ct.Register(() => app.Invoke(() => app.RequestStop(window)));
+        state.QuitRequested.ContinueWith(_ => app.Invoke(() => app.RequestStop(window)), TaskScheduler.Default);
+        window.Input.SetFocus();
+        app.Run(window);
+        return 0;
+    }
+
+    /// <summary>Wires a window to an application: its keys before the focused field, the frame timer, bells.</summary>
+    internal static void Attach(IApplication app, ChatWindow window, ChatViewState state)
+    {
+        app.Keyboard.KeyDown += (_, key) =>
         {
-            while (!ct.IsCancellationRequested) controller.Handle(await keys.ReadKeyAsync(ct).ConfigureAwait(false));
-        }
-        catch (ChannelClosedException)
+            if (app.TopRunnableView != window) return; // a dialog is open: its keys are its own
+            if (window.HandleKey(key)) key.Handled = true;
+        };
+        app.AddTimeout(FrameInterval, () =>
         {
-            // no more input (stdin closed): end the UI like a quit
-        }
+            window.Refresh();
+            if (state.TakeBells() > 0) app.Driver?.WriteRaw("\a");
+            if (state.TakeFullRedraw()) app.ClearScreenNextIteration = true;
+            return true;
+        });
     }
 
     private static async Task SubmitLinesAsync(ChannelReader<string> lines, Func<string, Task> submitLine, ChatViewState state, CancellationToken ct)
@@ -71,19 +80,6 @@ public static class TuiApp
             {
                 state.Error(ex.Message);
             }
-        }
-    }
-
-    private static async Task WhenAllIgnoringCancellation(Task[] tasks)
-    {
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var task in tasks)
-                if (task.IsFaulted) await task.ConfigureAwait(false); // surface a real failure
         }
     }
 }

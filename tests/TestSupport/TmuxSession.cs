@@ -60,6 +60,10 @@ public sealed class TmuxSession : IAsyncDisposable
     public Task ResizeAsync(int width, int height, CancellationToken ct) =>
         TmuxAsync(ct, "resize-window", "-t", Session, "-x", width.ToString(), "-y", height.ToString());
 
+    /// <summary>A tmux format expanded for the pane, e.g. "#{keypad_flag}" (the modes the program left set).</summary>
+    public async Task<string> DisplayAsync(string format, CancellationToken ct) =>
+        (await TmuxAsync(ct, "display-message", "-p", "-t", Session, format)).Trim();
+
     /// <summary>The pane's current size as tmux sees it.</summary>
     public async Task<(int Width, int Height)> SizeAsync(CancellationToken ct)
     {

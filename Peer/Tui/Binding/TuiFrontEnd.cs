@@ -5,11 +5,12 @@ using P2PChat.Peer.History;
 using P2PChat.Peer.Profile;
 using P2PChat.Peer.Tui.Setup;
 using P2PChat.Peer.Tui.State;
+using P2PChat.Peer.Tui.Terminal;
 
 namespace P2PChat.Peer.Tui.Binding;
 
 /// <summary>
-/// Without --login the user is asked (server, register or sign in, user, masked password; the profile's server and
+/// Without --login a dialog asks (server, register or sign in, user, masked password; the profile's server and
 /// user are offered). Then: history loaded into the scrollback, events applied by <see cref="ClientEventBinder"/>,
 /// lines routed by <see cref="InputRouter"/>, connect and sign in while the UI already runs. On the way out
 /// (/quit, Ctrl-C, SIGTERM) the client signs off. Diagnostics go to p2pchat.log in the profile.
@@ -23,8 +24,12 @@ public static class TuiFrontEnd
         using var log = RunLog.Open(settings.ProfileFolder);
         if (settings.Login is null)
         {
-            try { settings = await AskAsync(settings, ct); }
-            catch (OperationCanceledException) { return 130; } // Ctrl-C while answering: nothing started yet
+            try
+            {
+                if (await AskAsync(settings, ct) is not { } answered) return 130; // given up (Quit, Esc, Ctrl-C): nothing started yet
+                settings = answered;
+            }
+            catch (OperationCanceledException) { return 130; }
         }
         log.Capture();
         log.Line($"p2pchat TUI: server {settings.Server}, user {settings.Login}");
@@ -73,11 +78,16 @@ public static class TuiFrontEnd
         if (buffer.StartsWith('@')) state.SetRoute(target, PeerRoute.Server);
     }
 
-    /// <summary>The first-run questions; the answers replace server and login (the password stays in memory).</summary>
-    private static async Task<PeerSettings> AskAsync(PeerSettings settings, CancellationToken ct)
+    /// <summary>The first-run dialog; the answers replace server and login (the password stays in memory). Null when given up.</summary>
+    private static async Task<PeerSettings?> AskAsync(PeerSettings settings, CancellationToken ct)
     {
         var known = new ProfileStore(settings.ProfileFolder).Load();
-        var answers = await FirstRunPrompt.ForConsole().RunAsync(settings.Server?.ToString() ?? known.Server, known.Username, ct);
+        var answers = await UiThread.RunAsync(app =>
+        {
+            using var stop = ct.Register(() => app.Invoke(() => app.RequestStop()));
+            return FirstRunDialog.Ask(app, settings.Server?.ToString() ?? known.Server, known.Username);
+        }, () => { });
+        if (answers is null) return null;
         if (!ServerAddress.TryParse(answers.Server, out var server, out var error)) throw new ArgumentException(error);
         return settings with { Server = server, Login = answers.User, Password = answers.Password, RegisterIfMissing = answers.Register };
     }

@@ -5,7 +5,8 @@ namespace P2PChat.Peer.Tui.Demo;
 
 /// <summary>
 /// Fills a view state with <see cref="DemoData"/>, lets fake peers talk at <c>messagesPerSecond</c>, and answers
-/// a few commands itself: /help, /join #x, /msg nick text, /buzz, /flood N (N messages at 100 a second), /quit.
+/// a few commands itself: /help, /join #x, /msg nick text, /buzz, /flood N (N messages at 100 a second), /quit, and
+/// /crash (an unhandled exception on another thread: shows that the terminal is restored after a crash).
 /// </summary>
 public static class TuiDemo
 {
@@ -43,6 +44,7 @@ public static class TuiDemo
                 state.AddMessage(BufferIds.ForPeer(words[1]), DemoData.Me, words[2], MessageKind.Own, encrypted: true);
                 break;
             case "/flood": _ = FloodAsync(state, words.Length > 1 && int.TryParse(words[1], out int n) ? n : 500, ct); break;
+            case "/crash": new Thread(() => throw new InvalidOperationException("demo crash (/crash)")) { IsBackground = true }.Start(); break;
             case ['/', ..]: state.Error($"unknown command {words[0]} (the demo knows only a few)"); break;
             default: state.AddMessage(state.CurrentBufferId, DemoData.Me, line, MessageKind.Own); break;
         }

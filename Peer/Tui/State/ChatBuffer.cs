@@ -26,6 +26,12 @@ internal sealed class ChatBuffer(string id, BufferKind kind, long order, int cap
     /// <summary>Index (in display order) of the first member shown in the member list; 0 = the top.</summary>
     public int MemberOffset { get; set; }
 
+    /// <summary>A room's host (empty for other buffers).</summary>
+    public string RoomHost { get; set; } = "";
+
+    /// <summary>Who becomes host next, in order (rooms only).</summary>
+    public IReadOnlyList<string> RoomSuccession { get; set; } = [];
+
     public bool HasMemberList => Kind is BufferKind.General or BufferKind.Channel or BufferKind.Room;
 
     public void ClearActivity() => (Unread, Highlights) = (0, 0);

@@ -27,6 +27,10 @@ public sealed partial class ChatViewState
         ScrollTo(ScrollMath.EffectiveOffset(Buffers.Current, width) + pages * page);
     });
 
+    /// <summary>Scrolls the current buffer by display lines (the mouse wheel): positive is up (older).</summary>
+    public void ScrollLines(int lines) => Mutate(() =>
+        ScrollTo(ScrollMath.EffectiveOffset(Buffers.Current, Viewport.TextWidth) + lines));
+
     public void ScrollToTop() => Mutate(() => ScrollTo(int.MaxValue / 2));
 
     public void ScrollToBottom() => Mutate(() => ScrollMath.Pin(Buffers.Current, 0));

@@ -1,5 +1,4 @@
 // The TUI's view state: the one object network and input threads mutate and the render loop draws.
-using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.Text;
 
 namespace P2PChat.Peer.Tui.State;
@@ -31,7 +30,7 @@ public sealed partial class ChatViewState
     internal StatusState Status { get; } = new();
     internal ChangeSignal Changes { get; } = new();
     internal bool ShowMembers { get; private set; } = true;
-    internal InputLine Input { get; } = new();
+    internal InputState Input { get; } = new();
 
     /// <summary>Set by Ctrl-L (or a resize): the next frame repaints every line.</summary>
     internal bool FullRedrawRequested { get; set; }
@@ -148,7 +147,21 @@ public sealed partial class ChatViewState
     public void RequestFullRedraw() => Mutate(() => FullRedrawRequested = true);
 
     /// <summary>The text in the input line (for tests and the command layer).</summary>
-    public string InputText { get { lock (Gate) return Input.Editor.Text; } }
+    public string InputText { get { lock (Gate) return Input.Line.Text; } }
+
+    /// <summary>The input widget's current text and cursor (a char index), so a buffer switch can keep it as a draft.</summary>
+    public void SyncInput(string text, int cursor) { lock (Gate) Input.Sync(text, cursor); }
+
+    /// <summary>True once after Ctrl-L asked for a full repaint.</summary>
+    internal bool TakeFullRedraw()
+    {
+        lock (Gate)
+        {
+            bool wanted = FullRedrawRequested;
+            FullRedrawRequested = false;
+            return wanted;
+        }
+    }
 
     internal int TakeBells()
     {

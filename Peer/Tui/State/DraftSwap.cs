@@ -1,21 +1,19 @@
 // Moves the unsent input line between buffers when the current buffer changes: park the old, restore the new.
-using P2PChat.Peer.Tui.Input;
-
 namespace P2PChat.Peer.Tui.State;
 
 /// <summary>
-/// The editor's text and cursor go into the buffer left (<see cref="ChatBuffer.Draft"/>); the buffer arrived at
+/// The line's text and cursor go into the buffer left (<see cref="ChatBuffer.Draft"/>); the buffer arrived at
 /// gives its draft back (empty if it had none) and forgets it. A pending Tab-completion cycle and a walk
 /// through the (global) history end. A buffer that
 /// was closed simply loses its draft. Caller holds the view state's lock.
 /// </summary>
 internal static class DraftSwap
 {
-    public static void Apply(InputLine input, ChatBuffer from, ChatBuffer to)
+    public static void Apply(InputState input, ChatBuffer from, ChatBuffer to)
     {
         if (from == to) return;
-        from.Draft = new InputDraft(input.Editor.Text, input.Editor.Cursor);
-        input.Editor.SetText(to.Draft.Text, to.Draft.Cursor);
+        from.Draft = input.Line;
+        input.Replace(to.Draft.Text, to.Draft.Cursor);
         to.Draft = InputDraft.Empty;
         input.Completer.Reset();
         input.History.StopBrowsing();

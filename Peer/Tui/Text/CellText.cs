@@ -1,31 +1,23 @@
-// Terminal cell widths of text elements and strings, as Spectre.Console measures them.
+// Terminal cell widths of text elements and strings, as Terminal.Gui measures them.
 using System.Globalization;
 using System.Text;
-using Spectre.Console.Rendering;
+using Terminal.Gui.Text;
 
 namespace P2PChat.Peer.Tui.Text;
 
 /// <summary>
-/// Measures how many terminal cells text occupies, per text element (grapheme cluster): the sum of its runes'
-/// widths by Spectre's wcwidth table (each clamped to 0..2), where a rune right after a zero-width joiner adds
-/// nothing. So "e\u0301" is 1, "👨‍👩‍👧" is 2 and "👍🏽" is 4 (the skin tone counts), which is how tmux 3.3 lays them out.
+/// Measures how many terminal cells text occupies, per text element (grapheme cluster), exactly as Terminal.Gui
+/// lays it out (<c>string.GetColumns()</c> of the element, clamped to 0..2), so wrapping and padding agree with the
+/// cells the views draw into: "e\u0301" is 1, "日" is 2, "👨‍👩‍👧" and "👍🏽" are 2. (tmux 3.3 draws "👍🏽" as 4 cells,
+/// so a line holding a skin-tone emoji ends two cells late there; Terminal.Gui has no way to follow that rule.)
 /// </summary>
 public static class CellText
 {
-    private const int ZeroWidthJoiner = 0x200D;
-
     /// <summary>Cells taken by one text element (a result of <see cref="StringInfo"/> enumeration).</summary>
     public static int ElementWidth(string element)
     {
         if (element.Length == 1 && element[0] >= 0x20 && element[0] < 0x7F) return 1;
-        int width = 0;
-        bool afterJoiner = false;
-        foreach (var rune in element.EnumerateRunes())
-        {
-            if (!afterJoiner) width += Math.Clamp(new Segment(rune.ToString()).CellCount(), 0, 2);
-            afterJoiner = rune.Value == ZeroWidthJoiner;
-        }
-        return width;
+        return Math.Clamp(element.GetColumns(), 0, 2);
     }
 
     /// <summary>Cells taken by a whole string.</summary>

@@ -1,5 +1,5 @@
 // Gives every nickname a stable colour (same nick, same colour, on every run and machine).
-using Spectre.Console;
+using Terminal.Gui.Drawing;
 
 namespace P2PChat.Peer.Tui.Text;
 
@@ -8,9 +8,10 @@ public static class NickColor
 {
     private static readonly Color[] Palette =
     [
-        Color.Aqua, Color.Lime, Color.Yellow, Color.Fuchsia, Color.DodgerBlue1, Color.Orange1, Color.SpringGreen2,
-        Color.HotPink, Color.MediumPurple1, Color.Gold1, Color.DarkOrange, Color.LightSkyBlue1, Color.Chartreuse1,
-        Color.Plum1, Color.Salmon1, Color.Turquoise2,
+        Rgb(0x00, 0xff, 0xff), Rgb(0x00, 0xff, 0x00), Rgb(0xff, 0xff, 0x00), Rgb(0xff, 0x00, 0xff), Rgb(0x00, 0x87, 0xff),
+        Rgb(0xff, 0xaf, 0x00), Rgb(0x00, 0xd7, 0x5f), Rgb(0xff, 0x5f, 0xaf), Rgb(0xaf, 0x87, 0xff), Rgb(0xff, 0xd7, 0x00),
+        Rgb(0xff, 0x87, 0x00), Rgb(0xaf, 0xd7, 0xff), Rgb(0x87, 0xff, 0x00), Rgb(0xff, 0xaf, 0xff), Rgb(0xff, 0x87, 0x87),
+        Rgb(0x00, 0xd7, 0xd7),
     ];
 
     public static Color For(string nick)
@@ -23,4 +24,6 @@ public static class NickColor
         }
         return Palette[hash % (uint)Palette.Length];
     }
+
+    private static Color Rgb(int r, int g, int b) => new(r, g, b, 255);
 }

@@ -1,6 +1,5 @@
 // The buffer list: every buffer with its Alt-number, name, unread count and highlight count.
 using P2PChat.Peer.Tui.State;
-using Spectre.Console.Rendering;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
@@ -11,19 +10,27 @@ namespace P2PChat.Peer.Tui.Widgets;
 /// </summary>
 internal static class BufferListWidget
 {
-    public static List<SegmentLine> Render(BufferSet buffers, int width, int height)
+    public static List<StyledRow> Render(BufferSet buffers, int width, int height)
     {
         var list = buffers.Ordered;
-        int current = buffers.IndexOf(buffers.Current);
-        int first = Math.Max(0, current - height + 1);
-        var rows = new List<SegmentLine>(height);
+        int first = FirstShown(buffers, height);
+        var rows = new List<StyledRow>(height);
         for (int i = first; i < list.Count && rows.Count < height; i++)
             rows.Add(Row(list[i], i, list[i] == buffers.Current, width));
         while (rows.Count < height) rows.Add(RowBuilder.Blank(width));
         return rows;
     }
 
-    private static SegmentLine Row(ChatBuffer buffer, int index, bool current, int width)
+    /// <summary>The list position of the buffer drawn on <paramref name="row"/>, or -1 for a blank row.</summary>
+    public static int IndexAtRow(BufferSet buffers, int height, int row)
+    {
+        int index = FirstShown(buffers, height) + row;
+        return row >= 0 && row < height && index < buffers.Ordered.Count ? index : -1;
+    }
+
+    private static int FirstShown(BufferSet buffers, int height) => Math.Max(0, buffers.IndexOf(buffers.Current) - height + 1);
+
+    private static StyledRow Row(ChatBuffer buffer, int index, bool current, int width)
     {
         string number = index < 10 ? ((index + 1) % 10).ToString() : "";
         string unread = buffer.Unread > 0 ? buffer.Unread.ToString() : "";

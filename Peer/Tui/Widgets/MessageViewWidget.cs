@@ -1,8 +1,7 @@
 // The message view: the visible window of a buffer's scrollback, wrapped and styled, bottom-aligned.
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Text;
-using Spectre.Console;
-using Spectre.Console.Rendering;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
@@ -22,7 +21,7 @@ internal static class MessageViewWidget
 
     public static int TextWidth(int viewWidth) => Math.Max(1, viewWidth - PrefixWidth(viewWidth));
 
-    public static List<SegmentLine> Render(ChatBuffer buffer, int width, int height, TimeZoneInfo zone)
+    public static List<StyledRow> Render(ChatBuffer buffer, int width, int height, TimeZoneInfo zone)
     {
         int textWidth = TextWidth(width);
         int offset = ScrollMath.EffectiveOffset(buffer, textWidth);
@@ -34,7 +33,7 @@ internal static class MessageViewWidget
         int skip = (int)Math.Min(offset, Math.Max(0, available - height));
 
         // Pass 2: lay out only the entries that reach into [skip, skip + height) counted from the bottom.
-        var newestFirst = new List<SegmentLine>(height + 8);
+        var newestFirst = new List<StyledRow>(height + 8);
         int below = 0;
         for (int i = log.Count - 1; i >= 0 && below + newestFirst.Count < skip + height; i--)
         {
@@ -45,13 +44,13 @@ internal static class MessageViewWidget
         int first = skip - below;
         int visible = Math.Clamp(newestFirst.Count - first, 0, height);
 
-        var rows = new List<SegmentLine>(height);
+        var rows = new List<StyledRow>(height);
         for (int k = 0; k < height - visible; k++) rows.Add(RowBuilder.Blank(width));
         for (int k = first + visible - 1; k >= first; k--) rows.Add(newestFirst[k]);
         return rows;
     }
 
-    private static void AddEntryNewestFirst(LogEntry entry, int width, int textWidth, TimeZoneInfo zone, List<SegmentLine> newestFirst)
+    private static void AddEntryNewestFirst(LogEntry entry, int width, int textWidth, TimeZoneInfo zone, List<StyledRow> newestFirst)
     {
         var message = entry.Message;
         var wrapped = entry.WrappedText(textWidth);
@@ -60,7 +59,7 @@ internal static class MessageViewWidget
         if (entry.DayBreak) newestFirst.Add(DayBreakRow(message.Time, width, zone));
     }
 
-    private static SegmentLine MessageRow(ChatMessage message, bool first, string text, int width, TimeZoneInfo zone)
+    private static StyledRow MessageRow(ChatMessage message, bool first, string text, int width, TimeZoneInfo zone)
     {
         var row = new RowBuilder(width);
         int nickWidth = NickWidth(width);
@@ -78,7 +77,7 @@ internal static class MessageViewWidget
         return row.Build();
     }
 
-    private static SegmentLine DayBreakRow(DateTimeOffset time, int width, TimeZoneInfo zone)
+    private static StyledRow DayBreakRow(DateTimeOffset time, int width, TimeZoneInfo zone)
     {
         var label = $"── {TimeZoneInfo.ConvertTime(time, zone):dddd d MMMM yyyy} ";
         return new RowBuilder(width).Add(label + new string('─', Math.Max(0, width - CellText.Width(label))), Theme.DayBreak).Build();
@@ -88,16 +87,16 @@ internal static class MessageViewWidget
     private static string FitNick(string nick, int width) =>
         CellText.Width(nick) <= width ? nick : CellText.Truncate(nick, width - 1).Text + "+";
 
-    private static Style SenderStyle(ChatMessage message) => message.Kind switch
+    private static Attribute SenderStyle(ChatMessage message) => message.Kind switch
     {
         MessageKind.Notice => Theme.NoticeTag,
         MessageKind.Error => Theme.ErrorTag,
         MessageKind.Own => Theme.OwnNick,
         _ when message.Highlight => Theme.HighlightNick,
-        _ => new Style(NickColor.For(message.Sender)),
+        _ => new Attribute(NickColor.For(message.Sender), Theme.Default),
     };
 
-    private static Style TextStyle(ChatMessage message) => message.Kind switch
+    private static Attribute TextStyle(ChatMessage message) => message.Kind switch
     {
         MessageKind.Notice => Theme.NoticeText,
         MessageKind.Error => Theme.ErrorText,

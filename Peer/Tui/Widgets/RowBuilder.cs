@@ -1,29 +1,28 @@
-// Builds one screen row of a region as Spectre segments, exactly a given number of cells wide.
+// Builds one screen row of a region as styled runs, exactly a given number of cells wide.
 using P2PChat.Peer.Tui.Text;
-using Spectre.Console;
-using Spectre.Console.Rendering;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
 /// <summary>Text past the width is cut by text element (a wide char that does not fit becomes padding); <see cref="Build"/> pads with spaces.</summary>
 internal sealed class RowBuilder(int width)
 {
-    private readonly SegmentLine _line = [];
+    private readonly StyledRow _line = [];
 
     public int Width { get; } = Math.Max(0, width);
     public int Used { get; private set; }
     public int Remaining => Width - Used;
 
-    public RowBuilder Add(string text, Style style)
+    public RowBuilder Add(string text, Attribute style)
     {
         var (fitted, cells) = CellText.Truncate(text, Remaining);
-        if (fitted.Length > 0) _line.Add(new Segment(fitted, style));
+        if (fitted.Length > 0) _line.Add(new StyledRun(fitted, style));
         Used += cells;
         return this;
     }
 
     /// <summary>Adds <paramref name="text"/> padded (or cut) to exactly <paramref name="cells"/>, aligned left or right.</summary>
-    public RowBuilder AddFixed(string text, int cells, Style style, bool alignRight = false, Style? padStyle = null)
+    public RowBuilder AddFixed(string text, int cells, Attribute style, bool alignRight = false, Attribute? padStyle = null)
     {
         var (fitted, used) = CellText.Truncate(text, Math.Min(cells, Remaining));
         var pad = new string(' ', Math.Max(0, Math.Min(cells, Remaining) - used));
@@ -32,12 +31,12 @@ internal sealed class RowBuilder(int width)
         return this;
     }
 
-    public SegmentLine Build(Style? fill = null)
+    public StyledRow Build(Attribute? fill = null)
     {
-        if (Remaining > 0) Add(new string(' ', Remaining), fill ?? Style.Plain);
+        if (Remaining > 0) Add(new string(' ', Remaining), fill ?? Theme.Plain);
         return _line;
     }
 
     /// <summary>A row of <paramref name="width"/> spaces.</summary>
-    public static SegmentLine Blank(int width, Style? fill = null) => new RowBuilder(width).Build(fill);
+    public static StyledRow Blank(int width, Attribute? fill = null) => new RowBuilder(width).Build(fill);
 }

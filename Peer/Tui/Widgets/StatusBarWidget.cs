@@ -1,7 +1,6 @@
 // The status bar: clock, connection state, me@server, current buffer, route to a PM peer, scroll state, buzz flash.
 using P2PChat.Peer.Tui.State;
-using Spectre.Console;
-using Spectre.Console.Rendering;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
@@ -11,10 +10,10 @@ namespace P2PChat.Peer.Tui.Widgets;
 /// </summary>
 internal static class StatusBarWidget
 {
-    public static SegmentLine Render(StatusState status, ChatBuffer current, int currentIndex, int scrollOffset, DateTimeOffset localNow, int width)
+    public static StyledRow Render(StatusState status, ChatBuffer current, int currentIndex, int scrollOffset, DateTimeOffset localNow, int width)
     {
         bool flashing = status.IsFlashing(localNow);
-        Style bar = flashing ? Theme.Flash : Theme.Bar;
+        Attribute bar = flashing ? Theme.Flash : Theme.Bar;
         var row = new RowBuilder(width);
         if (flashing) row.Add($" BUZZ from {status.BuzzFrom} ", bar);
         var connection = ConnectionText(status.Connection) + (status.ConnectionDetail.Length > 0 ? $" ({status.ConnectionDetail})" : "");
@@ -34,7 +33,7 @@ internal static class StatusBarWidget
         _ => "offline",
     };
 
-    private static Style ConnectionStyle(ConnectionState state) => state switch
+    private static Attribute ConnectionStyle(ConnectionState state) => state switch
     {
         ConnectionState.Connected => Theme.BarGood,
         ConnectionState.Disconnected => Theme.BarBad,

@@ -1,12 +1,11 @@
 // The title bar: what the current buffer is (name, kind, member count) and its title or topic.
 using P2PChat.Peer.Tui.State;
-using Spectre.Console.Rendering;
 
 namespace P2PChat.Peer.Tui.Widgets;
 
 internal static class TitleBarWidget
 {
-    public static SegmentLine Render(ChatBuffer buffer, int width)
+    public static StyledRow Render(ChatBuffer buffer, int width)
     {
         var row = new RowBuilder(width).Add(" " + buffer.Id, Theme.Bar);
         string detail = buffer.Kind switch

@@ -43,4 +43,60 @@ public sealed class TuiKeysInTmuxTests
         await tmux.SendKeysAsync(Ct, "M-1");
         await tmux.WaitForAsync(s => s.TrimEnd('\n').EndsWith("[#general] half typed", StringComparison.Ordinal), Ct);
     }
+
+    [Fact]
+    public async Task A_mouse_click_on_a_buffer_switches_to_it_and_a_click_on_a_member_opens_a_private_buffer()
+    {
+        TmuxSession.RequireTmux();
+        await using var tmux = await TmuxSession.StartAsync($"dotnet '{BuiltPrograms.Peer}' --tui-demo", 100, 30, Ct);
+        var screen = await tmux.WaitForAsync(s => s.StartsWith(" #general", StringComparison.Ordinal) && MemberColumn(s).Contains("+alice"), Ct);
+
+        // tmux passes what a terminal sends for a click in SGR mouse mode (1006): press and release, 1-based column;row
+        await tmux.TypeAsync(SgrClick(column: 3, row: 3), Ct); // screen row 2: the second buffer, #rust
+        await tmux.WaitForAsync(s => s.StartsWith(" #rust", StringComparison.Ordinal), Ct);
+
+        await tmux.SendKeysAsync(Ct, "M-1");
+        screen = await tmux.WaitForAsync(s => s.StartsWith(" #general", StringComparison.Ordinal), Ct);
+        var lines = screen.TrimEnd('\n').Split('\n');
+        int row = Array.FindIndex(lines, l => l.Contains("│+alice", StringComparison.Ordinal));
+        int column = lines[row].IndexOf("+alice", StringComparison.Ordinal) + 2; // string index = cell here: the row left of it is ASCII
+        await tmux.TypeAsync(SgrClick(column + 1, row + 1), Ct);
+        await tmux.WaitForAsync(s => s.StartsWith(" @alice  private conversation", StringComparison.Ordinal), Ct);
+    }
+
+    [Theory]
+    [InlineData("C-c")]
+    [InlineData("/quit")]
+    [InlineData("/crash")]
+    public async Task The_terminal_is_restored_after_ctrl_c_quit_and_a_crash(string how)
+    {
+        TmuxSession.RequireTmux();
+        using var folder = new TempDirectory("p2pchat-tty");
+        var before = folder.Combine("before");
+        var after = folder.Combine("after");
+        // sh, not bash: no line editor of its own that could set keypad modes after the program; it then waits on
+        // `read` so the pane stays alive (a dead pane reports its cursor as hidden)
+        await using var tmux = await TmuxSession.StartAsync(
+            $"sh -c \"stty -g > '{before}'; dotnet '{BuiltPrograms.Peer}' --tui-demo; stty -g > '{after}'; echo program-ended; read x\"", 100, 30, Ct);
+        await tmux.WaitForAsync(s => s.StartsWith(" #general", StringComparison.Ordinal), Ct);
+        Assert.Equal("1 1", await tmux.DisplayAsync("#{alternate_on} #{mouse_any_flag}", Ct)); // the UI changed the modes
+
+        if (how.StartsWith('/'))
+        {
+            await tmux.TypeAsync(how, Ct);
+            await tmux.SendKeysAsync(Ct, "Enter");
+        }
+        else
+        {
+            await tmux.SendKeysAsync(Ct, how);
+        }
+        await tmux.WaitForTextAsync("program-ended", Ct);
+
+        Assert.Equal(File.ReadAllText(before), File.ReadAllText(after));
+        // as in a fresh pane: normal cursor keys and keypad, no mouse reporting, main screen, cursor shown
+        Assert.Equal("0 0 0 0 0 1", await tmux.DisplayAsync(
+            "#{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag} #{mouse_sgr_flag} #{alternate_on} #{cursor_flag}", Ct));
+    }
+
+    private static string SgrClick(int column, int row) => $"\e[<0;{column};{row}M\e[<0;{column};{row}m";
 }

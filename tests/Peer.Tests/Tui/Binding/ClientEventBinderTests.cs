@@ -2,11 +2,13 @@
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
+using P2PChat.Peer.Tests.Tui.Support;
 using Xunit;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 
 namespace P2PChat.Peer.Tests.Tui.Binding;
 
+[Collection(TerminalGuiCollection.Name)]
 public sealed class ClientEventBinderTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
@@ -64,7 +66,7 @@ public sealed class ClientEventBinderTests
         var last = _state.Messages("#general").Last();
         Assert.Equal(MessageKind.Error, last.Kind);
         Assert.Contains("code 33", last.Text);
-        var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var plain = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("carol@127.0.0.1:7777", plain);
     }
 
@@ -77,14 +79,14 @@ public sealed class ClientEventBinderTests
         _binder.Apply(new ReconnectingEvent(2, 2400, "cannot connect"));
 
         Assert.Equal(ConnectionState.Reconnecting, _state.Status.Connection);
-        var bar = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var bar = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("reconnecting (attempt 2, in 3s)", bar);
         Assert.Single(Texts("#general"), t => t.Contains("connection lost (connection lost: reset); reconnecting"));
 
         SignIn("carol");
         Assert.Equal(ConnectionState.Connected, _state.Status.Connection);
         Assert.Equal("connection restored", Texts("#general").Single(t => t.StartsWith("connection restored")));
-        var after = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var after = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.DoesNotContain("reconnecting (attempt", after);
         Assert.Contains("[connected]", after);
     }
@@ -142,7 +144,7 @@ public sealed class ClientEventBinderTests
         _binder.Apply(new ErrorEvent(105, "connection refused", "connect"));
 
         Assert.Equal("/connect: connection refused", Texts("#general").Last());
-        var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var plain = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("[offline]", plain);
     }
 
@@ -152,7 +154,7 @@ public sealed class ClientEventBinderTests
         SignIn();
         _binder.Apply(new BuzzEvent("alice"));
         Assert.Equal("alice buzzed you!", Texts("#general").Last());
-        var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var plain = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("BUZZ from alice", plain);
     }
 
@@ -162,7 +164,7 @@ public sealed class ClientEventBinderTests
         SignIn();
         _binder.Apply(new SignedOutElsewhereEvent("signed in from another place"));
         Assert.Equal((MessageKind.Error, "signed out: signed in from another place"), (_state.Messages("#general").Last().Kind, Texts("#general").Last()));
-        var plain = string.Join('\n', Peer.Tui.Rendering.FrameComposer.Compose(_state, 100, 30).PlainLines());
+        var plain = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("[offline]", plain);
     }
 

@@ -1,12 +1,12 @@
 // Tests that the demo fills every kind of buffer and composes a full screen from it.
 using P2PChat.Peer.Tests.Tui.Support;
 using P2PChat.Peer.Tui.Demo;
-using P2PChat.Peer.Tui.Rendering;
 using P2PChat.Peer.Tui.State;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Tui.Demo;
 
+[Collection(TerminalGuiCollection.Name)]
 public sealed class DemoDataTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class DemoDataTests
         Assert.Equal(PeerRoute.Direct, state.Summary("@bob")!.Route);
         Assert.All(state.BufferIdsInOrder(), id => Assert.Equal(0, state.Summary(id)!.Unread));
 
-        var lines = FrameComposer.Compose(state, 120, 40).PlainLines();
-        Assert.Contains("This is the TUI demo", string.Join('\n', lines));
+        using var screen = new HeadlessScreen(state, 120, 40);
+        Assert.Contains("This is the TUI demo", screen.Text());
     }
 }

@@ -1,6 +1,6 @@
 // Tests of per-buffer drafts: unsent text and its cursor stay with their buffer across switches; history stays global.
 using P2PChat.Peer.Tests.Tui.Support;
-using P2PChat.Peer.Tui.Input;
+using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
 using Xunit;
 
@@ -10,20 +10,20 @@ public sealed class DraftSwapTests
 {
     private readonly ChatViewState _state = new(new ManualTimeProvider());
     private readonly List<string> _submitted = [];
-    private readonly InputController _keys;
+    private readonly KeyPresses _keys;
 
     public DraftSwapTests()
     {
         _state.OpenBuffer("#rust");
         _state.OpenBuffer("@bob");
-        _keys = new InputController(_state, _submitted.Add);
+        _keys = new KeyPresses(_state, new InputController(_state, _submitted.Add));
     }
 
     private void Type(string text) => _keys.Type(text);
 
     private void Press(ConsoleKey key, char c = '\0', bool alt = false, bool ctrl = false) => _keys.Press(key, c, alt, ctrl);
 
-    private int Cursor { get { lock (_state.Gate) return _state.Input.Editor.Cursor; } }
+    private int Cursor { get { lock (_state.Gate) return _state.Input.Line.Cursor; } }
 
     [Fact]
     public void Alt_digits_park_the_draft_with_its_buffer_and_bring_it_back_with_the_cursor()

@@ -2,7 +2,6 @@
 using P2PChat.Peer.Tests.Tui.Support;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Widgets;
-using Spectre.Console.Rendering;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Tui.Widgets;

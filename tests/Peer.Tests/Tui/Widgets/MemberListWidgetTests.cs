@@ -6,6 +6,7 @@ using Xunit;
 
 namespace P2PChat.Peer.Tests.Tui.Widgets;
 
+[Collection(TerminalGuiCollection.Name)]
 public sealed class MemberListWidgetTests
 {
     [Fact]
@@ -39,7 +40,7 @@ public sealed class MemberListWidgetTests
     {
         var state = new ChatViewState(new ManualTimeProvider());
         state.SetMembers("#general", Enumerable.Range(0, 100).Select(i => new Member($"m{i:000}", Presence.Online)));
-        var lines = P2PChat.Peer.Tui.Rendering.FrameComposer.Compose(state, 100, 30).PlainLines();
+        var lines = HeadlessScreen.LinesOf(state, 100, 30);
 
         Assert.Contains(lines, l => l.TrimEnd().EndsWith("+75 more", StringComparison.Ordinal));
         Assert.Equal(26, state.MemberRows);

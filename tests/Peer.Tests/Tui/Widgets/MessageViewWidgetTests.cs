@@ -2,8 +2,6 @@
 using P2PChat.Peer.Tests.Tui.Support;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Widgets;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Tui.Widgets;
@@ -85,7 +83,7 @@ public sealed class MessageViewWidgetTests
     {
         var (_, buffer) = StateWith("hey @me", "plain");
         var rows = MessageViewWidget.Render(buffer, Width, 2, TimeZoneInfo.Utc);
-        Assert.Contains(rows[0], s => s.Text == "bob" && s.Style.Background == Color.Yellow);
+        Assert.Contains(rows[0], s => s.Text == "bob" && s.Style.Background == Theme.HighlightBackground);
         Assert.Contains(rows[1], s => s.Text == "bob" && s.Style.Foreground == P2PChat.Peer.Tui.Text.NickColor.For("bob"));
     }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# TUI budgets: CPU idle and at 100 incoming messages a second, key-to-screen latency, resident memory and torn
+# frames, for the Terminal.Gui UI (this checkout) side by side with the Spectre.Console renderer it replaced
+# (the commit before "TUI on Terminal.Gui 2.5.0", built in a temporary git worktree), in the same run, each in
+# its own tmux server at the same size, driven by the same --tui-demo (1 chatter message a second in a random buffer).
+#
+# Per UI: idle CPU over IDLE_SECONDS; CPU while `/flood N` sends 100 messages a second into the current buffer
+# (FLOOD_SECONDS); KEYS key presses timed from tmux send-keys until capture-pane shows the typed text (p50/p99);
+# VmRSS at the end; captures taken during the flood checked for torn frames (a frame is torn when the status
+# line, the input line or the column separators are not where a whole frame puts them).
+# It waits up to QUIET_WAIT seconds for the 1-minute load average to fall under the core count and prints the load.
+#
+# Environment: SIZE (120x40), IDLE_SECONDS (10), FLOOD_SECONDS (10), KEYS (60), QUIET_WAIT (300), BASELINE_REF,
+# SKIP_BUILD=1 (this checkout is already built in Release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-120x40}
+export IDLE_SECONDS=${IDLE_SECONDS:-10} FLOOD_SECONDS=${FLOOD_SECONDS:-10} KEYS=${KEYS:-60}
+QUIET_WAIT=${QUIET_WAIT:-300}
+command -v tmux >/dev/null || { echo "bench-tui: tmux missing (scripts/install-test-deps.sh)" >&2; exit 1; }
+
+switch=$(git log --format=%H -n1 --grep='^TUI on Terminal.Gui 2.5.0')
+BASELINE_REF=${BASELINE_REF:-${switch}^}
+work=$(mktemp -d /tmp/bench-tui-$$-XXXX)
+cleanup() {
+  git worktree remove --force "$work/baseline" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building the baseline ($(git rev-parse --short "$BASELINE_REF"), Spectre renderer) and this checkout" >&2
+git worktree add --detach -q "$work/baseline" "$BASELINE_REF"
+dotnet build "$work/baseline/Peer" -c Release -nologo -v q -clp:ErrorsOnly >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >&2
+
+cores=$(nproc)
+waited=0
+while [ "$waited" -lt "$QUIET_WAIT" ] && awk -v c="$cores" '{ exit !($1 > c) }' /proc/loadavg; do sleep 10; waited=$((waited + 10)); done
+echo "machine: $cores cores, load average $(cut -d' ' -f1-3 /proc/loadavg) after waiting ${waited}s (limit ${QUIET_WAIT}s)"
+
+for ui in spectre terminal.gui; do
+  case $ui in
+    spectre) dll="$work/baseline/Peer/bin/Release/net10.0/p2pchat.dll" ;;
+    terminal.gui) dll="$(pwd)/Peer/bin/Release/net10.0/p2pchat.dll" ;;
+  esac
+  python3 scripts/bench/tui_budget.py "$ui" "$dll" "$SIZE" "bench-tui-$$-${ui%%.*}"
+done
