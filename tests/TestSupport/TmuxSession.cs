@@ -36,6 +36,7 @@ public sealed class TmuxSession : IAsyncDisposable
             args.Add(command);
             await session.TmuxAsync(ct, [.. args]);
             session._socketPath = (await session.TmuxAsync(ct, "display-message", "-p", "#{socket_path}")).Trim();
+            session.PanePid = int.Parse((await session.TmuxAsync(ct, "display-message", "-p", "#{pane_pid}")).Trim());
             // keep the pane (and its last screen) after the program exits, so a crash can still be captured
             await session.TmuxAsync(ct, "set-option", "-t", Session, "remain-on-exit", "on");
             return session;
@@ -100,7 +101,11 @@ public sealed class TmuxSession : IAsyncDisposable
     public Task<string> WaitForTextAsync(string text, CancellationToken ct, TimeSpan? timeout = null) =>
         WaitForAsync(screen => screen.Contains(text, StringComparison.Ordinal), ct, timeout);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The process tmux started in the pane (the shell, or the program when the command execs it).</summary>
+    public int PanePid { get; private set; }
+
+    /// <summary>Kills the tmux server, as a closed terminal window would: the pane's program gets SIGHUP.</summary>
+    public async Task HangUpAsync()
     {
         try
         {
@@ -109,6 +114,51 @@ public sealed class TmuxSession : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // the server already exited with its last session
+        }
+    }
+
+    /// <summary>Waits until the pane's process has exited; false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForPaneExitAsync(TimeSpan timeout)
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(PanePid);
+        }
+        catch (ArgumentException)
+        {
+            return true;   // already gone
+        }
+        using (process)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Hangs up, waits for the pane's program to end (killing it if it outlives the hang-up) and removes the socket.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await HangUpAsync();
+        if (PanePid > 0 && !await WaitForPaneExitAsync(TimeSpan.FromSeconds(15)))
+        {
+            try
+            {
+                using var stray = Process.GetProcessById(PanePid);
+                stray.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // ended meanwhile
+            }
         }
         if (_socketPath is not null) File.Delete(_socketPath); // tmux leaves the socket file behind
     }

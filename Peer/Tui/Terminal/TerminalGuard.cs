@@ -12,7 +12,8 @@ namespace P2PChat.Peer.Tui.Terminal;
 /// bracketed paste (2004), synchronized output (2026), and last a visible cursor (<c>ESC[?25h</c>).
 /// It runs from the UI thread's finally block, from ProcessExit and from an unhandled exception on any thread
 /// (which then also silences stdout);
-/// SIGTERM and SIGHUP ask the UI to quit so the same path runs.
+/// SIGTERM and SIGHUP ask the UI to quit so the same path runs; after a hang-up the process exits within
+/// <see cref="HangupGrace"/> even if the UI does not (its terminal is gone).
 /// </summary>
 public sealed class TerminalGuard : IDisposable
 {
@@ -29,13 +30,34 @@ public sealed class TerminalGuard : IDisposable
         _savedTermios = SaveTermios();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         AppDomain.CurrentDomain.UnhandledException += OnUnhandled;
-        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP })
-            _signals.Add(PosixSignalRegistration.Create(signal, context =>
-            {
-                context.Cancel = true;
-                onSignal();
-            }));
+        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            onSignal();
+        }));
+        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            onSignal();
+            ExitAfterHangupGrace();
+        }));
     }
+
+    /// <summary>How long a hung-up UI may take to quit on its own before the process exits anyway.</summary>
+    public static readonly TimeSpan HangupGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The terminal is gone (SIGHUP: tmux killed, ssh dropped), so nobody can see or type into the UI any more. It is
+    /// asked to quit like on SIGTERM, but Terminal.Gui's input loop spins on the dead terminal and may never let it:
+    /// after <see cref="HangupGrace"/> the process exits (code 129, 128 + SIGHUP) whatever the UI is doing. Messages
+    /// are already in history.db (written before they are shown), and the server sees the connection close.
+    /// </summary>
+    private static void ExitAfterHangupGrace() =>
+        new Thread(() =>
+        {
+            Thread.Sleep(HangupGrace);
+            Environment.Exit(129);
+        }) { IsBackground = true, Name = "hangup-exit" }.Start();
 
     /// <summary>Saves the terminal's settings (when stdin is a terminal) and hooks the exit paths.</summary>
     public static TerminalGuard Start(Action onSignal) => new(onSignal);

@@ -99,4 +99,18 @@ public sealed class TuiKeysInTmuxTests
     }
 
     private static string SgrClick(int column, int row) => $"\e[<0;{column};{row}M\e[<0;{column};{row}m";
+
+    [Fact]
+    public async Task A_terminal_that_hangs_up_ends_the_program()
+    {
+        TmuxSession.RequireTmux();
+        // exec: the pane's process is the program itself, so its exit is what is awaited.
+        await using var tmux = await TmuxSession.StartAsync($"exec dotnet '{BuiltPrograms.Peer}' --tui-demo", 100, 30, Ct);
+        await tmux.WaitForTextAsync("#general", Ct);
+
+        await tmux.HangUpAsync();   // the terminal window closes: SIGHUP, and stdin/stdout are gone
+
+        // Before, Terminal.Gui's input loop spun on the dead terminal forever at about 40 % of a core.
+        Assert.True(await tmux.WaitForPaneExitAsync(TimeSpan.FromSeconds(30)), "p2pchat still runs after its terminal hung up");
+    }
 }
