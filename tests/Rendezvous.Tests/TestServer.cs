@@ -52,9 +52,9 @@ internal sealed class TestServer : IAsyncDisposable
     public Task<TestClient> ConnectAsync(bool hello = true, System.Net.IPAddress? from = null) => TestClient.ConnectAsync(Endpoint, Fingerprint, hello, from);
 
     /// <summary>Registers <paramref name="username"/> on a throw-away connection (the user stays offline); returns its tag.</summary>
-    public async Task<Tag> RegisteredAsync(string username, string password = "password1")
+    public async Task<Tag> RegisteredAsync(string username, string password = "password1", System.Net.IPAddress? from = null)
     {
-        await using var setup = await ConnectAsync();
+        await using var setup = await ConnectAsync(from: from);
         return (await setup.RegisterAsync(username, password)).Subject;
     }
 
