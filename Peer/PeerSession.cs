@@ -19,7 +19,7 @@ public sealed class PeerSession : IAsyncDisposable
         History = HistoryStore.OpenInProfile(settings.ProfileFolder);
         Recorder = new HistoryRecorder(History, Events);
         Client = new RendezvousClient(
-            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, Recorder);
+            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder, ResumptionTickets = true }, Recorder);
     }
 
     public PeerSettings Settings { get; }

@@ -52,7 +52,7 @@ public sealed class AccountCommands(ServerContext ctx)
         await ctx.Store.UpdateProfileAsync(account.Tag, account.Profile with { Nickname = n.Nickname }, ct);
         var user = s.UpdateUser(u => u with { Nickname = n.Nickname });
         await s.SendAsync(Describe.User(user, s), ct);
-        ctx.Hub.Broadcast(r => Describe.User(user, r), except: s);
+        await ctx.Roster.AnnounceCardAsync(user, s, except: s, ct);
     }
 
     /// <summary>PRESENCE online/away → everyone (the sender included) gets PRESENCE.</summary>
@@ -72,7 +72,7 @@ public sealed class AccountCommands(ServerContext ctx)
         var user = s.UpdateUser(u => u with { Presence = p.Presence, AwayText = text });
         var update = new PresenceUpdate(user.Tag, user.Presence, text);
         await s.SendAsync(update, ct);
-        ctx.Hub.Broadcast(_ => update, except: s);
+        await ctx.Roster.AnnouncePresenceAsync(s, update, except: s, ct);
     }
 
     private static string? NullIfEmpty(string v) => v.Length == 0 ? null : v;

@@ -62,7 +62,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     public string Fingerprint => CertificateFingerprint.Of(_certificate ?? throw new InvalidOperationException("not started"));
 
     /// <summary>Signed-in sessions (for tests and diagnostics).</summary>
-    internal SessionHub Hub => _context.Hub;
+    internal ISessionDirectory Hub => _context.Sessions;
 
     public Task StartAsync(CancellationToken ct)
     {

@@ -7,5 +7,8 @@ internal static class SchemaMigrations
     [
         Migration001InitialSchema.Step,
         Migration002EndToEndKeys.Step,
+        MigrationReserved.Version3,
+        MigrationReserved.Version4,
+        Migration005ResumptionTickets.Step,
     ];
 }
