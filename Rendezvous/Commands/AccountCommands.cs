@@ -10,7 +10,7 @@ namespace P2PChat.Rendezvous.Commands;
 
 public sealed class AccountCommands(ServerContext ctx)
 {
-    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 (| 24 when the address is blocked). Does not sign in.</summary>
+    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 (| 24 when the address is blocked; 36 when the hash queue is full). Does not sign in.</summary>
     public async Task RegisterAsync(Session s, Register r, CancellationToken ct)
     {
         if (!await CredentialChecks.AdmitAsync(ctx, s, Opcode.Register, r.Username, r.Password, ct)) return;
@@ -27,7 +27,14 @@ public sealed class AccountCommands(ServerContext ctx)
             return;
         }
         var profile = new AccountProfile(nickname, NullIfEmpty(r.Email), NullIfEmpty(r.FullName), birth, NullIfEmpty(r.Gender), NullIfEmpty(r.Location));
-        var hash = ctx.Hasher.Hash(r.Password);
+        // The hash waits for a slot like a sign-in's: a burst of registrations cannot starve everyone else of CPU.
+        var hashed = await ctx.Admission.RunAsync(() => ctx.Hasher.Hash(r.Password), ct);
+        if (!hashed.Ran)
+        {
+            await SignInCommand.RetryLaterAsync(ctx, s, Opcode.Register, hashed.RetryAfter, ct);
+            return;
+        }
+        var hash = hashed.Result;
         var result = await ctx.Store.RegisterAccountAsync(new NewAccount(r.Username, hash, profile), ct);
         if (result.Outcome == RegistrationOutcome.UsernameTaken || result.Account is null)
         {

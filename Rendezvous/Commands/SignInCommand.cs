@@ -36,7 +36,7 @@ public sealed class SignInCommand(ServerContext ctx)
         var check = await ctx.Admission.RunAsync(() => Check(account, iam.Password), ct);
         if (!check.Ran)
         {
-            await RetryLaterAsync(s, Opcode.Iam, check.RetryAfter, ct);
+            await RetryLaterAsync(ctx, s, Opcode.Iam, check.RetryAfter, ct);
             return;
         }
         if (account is null || !check.Result.Verified)
@@ -70,9 +70,12 @@ public sealed class SignInCommand(ServerContext ctx)
         await CompleteAsync(s, account, Opcode.Resume, ct);
     }
 
-    public static ValueTask RetryLaterAsync(Session s, Opcode re, TimeSpan after, CancellationToken ct)
+    /// <summary>STATUS 36 with the delay, at most the heartbeat interval, so that a client that waits it out without
+    /// sending PING is never closed for silence meanwhile.</summary>
+    public static ValueTask RetryLaterAsync(ServerContext ctx, Session s, Opcode re, TimeSpan after, CancellationToken ct)
     {
-        var ms = (uint)Math.Ceiling(after.TotalMilliseconds);
+        var cap = TimeSpan.FromSeconds(ctx.Options.HeartbeatIntervalSeconds);
+        var ms = (uint)Math.Ceiling((after < cap ? after : cap).TotalMilliseconds);
         return s.ReplyAsync(StatusCode.RetryLater, re, ct, value: ms, text: $"the server is busy; try again in {ms} ms");
     }
 

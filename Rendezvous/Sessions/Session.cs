@@ -113,6 +113,8 @@ public sealed class Session
     public void RunInBackground(Func<Task> work)
     {
         Interlocked.Exchange(ref _idleSuspended, 1);
+        try { _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { }
         _background = Task.Run(async () =>
         {
             try { await work().ConfigureAwait(false); }

@@ -90,7 +90,9 @@ internal static class LoadCommand
         catch (OperationCanceledException) { }
     }
 
-    private static async Task<double> QuietAsync(CancellationToken ct) => await ProcessProbe.WaitForQuietAsync(0.5, TimeSpan.FromSeconds(60), ct);
+    /// <summary>Waits for a quiet machine, at most BENCH_QUIET_WAIT seconds (default 60); returns the busy cores seen last.</summary>
+    private static async Task<double> QuietAsync(CancellationToken ct) => await ProcessProbe.WaitForQuietAsync(0.5,
+        TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("BENCH_QUIET_WAIT"), CultureInfo.InvariantCulture, out var s) ? s : 60), ct);
 
     private static async Task PrivateMessagesAsync(BenchOptions o, bool ours, IPEndPoint server, int pid, Action<string, double> say, CancellationToken ct)
     {
@@ -182,7 +184,7 @@ internal static class LoadCommand
         var first = (int)o.Number("first-index", 500_000);
         say("busy_cores_before", await QuietAsync(ct));
         var times = new double[n];
-        int ok = 0, closedWithoutStatus = 0;
+        int ok = 0, closedWithoutStatus = 0, failed = 0;
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct }, async (i, c) =>
         {
@@ -193,8 +195,13 @@ internal static class LoadCommand
                 await client.ConnectAsync(server, c);
                 if (await client.RegisterAsync(c)) Interlocked.Increment(ref ok);
                 else if (client.Closed.Task.IsCompleted && client.ClosedWith is null) Interlocked.Increment(ref closedWithoutStatus);
+                else Interlocked.Increment(ref failed);
             }
-            catch (Exception) { if (client.ClosedWith is null) Interlocked.Increment(ref closedWithoutStatus); }
+            catch (Exception ex)
+            {
+                if (Environment.GetEnvironmentVariable("LOAD_DEBUG") == "1") Console.Error.WriteLine($"{client.Name}: STATUS {client.ClosedWith}: {ex.Message}");
+                Interlocked.Increment(ref client.ClosedWith is null ? ref closedWithoutStatus : ref failed);
+            }
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             await client.DisposeAsync();
         });
@@ -204,6 +211,7 @@ internal static class LoadCommand
         say("signups_per_s", ok / total);
         say("signup_p99_ms", times[Math.Max(0, (int)Math.Ceiling(0.99 * n) - 1)]);
         say("closed_without_status", closedWithoutStatus);
+        say("signup_refused", failed);
     }
 
     /// <summary>
