@@ -13,6 +13,7 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
 {
     private IRendezvousStore? _store;
     private RendezvousServer? _server;
+    private MemoryTrimmer? _trimmer;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,10 +22,16 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
         _store = await SqliteRendezvousStore.OpenAsync(o.DataDirectory, new SqliteStoreOptions { TimeProvider = time }, cancellationToken);
         _server = new RendezvousServer(o, _store, time, loggers);
         await _server.StartAsync(cancellationToken);
+        if (o.MemoryTrimSeconds > 0)
+        {
+            _trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(o.MemoryTrimSeconds), loggers.CreateLogger("P2PChat.Rendezvous.Memory"));
+            _trimmer.Start();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_trimmer is not null) await _trimmer.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_store is not null) await _store.DisposeAsync();
     }

@@ -73,6 +73,9 @@ public sealed class RendezvousOptions
     /// <summary>How long a device's resumption ticket stays valid after it was issued.</summary>
     public int TicketLifetimeDays { get; set; } = 30;
 
+    /// <summary>How often to look whether a burst left garbage to give back to the OS (0: never; see MemoryTrimmer).</summary>
+    public int MemoryTrimSeconds { get; set; } = 30;
+
     public IReadOnlySet<string> AdminNames() =>
         Admins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

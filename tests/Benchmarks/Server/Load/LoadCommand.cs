@@ -61,17 +61,35 @@ internal static class LoadCommand
 
     private static LoadClient NewClient(bool ours, int i) => ours ? new OursClient(i) : new IrcClient(i);
 
+    /// <summary>Every client connected so far (the heartbeat loop PINGs them all, even while others still connect).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LoadClient, byte> Live = new();
+
     /// <summary>N clients connected and signed in (ours: registered first), at most 200 handshakes at a time.</summary>
     private static async Task<List<LoadClient>> SignedInAsync(bool ours, IPEndPoint server, int from, int count, CancellationToken ct)
     {
         var clients = new LoadClient[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 200, CancellationToken = ct }, async (i, c) =>
         {
-            var client = NewClient(ours, from + i);
-            await client.ConnectAsync(server, c);
-            if (!await client.RegisterAsync(c)) throw new InvalidOperationException($"{client.Name} could not register");
-            if (ours && !await client.SignInAsync(c)) throw new InvalidOperationException($"{client.Name} could not sign in");
+            // Setting up is not what is measured: a connection the loaded machine lost on the way is simply tried again.
+            LoadClient client;
+            for (var attempt = 1; ; attempt++)
+            {
+                client = NewClient(ours, from + i);
+                try
+                {
+                    await client.ConnectAsync(server, c);
+                    if (!await client.RegisterAsync(c)) throw new InvalidOperationException($"{client.Name} could not register");
+                    if (ours && !await client.SignInAsync(c)) throw new InvalidOperationException($"{client.Name} could not sign in");
+                    break;
+                }
+                catch (Exception ex) when (attempt < 5 && !c.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"# setup of {client.Name} failed ({ex.Message}); again");
+                    await client.DisposeAsync();
+                }
+            }
             clients[i] = client;
+            Live[client] = 0;
         });
         return [.. clients];
     }
@@ -84,7 +102,8 @@ internal static class LoadCommand
             while (true)
             {
                 await Task.Delay(8000, ct);
-                foreach (var c in clients()) _ = c.PingAsync(ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                foreach (var c in clients().Concat(Live.Keys).Distinct())
+                    if (!c.Closed.Task.IsCompleted) _ = c.PingAsync(ct).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) { }
@@ -169,6 +188,8 @@ internal static class LoadCommand
         await Task.Delay(settle, ct);
         var after = ProcessProbe.ResidentKiB(pid);
         var closed = clients.Count(c => c.Closed.Task.IsCompleted);
+        foreach (var group in clients.Where(c => c.Closed.Task.IsCompleted).GroupBy(c => c.ClosedWith))
+            say($"closed_with_status_{group.Key?.ToString(CultureInfo.InvariantCulture) ?? "none"}", group.Count());
         heartbeats.Cancel();
         await beating;
         say("connections", n - closed);
