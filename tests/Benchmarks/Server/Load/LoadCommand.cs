@@ -145,6 +145,8 @@ internal static class LoadCommand
         say("p50_ms", latency.Percentile(50));
         say("p99_ms", latency.Percentile(99));
         say("cpu_us_per_msg", cpu.TotalMicroseconds / Math.Max(1, latency.Received));
+        foreach (var group in clients.Where(c => c.Closed.Task.IsCompleted).GroupBy(c => c.ClosedWith))
+            say($"closed_with_status_{group.Key?.ToString(CultureInfo.InvariantCulture) ?? "none"}", group.Count());
         foreach (var c in clients) await c.DisposeAsync();
     }
 
@@ -164,7 +166,8 @@ internal static class LoadCommand
                 var from = clients[random.Next(clients.Count)];
                 var to = clients[random.Next(clients.Count)];
                 if (to == from) to = clients[(from.Index + 1) % clients.Count];
-                pending.Add(from.SendPmAsync(to, Stopwatch.GetTimestamp(), ct));
+                if (from.Closed.Task.IsCompleted) continue;   // dropped by the server: counted in the report, not fatal
+                pending.Add(from.SendPmAsync(to, Stopwatch.GetTimestamp(), ct).ContinueWith(t => _ = t.Exception, TaskScheduler.Default));
             }
             await Task.WhenAll(pending);
             pending.Clear();
