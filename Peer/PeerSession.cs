@@ -21,7 +21,7 @@ public sealed class PeerSession : IAsyncDisposable
         History = HistoryStore.OpenInProfile(settings.ProfileFolder);
         Recorder = new HistoryRecorder(History, Events);
         Client = new RendezvousClient(
-            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder }, Recorder);
+            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder, ResumptionTickets = true }, Recorder);
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,

@@ -9,6 +9,10 @@ namespace P2PChat.Core.Framing;
 /// <summary>
 /// Turns a stream into frames with <see cref="FrameCodec"/>. Reads are single-consumer (one read loop);
 /// sends may come from any thread and are serialised, each frame written whole and flushed.
+/// Memory: an idle connection holds no buffer of its own. Reads are zero-byte reads first (the pipe rents its
+/// buffer only once the stream says data is there; <see cref="System.Net.Security.SslStream"/> likewise releases its
+/// own read buffer while waiting), and every batch of frames is encoded into an array rented from the shared pool
+/// and returned right after the write.
 /// </summary>
 public sealed class FrameConnection : IAsyncDisposable
 {
@@ -17,7 +21,7 @@ public sealed class FrameConnection : IAsyncDisposable
     private readonly FrameDirection _incoming;
     private readonly int _maxFrameSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private ArrayBufferWriter<byte> _sendBuffer = new(4096);
+    private const int FirstSendBufferSize = 4096;
     private int _disposed;
 
     /// <param name="stream">the duplex stream; disposed with this object.</param>
@@ -27,7 +31,7 @@ public sealed class FrameConnection : IAsyncDisposable
         _stream = stream;
         _incoming = incoming;
         _maxFrameSize = maxFrameSize;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true, useZeroByteReads: true));
     }
 
     public int MaxFrameSize => _maxFrameSize;
@@ -70,17 +74,16 @@ public sealed class FrameConnection : IAsyncDisposable
     public async ValueTask SendAsync(IReadOnlyCollection<Frame> frames, CancellationToken ct)
     {
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        // Rented for this batch only and returned after the write: no allocation per frame, no buffer kept while idle.
+        using var buffer = new PooledBufferWriter(FirstSendBufferSize);
         try
         {
-            // One buffer per connection, reused under the send lock: no allocation per frame on the hot path.
-            _sendBuffer.ResetWrittenCount();
-            foreach (var f in frames) FrameCodec.Write(_sendBuffer, f, _maxFrameSize);
-            await _stream.WriteAsync(_sendBuffer.WrittenMemory, ct).ConfigureAwait(false);
+            foreach (var f in frames) FrameCodec.Write(buffer, f, _maxFrameSize);
+            await _stream.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
             await _stream.FlushAsync(ct).ConfigureAwait(false);
         }
         finally
         {
-            if (_sendBuffer.Capacity > 4 * FrameCodec.DefaultMaxFrameSize) _sendBuffer = new ArrayBufferWriter<byte>(4096);
             _sendLock.Release();
         }
     }

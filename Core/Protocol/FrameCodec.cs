@@ -88,6 +88,13 @@ public static class FrameCodec
             Opcode.Identity when toServer => IdentityChange.Read(ref r),
             Opcode.MsgMulti when toServer => MsgMultiSend.Read(ref r),
             Opcode.MsgMultiAck when !toServer => MsgMultiAck.Read(ref r),
+            Opcode.Roster when !toServer => Roster.Read(ref r),
+            Opcode.Members when !toServer => MembersPart.Read(ref r),
+            Opcode.RosterPage => toServer ? RosterPageRequest.Read(ref r) : RosterPageEnd.Read(ref r),
+            Opcode.PresenceBatch when !toServer => PresenceBatch.Read(ref r),
+            Opcode.Ticket => toServer ? TicketRequest.Read(ref r) : TicketIssued.Read(ref r),
+            Opcode.Resume when toServer => Resume.Read(ref r),
+            Opcode.Revoke when toServer => Revoke.Read(ref r),
             _ => throw new ProtocolException(StatusCode.MalformedFrame, $"opcode {(byte)opcode} is not valid {(toServer ? "from a client" : "from the server")}"),
         };
     }

@@ -74,4 +74,18 @@ public enum Opcode : byte
     MsgMulti = 0x27,
     /// <summary>S→C: u32 requestId, i64 sentAtMs, u16 n, n × (tag to, u8 code (18 ok, else the refusal's status code), u8 flags (1 stored offline), u64 messageId).</summary>
     MsgMultiAck = 0x28,
+    /// <summary>S→C: u16 n, n × user card (an ADD payload for a user). The same as n ADD frames; batches the sign-in burst and coalesced deltas.</summary>
+    Roster = 0x29,
+    /// <summary>S→C: tag channel, u8 flags (1 first part, 2 last part), u32 n, n × tag members, u32 m, m × tag operators. A UPD too large for one frame, in parts.</summary>
+    Members = 0x2A,
+    /// <summary>C→S: tag channel (1), tag after, u16 max. S→C (after the page's ROSTER frames): tag channel, tag after, tag next (0: last page), u32 online.</summary>
+    RosterPage = 0x2B,
+    /// <summary>S→C: u16 n, n × (tag user, u8 presence, str16 text). The same as n PRESENCE frames (coalesced deltas).</summary>
+    PresenceBatch = 0x2C,
+    /// <summary>C→S: bytes16 deviceId (16 bytes), str8 deviceName. S→C: bytes16 ticket (48 bytes), i64 expiresAtMs.</summary>
+    Ticket = 0x2D,
+    /// <summary>C→S: bytes16 deviceId, bytes16 ticket. Signs in without the password; answered like IAM (or STATUS 38).</summary>
+    Resume = 0x2E,
+    /// <summary>C→S: u8 scope (1 one device, 2 every device), bytes16 deviceId (empty for 2). Answered by STATUS 18 (value: tickets revoked).</summary>
+    Revoke = 0x2F,
 }

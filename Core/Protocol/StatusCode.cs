@@ -80,6 +80,15 @@ public enum StatusCode : byte
     QueueFull = 34,
     /// <summary>The server failed; the request was not carried out.</summary>
     InternalError = 35,
+    /// <summary>Not now: the server is busy with other sign-ins. Value: milliseconds to wait before sending the request
+    /// (refOpcode) again. The connection stays open.</summary>
+    RetryLater = 36,
+    /// <summary>In the sign-in burst, instead of the general channel's member list: too many users are online to list
+    /// them all; page through them with ROSTER_PAGE. Subject: the general channel; value: users online.</summary>
+    RosterPaged = 37,
+    /// <summary>RESUME refused: sign in with the password (IAM). Value: 1 unknown or revoked ticket, 2 expired,
+    /// 3 issued to another device. The connection stays open.</summary>
+    TicketRefused = 38,
     /// <summary>Too many wrong passwords for this account: IAM not checked. Value: seconds to wait. Not closed.</summary>
     SignInDelayed = 42,
     /// <summary>Too many sign-ups from this address or on the server: REGISTER not carried out. Value: seconds to wait. Not closed.</summary>

@@ -6,7 +6,7 @@ namespace P2PChat.Peer.Client;
 
 /// <summary>
 /// States: Idle → (link lost, <see cref="ReconnectPolicy.MayReconnectAfter"/>) Waiting (a reconnecting event, then the
-/// delay) → Attempting (connect, then IAM with the last good credentials) → Idle when signed in (or connected, when we
+/// delay) → Attempting (connect, then RESUME with the device's ticket, or IAM with the last good credentials) → Idle when signed in (or connected, when we
 /// never signed in), or back to Waiting with the next attempt. A final refusal (certificate, 3, 4, 23, 24) ends it in
 /// Idle. The user's /connect, /login or /quit, and disposal, cancel it at any point. Credentials of the last successful
 /// sign-in are kept in memory only. Keys are reopened from the profile at each sign-in (sessions are saved after every
@@ -84,7 +84,8 @@ public sealed partial class RendezvousClient
                     lock (_reconnectGate) credentials = _credentials;
                     Frame? reply = null;
                     if (credentials is not null && !IsSignedIn)
-                        reply = await LoginCoreAsync(credentials.User, credentials.Password, silent: false, ct).ConfigureAwait(false);
+                        reply = await ResumeCoreAsync(credentials.User, credentials.Password, ct).ConfigureAwait(false)
+                            ?? await LoginCoreAsync(credentials.User, credentials.Password, silent: false, ct).ConfigureAwait(false);
                     if (FinishIfBack(cts, credentials is not null)) return;
                     if (reply is Status refused && ReconnectPolicy.SignInRefusalIsFinal(refused.Code)) return; // an error event says why
                     reason = reply is Status s ? StatusText.Describe(s) : "the connection closed while signing in";

@@ -34,10 +34,12 @@ public sealed partial class RendezvousClient
         var registered = false;
         try
         {
-            var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true, silent: silent);
-            await SendAsync(form, ct).ConfigureAwait(false);
-            registered = await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false)
-                is Status { Code: StatusCode.Registered };
+            registered = await UntilAdmittedAsync(async () =>
+            {
+                var request = _pending.Add(Opcode.Register, "register", form.Username, wantsReply: true, silent: silent);
+                await SendAsync(form, ct).ConfigureAwait(false);
+                return await AwaitAnswerAsync(request, _options.ReplyTimeout, "REGISTER", ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false) is Status { Code: StatusCode.Registered };
         }
         finally { _e2e.FinishRegistration(registered); }
         return registered;
@@ -79,10 +81,17 @@ public sealed partial class RendezvousClient
         _session.Username = username;
         // Keys open before IAM: the offline messages in the sign-in burst are decrypted as they arrive.
         _e2e.OpenForSignIn(username, password);
-        var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true, silent: silent);
-        await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
-        var reply = await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
-        if (reply is Status { Code: StatusCode.AuthOk }) RememberCredentials(username, password);
+        var reply = await UntilAdmittedAsync(async () =>
+        {
+            var request = _pending.Add(Opcode.Iam, "login", username, wantsReply: true, silent: silent);
+            await SendAsync(new Iam(username, password), ct).ConfigureAwait(false);
+            return await AwaitAnswerAsync(request, SignInTimeout, "IAM", ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        if (reply is Status { Code: StatusCode.AuthOk })
+        {
+            RememberCredentials(username, password);
+            await AskForTicketAsync(username, ct).ConfigureAwait(false);
+        }
         return reply;
     }
 

@@ -36,7 +36,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
         _events = events;
         _pin = options.Pin;
         _e2e = new EndToEnd(events, options.Time, options.ProfileFolder);
-        _handler = new ServerFrameHandler(Directory, _pending, _session, events, SendAsync, _e2e);
+        _handler = new ServerFrameHandler(Directory, _pending, _session, events, SendAsync, _e2e, OnTicket);
     }
 
     public ClientDirectory Directory { get; } = new();

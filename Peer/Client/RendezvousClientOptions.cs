@@ -18,4 +18,10 @@ public sealed record RendezvousClientOptions(ServerAddress Server)
     public string? ProfileFolder { get; init; }
     /// <summary>How the client comes back by itself after losing the server.</summary>
     public ReconnectPolicy Reconnect { get; init; } = new();
+    /// <summary>
+    /// After a password sign-in, ask the server for a resumption ticket bound to this client (TICKET), and reconnect with
+    /// it (RESUME) so that a reconnect costs the server no password hash. The p2pchat executable turns it on; off by
+    /// default so that scripted test servers see only the frames they expect.
+    /// </summary>
+    public bool ResumptionTickets { get; init; }
 }

@@ -13,14 +13,21 @@ namespace P2PChat.Peer.Client;
 /// </summary>
 public sealed class ServerFrameHandler(
     ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
-    Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e)
+    Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e, Action<TicketIssued>? onTicket = null)
 {
+    /// <summary>MEMBERS parts received so far, per channel (or own tag), until the last part makes them one UPD.</summary>
+    private readonly Dictionary<Tag, (List<Tag> Members, List<Tag> Operators)> _memberParts = [];
+
     public async ValueTask HandleAsync(Frame frame, CancellationToken ct)
     {
         switch (frame)
         {
             case IamOk iam: session.Identified(iam); break;
             case AddUser user: OnAddUser(user); break;
+            case Roster roster: foreach (var card in roster.Users) OnAddUser(card); break;
+            case MembersPart part: OnMembersPart(part); break;
+            case PresenceBatch batch: foreach (var p in batch.Updates) OnPresence(p); break;
+            case TicketIssued ticket: onTicket?.Invoke(ticket); break;
             case AddChannel channel: OnAddChannel(channel); break;
             case Upd upd: OnUpd(upd); break;
             case MsgDeliver msg: await OnMessageAsync(msg, ct).ConfigureAwait(false); break;
@@ -78,6 +85,18 @@ public sealed class ServerFrameHandler(
         pending.TakeByKey(Opcode.Upd, upd.Tag.ToString());
         events.Publish(new MembersEvent(directory.NameOf(upd.Tag), upd.Tag.Value,
             [.. upd.Members.Select(directory.NameOf)], [.. upd.Operators.Select(directory.NameOf)]));
+    }
+
+    /// <summary>MEMBERS: a list too large for one UPD, in parts; the last part completes it and it is handled as a UPD.</summary>
+    private void OnMembersPart(MembersPart part)
+    {
+        if (part.Flags.HasFlag(MembersFlags.First) || !_memberParts.ContainsKey(part.Channel)) _memberParts[part.Channel] = ([], []);
+        var (members, operators) = _memberParts[part.Channel];
+        members.AddRange(part.Members);
+        operators.AddRange(part.Operators);
+        if (!part.Flags.HasFlag(MembersFlags.Last)) return;
+        _memberParts.Remove(part.Channel);
+        OnUpd(new Upd(part.Channel, members, operators));
     }
 
     private async ValueTask OnMessageAsync(MsgDeliver msg, CancellationToken ct)

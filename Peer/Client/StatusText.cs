@@ -14,7 +14,7 @@ public static class StatusText
     /// <summary>Codes that bring news rather than answer a request, even when they carry a refOpcode (e.g. 14 within the sign-in burst).</summary>
     public static bool IsNews(StatusCode code) => code is StatusCode.Message or StatusCode.FileOffer or StatusCode.FileReady
         or StatusCode.FriendRequest or StatusCode.FriendAccepted or StatusCode.FriendRefused or StatusCode.OfflineMessages
-        or StatusCode.Buzzed or StatusCode.FriendRemoved;
+        or StatusCode.Buzzed or StatusCode.FriendRemoved or StatusCode.RosterPaged;
 
     /// <summary>Codes that mean a request was refused or the connection is being closed for a fault.</summary>
     public static bool IsFailure(StatusCode code) => code is StatusCode.NotEnoughData or StatusCode.PleaseAuth
@@ -54,6 +54,9 @@ public static class StatusText
         StatusCode.ChannelExists => "a channel of that name exists",
         StatusCode.NotMember => "not a member of that channel",
         StatusCode.Timeout => "the server heard nothing from us for too long",
+        StatusCode.RetryLater => "the server is busy; trying again shortly",
+        StatusCode.RosterPaged => "too many users online to list them all",
+        StatusCode.TicketRefused => "the saved sign-in was refused; signing in with the password",
         _ => Name(code).Replace('_', ' '),
     };
 }

@@ -11,7 +11,7 @@ namespace P2PChat.Rendezvous.Commands;
 
 public sealed class AccountCommands(ServerContext ctx)
 {
-    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 | 43 (too many sign-ups) (| 24 when the address is blocked). Does not sign in.</summary>
+    /// <summary>REGISTER → STATUS 6 | 5 | 0 | 28 | 43 (too many sign-ups) (| 24 when the address is blocked; 36 when the hash queue is full). Does not sign in.</summary>
     public async Task RegisterAsync(Session s, Register r, CancellationToken ct)
     {
         if (!await CredentialChecks.AdmitAsync(ctx, s, Opcode.Register, r.Username, r.Password, ct)) return;
@@ -38,7 +38,14 @@ public sealed class AccountCommands(ServerContext ctx)
             return;
         }
         var profile = new AccountProfile(nickname, NullIfEmpty(r.Email), NullIfEmpty(r.FullName), birth, NullIfEmpty(r.Gender), NullIfEmpty(r.Location));
-        var hash = ctx.Hasher.Hash(r.Password);
+        // The hash waits for a slot like a sign-in's: a burst of registrations cannot starve everyone else of CPU.
+        var hashed = await ctx.HashQueue.RunAsync(() => ctx.Hasher.Hash(r.Password), ct);
+        if (!hashed.Ran)
+        {
+            await SignInCommand.RetryLaterAsync(ctx, s, Opcode.Register, hashed.RetryAfter, ct);
+            return;
+        }
+        var hash = hashed.Result;
         var result = await ctx.Store.RegisterAccountAsync(new NewAccount(r.Username, hash, profile), ct);
         if (result.Outcome == RegistrationOutcome.UsernameTaken || result.Account is null)
         {
@@ -67,7 +74,7 @@ public sealed class AccountCommands(ServerContext ctx)
         await ctx.Store.UpdateProfileAsync(account.Tag, account.Profile with { Nickname = n.Nickname }, ct);
         var user = s.UpdateUser(u => u with { Nickname = n.Nickname });
         await s.SendAsync(Describe.User(user, s), ct);
-        ctx.Hub.Broadcast(r => Describe.User(user, r), except: s);
+        await ctx.Roster.AnnounceCardAsync(user, s, except: s, ct);
     }
 
     /// <summary>PRESENCE online/away → everyone (the sender included) gets PRESENCE.</summary>
@@ -87,7 +94,7 @@ public sealed class AccountCommands(ServerContext ctx)
         var user = s.UpdateUser(u => u with { Presence = p.Presence, AwayText = text });
         var update = new PresenceUpdate(user.Tag, user.Presence, text);
         await s.SendAsync(update, ct);
-        ctx.Hub.Broadcast(_ => update, except: s);
+        await ctx.Roster.AnnouncePresenceAsync(s, update, except: s, ct);
     }
 
     private static string LooksLike(string username) => $"nickname: looks like the username {username} of another user";

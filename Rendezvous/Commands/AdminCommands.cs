@@ -13,7 +13,7 @@ public sealed class AdminCommands(ServerContext ctx)
     public async Task KickAsync(Session s, Kick k, CancellationToken ct)
     {
         if (!await RequireAdminAsync(s, Opcode.Kick, k.User, ct)) return;
-        if (ctx.Hub.Find(k.User.Value) is not { } target)
+        if (ctx.Sessions.Find(k.User.Value) is not { } target)
         {
             await s.ReplyAsync(StatusCode.UnknownUser, Opcode.Kick, ct, k.User, 3, "that user is not online");
             return;
@@ -40,7 +40,7 @@ public sealed class AdminCommands(ServerContext ctx)
         {
             var length = TimeSpan.FromMinutes(b.Minutes);
             await ctx.Store.SetBanAsync(b.User.Value, new AccountBan(ctx.Now + length, $"banned by {s.User!.Username}"), ct);
-            ctx.Hub.Find(b.User.Value)?.CloseWith(StatusCode.Banned, 0, "you are banned", s.UserTag, Replies.Seconds(length));
+            ctx.Sessions.Find(b.User.Value)?.CloseWith(StatusCode.Banned, 0, "you are banned", s.UserTag, Replies.Seconds(length));
         }
         await s.OkAsync(Opcode.Ban, ct, b.User);
     }

@@ -2,6 +2,7 @@
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Rendezvous.Sessions;
+using P2PChat.Rendezvous.Relations;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.Rendezvous.Validation;
 
@@ -26,6 +27,7 @@ public sealed class ChannelCommands(ServerContext ctx)
             await s.ReplyAsync(StatusCode.ChannelExists, Opcode.Create, ct, text: $"#{c.Name} exists");
             return;
         }
+        s.SetChannel(channel.Tag, true);
         await s.SendAsync(Describe.Channel(channel, true), ct);
         await s.SendAsync(new CoJoined(new Tag(channel.Tag), s.UserTag), ct);
         await s.SendAsync(new Upd(new Tag(channel.Tag), [s.UserTag], [s.UserTag]), ct);
@@ -52,7 +54,8 @@ public sealed class ChannelCommands(ServerContext ctx)
                 await s.ReplyAsync(StatusCode.UnknownChannel, Opcode.Resolve, ct, text: $"no channel {r.Name}");
                 return;
             }
-            await s.SendAsync(Describe.Channel(channel, IsOperator(members, s.UserTag.Value)), ct);
+            var roster = await ctx.Channels.GetAsync(channel.Tag, ct);
+            await s.SendAsync(Describe.Channel(channel, roster?.IsOperator(s.UserTag.Value) == true), ct);
             return;
         }
         if (await ctx.Store.FindAccountByUsernameAsync(r.Name, ct) is not { } account)
@@ -63,7 +66,7 @@ public sealed class ChannelCommands(ServerContext ctx)
         await s.SendAsync((await ctx.DescribeUserAsync(account.Tag, s, ct))!, ct);
     }
 
-    /// <summary>CO → joiner gets ADD (channel), ADD for members it does not know, UPD; every online member gets CO.</summary>
+    /// <summary>CO → joiner gets ADD (channel), the members' cards (ROSTER), UPD; every online member gets CO.</summary>
     public async Task JoinAsync(Session s, CoJoin j, CancellationToken ct)
     {
         if (j.Channel == Tag.General)
@@ -83,15 +86,19 @@ public sealed class ChannelCommands(ServerContext ctx)
             await s.ReplyAsync(StatusCode.NotAllowed, Opcode.Co, ct, j.Channel, text: "that channel is invite-only");
             return;
         }
-        if (await ctx.Store.FindChannelByTagAsync(j.Channel.Value, ct) is not { } channel) return;
-        var members = await ctx.Store.ListChannelMembersAsync(channel.Tag, ct);
-        await s.SendAsync(Describe.Channel(channel, IsOperator(members, me)), ct);
+        ctx.Channels.Invalidate(j.Channel.Value);
+        if (await ctx.Channels.GetAsync(j.Channel.Value, ct) is not { } roster) return;
+        var (channel, members) = (roster.Channel, roster.Members);
+        s.SetChannel(channel.Tag, true);
+        await s.SendAsync(Describe.Channel(channel, roster.IsOperator(me)), ct);
+        var cards = new List<AddUser>();
         foreach (var m in members)
-            if (!s.KnowsUser(m.UserTag) && await ctx.DescribeUserAsync(m.UserTag, s, ct) is { } card) await s.SendAsync(card, ct);
-        await s.SendAsync(SignInBurst.ChannelUpd(channel.Tag, members), ct);
+            if (m.UserTag != me && await ctx.DescribeUserAsync(m.UserTag, s, ct) is { } card) cards.Add(card);
+        if (cards.Count > 0) await s.SendAsync(RosterBatcher.Cards(cards, ctx.Options.MaxFrameSize), ct);
+        await s.SendAsync(SignInBurst.ChannelMembers(channel.Tag, members, ctx.Options.MaxFrameSize), ct);
         var joined = new CoJoined(j.Channel, s.UserTag);
         if (outcome == JoinOutcome.AlreadyMember) await s.SendAsync(joined, ct);
-        else ctx.Hub.SendTo(members.Select(m => m.UserTag), _ => joined);
+        else ctx.Sessions.SendTo(members.Select(m => m.UserTag), _ => joined);
     }
 
     /// <summary>INV → the invitee gets ADD (channel) + INV now or at sign-in; the inviter gets STATUS 18.</summary>
@@ -109,7 +116,7 @@ public sealed class ChannelCommands(ServerContext ctx)
             await s.ReplyAsync(StatusCode.UnknownUser, Opcode.Inv, ct, i.Invitee, 1, "no such user");
             return;
         }
-        if (!await ctx.Store.IsIgnoringAsync(i.Invitee.Value, me, ct))
+        if (!await ctx.Ignores.IsIgnoringAsync(i.Invitee.Value, me, ct))
         {
             var outcome = await ctx.Store.InviteToChannelAsync(channel.Tag, i.Invitee.Value, me, ct);
             if (outcome == InviteOutcome.AlreadyMember)
@@ -117,7 +124,7 @@ public sealed class ChannelCommands(ServerContext ctx)
                 await s.ReplyAsync(StatusCode.NotAllowed, Opcode.Inv, ct, i.Invitee, text: "already a member");
                 return;
             }
-            if (ctx.Hub.Find(i.Invitee.Value) is { } invitee && invitee.Deliver(Describe.Channel(channel, false)))
+            if (ctx.Sessions.Find(i.Invitee.Value) is { } invitee && invitee.Deliver(Describe.Channel(channel, false)))
                 invitee.Deliver(new InvNotify(i.Channel, s.UserTag));
         }
         await s.OkAsync(Opcode.Inv, ct, i.Invitee);
@@ -149,8 +156,9 @@ public sealed class ChannelCommands(ServerContext ctx)
             return;
         }
         await ctx.Store.SetChannelTopicAsync(channel.Tag, t.Text.Length == 0 ? null : t.Text, ct);
+        ctx.Channels.Invalidate(channel.Tag);
         var updated = channel with { Topic = t.Text };
-        ctx.Hub.SendTo(members.Select(m => m.UserTag), r => Describe.Channel(updated, IsOperator(members, r.UserTag.Value)));
+        ctx.Sessions.SendTo(members.Select(m => m.UserTag), r => Describe.Channel(updated, IsOperator(members, r.UserTag.Value)));
     }
 
     /// <summary>UPD: a channel you are in → UPD; your own tag → ADD per friend, then UPD; else STATUS 31.</summary>
@@ -166,16 +174,20 @@ public sealed class ChannelCommands(ServerContext ctx)
         }
         if (u.Tag == Tag.General)
         {
-            await s.SendAsync(new Upd(Tag.General, [.. ctx.Hub.Online().Select(o => o.UserTag)], []), ct);
+            if (ctx.Roster.GeneralIsPaged)
+                await s.ReplyAsync(StatusCode.RosterPaged, Opcode.Upd, ct, Tag.General, (uint)ctx.Sessions.OnlineCount,
+                    "too many users online to list; page through them with ROSTER_PAGE");
+            else
+                await s.SendAsync(RosterBatcher.MemberList(Tag.General, [.. ctx.Sessions.Online().Select(o => o.UserTag)], [], ctx.Options.MaxFrameSize), ct);
             return;
         }
-        var members = u.Tag.IsChannel ? await ctx.Store.ListChannelMembersAsync(u.Tag.Value, ct) : [];
-        if (!members.Any(m => m.UserTag == s.UserTag.Value))
+        var roster = u.Tag.IsChannel ? await ctx.Channels.GetAsync(u.Tag.Value, ct) : null;
+        if (roster is null || !roster.IsMember(s.UserTag.Value))
         {
             await s.ReplyAsync(StatusCode.NotMember, Opcode.Upd, ct, u.Tag, text: "you are not in that channel");
             return;
         }
-        await s.SendAsync(SignInBurst.ChannelUpd(u.Tag.Value, members), ct);
+        await s.SendAsync(SignInBurst.ChannelMembers(u.Tag.Value, roster.Members, ctx.Options.MaxFrameSize), ct);
     }
 
     /// <summary>The channel and its members when <paramref name="tag"/> is a channel other than general that the
@@ -187,13 +199,13 @@ public sealed class ChannelCommands(ServerContext ctx)
             await s.ReplyAsync(StatusCode.NotAllowed, re, ct, tag, text: "not in the general channel");
             return null;
         }
-        if (!tag.IsChannel || await ctx.Store.FindChannelByTagAsync(tag.Value, ct) is not { } channel)
+        if (!tag.IsChannel || await ctx.Channels.GetAsync(tag.Value, ct) is not { } roster)
         {
             await s.ReplyAsync(StatusCode.UnknownChannel, re, ct, tag, text: "no such channel");
             return null;
         }
-        var members = await ctx.Store.ListChannelMembersAsync(channel.Tag, ct);
-        if (!members.Any(m => m.UserTag == s.UserTag.Value))
+        var (channel, members) = (roster.Channel, roster.Members);
+        if (!roster.IsMember(s.UserTag.Value))
         {
             await s.ReplyAsync(StatusCode.NotMember, re, ct, tag, text: "you are not in that channel");
             return null;
@@ -204,13 +216,16 @@ public sealed class ChannelCommands(ServerContext ctx)
     private async Task RemoveMemberAsync(Session s, Channel channel, IReadOnlyList<ChannelMember> members, Tag user,
         LeaveReason reason, Tag by, Opcode re, CancellationToken ct)
     {
-        if (await ctx.Store.LeaveChannelAsync(channel.Tag, user.Value, ct) == LeaveOutcome.NotMember)
+        var outcome = await ctx.Store.LeaveChannelAsync(channel.Tag, user.Value, ct);
+        ctx.Channels.Invalidate(channel.Tag);
+        if (outcome == LeaveOutcome.NotMember)
         {
             await s.ReplyAsync(StatusCode.NotMember, re, ct, user, text: "not in that channel");
             return;
         }
+        ctx.Sessions.Find(user.Value)?.SetChannel(channel.Tag, false);
         var left = new Left(new Tag(channel.Tag), user, reason, by);
-        ctx.Hub.SendTo(members.Select(m => m.UserTag), _ => left);
+        ctx.Sessions.SendTo(members.Select(m => m.UserTag), _ => left);
     }
 
     /// <summary>STATUS 22 unless the session is an operator of the channel.</summary>

@@ -7,9 +7,9 @@ using P2PChat.Rendezvous.Sessions;
 namespace P2PChat.Rendezvous.Commands;
 
 /// <summary>
-/// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, PING, PONG,
-/// QUIT (else STATUS 1). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
-/// rate limit (PREKEYS and BUNDLE against their own, larger one; a MSG_MULTI counts once, whatever its parts) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
+/// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, RESUME, PING,
+/// PONG, QUIT (else STATUS 1); REGISTER, IAM and RESUME run beside the read loop (<see cref="Session.RunInBackground"/>). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
+/// rate limit (PREKEYS, BUNDLE and ROSTER_PAGE against their own, larger one; a MSG_MULTI counts once, whatever its parts) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
 /// </summary>
 public sealed class CommandDispatcher(ServerContext ctx)
 {
@@ -21,10 +21,24 @@ public sealed class CommandDispatcher(ServerContext ctx)
     private readonly ChannelCommands _channels = new(ctx);
     private readonly AdminCommands _admin = new(ctx);
     private readonly KeyCommands _keys = new(ctx);
+    private readonly TicketCommands _tickets = new(ctx);
+    private readonly RosterCommands _roster = new(ctx);
 
     /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
     /// or 35 (anything else; for MSG and MSG_MULTI the value is the requestId) and the session carries on; only protocol errors close it.</summary>
-    public async Task HandleAsync(Session s, Frame frame, CancellationToken ct)
+    public Task HandleAsync(Session s, Frame frame, CancellationToken ct)
+    {
+        // Sign-in and registration wait for a password-hash slot: they run beside the read loop, which keeps answering
+        // PINGs (and seeing QUIT) meanwhile; the session holds any other command until they are done.
+        if (s.State == SessionState.Anonymous && frame is Iam or Resume or Register)
+        {
+            s.RunInBackground(() => RunAsync(s, frame, ct));
+            return Task.CompletedTask;
+        }
+        return RunAsync(s, frame, ct);
+    }
+
+    private async Task RunAsync(Session s, Frame frame, CancellationToken ct)
     {
         try
         {
@@ -73,6 +87,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
         {
             case Register r: return _accounts.RegisterAsync(s, r, ct);
             case Iam iam: return _signIn.HandleAsync(s, iam, ct);
+            case Resume r: return _signIn.ResumeAsync(s, r, ct);
             case Ping or Pong or Quit: return AlwaysAsync(s, frame, ct);
             default:
                 s.CloseWith(StatusCode.PleaseAuth, frame.Opcode, "sign in first");
@@ -92,7 +107,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
             await _messages.AcknowledgeAsync(s, ack, ct);
             return;
         }
-        var limiter = frame is Prekeys or BundleRequest ? ctx.KeyRequests : ctx.Commands;
+        var limiter = frame is Prekeys or BundleRequest or RosterPageRequest ? ctx.KeyRequests : ctx.Commands;
         if (limiter.TryAccept(s.UserTag.Value) is { } penalty)
         {
             var seconds = Replies.Seconds(penalty);
@@ -127,6 +142,10 @@ public sealed class CommandDispatcher(ServerContext ctx)
             Prekeys p => _keys.PublishAsync(s, p, ct),
             BundleRequest b => _keys.FetchAsync(s, b, ct),
             IdentityChange i => _keys.ChangeIdentityAsync(s, i, ct),
+            RosterPageRequest r => _roster.PageAsync(s, r, ct),
+            TicketRequest t => _tickets.IssueAsync(s, t, ct),
+            Revoke r => _tickets.RevokeAsync(s, r, ct),
+            Resume => s.ReplyAsync(StatusCode.NotAllowed, Opcode.Resume, ct, text: "already signed in").AsTask(),
             _ => s.ReplyAsync(StatusCode.NotAllowed, frame.Opcode, ct, text: "not valid now").AsTask(),
         });
     }

@@ -14,6 +14,10 @@ public static class Describe
     public static AddUser User(SignedInUser u, Session recipient) =>
         new(u.Tag, u.Nickname, u.Username, u.Presence, u.AwayText, Flags(u.Tag.Value, u.IsAdmin, recipient), u.IdentityKey);
 
+    /// <summary>ADD for an online user with the given flags besides admin (one instance shared by many recipients).</summary>
+    public static AddUser User(SignedInUser u, UserFlags relation) =>
+        new(u.Tag, u.Nickname, u.Username, u.Presence, u.AwayText, relation | (u.IsAdmin ? UserFlags.Admin : 0), u.IdentityKey);
+
     /// <summary>ADD for a user who is offline.</summary>
     public static AddUser Offline(Account a, bool isAdmin, Session recipient) =>
         new(new Tag(a.Tag), a.Profile.Nickname, a.Username, Presence.Offline, "", Flags(a.Tag, isAdmin, recipient), Key(a));

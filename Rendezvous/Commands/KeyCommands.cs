@@ -48,7 +48,7 @@ public sealed class KeyCommands(ServerContext ctx)
     {
         var owner = b.User.Value;
         var account = b.User.IsUser ? await ctx.Store.FindAccountByTagAsync(owner, ct) : null;
-        var identity = ctx.Hub.Find(owner)?.User?.IdentityKey ?? (account is null ? [] : Describe.Key(account));
+        var identity = ctx.Sessions.Find(owner)?.User?.IdentityKey ?? (account is null ? [] : Describe.Key(account));
         var signed = account is null ? null : await ctx.Store.GetSignedPrekeyAsync(owner, ct);
         if (account is null || identity.Length == 0 || signed is not { } signedPrekey)
         {
@@ -62,7 +62,7 @@ public sealed class KeyCommands(ServerContext ctx)
         var mayTake = owner == me || s.IsFriend(owner) || ctx.PrekeyHandouts.TryTake(me, owner);
         var oneTime = mayTake ? await ctx.Store.TakeOneTimePrekeyAsync(owner, ct) : null;
         await s.SendAsync(new Bundle(b.User, identity, signedPrekey.ToArray(), oneTime?.ToArray() ?? []), ct);
-        if (oneTime is not null && ctx.Hub.Find(owner) is { } ownerSession)
+        if (oneTime is not null && ctx.Sessions.Find(owner) is { } ownerSession)
             await WarnIfLowAsync(ownerSession, ct);
     }
 
@@ -82,7 +82,7 @@ public sealed class KeyCommands(ServerContext ctx)
         ctx.Log.LogInformation("{User} published a new identity key", user.Username);
         await s.ReplyAsync(StatusCode.Ok, Opcode.Identity, ct, text: "identity key replaced");
         await s.SendAsync(Describe.User(user, s), ct);
-        ctx.Hub.Broadcast(r => Describe.User(user, r), except: s);
+        await ctx.Roster.AnnounceCardAsync(user, s, except: s, ct);
     }
 
     /// <summary>PREKEYS_LOW to <paramref name="s"/> when it holds fewer than <see cref="LowThreshold"/> one-time prekeys.</summary>

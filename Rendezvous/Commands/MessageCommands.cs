@@ -71,22 +71,23 @@ public sealed class MessageCommands(ServerContext ctx)
         var deliver = new MsgDeliver(s.UserTag, m.Data, m.To, sentAt, flags, id);
         if (m.To == Tag.General)
         {
-            ctx.Hub.Broadcast(_ => deliver, except: s);
+            ctx.Sessions.Broadcast(_ => deliver, except: s);
         }
         else
         {
-            if (await ctx.Store.FindChannelByTagAsync(m.To.Value, ct) is null)
+            // From memory after the first message: the live path does not touch the store.
+            if (await ctx.Channels.GetAsync(m.To.Value, ct) is not { } roster)
             {
                 await Refuse(s, m, StatusCode.UnknownChannel, "no such channel", ct);
                 return;
             }
-            var members = await ctx.Store.ListChannelMembersAsync(m.To.Value, ct);
-            if (!members.Any(x => x.UserTag == s.UserTag.Value))
+            if (!roster.IsMember(s.UserTag.Value))
             {
                 await Refuse(s, m, StatusCode.NotMember, "you are not in that channel", ct);
                 return;
             }
-            ctx.Hub.SendTo(members.Select(x => x.UserTag).Where(t => t != s.UserTag.Value), _ => deliver);
+            var members = roster.Members;
+            ctx.Sessions.SendTo(members.Select(x => x.UserTag).Where(t => t != s.UserTag.Value), _ => deliver);
         }
         await s.SendAsync(new MsgAck(m.RequestId, id, sentAt, MessageFlags.None), ct);
     }

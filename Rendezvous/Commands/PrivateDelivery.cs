@@ -42,10 +42,11 @@ public sealed class PrivateDelivery(ServerContext ctx)
     /// <summary>The outcome when no storage is needed; null when the recipient is offline and the PM must be stored.</summary>
     public async Task<PrivateOutcome?> TryDeliverLiveAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct)
     {
-        var recipient = ctx.Hub.Find(to.Value);
+        var recipient = ctx.Sessions.Find(to.Value);
         if (recipient is null && await ctx.Store.FindAccountByTagAsync(to.Value, ct) is null)
             return Refused(StatusCode.UnknownUser, "no such user");
-        if (await ctx.Store.IsIgnoringAsync(to.Value, s.UserTag.Value, ct))
+        // An online recipient's ignore list is in memory: a live PM never touches the store.
+        if (await ctx.Ignores.IsIgnoringAsync(to.Value, s.UserTag.Value, ct))
         {
             // Dropped silently: the sender sees exactly what it would have seen otherwise.
             return new(StatusCode.Ok, recipient is null ? MessageFlags.Offline : MessageFlags.None, ctx.MessageIds.Next(), "");
@@ -80,7 +81,7 @@ public sealed class PrivateDelivery(ServerContext ctx)
                 // The recipient may have signed in between the lookup and the commit, after its sign-in burst read the
                 // store: it gets the stored message now, offline-flagged with its stored id (a duplicate of the burst's
                 // copy if the burst read it after all; the client drops offline ids it already has).
-                ctx.Hub.Find(to.Value)?.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags | MessageFlags.Offline, (ulong)storedId));
+                ctx.Sessions.Find(to.Value)?.Deliver(new MsgDeliver(s.UserTag, data, to, sentAt, flags | MessageFlags.Offline, (ulong)storedId));
                 outcomes[i] = new(StatusCode.Ok, MessageFlags.Offline, (ulong)storedId, "");
                 continue;
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Accounts;
 using P2PChat.Rendezvous.Flood;
 using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Relations;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;
 
@@ -35,14 +36,27 @@ public sealed class ServerContext
         KeyRequests = new CommandRateLimiter(time, options.MaxCommandsPerWindow * KeyRequestsPerCommand,
             TimeSpan.FromSeconds(options.CommandWindowSeconds), TimeSpan.FromSeconds(options.CommandPenaltySeconds));
         ConfiguredAdmins = options.AdminNames();
+        Ignores = new IgnoreLists(store);
+        Channels = new ChannelRosters(store);
+        HashQueue = new SignInAdmission(options.SignInConcurrency, options.SignInQueueLimit);
+        Roster = new RosterFanOut(this);
     }
 
     public IRendezvousStore Store { get; }
     public RendezvousOptions Options { get; }
     public TimeProvider Time { get; }
     public ILogger Log { get; }
-    public SessionHub Hub { get; } = new();
+    /// <summary>Signed-in users: the only way commands find, deliver to and broadcast to sessions.</summary>
+    public ISessionDirectory Sessions { get; } = new SessionHub();
     public PasswordHasher Hasher { get; }
+    /// <summary>Ignore lists of signed-in users (memory, written through): the live PM path never queries the store.</summary>
+    public IgnoreLists Ignores { get; }
+    /// <summary>Channels and their members (memory, refreshed after each change).</summary>
+    public ChannelRosters Channels { get; }
+    /// <summary>Admits password hashes a few at a time; the rest are told to retry later.</summary>
+    public SignInAdmission HashQueue { get; }
+    /// <summary>Who hears about a user's sign-in, sign-off, presence and card changes.</summary>
+    public RosterFanOut Roster { get; }
     public LoginThrottle Logins { get; }
     public AccountGuessLimiter Guesses { get; }
     public SignUpThrottle SignUps { get; }
@@ -69,7 +83,7 @@ public sealed class ServerContext
     /// <summary>ADD for <paramref name="userTag"/> as <paramref name="recipient"/> should see it; null if no such user.</summary>
     public async Task<Core.Protocol.Frames.AddUser?> DescribeUserAsync(uint userTag, Session recipient, CancellationToken ct)
     {
-        if (Hub.Find(userTag)?.User is { } live) return Describe.User(live, recipient);
+        if (Sessions.Find(userTag)?.User is { } live) return Describe.User(live, recipient);
         return await Store.FindAccountByTagAsync(userTag, ct) is { } a ? Describe.Offline(a, IsAdmin(a), recipient) : null;
     }
 }

@@ -22,10 +22,10 @@ public sealed class SocialCommands(ServerContext ctx)
         switch (f.Action)
         {
             case FriendAction.Request:
-                if (await ctx.Store.IsIgnoringAsync(other, me, ct)) break;
+                if (await ctx.Ignores.IsIgnoringAsync(other, me, ct)) break;
                 var outcome = await ctx.Store.RequestFriendshipAsync(me, other, ct);
                 if (outcome == FriendRequestOutcome.Requested)
-                    ctx.Hub.Find(other)?.Deliver(new Status(StatusCode.FriendRequest, 0, s.UserTag, 0, "wants to be your friend"));
+                    ctx.Sessions.Find(other)?.Deliver(new Status(StatusCode.FriendRequest, 0, s.UserTag, 0, "wants to be your friend"));
                 else if (outcome == FriendRequestOutcome.Accepted)
                     await BecameFriendsAsync(s, other, ct);
                 break;
@@ -43,13 +43,13 @@ public sealed class SocialCommands(ServerContext ctx)
                     await s.ReplyAsync(StatusCode.NotAllowed, Opcode.Friend, ct, f.User, text: "no pending request from that user");
                     return;
                 }
-                ctx.Hub.Find(other)?.Deliver(new Status(StatusCode.FriendRefused, 0, s.UserTag, 0, "refused your friend request"));
+                ctx.Sessions.Find(other)?.Deliver(new Status(StatusCode.FriendRefused, 0, s.UserTag, 0, "refused your friend request"));
                 break;
             case FriendAction.Remove:
                 if (await ctx.Store.RemoveFriendAsync(me, other, ct))
                 {
                     s.SetFriend(other, false);
-                    var theirs = ctx.Hub.Find(other);
+                    var theirs = ctx.Sessions.Find(other);
                     theirs?.SetFriend(me, false);
                     theirs?.Deliver(new Status(StatusCode.FriendRemoved, 0, s.UserTag, 0, "removed you from their friends"));
                     await ExchangeCardsAsync(s, other, theirs, ct);
@@ -71,8 +71,7 @@ public sealed class SocialCommands(ServerContext ctx)
     public async Task IgnoreAsync(Session s, Ignore i, CancellationToken ct)
     {
         if (!await CheckTargetAsync(s, i.User, Opcode.Ignore, ct)) return;
-        if (i.On) await ctx.Store.AddIgnoreAsync(s.UserTag.Value, i.User.Value, ct);
-        else await ctx.Store.RemoveIgnoreAsync(s.UserTag.Value, i.User.Value, ct);
+        await ctx.Ignores.SetAsync(s.UserTag.Value, i.User.Value, i.On, ct);
         await s.OkAsync(Opcode.Ignore, ct, i.User);
     }
 
@@ -80,12 +79,12 @@ public sealed class SocialCommands(ServerContext ctx)
     public async Task BuzzAsync(Session s, Buzz b, CancellationToken ct)
     {
         if (!await CheckTargetAsync(s, b.User, Opcode.Buzz, ct)) return;
-        if (ctx.Hub.Find(b.User.Value) is not { } target)
+        if (ctx.Sessions.Find(b.User.Value) is not { } target)
         {
             await s.ReplyAsync(StatusCode.UnknownUser, Opcode.Buzz, ct, b.User, 3, "that user is offline");
             return;
         }
-        if (!await ctx.Store.IsIgnoringAsync(b.User.Value, s.UserTag.Value, ct))
+        if (!await ctx.Ignores.IsIgnoringAsync(b.User.Value, s.UserTag.Value, ct))
             target.Deliver(new Status(StatusCode.Buzzed, 0, s.UserTag, 0, "buzz!"));
         await s.OkAsync(Opcode.Buzz, ct, b.User);
     }
@@ -98,7 +97,7 @@ public sealed class SocialCommands(ServerContext ctx)
             await s.ReplyAsync(StatusCode.InvalidField, re, ct, target, text: "user: not yourself");
             return false;
         }
-        if (!target.IsUser || (ctx.Hub.Find(target.Value) is null && await ctx.Store.FindAccountByTagAsync(target.Value, ct) is null))
+        if (!target.IsUser || (ctx.Sessions.Find(target.Value) is null && await ctx.Store.FindAccountByTagAsync(target.Value, ct) is null))
         {
             await s.ReplyAsync(StatusCode.UnknownUser, re, ct, target, 1, "no such user");
             return false;
@@ -110,7 +109,7 @@ public sealed class SocialCommands(ServerContext ctx)
     private async Task BecameFriendsAsync(Session s, uint other, CancellationToken ct)
     {
         s.SetFriend(other, true);
-        var theirs = ctx.Hub.Find(other);
+        var theirs = ctx.Sessions.Find(other);
         theirs?.SetFriend(s.UserTag.Value, true);
         theirs?.Deliver(new Status(StatusCode.FriendAccepted, 0, s.UserTag, 0, "accepted your friend request"));
         await ExchangeCardsAsync(s, other, theirs, ct);

@@ -15,6 +15,7 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
     private IRendezvousStore? _store;
     private RendezvousServer? _server;
     private StunService? _stun;
+    private MemoryTrimmer? _trimmer;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,11 +26,17 @@ public sealed class RendezvousHostedService(IOptions<RendezvousOptions> options,
         _server = new RendezvousServer(o, _store, time, loggers);
         await _server.StartAsync(cancellationToken);
         _stun = StunService.Start(o.Stun, _server.Endpoint, time, loggers.CreateLogger("P2PChat.Rendezvous.Stun"));
+        if (o.MemoryTrimSeconds > 0)
+        {
+            _trimmer = new MemoryTrimmer(TimeSpan.FromSeconds(o.MemoryTrimSeconds), loggers.CreateLogger("P2PChat.Rendezvous.Memory"));
+            _trimmer.Start();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stun?.Dispose();
+        if (_trimmer is not null) await _trimmer.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         if (_store is not null) await _store.DisposeAsync();
     }

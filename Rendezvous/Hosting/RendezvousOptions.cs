@@ -134,6 +134,25 @@ public sealed class RendezvousOptions
         OfflineFriendsReserve = OfflineFriendsReserve,
     };
 
+    // ---- scale (issue 12): sign-in bursts, admission, tickets, memory ----
+
+    /// <summary>With more users online than this, the sign-in burst does not list the whole general channel: it says
+    /// STATUS 37 and the client pages through it with ROSTER_PAGE; deltas then reach friends, co-members and clients
+    /// that listed everyone. 0 pages always.</summary>
+    public int GeneralRosterPageThreshold { get; set; } = 1000;
+
+    /// <summary>Password hashes (sign-ins, registrations) run at most this many at a time (0: one per processor).</summary>
+    public int SignInConcurrency { get; set; }
+
+    /// <summary>Sign-ins and registrations waiting for a hash slot; one more is told to retry later (STATUS 36).</summary>
+    public int SignInQueueLimit { get; set; } = 64;
+
+    /// <summary>How long a device's resumption ticket stays valid after it was issued.</summary>
+    public int TicketLifetimeDays { get; set; } = 30;
+
+    /// <summary>How often to look whether a burst left garbage to give back to the OS (0: never; see MemoryTrimmer).</summary>
+    public int MemoryTrimSeconds { get; set; } = 30;
+
     public IReadOnlySet<string> AdminNames() =>
         Admins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -61,7 +61,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     public string Fingerprint => CertificateFingerprint.Of(_certificate ?? throw new InvalidOperationException("not started"));
 
     /// <summary>Signed-in sessions (for tests and diagnostics).</summary>
-    internal SessionHub Hub => _context.Hub;
+    internal ISessionDirectory Hub => _context.Sessions;
 
     /// <summary>Connection slots (for tests and diagnostics).</summary>
     internal ConnectionAdmission Admission => _context.Admission;

@@ -12,10 +12,21 @@ namespace P2PChat.Rendezvous.Sessions;
 /// last frame (the closing STATUS) that is written after everything already queued.
 /// A stored (offline-flagged) MSG is written to the queue and recorded in its <see cref="OfflineLedger"/> under one
 /// lock, so the ledger's order is the wire order; <see cref="TakeAcknowledged"/> answers OFFLINE_ACK from it.
+/// <para>
+/// Roster deltas (a user's card, a presence change) are coalesced (<see cref="TryEnqueueDelta"/>): the queue keeps the
+/// latest delta per user, and one marker in the frame queue says where they go out. When the writer reaches the
+/// marker it takes every delta pending by then and writes them batched (<see cref="RosterBatcher"/>). A delta
+/// therefore never goes out later than it would have unbatched (only earlier, and superseded ones not at all), and
+/// a burst of 10,000 sign-ins costs a reader one queue slot and a few ROSTER frames, not 10,000 ADD frames.
+/// </para>
 /// </summary>
-public sealed class OutgoingQueue(int capacity)
+public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol.FrameCodec.DefaultMaxFrameSize)
 {
     private const int MaxBatch = 64;
+    /// <summary>Stands in the frame queue for the coalesced deltas; never written itself.</summary>
+    private static readonly Frame DeltaMarker = new Ping(0);
+    private Dictionary<uint, Frame>? _deltas;
+    private bool _markerQueued;
     private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private static readonly object NoFrame = new();
@@ -32,6 +43,58 @@ public sealed class OutgoingQueue(int capacity)
             _ledger.Append(id);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Queues a roster delta about <paramref name="userTag"/> (<see cref="AddUser"/> or <see cref="PresenceUpdate"/>),
+    /// replacing one still pending for the same user (a presence change updates a pending card). With
+    /// <paramref name="hold"/> the delta waits until <see cref="ReleaseDeltas"/> (during the sign-in burst).
+    /// </summary>
+    /// <returns>false when the queue is full or completed.</returns>
+    public bool TryEnqueueDelta(uint userTag, Frame delta, bool hold = false)
+    {
+        lock (_ledgerGate)
+        {
+            _deltas ??= [];
+            _deltas[userTag] = _deltas.TryGetValue(userTag, out var pending) ? Merge(pending, delta) : delta;
+            return hold || QueueMarker();
+        }
+    }
+
+    /// <summary>Puts the marker for deltas held so far into the queue (after what is queued now).</summary>
+    public bool ReleaseDeltas()
+    {
+        lock (_ledgerGate) return _deltas is not { Count: > 0 } || QueueMarker();
+    }
+
+    private bool QueueMarker()
+    {
+        if (_markerQueued) return true;
+        if (!_frames.Writer.TryWrite(DeltaMarker)) return false;
+        _markerQueued = true;
+        return true;
+    }
+
+    private static Frame Merge(Frame pending, Frame next) => (pending, next) switch
+    {
+        (AddUser card, PresenceUpdate p) => card with { Presence = p.Presence, AwayText = p.Text },
+        _ => next,
+    };
+
+    /// <summary>The pending deltas as frames (cards, then presence updates), emptying the pending set.</summary>
+    private List<Frame> TakeDeltas()
+    {
+        Dictionary<uint, Frame>? deltas;
+        lock (_ledgerGate)
+        {
+            deltas = _deltas;
+            _deltas = null;
+            _markerQueued = false;
+        }
+        if (deltas is null) return [];
+        var cards = deltas.Values.OfType<AddUser>().ToList();
+        var presences = deltas.Values.OfType<PresenceUpdate>().ToList();
+        return [.. RosterBatcher.Cards(cards, maxFrameSize), .. RosterBatcher.Presences(presences, maxFrameSize)];
     }
 
     /// <summary>Waits for room; does nothing once the queue is completed.</summary>
@@ -59,15 +122,24 @@ public sealed class OutgoingQueue(int capacity)
     /// <summary>Writes frames until the queue is completed and drained (batching what is ready into one flush).</summary>
     public async Task RunWriterAsync(FrameConnection connection, CancellationToken ct)
     {
-        var batch = new List<Frame>(MaxBatch);
         var reader = _frames.Reader;
         while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var frame)) batch.Add(frame);
-            await connection.SendAsync(batch, ct).ConfigureAwait(false);
-        }
+            await SendBatchAsync(connection, ct).ConfigureAwait(false);
         if (Volatile.Read(ref _last) is Frame last) await connection.SendAsync(last, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is ready (up to <see cref="MaxBatch"/> queued items, deltas expanded) with one flush. Its own
+    /// method so that, between batches (idle), the writer references no frame and holds no list.</summary>
+    private async Task SendBatchAsync(FrameConnection connection, CancellationToken ct)
+    {
+        var batch = new List<Frame>(8);
+        var taken = 0;
+        while (taken++ < MaxBatch && _frames.Reader.TryRead(out var frame))
+        {
+            if (ReferenceEquals(frame, DeltaMarker)) batch.AddRange(TakeDeltas());
+            else batch.Add(frame);
+        }
+        if (batch.Count > 0) await connection.SendAsync(batch, ct).ConfigureAwait(false);
     }
 
     /// <summary>The store id a frame carries when it is a stored message (MSG with the offline flag), else null.</summary>

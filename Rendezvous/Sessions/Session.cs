@@ -28,18 +28,21 @@ public sealed class Session
     private readonly CancellationTokenSource _reading = new();
     private readonly object _gate = new();
     private readonly HashSet<uint> _friends = [];
-    private readonly HashSet<uint> _knownUsers = [];
+    private HashSet<uint>? _channels;
     private readonly int _heldCapacity;
     private List<Frame>? _held;
     private ITimer? _idleTimer;
     private int _closing;
+    private int _idleSuspended;
+    private Task _background = Task.CompletedTask;
 
     public Session(long id, Socket socket, Stream stream, IPAddress address, SessionSettings settings, TimeProvider time, ILogger log)
     {
         Id = id;
         _socket = socket;
+        if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
-        _queue = new OutgoingQueue(settings.SendQueueCapacity);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize);
         _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;
@@ -53,6 +56,10 @@ public sealed class Session
     public SignedInUser? User { get; private set; }
     public Tag UserTag => User?.Tag ?? Tag.None;
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>True when this client receives every user's roster deltas (its burst listed the whole general channel,
+    /// or it paged through all of it); otherwise only those of its friends and co-members of its other channels.</summary>
+    public bool FollowsGeneral { get; set; }
 
     /// <summary>Runs the read loop until the client leaves, breaks the protocol or the session is closed,
     /// then calls <paramref name="onEnded"/> and shuts the connection down after flushing what is queued.</summary>
@@ -70,7 +77,10 @@ public sealed class Session
             {
                 var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
                 if (frame is null) break;
-                _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+                if (Volatile.Read(ref _idleSuspended) == 0) _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+                // Heartbeats are answered even while a sign-in runs in the background; any other command waits for it,
+                // so one client's commands still run one after another.
+                if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
                 await handle(this, frame, linked.Token).ConfigureAwait(false);
             }
         }
@@ -86,10 +96,42 @@ public sealed class Session
         {
             Close(null);
             await _idleTimer.DisposeAsync().ConfigureAwait(false);
+            // A sign-in still running must finish (it sees the session closing) before the user is signed off,
+            // or it could register a session that has already ended.
+            try { await _background.ConfigureAwait(false); }
+            catch (Exception) { /* reported by the background work itself */ }
             try { await onEnded(this).ConfigureAwait(false); }
             catch (Exception ex) { _log.LogError(ex, "cleanup of session {Id} failed", Id); }
             await FlushAndShutDownAsync(writer, abortWrites, serverStopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (a sign-in or registration, whose password hash waits for admission) without holding
+    /// up the read loop: PING, PONG and QUIT are still read and handled meanwhile; the next other command waits for it.
+    /// While it runs the dead-connection timer is suspended: the client is waiting for us, not silent.
+    /// </summary>
+    public void RunInBackground(Func<Task> work)
+    {
+        Interlocked.Exchange(ref _idleSuspended, 1);
+        try { _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { }
+        _background = Task.Run(async () =>
+        {
+            try { await work().ConfigureAwait(false); }
+            catch (Exception ex) when (ex is OperationCanceledException || IsClosing) { }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "background work of session {Id} failed", Id);
+                Close(Status(StatusCode.InternalError, 0, "internal error"));
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _idleSuspended, 0);
+                try { _idleTimer?.Change(_idleTimeout, Timeout.InfiniteTimeSpan); }
+                catch (ObjectDisposedException) { }
+            }
+        });
     }
 
     /// <summary>Moves from AwaitHello to Anonymous.</summary>
@@ -120,15 +162,12 @@ public sealed class Session
             if (held is null) return;
             foreach (var frame in held)
                 if (!Enqueue(frame)) return;
+            if (!_queue.ReleaseDeltas()) Dropped();
         }
     }
 
     /// <summary>Sends one of this client's own replies (waits for room in its queue).</summary>
-    public ValueTask SendAsync(Frame frame, CancellationToken ct)
-    {
-        Remember(frame);
-        return _queue.EnqueueAsync(frame, ct);
-    }
+    public ValueTask SendAsync(Frame frame, CancellationToken ct) => _queue.EnqueueAsync(frame, ct);
 
     public async ValueTask SendAsync(IEnumerable<Frame> frames, CancellationToken ct)
     {
@@ -145,11 +184,24 @@ public sealed class Session
             if (_held is not null)
             {
                 if (_held.Count >= _heldCapacity) { Close(null); return false; }
-                Remember(frame);
                 _held.Add(frame);
                 return true;
             }
             return Enqueue(frame);
+        }
+    }
+
+    /// <summary>A roster delta about <paramref name="userTag"/> from elsewhere (a card or a presence change): coalesced
+    /// with any still waiting for the same user (see <see cref="OutgoingQueue.TryEnqueueDelta"/>). Never waits; held
+    /// during the sign-in burst like <see cref="Deliver"/>.</summary>
+    public bool DeliverDelta(uint userTag, Frame delta)
+    {
+        if (IsClosing) return false;
+        lock (_gate)
+        {
+            if (_queue.TryEnqueueDelta(userTag, delta, hold: _held is not null)) return true;
+            Dropped();
+            return false;
         }
     }
 
@@ -173,7 +225,17 @@ public sealed class Session
     public bool IsFriend(uint tag) { lock (_gate) return _friends.Contains(tag); }
     public void SetFriend(uint tag, bool on) { lock (_gate) { if (on) _friends.Add(tag); else _friends.Remove(tag); } }
     public IReadOnlyList<uint> Friends() { lock (_gate) return [.. _friends]; }
-    public bool KnowsUser(uint tag) { lock (_gate) return _knownUsers.Contains(tag); }
+    /// <summary>The channels (other than general) this user is in, as far as this session knows: set at sign-in, kept
+    /// up to date by joins and leaves. Used to find co-members for roster deltas.</summary>
+    public IReadOnlyList<uint> Channels() { lock (_gate) return _channels is null ? [] : [.. _channels]; }
+    public void SetChannel(uint channelTag, bool member)
+    {
+        lock (_gate)
+        {
+            if (member) (_channels ??= []).Add(channelTag);
+            else if (_channels?.Remove(channelTag) == true && _channels.Count == 0) _channels = null;
+        }
+    }
 
     /// <summary>Replaces the signed-in user's mutable details (nickname, presence).</summary>
     public SignedInUser UpdateUser(Func<SignedInUser, SignedInUser> change)
@@ -186,16 +248,15 @@ public sealed class Session
 
     private bool Enqueue(Frame frame)
     {
-        Remember(frame);
         if (_queue.TryEnqueue(frame)) return true;
-        _log.LogWarning("session {Id} dropped: its client is not reading", Id);
-        Close(null);
+        Dropped();
         return false;
     }
 
-    private void Remember(Frame frame)
+    private void Dropped()
     {
-        if (frame is AddUser add) lock (_gate) _knownUsers.Add(add.Tag.Value);
+        _log.LogWarning("session {Id} dropped: its client is not reading", Id);
+        Close(null);
     }
 
     private async Task FlushAndShutDownAsync(Task writer, CancellationTokenSource abortWrites, CancellationToken serverStopping)

@@ -146,4 +146,17 @@ public interface IRendezvousStore : IAsyncDisposable
     Task<ReadOnlyMemory<byte>?> TakeOneTimePrekeyAsync(uint userTag, CancellationToken cancellationToken);
 
     Task<int> CountOneTimePrekeysAsync(uint userTag, CancellationToken cancellationToken);
+
+    // ---- Resumption tickets (device-bound; see docs/protocol.md, "Resuming") ----
+
+    /// <summary>Stores <paramref name="ticket"/>, replacing the ticket held by the same account and device, and deletes
+    /// every ticket that expired by <paramref name="now"/>. False for an unknown account.</summary>
+    Task<bool> IssueTicketAsync(ResumptionTicket ticket, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The ticket with this id, or null (never issued, replaced or revoked).</summary>
+    Task<ResumptionTicket?> FindTicketAsync(byte[] id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the account's ticket for <paramref name="deviceId"/>, or every ticket of the account when it is
+    /// null; returns how many were deleted.</summary>
+    Task<int> RevokeTicketsAsync(uint userTag, byte[]? deviceId, CancellationToken cancellationToken);
 }

@@ -74,8 +74,33 @@ internal sealed class TestClient : IAsyncDisposable
         _tcp.Client.Shutdown(SocketShutdown.Send);
     }
 
-    /// <summary>The next frame, whatever it is; null when the server closed the connection.</summary>
+    private readonly Queue<Frame> _unbatched = new();
+
+    /// <summary>Every frame as it came, batches included (<see cref="Received"/> holds batched entries one by one).</summary>
+    public List<Frame> Wire { get; } = [];
+
+    /// <summary>
+    /// The next frame, whatever it is; null when the server closed the connection. ROSTER and PRESENCE_BATCH mean the
+    /// same as their entries one by one (docs/protocol.md), so they are handed out as single ADD and PRESENCE frames.
+    /// </summary>
     public async Task<Frame?> NextAsync()
+    {
+        if (_unbatched.Count > 0) return Keep(_unbatched.Dequeue());
+        var frame = await NextOnWireAsync();
+        if (frame is Roster roster) foreach (var card in roster.Users) _unbatched.Enqueue(card);
+        else if (frame is PresenceBatch batch) foreach (var p in batch.Updates) _unbatched.Enqueue(p);
+        else return frame is null ? null : Keep(frame);
+        return _unbatched.Count > 0 ? Keep(_unbatched.Dequeue()) : await NextAsync();
+    }
+
+    private Frame Keep(Frame frame)
+    {
+        Received.Add(frame);
+        return frame;
+    }
+
+    /// <summary>The next frame as it came over the wire (batches not split).</summary>
+    private async Task<Frame?> NextOnWireAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(Patience);
@@ -86,7 +111,7 @@ internal sealed class TestClient : IAsyncDisposable
         {
             throw new TimeoutException($"nothing arrived within {Patience}; received so far: {string.Join(", ", Received.TakeLast(10))}");
         }
-        if (frame is not null) Received.Add(frame);
+        if (frame is not null) Wire.Add(frame);
         return frame;
     }
 

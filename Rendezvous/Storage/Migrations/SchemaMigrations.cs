@@ -8,5 +8,6 @@ internal static class SchemaMigrations
         Migration001InitialSchema.Step,
         Migration002EndToEndKeys.Step,
         Migration003PasswordParameters.Step,
+        Migration004ResumptionTickets.Step,
     ];
 }
