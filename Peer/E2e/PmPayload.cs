@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
 
 namespace P2PChat.Peer.E2e;
 
@@ -28,7 +29,7 @@ public static class PmPayload
 
     public static byte[] EncodeSenderKey(uint channelTag, SenderKeyDistribution distribution)
     {
-        var payload = new byte[1 + 4 + Core.Crypto.SenderKeyDistribution.EncodedLength];
+        var payload = new byte[1 + 4 + Core.Crypto.Groups.SenderKeyDistribution.EncodedLength];
         payload[0] = SenderKey;
         BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(1), channelTag);
         distribution.Encode().CopyTo(payload, 5);
@@ -39,9 +40,9 @@ public static class PmPayload
     public static (uint Channel, SenderKeyDistribution Distribution)? DecodeSenderKey(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 1 || payload[0] != SenderKey) return null;
-        if (payload.Length != 1 + 4 + Core.Crypto.SenderKeyDistribution.EncodedLength)
+        if (payload.Length != 1 + 4 + Core.Crypto.Groups.SenderKeyDistribution.EncodedLength)
             throw new CryptoProtocolException(CryptoFailure.Malformed, "sender key payload has the wrong length");
-        return (BinaryPrimitives.ReadUInt32BigEndian(payload[1..]), Core.Crypto.SenderKeyDistribution.Decode(payload[5..]));
+        return (BinaryPrimitives.ReadUInt32BigEndian(payload[1..]), Core.Crypto.Groups.SenderKeyDistribution.Decode(payload[5..]));
     }
 
     /// <summary>The text of a chat payload; null when it is empty or of another kind.</summary>

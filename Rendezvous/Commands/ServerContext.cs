@@ -1,8 +1,8 @@
 // What every command handler shares: the store, the hub, the options, the clock and the flood guards.
 using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Accounts;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Flood;
-using P2PChat.Rendezvous.Hosting;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;
 

@@ -1,7 +1,8 @@
 // A user's long-term identity (signing + agreement keys); made on the peer, never leaves it except sealed in the vault.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Private export layout (65 bytes, to be sealed by <see cref="ProfileKeyVault"/>):

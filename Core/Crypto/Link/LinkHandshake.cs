@@ -1,5 +1,8 @@
 // The shared part of both link handshake roles: Noise XX token processing over P-256 with identity keys as statics.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// Noise XX, named "P2PChat_XX_P256_AESGCM_SHA256_v1":

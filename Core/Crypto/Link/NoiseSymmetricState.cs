@@ -1,8 +1,9 @@
 // Noise SymmetricState (ck, h, k, n) with P-256 ECDH, AES-256-GCM and SHA-256, as used by the link handshake.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// As in the Noise spec, section 5.2:

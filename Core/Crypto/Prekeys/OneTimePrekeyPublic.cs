@@ -1,5 +1,7 @@
 // The public half of a one-time prekey as uploaded to the server, which hands each out once (69 bytes).
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>Byte layout (69 bytes): <code>id u32 BE (4) | public key (65)</code></summary>
 public sealed record OneTimePrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey)

@@ -1,5 +1,8 @@
 // The public half of a signed prekey as the server stores and hands it out (133 bytes), with its signature check.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>
 /// Byte layout (133 bytes): <code>id u32 BE (4) | public key (65) | signature (64)</code>

@@ -1,7 +1,7 @@
 // AES-256-GCM (12-byte nonce, 16-byte tag) with rejection as CryptoProtocolException, plus per-message key expansion.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal static class Aead
 {

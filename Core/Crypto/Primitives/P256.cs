@@ -1,7 +1,7 @@
 // P-256 key encoding and import through the BCL: uncompressed SEC1 points, 32-byte scalars, validation at the edge.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// Encodings used everywhere in the protocol:

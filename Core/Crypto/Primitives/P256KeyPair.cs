@@ -1,7 +1,7 @@
 // An owned P-256 ECDH key pair (ephemeral, prekey or ratchet key); wipes its scalar on Dispose.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 public sealed class P256KeyPair : IDisposable
 {

@@ -1,4 +1,6 @@
 // A userspace netem: forwards IP packets between two TUN devices with delay, jitter, loss, duplication and reordering.
+using P2PChat.Core.Transport.Protection;
+
 namespace P2PChat.Core.Transport.Emulation;
 
 /// <summary>Per-direction link impairments, with the meaning tc netem gives them.</summary>

@@ -1,8 +1,11 @@
 // AES-256-GCM packet protection with QUIC-style header protection and a replay window, from a send and a receive key.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Transport.Emulation;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Protection;
 
 /// <summary>
 /// From each 32-byte key, HKDF-SHA256 (salt "p2pchat transport v1") derives an AEAD key (info "key", 32 bytes),
@@ -14,7 +17,7 @@ namespace P2PChat.Core.Transport;
 /// associated data   = clear header | sequence (unmasked, big-endian)
 /// mask              = first 8 bytes of AES-ECB(hp key, first 16 bytes of ciphertext|tag); masked = sequence XOR mask
 /// </code>
-/// The receiver unmasks, checks the sequence against a 1024-wide <see cref="Crypto.ReplayWindow"/> (the one the link
+/// The receiver unmasks, checks the sequence against a 1024-wide <see cref="ReplayWindow"/> (the one the link
 /// layer uses too), opens, and only then records the sequence.
 /// Overhead 24 bytes. Rekeying is out of scope: a connection must not send 2^32 packets under one key pair.
 /// </summary>
@@ -26,7 +29,7 @@ public sealed class AesGcmPacketProtector : IPacketProtector, IDisposable
 
     private readonly Direction _send;
     private readonly Direction _receive;
-    private readonly Crypto.ReplayWindow _replay = new();
+    private readonly ReplayWindow _replay = new();
     private long _nextSequence;
 
     /// <param name="sendKey">32 bytes; the peer uses it as its receive key.</param>

@@ -1,7 +1,7 @@
 // A deterministic in-memory datagram network driven by a TimeProvider and a seeded Random, for tests and simulations.
 using System.Net;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Sockets;
 
 /// <summary>
 /// Sockets created here exchange datagrams through one delivery queue ordered by due time. Every datagram is

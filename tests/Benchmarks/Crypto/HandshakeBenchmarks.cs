@@ -1,6 +1,10 @@
 // Link handshakes and X3DH session starts per second, next to one raw P-256 ECDH derivation measured in the same run.
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
 
 namespace P2PChat.Benchmarks.Crypto;
 

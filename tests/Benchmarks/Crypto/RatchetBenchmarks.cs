@@ -1,6 +1,10 @@
 // Messages through the Double Ratchet per second, next to one raw P-256 ECDH derivation measured in the same run.
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Benchmarks.Crypto;
 

@@ -1,5 +1,7 @@
 // Connection behaviour over the simulated network: close, abort, idle timeout, keepalive, datagrams, flow control, streams.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Streams;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

@@ -1,6 +1,7 @@
 // A deterministic test bench: manual clock, seeded in-memory network, one accepting endpoint and N client endpoints.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Tests.Transport;
 

@@ -2,6 +2,7 @@
 using System.Net;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Emulation;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Sockets;

@@ -1,5 +1,5 @@
 // Sliding window of packet counters already accepted on a link: rejects replays and packets too old to judge.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Transport.Protection;
 
 /// <summary>
 /// Keeps the highest counter accepted and a ring of <see cref="Size"/> bits, bit (c mod Size) meaning counter c was accepted,

@@ -1,8 +1,9 @@
 // The log file of a TUI run (p2pchat.log in the profile): the screen belongs to the UI, so diagnostics go here.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
 
-namespace P2PChat.Peer;
+namespace P2PChat.Peer.Hosting;
 
 /// <summary>
 /// Appends timestamped lines to <c>p2pchat.log</c>. <see cref="Capture"/> points Console.Out and Console.Error here,

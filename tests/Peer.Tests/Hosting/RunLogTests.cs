@@ -1,9 +1,11 @@
 // The TUI's log file: events without message texts, and the console's writers given back afterwards.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
+using P2PChat.Peer.Hosting;
 using P2PChat.TestSupport;
 using Xunit;
 
-namespace P2PChat.Peer.Tests;
+namespace P2PChat.Peer.Tests.Hosting;
 
 [Collection(ConsoleCollection.Name)]
 public sealed class RunLogTests

@@ -1,5 +1,5 @@
 // Every setting of the rendezvous server, bound from appsettings.json ("Rendezvous" section) and the command line.
-namespace P2PChat.Rendezvous.Hosting;
+namespace P2PChat.Rendezvous.Configuration;
 
 /// <summary>
 /// Server settings with their defaults. Durations are whole seconds so that command-line values such as

@@ -1,10 +1,11 @@
 // What both front ends run on: the event stream, the history recorder in front of it, the client and the command layer.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Profile;
 
-namespace P2PChat.Peer;
+namespace P2PChat.Peer.Hosting;
 
 /// <summary>
 /// Events flow client → <see cref="HistoryRecorder"/> (stores messages) → <see cref="EventStream"/> → the front end.

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using P2PChat.Peer.Client;
 
-namespace P2PChat.Peer.Headless;
+namespace P2PChat.Peer.Events;
 
 /// <summary>
 /// The event name is the record's name without "Event", in snake_case (<c>SignedOutElsewhereEvent</c> →

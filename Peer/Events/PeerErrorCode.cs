@@ -1,5 +1,5 @@
 // Error codes the peer itself reports (the server's status codes end at 35, so these start at 100).
-namespace P2PChat.Peer.Client;
+namespace P2PChat.Peer.Events;
 
 public enum PeerErrorCode
 {

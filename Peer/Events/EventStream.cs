@@ -1,7 +1,7 @@
 // The single ordered stream of client events: the client and the command layer publish, one front end reads.
 using System.Threading.Channels;
 
-namespace P2PChat.Peer.Client;
+namespace P2PChat.Peer.Events;
 
 /// <summary>Where events go. Publishing never blocks.</summary>
 public interface IEventSink

@@ -1,7 +1,8 @@
 // What the peer does before reading any input: connect, then sign in with --login (registering first if asked).
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
-namespace P2PChat.Peer;
+namespace P2PChat.Peer.Hosting;
 
 public static class PeerStartup
 {

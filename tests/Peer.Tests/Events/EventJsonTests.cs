@@ -2,10 +2,11 @@
 using System.Text.Json;
 using P2PChat.Core.Protocol;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
 using Xunit;
 
-namespace P2PChat.Peer.Tests.Headless;
+namespace P2PChat.Peer.Tests.Events;
 
 public sealed class EventJsonTests
 {

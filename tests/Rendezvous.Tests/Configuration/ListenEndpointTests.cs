@@ -1,9 +1,9 @@
 // Parsing --listen values.
 using System.Net;
-using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Configuration;
 using Xunit;
 
-namespace P2PChat.Rendezvous.Tests.Hosting;
+namespace P2PChat.Rendezvous.Tests.Configuration;
 
 public sealed class ListenEndpointTests
 {

@@ -1,9 +1,10 @@
 // Options: safe defaults, and the command-line switches landing on the right settings.
 using Microsoft.Extensions.Configuration;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 using Xunit;
 
-namespace P2PChat.Rendezvous.Tests.Hosting;
+namespace P2PChat.Rendezvous.Tests.Configuration;
 
 public sealed class RendezvousOptionsTests
 {

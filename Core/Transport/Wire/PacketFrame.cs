@@ -1,12 +1,12 @@
 // One decoded frame: a view over the packet bytes, valid only while the packet buffer is.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Which fields are meaningful depends on <see cref="Type"/>: stream frames use StreamId/Offset/Data/Fin,
 /// MAX_* use Value (and StreamId), DATAGRAM uses Data, CLOSE uses Value (error code) and Data (reason),
 /// ACK uses Value (largest), AckDelayMicros and <see cref="AckRanges"/>.
 /// </summary>
-internal readonly ref struct Frame
+internal readonly ref struct PacketFrame
 {
     public FrameType Type { get; init; }
     public long StreamId { get; init; }

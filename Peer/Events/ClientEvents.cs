@@ -1,7 +1,7 @@
 // Everything the client tells its front end (headless JSON lines, later the TUI): one record per event kind.
 using P2PChat.Core.Protocol;
 
-namespace P2PChat.Peer.Client;
+namespace P2PChat.Peer.Events;
 
 /// <summary>
 /// The base of every client event. Users are named by username (their login name, which never changes);

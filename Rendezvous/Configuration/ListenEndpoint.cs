@@ -1,7 +1,7 @@
 // Parses the --listen value (HOST:PORT, IPv6 in brackets) into an IPEndPoint.
 using System.Net;
 
-namespace P2PChat.Rendezvous.Hosting;
+namespace P2PChat.Rendezvous.Configuration;
 
 public static class ListenEndpoint
 {

@@ -1,5 +1,5 @@
 // The four ways a presented server certificate can stand against the pin.
-namespace P2PChat.Peer.Client;
+namespace P2PChat.Peer.Events;
 
 /// <summary>How a presented certificate stood against the pin.</summary>
 public enum PinOutcome
