@@ -1,9 +1,6 @@
 // AES-256-GCM packet protection with QUIC-style header protection and a replay window, from a send and a receive key.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using P2PChat.Core.Crypto.Link;
-using P2PChat.Core.Crypto.Primitives;
-using P2PChat.Core.Transport.Emulation;
 
 namespace P2PChat.Core.Transport.Protection;
 
