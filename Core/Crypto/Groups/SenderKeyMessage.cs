@@ -1,6 +1,5 @@
 // Codec and signature rules of one group message encrypted under a sender key.
 using P2PChat.Core.Crypto.Primitives;
-using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Core.Crypto.Groups;
 

@@ -1,7 +1,6 @@
 // Which identity key each contact is trusted with (first use, verified, or changed and held): the policy behind key_changed.
 using System.Text;
 using P2PChat.Core.Crypto.Primitives;
-using P2PChat.Core.Crypto.Ratchet;
 
 namespace P2PChat.Core.Crypto.Identity;
 

@@ -1,7 +1,5 @@
 // Every HKDF info string, signature context and protocol name in one place; changing one breaks the wire format (KATs check).
 using System.Text;
-using P2PChat.Core.Crypto.Groups;
-using P2PChat.Core.Crypto.Prekeys;
 
 namespace P2PChat.Core.Crypto.Primitives;
 

@@ -1,7 +1,6 @@
 // The Double Ratchet (Signal spec) over P-256: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
-using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Core.Crypto.Ratchet;
 

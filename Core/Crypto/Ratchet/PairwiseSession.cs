@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Crypto.Primitives;
-using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Core.Crypto.Ratchet;
 

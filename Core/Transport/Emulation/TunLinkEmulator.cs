@@ -1,5 +1,4 @@
 // A userspace netem: forwards IP packets between two TUN devices with delay, jitter, loss, duplication and reordering.
-using P2PChat.Core.Transport.Protection;
 
 namespace P2PChat.Core.Transport.Emulation;
 

@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Link;
-using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Links;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;

@@ -2,7 +2,6 @@
 using System.Net;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
-using P2PChat.Core.Transport.Streams;
 using P2PChat.Core.Transport.Tcp;
 
 namespace P2PChat.Benchmarks.Transport;

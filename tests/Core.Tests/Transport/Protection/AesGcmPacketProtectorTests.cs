@@ -1,6 +1,4 @@
 // Tests of AES-GCM packet protection: round trip, header authentication, corruption, replay and key mismatch.
-using P2PChat.Core.Crypto.Link;
-using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
 using P2PChat.Core.Transport.Wire;

@@ -1,8 +1,8 @@
 // The replay window against a simple model: a counter is fresh iff never accepted and not too far behind the highest.
 using FsCheck;
 using FsCheck.Fluent;
-using P2PChat.Core.Transport.Protection;
 using P2PChat.Core.Tests.Crypto.Support;
+using P2PChat.Core.Transport.Protection;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Protection;
