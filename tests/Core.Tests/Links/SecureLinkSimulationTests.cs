@@ -8,6 +8,7 @@ using P2PChat.Core.Transport.Protection;
 using P2PChat.Core.Transport.Sockets;
 using P2PChat.Core.Transport.Streams;
 using P2PChat.Core.Transport.Wire;
+using P2PChat.NetLab.Transport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Links;

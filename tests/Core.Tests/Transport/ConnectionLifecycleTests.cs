@@ -2,6 +2,7 @@
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Sockets;
 using P2PChat.Core.Transport.Streams;
+using P2PChat.NetLab.Transport;
 using P2PChat.TestSupport;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Net;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Sockets;
 using P2PChat.Core.Transport.Wire;
+using P2PChat.NetLab.Transport;
 using P2PChat.TestSupport;
 using Xunit;
 

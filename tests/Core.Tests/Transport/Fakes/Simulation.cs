@@ -2,6 +2,7 @@
 using System.Net;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Sockets;
+using P2PChat.NetLab.Transport;
 using P2PChat.TestSupport;
 
 namespace P2PChat.Core.Tests.Transport;

@@ -1,6 +1,6 @@
 // A userspace netem: forwards IP packets between two TUN devices with delay, jitter, loss, duplication and reordering.
 
-namespace P2PChat.Core.Transport.Emulation;
+namespace P2PChat.NetLab.Emulation;
 
 /// <summary>Per-direction link impairments, with the meaning tc netem gives them.</summary>
 public sealed record LinkImpairment

@@ -1,7 +1,8 @@
 // A deterministic in-memory datagram network driven by a TimeProvider and a seeded Random, for tests and simulations.
 using System.Net;
+using P2PChat.Core.Transport.Sockets;
 
-namespace P2PChat.Core.Transport.Sockets;
+namespace P2PChat.NetLab.Transport;
 
 /// <summary>
 /// Sockets created here exchange datagrams through one delivery queue ordered by due time. Every datagram is

@@ -1,5 +1,5 @@
 // What the in-memory network does to each datagram: loss, duplication, reordering, delay, corruption, a bottleneck.
-namespace P2PChat.Core.Transport.Sockets;
+namespace P2PChat.NetLab.Transport;
 
 /// <summary>Probabilities are per datagram and independent; a duplicated copy gets its own delay.</summary>
 public sealed record LinkConditions

@@ -1,7 +1,7 @@
 // A Linux TUN device (layer 3, no packet-info header) opened through /dev/net/tun, read and written as raw IP packets.
 using System.Runtime.InteropServices;
 
-namespace P2PChat.Core.Transport.Emulation;
+namespace P2PChat.NetLab.Emulation;
 
 /// <summary>
 /// The device exists while this object is open (it is not made persistent) and disappears on <see cref="Dispose"/>.
