@@ -1,4 +1,5 @@
 // End-to-end requests: encrypted PMs (fetching bundles), publishing keys after sign-in, and the trust commands.
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.E2e;

@@ -3,6 +3,7 @@ using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Core.Transport.Wire;
 using P2PChat.Peer.Client;

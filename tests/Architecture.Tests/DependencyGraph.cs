@@ -26,6 +26,7 @@ public static class DependencyGraph
         "Core.Crypto.Vault -> Core.Crypto Core.Crypto.Primitives",
         "Core.Transport ->",
         "Core.Links -> Core.Crypto.* Core.Transport",
+        "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
 
         // Rendezvous: hosting composes the network, which drives sessions and commands, which use the store.
         "Rendezvous.Configuration ->",
@@ -45,8 +46,8 @@ public static class DependencyGraph
         "Peer.Events -> Core.Protocol",
         "Peer.Profile -> Peer.Events",
         "Peer.History -> Peer.Events",
-        "Peer.E2e -> Core.Protocol Core.Crypto.* Peer.Events",
-        "Peer.Client -> Core.Protocol Core.Framing Core.Crypto.* Peer.Events",
+        "Peer.E2e -> Core.Protocol Core.Crypto.* Core.Payloads Peer.Events",
+        "Peer.Client -> Core.Protocol Core.Framing Core.Crypto.* Core.Payloads Peer.Events",
         "Peer.Commands -> Core.Protocol Peer.Events Peer.Client",
         "Peer.Hosting -> Core.Protocol Core.Framing Peer.Events Peer.Profile Peer.History Peer.Client Peer.Commands",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Client Peer.Commands Peer.Hosting",

@@ -4,10 +4,10 @@ using System.Text;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Groups;
 
-namespace P2PChat.Peer.E2e;
+namespace P2PChat.Core.Payloads;
 
 /// <summary>
-/// Layout (encrypted as a whole by the pairwise session): <c>kind (1) | body</c>.
+/// Layout (encrypted as a whole by the pairwise session): <c>kind (1) | body</c>, kinds from <see cref="PayloadKind"/>.
 /// Kind 0x01 = chat text, body = UTF-8.
 /// Kind 0x02 = our sender key for an invite-only channel (a control message, never shown):
 /// body = channel tag u32 BE (4) | SenderKeyDistribution (106).
@@ -15,8 +15,8 @@ namespace P2PChat.Peer.E2e;
 /// </summary>
 public static class PmPayload
 {
-    public const byte Text = 0x01;
-    public const byte SenderKey = 0x02;
+    public const byte Text = (byte)PayloadKind.Text;
+    public const byte SenderKey = (byte)PayloadKind.SenderKey;
 
     public static byte[] EncodeText(string text)
     {
@@ -29,7 +29,7 @@ public static class PmPayload
 
     public static byte[] EncodeSenderKey(uint channelTag, SenderKeyDistribution distribution)
     {
-        var payload = new byte[1 + 4 + Core.Crypto.Groups.SenderKeyDistribution.EncodedLength];
+        var payload = new byte[1 + 4 + SenderKeyDistribution.EncodedLength];
         payload[0] = SenderKey;
         BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(1), channelTag);
         distribution.Encode().CopyTo(payload, 5);
@@ -40,9 +40,9 @@ public static class PmPayload
     public static (uint Channel, SenderKeyDistribution Distribution)? DecodeSenderKey(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 1 || payload[0] != SenderKey) return null;
-        if (payload.Length != 1 + 4 + Core.Crypto.Groups.SenderKeyDistribution.EncodedLength)
+        if (payload.Length != 1 + 4 + SenderKeyDistribution.EncodedLength)
             throw new CryptoProtocolException(CryptoFailure.Malformed, "sender key payload has the wrong length");
-        return (BinaryPrimitives.ReadUInt32BigEndian(payload[1..]), Core.Crypto.Groups.SenderKeyDistribution.Decode(payload[5..]));
+        return (BinaryPrimitives.ReadUInt32BigEndian(payload[1..]), SenderKeyDistribution.Decode(payload[5..]));
     }
 
     /// <summary>The text of a chat payload; null when it is empty or of another kind.</summary>
