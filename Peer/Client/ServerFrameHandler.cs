@@ -13,7 +13,7 @@ namespace P2PChat.Peer.Client;
 /// Encrypted PMs are decrypted by <paramref name="e2e"/> here, in arrival order, before they become message events.
 /// </summary>
 public sealed class ServerFrameHandler(
-    ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
+    ClientDirectory directory, PendingRequests pending, ServerSession session, IEventSink events,
     Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e)
 {
     public async ValueTask HandleAsync(Frame frame, CancellationToken ct)

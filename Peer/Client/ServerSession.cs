@@ -5,14 +5,14 @@ using P2PChat.Core.Protocol.Frames;
 namespace P2PChat.Peer.Client;
 
 /// <summary>
-/// Life of a connection: Connected (after HELLO) → IAM answered (Me set) → AuthOk (SignedIn) → closed.
+/// Our session with the server (not the server's SessionState phases). Life of a connection: Connected (after HELLO) → IAM answered (Me set) → AuthOk (SignedIn) → closed.
 /// Offline messages: STATUS 14 announces N; after N offline MSGs (or at AuthOk) the client sends OFFLINE_ACK
 /// with the messageId of the last one it received (OFFLINE_ACK x means "every offline message this connection sent me
 /// up to and including x, in the order they came"; ids may arrive out of order, so never the highest). An offline MSG
 /// after AuthOk (one the server stored while we were signing in) is acknowledged at once. An offline id seen before on
 /// this connection is a duplicate: dropped, not acknowledged again.
 /// </summary>
-public sealed class SessionState
+public sealed class ServerSession
 {
     private readonly object _gate = new();
     private int _offlineExpected;
