@@ -2,15 +2,10 @@
 using System.CommandLine;
 using P2PChat.Core.Framing;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Profile;
 
 namespace P2PChat.Peer;
-
-/// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
-public sealed record PeerSettings(
-    bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
-    bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
-    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null);
 
 public static class PeerCommandLine
 {

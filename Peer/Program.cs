@@ -1,6 +1,7 @@
 // Entry point of p2pchat: parses the command line and runs the terminal UI, the headless peer or the TUI demo.
 using P2PChat.Peer;
 using P2PChat.Peer.Headless;
+using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Tui.Binding;
 
 return await PeerCommandLine.Build(RunAsync).Parse(args).InvokeAsync();

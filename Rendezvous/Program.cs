@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

@@ -1,6 +1,8 @@
 // Turns the keys a link handshake agreed into the transport's packet protection.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Link;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
 
 namespace P2PChat.Core.Links;
 

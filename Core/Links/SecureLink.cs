@@ -1,5 +1,6 @@
 // Runs the link handshake over a fresh transport connection (UDP or TCP path) and keys it: the one way a direct link becomes secure.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Transport;
 
 namespace P2PChat.Core.Links;

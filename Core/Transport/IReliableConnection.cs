@@ -1,5 +1,6 @@
 // The connection contract shared by the UDP transport and the TCP path.
 using System.Net;
+using P2PChat.Core.Transport.Protection;
 
 namespace P2PChat.Core.Transport;
 

@@ -1,4 +1,6 @@
 // The client half of the handshake: sending (and re-sending) Initial, taking the Retry cookie, finishing on Accept.
+using P2PChat.Core.Transport.Wire;
+
 namespace P2PChat.Core.Transport;
 
 /// <summary>

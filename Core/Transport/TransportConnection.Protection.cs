@@ -1,5 +1,7 @@
 // Switching a live connection to new packet protection (e.g. from unkeyed to keyed once the secure channel has keys).
 using System.Buffers;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Core.Transport;
 

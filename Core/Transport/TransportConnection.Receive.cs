@@ -1,4 +1,7 @@
 // Receiving side of a connection: opening Data packets, dedup by packet number, and applying their frames.
+using P2PChat.Core.Transport.Streams;
+using P2PChat.Core.Transport.Wire;
+
 namespace P2PChat.Core.Transport;
 
 public sealed partial class TransportConnection
@@ -71,7 +74,7 @@ public sealed partial class TransportConnection
         else if (_ackDeadlineMicros == 0) _ackDeadlineMicros = now + MonotonicClock.Micros(_options.MaxAckDelay);
     }
 
-    private void ApplyFrame(in Frame frame, long now)
+    private void ApplyFrame(in PacketFrame frame, long now)
     {
         switch (frame.Type)
         {
@@ -109,7 +112,7 @@ public sealed partial class TransportConnection
         }
     }
 
-    private void OnStreamFrame(in Frame frame)
+    private void OnStreamFrame(in PacketFrame frame)
     {
         if (StreamFor(frame.StreamId) is not { } stream) return;
         long end = frame.Offset + frame.Data.Length;

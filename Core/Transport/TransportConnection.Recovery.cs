@@ -1,4 +1,7 @@
 // Loss recovery of a connection: processing ACKs, RTT samples, fast retransmit, tail-loss probes, RTO, and timers.
+using P2PChat.Core.Transport.Recovery;
+using P2PChat.Core.Transport.Wire;
+
 namespace P2PChat.Core.Transport;
 
 /// <summary>
@@ -43,7 +46,7 @@ public sealed partial class TransportConnection
     /// <summary>Bytes in flight and window, for tests and diagnostics.</summary>
     internal (long InFlight, long Window, long SmoothedRttMicros) RecoverySnapshot => (_bytesInFlight, _cc.WindowBytes, _rtt.SmoothedMicros);
 
-    private void OnAckFrame(in Frame frame, long now)
+    private void OnAckFrame(in PacketFrame frame, long now)
     {
         long largest = frame.Value;
         if (largest >= _sent.NextPacketNumber)

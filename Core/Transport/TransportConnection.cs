@@ -1,5 +1,9 @@
 // A connection of the UDP transport: public API, lifecycle (see ConnectionState) and shared state.
 using System.Net;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Recovery;
+using P2PChat.Core.Transport.Streams;
+using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Core.Transport;
 

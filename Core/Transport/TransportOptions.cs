@@ -1,5 +1,7 @@
 // Tunables of the UDP transport, with defaults safe on any Internet path.
 using System.Net;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Streams;
 
 namespace P2PChat.Core.Transport;
 

@@ -2,6 +2,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Core.Transport;
 

@@ -1,4 +1,6 @@
 // Thrown when a command cannot be carried out; the dispatcher turns it into an error event with its code.
+using P2PChat.Peer.Events;
+
 namespace P2PChat.Peer.Client;
 
 /// <summary>A command could not be carried out; the dispatcher turns it into an error event.</summary>

@@ -1,6 +1,7 @@
 // What the command layer can ask of the client: one method per user action; answers arrive as events.
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

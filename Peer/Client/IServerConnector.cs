@@ -1,4 +1,6 @@
 // How the client gets a byte stream to the server: the seam where tests put in-memory or plain-TCP links.
+using P2PChat.Peer.Events;
+
 namespace P2PChat.Peer.Client;
 
 /// <summary>An open, authenticated byte stream to the server and what its certificate was.</summary>

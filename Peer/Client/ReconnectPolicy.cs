@@ -1,5 +1,6 @@
 // When the client reconnects by itself after losing the server, and how long it waits before each attempt.
 using P2PChat.Core.Protocol;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

@@ -1,7 +1,9 @@
 // End-to-end requests: encrypted PMs (fetching bundles), publishing keys after sign-in, and the trust commands.
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.E2e;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

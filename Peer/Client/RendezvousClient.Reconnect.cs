@@ -1,6 +1,7 @@
 // Automatic reconnection: after a lost link, wait (backoff on the injected clock), connect, and sign in again.
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

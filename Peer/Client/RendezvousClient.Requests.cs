@@ -2,6 +2,7 @@
 using System.Text;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

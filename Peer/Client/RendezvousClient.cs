@@ -5,6 +5,7 @@ using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.E2e;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 
@@ -22,7 +23,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
     private readonly RendezvousClientOptions _options;
     private readonly IEventSink _events;
     private readonly PendingRequests _pending = new();
-    private readonly SessionState _session = new();
+    private readonly ServerSession _session = new();
     private readonly ServerFrameHandler _handler;
     private readonly EndToEnd _e2e;
     private readonly SemaphoreSlim _connectLock = new(1, 1);

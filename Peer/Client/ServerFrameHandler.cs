@@ -3,6 +3,7 @@ using System.Text;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.E2e;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 
@@ -12,7 +13,7 @@ namespace P2PChat.Peer.Client;
 /// Encrypted PMs are decrypted by <paramref name="e2e"/> here, in arrival order, before they become message events.
 /// </summary>
 public sealed class ServerFrameHandler(
-    ClientDirectory directory, PendingRequests pending, SessionState session, IEventSink events,
+    ClientDirectory directory, PendingRequests pending, ServerSession session, IEventSink events,
     Func<Frame, CancellationToken, ValueTask> send, EndToEnd e2e, Action<TicketIssued>? onTicket = null)
 {
     /// <summary>MEMBERS parts received so far, per channel (or own tag), until the last part makes them one UPD.</summary>

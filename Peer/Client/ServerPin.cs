@@ -1,5 +1,6 @@
 // Trust-on-first-use pinning of the server's TLS certificate: the decision, kept apart from sockets and TLS.
 using P2PChat.Core.Framing;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using P2PChat.Core.Framing;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Client;
 

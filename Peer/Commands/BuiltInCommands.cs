@@ -1,6 +1,7 @@
 // The peer's slash commands: each one's parameters, help line and what it asks of the client.
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;
 

@@ -1,5 +1,6 @@
 // Runs one command line: parse, find the command, bind its arguments, call the client; failures become error events.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;
 

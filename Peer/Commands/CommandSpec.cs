@@ -1,5 +1,6 @@
 // What a slash command looks like: its name, parameters and one line of help (read by /help and Tab completion).
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;
 

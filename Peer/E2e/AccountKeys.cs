@@ -1,5 +1,8 @@
 // One account's unlocked end-to-end secrets: the vault, the identity, the prekeys, the contact key book, the sessions and held PMs.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Peer.E2e;
 

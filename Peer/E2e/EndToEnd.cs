@@ -1,7 +1,13 @@
 // The peer's end-to-end policy for PMs: which keys are open, key changes and held messages, encrypting and decrypting.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Core.Transport.Wire;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.E2e;
 

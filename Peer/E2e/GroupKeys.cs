@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
 
 namespace P2PChat.Peer.E2e;
 

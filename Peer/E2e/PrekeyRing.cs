@@ -1,6 +1,8 @@
 // The private halves of one's prekeys: the current and previous signed prekey and the unused one-time prekeys.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
 
 namespace P2PChat.Peer.E2e;
 

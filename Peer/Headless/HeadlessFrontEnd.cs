@@ -1,4 +1,5 @@
 // Runs p2pchat --headless: slash commands on stdin, JSON events on stdout, diagnostics on stderr.
+using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Profile;
 
 namespace P2PChat.Peer.Headless;

@@ -1,6 +1,7 @@
 // The headless front end: slash commands in, one JSON event per line out, until /quit or end of input.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Headless;
 

@@ -2,6 +2,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Rendezvous.Accounts;
 

@@ -1,6 +1,7 @@
 // What every command handler shares: the store, the hub, the options, the clock and the flood guards.
 using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Accounts;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Flood;
 using P2PChat.Rendezvous.Hosting;
 using P2PChat.Rendezvous.Relations;
@@ -17,14 +18,14 @@ public sealed class ServerContext
         Options = options;
         Time = time;
         Log = log;
-        Hasher = new PasswordHasher(new Core.Crypto.Argon2Settings(options.PasswordMemoryKib, options.PasswordPasses));
+        Hasher = new PasswordHasher(new Core.Crypto.Primitives.Argon2Settings(options.PasswordMemoryKib, options.PasswordPasses));
         Logins = new LoginThrottle(time, options.MaxFailedLogins, TimeSpan.FromSeconds(options.LoginBlockSeconds));
         Guesses = new AccountGuessLimiter(time, options.AccountFailuresBeforeDelay, TimeSpan.FromSeconds(options.AccountDelayBaseSeconds),
             TimeSpan.FromSeconds(options.AccountMaxDelaySeconds), TimeSpan.FromSeconds(options.AccountFailureMemorySeconds),
             TimeSpan.FromSeconds(options.FamiliarAddressSeconds));
         SignUps = new SignUpThrottle(time, options.MaxSignUpsPerAddress, TimeSpan.FromSeconds(options.SignUpAddressWindowSeconds),
             options.MaxSignUpsGlobal, TimeSpan.FromSeconds(options.SignUpGlobalWindowSeconds));
-        Admission = new Network.ConnectionAdmission(options.MaxUnauthenticatedPerAddress, options.MaxUnauthenticatedConnections,
+        Admission = new ConnectionAdmission(options.MaxUnauthenticatedPerAddress, options.MaxUnauthenticatedConnections,
             options.MaxConnectionsPerAddress);
         PrekeyHandouts = new PrekeyHandoutLimiter(time, options.OneTimePrekeysPerTargetPerHour, options.OneTimePrekeysPerRequesterPerHour, TimeSpan.FromHours(1));
         OfflineStores = new OfflineStoreBudget(time, options.MaxOfflineStoresPerMinute, TimeSpan.FromMinutes(1));
@@ -63,7 +64,7 @@ public sealed class ServerContext
     public OfflineStoreBudget OfflineStores { get; }
     public PrekeyHandoutLimiter PrekeyHandouts { get; }
     /// <summary>Connection slots: unauthenticated (checked before TLS) and signed-in per address.</summary>
-    public Network.ConnectionAdmission Admission { get; }
+    public ConnectionAdmission Admission { get; }
     public PasswordHash DummyPassword { get; }
     public CommandRateLimiter Commands { get; }
     public MessageIdSource MessageIds { get; }

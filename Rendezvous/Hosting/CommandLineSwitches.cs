@@ -1,4 +1,6 @@
 // The command-line switches of p2pchat-rendezvous and the configuration keys they set.
+using P2PChat.Rendezvous.Configuration;
+
 namespace P2PChat.Rendezvous.Hosting;
 
 public static class CommandLineSwitches

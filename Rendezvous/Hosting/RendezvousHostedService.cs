@@ -2,6 +2,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.Rendezvous.Stun;

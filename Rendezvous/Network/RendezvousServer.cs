@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol;
 using P2PChat.Rendezvous.Commands;
-using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Security;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;

@@ -1,5 +1,6 @@
 // Which UDP endpoints the STUN service binds, from the "Stun" option and the TCP listen endpoint.
 using System.Net;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 
 namespace P2PChat.Rendezvous.Stun;

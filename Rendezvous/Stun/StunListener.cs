@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Nat.Stun;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Rendezvous.Stun;
 

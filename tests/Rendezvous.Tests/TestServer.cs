@@ -3,7 +3,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
-using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
 using P2PChat.TestSupport;

@@ -1,7 +1,9 @@
 // Another member's sender key as I hold it: verifies and decrypts their group messages, with bounded skipped keys.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Groups;
 
 /// <summary>
 /// Made from a <see cref="SenderKeyDistribution"/> received over a pairwise session. Verifies the signature first,

@@ -1,7 +1,8 @@
 // My own sender key for one group: encrypts and signs my group messages; replaced (rekeyed) when membership shrinks.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Groups;
 
 /// <summary>
 /// Chain: mk_i, ck_(i+1) = KDF_CK(ck_i) as in the ratchet (HMAC-SHA256 with 0x01 / 0x02); each message uses the next iteration.

@@ -1,5 +1,7 @@
 // The message a group member sends each other member (inside a pairwise session) to hand over its current sender key.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Groups;
 
 /// <summary>
 /// Byte layout (73 bytes):

@@ -1,5 +1,8 @@
 // Codec and signature rules of one group message encrypted under a sender key.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
+
+namespace P2PChat.Core.Crypto.Groups;
 
 /// <summary>
 /// Byte layout:

@@ -1,7 +1,9 @@
 // Which identity key each contact is trusted with (first use, verified, or changed and held): the policy behind key_changed.
 using System.Text;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Trust on first use with loud changes. Feed every identity the peer learns for a user (server user info,

@@ -1,5 +1,5 @@
 // How far a contact's identity key is trusted; the states of ContactKeyBook.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>How far a contact's identity key is trusted.</summary>
 public enum ContactKeyStatus : byte

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Signal's numeric fingerprint, over our identity encoding:

@@ -1,5 +1,7 @@
 // A user's long-term identity (Ed25519 signing + X25519 agreement keys); made on the peer, never leaves it except sealed in the vault.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Private export layout (65 bytes, to be sealed by <see cref="ProfileKeyVault"/>):

@@ -1,7 +1,8 @@
 // A user's public identity: the fixed 65-byte encoding published through the server and compared for key changes.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Byte layout (65 bytes):

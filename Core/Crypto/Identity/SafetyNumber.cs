@@ -1,5 +1,5 @@
 // The 60-digit safety number two contacts compare to verify each other; same on both sides.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Identity;
 
 /// <summary>
 /// Safety number = the two 30-digit <see cref="IdentityFingerprint"/>s, the numerically smaller first,

@@ -1,5 +1,8 @@
 // The shared part of both link handshake roles: standard Noise_XX_25519_ChaChaPoly_SHA256 with the identity keys bound in.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// Standard Noise XX (<see cref="NoiseXXHandshake"/>, suite <see cref="NoiseSuite.ChaChaPoly"/>): the Noise static key

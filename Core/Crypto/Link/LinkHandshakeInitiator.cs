@@ -1,5 +1,8 @@
 // The initiator side of the link handshake: writes message 1, reads message 2, writes message 3.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// <code>

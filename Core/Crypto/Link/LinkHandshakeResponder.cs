@@ -1,5 +1,8 @@
 // The responder side of the link handshake: reads message 1, writes message 2, reads message 3.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// <code>

@@ -1,5 +1,5 @@
 // The states of either side of the link handshake; each side moves strictly forward.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// <code>

@@ -1,7 +1,8 @@
 // What a finished link handshake yields: one key per direction, the channel-binding hash and the proven remote identity.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Identity;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// SendKey / ReceiveKey are 32-byte keys from Noise Split (the initiator sends with k1, the responder with k2).

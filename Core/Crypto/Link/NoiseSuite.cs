@@ -1,8 +1,9 @@
 // The Noise protocol suites the link handshake can run: DH 25519 and hash SHA-256 with the ChaChaPoly or AESGCM cipher.
 using System.Buffers.Binary;
 using System.Text;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// Noise specification (revision 34) cipher functions, section 12:

@@ -1,7 +1,8 @@
 // Noise SymmetricState (ck, h and a CipherState) with SHA-256 and the suite's cipher, as in section 5.2 of the spec.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Link;
 
 /// <summary>
 /// <code>

@@ -1,5 +1,7 @@
 // The public half of a one-time prekey as uploaded to the server, which hands each out once (37 bytes).
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>Byte layout (37 bytes): <code>suite 0x02 (1) | id u32 BE (4) | X25519 public key (32)</code></summary>
 public sealed record OneTimePrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey)

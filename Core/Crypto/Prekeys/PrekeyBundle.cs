@@ -1,5 +1,8 @@
 // What an initiator fetches from the server to start a session with an offline user: identity, signed prekey, maybe a one-time prekey.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>
 /// Byte layout (168 or 205 bytes):

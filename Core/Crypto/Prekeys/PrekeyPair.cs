@@ -1,5 +1,8 @@
 // A prekey's private side kept by its owner (signed or one-time), with the private export for the vault.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>
 /// A prekey this peer holds. Private export layout, sealed by the vault:

@@ -1,5 +1,8 @@
 // The public half of a signed prekey as the server stores and hands it out (101 bytes), with its signature check.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>
 /// Byte layout (101 bytes): <code>suite 0x02 (1) | id u32 BE (4) | X25519 public key (32) | signature (64)</code>

@@ -1,7 +1,9 @@
 // X3DH asynchronous key agreement over X25519 (Signal's X3DH with our labels): both sides derive the same secret from identity, prekey and ephemeral keys.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Prekeys;
 
 /// <summary>
 /// Initiator A (identity IK_A, ephemeral EK_A) and responder B (identity IK_B, signed prekey SPK_B, optional one-time OPK_B):

@@ -1,7 +1,7 @@
 // The message AEAD of the ratchet, sender keys, the vault and the Noise handshake's ChaChaPoly, with per-message key expansion.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal static class Aead
 {

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// Sealed output = ciphertext ‖ tag. Every cipher here needs a nonce that never repeats under a key; callers derive

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// X25519 (RFC 7748): public key = 32-byte u-coordinate, private key = 32 bytes (clamped by X25519),

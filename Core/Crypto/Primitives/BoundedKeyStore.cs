@@ -1,7 +1,7 @@
 // A bounded, insertion-ordered store of secret keys: adding beyond capacity wipes and evicts the oldest; removal wipes.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>Holds skipped message keys (ratchet and sender keys) so memory stays bounded whatever a peer sends.</summary>
 internal sealed class BoundedKeyStore<TKey>(int capacity) where TKey : notnull

@@ -1,7 +1,7 @@
 // Span cursor for the fixed, big-endian layouts of the crypto wire formats; a short read is a Malformed rejection.
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal ref struct ByteReader
 {

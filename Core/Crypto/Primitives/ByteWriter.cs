@@ -2,7 +2,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal sealed class ByteWriter
 {

@@ -1,5 +1,5 @@
 // The suite/version byte carried by every public key and stored blob, so a change of algorithms is a version bump.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// <code>

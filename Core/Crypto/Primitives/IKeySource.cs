@@ -1,5 +1,5 @@
 // The randomness seam: every private key and nonce the crypto layer makes comes from here, so tests can fix them.
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>Source of fresh private keys and random bytes. Production uses <see cref="SystemKeySource"/>.</summary>
 public interface IKeySource

@@ -1,7 +1,7 @@
 // The key derivations shared by the ratchet and sender keys: HKDF-SHA256 and the HMAC symmetric-key chain step.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal static class Kdf
 {

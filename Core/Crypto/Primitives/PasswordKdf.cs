@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// Argon2id parameters (RFC 9106): memory in KiB, passes (t) and lanes (p). libsodium computes one lane, so p must be 1.

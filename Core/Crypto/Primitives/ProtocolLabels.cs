@@ -1,7 +1,9 @@
 // Every HKDF info string, signature context and protocol name in one place; changing one breaks the wire format (KATs check).
 using System.Text;
+using P2PChat.Core.Crypto.Groups;
+using P2PChat.Core.Crypto.Prekeys;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 internal static class ProtocolLabels
 {

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using NSec.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 /// <summary>
 /// Ed25519 (RFC 8032, pure, no prehash): public key 32 bytes, private key = the 32-byte seed, signature 64 bytes

@@ -1,7 +1,7 @@
 // The production key source: the OS CSPRNG.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Primitives;
 
 public sealed class SystemKeySource : IKeySource
 {

@@ -1,7 +1,9 @@
 // The Double Ratchet (Signal spec) over X25519: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Ratchet;
 
 /// <summary>
 /// State (Signal's names): DHs (own ratchet key pair), DHr (peer ratchet public key), RK (root key),

@@ -1,5 +1,9 @@
 // Codec of the end-to-end message envelope: a normal ratchet message or a prekey (first) message; the same bytes on every route.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
+
+namespace P2PChat.Core.Crypto.Ratchet;
 
 /// <summary>
 /// Byte layout:

@@ -1,7 +1,11 @@
 // One end-to-end session with one contact: X3DH start, then the Double Ratchet; serialisable for the peer to persist sealed.
 using System.Security.Cryptography;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Ratchet;
 
 /// <summary>
 /// Use:

@@ -1,5 +1,7 @@
 // The Double Ratchet message header: sender's current ratchet public key and the two message counters (40 bytes).
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Ratchet;
 
 /// <summary>
 /// Byte layout (40 bytes):

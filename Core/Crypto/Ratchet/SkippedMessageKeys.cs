@@ -1,5 +1,7 @@
 // Bounded store of ratchet message keys for messages not yet received (out of order or lost); oldest evicted first.
-namespace P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+
+namespace P2PChat.Core.Crypto.Ratchet;
 
 /// <summary>
 /// Keys are indexed by (ratchet public key, message number); each is wiped when used.

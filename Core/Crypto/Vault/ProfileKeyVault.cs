@@ -1,8 +1,9 @@
 // Seals profile secrets (identity, prekeys, session states) under a key derived from the user's password with Argon2id.
 using System.Security.Cryptography;
 using System.Text;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto;
+namespace P2PChat.Core.Crypto.Vault;
 
 /// <summary>
 /// Sealed blob layout (59-byte header, then ciphertext):

@@ -1,6 +1,7 @@
 // The NAT-PMP leaf (RFC 6886): asks the gateway for its external address, then for a UDP mapping; renews; deletes.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Nat.PortMapping;
 

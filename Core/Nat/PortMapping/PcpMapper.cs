@@ -2,6 +2,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Nat.PortMapping;
 

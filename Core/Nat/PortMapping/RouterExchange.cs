@@ -1,6 +1,7 @@
 // A request/answer exchange with the gateway on UDP 5351 (NAT-PMP and PCP): own socket, retransmission, source check.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Nat.PortMapping;
 

@@ -1,6 +1,7 @@
 // The UPnP IGD leaf: SSDP search, device description, then AddPortMapping / DeletePortMapping over SOAP.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Nat.PortMapping;
 

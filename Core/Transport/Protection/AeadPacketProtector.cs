@@ -2,8 +2,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Protection;
 
 /// <summary>
 /// From each 32-byte key, HKDF-SHA256 (salt "p2pchat transport v1") derives an AEAD key (info "key", the cipher's key

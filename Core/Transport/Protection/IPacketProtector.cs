@@ -1,5 +1,5 @@
 // The pluggable packet-protection layer: seals and opens the payload of every Data packet of one connection.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Protection;
 
 /// <summary>
 /// One instance per connection and direction pair, built from a send key and a receive key (see

@@ -1,7 +1,7 @@
 // The protector used before a secure channel exists: an 8-byte SHA-256 checksum against corruption, no secrecy.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Protection;
 
 /// <summary>
 /// Layout: header | plaintext | first 8 bytes of SHA-256(header | plaintext). Catches corrupted datagrams; it gives

@@ -1,5 +1,5 @@
 // CUBIC congestion control (RFC 9438) with the Reno-friendly region and fast convergence; the default controller.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// States: slow start (window += acked bytes, no HyStart) → on the first loss, congestion avoidance along

@@ -1,5 +1,5 @@
 // The congestion-control contract the connection drives: a window in bytes, fed by sends, acks and losses.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// All sizes in bytes and times in microseconds. The connection counts bytes in flight itself and asks

@@ -1,5 +1,5 @@
 // NewReno congestion control (RFC 9002 §7 / RFC 6582 style): slow start, congestion avoidance, halving per loss event.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// States: slow start (window += acked bytes) until the first loss or ssthresh; congestion avoidance

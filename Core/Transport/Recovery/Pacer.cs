@@ -1,5 +1,5 @@
 // Spreads packets over the round trip: a token bucket refilled at a multiple of window / smoothed RTT.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// Rate = gain · window / SRTT with gain 2 in slow start and 1.25 afterwards (as Linux fq pacing). The bucket

@@ -1,5 +1,5 @@
 // Smoothed round-trip time and retransmission timeout as in RFC 6298, in microseconds.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// RFC 6298 §2: first sample R → SRTT = R, RTTVAR = R/2; later samples → RTTVAR = 3/4·RTTVAR + 1/4·|SRTT − R|,

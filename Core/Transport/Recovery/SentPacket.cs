@@ -1,5 +1,5 @@
 // What the sender remembers about one sent Data packet until it is acknowledged or declared lost.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>A range of stream bytes (and possibly the FIN) carried by a packet, to be re-queued if the packet is lost.</summary>
 internal readonly record struct SentStreamRange(long StreamId, long Offset, int Length, bool Fin);

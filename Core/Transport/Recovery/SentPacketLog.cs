@@ -1,5 +1,5 @@
 // Sent packets in packet-number order, indexed directly by number (numbers are consecutive per connection).
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// Holds every packet from the oldest still outstanding to the newest. Lookup by packet number is O(1);

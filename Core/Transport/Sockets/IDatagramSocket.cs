@@ -1,7 +1,7 @@
 // The datagram socket the transport runs over: a real UDP socket, the hole-punched socket, or an in-memory network.
 using System.Net;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Sockets;
 
 /// <summary>Receives datagrams pushed by a socket. The span is only valid during the call and may be modified.</summary>
 public interface IDatagramReceiver

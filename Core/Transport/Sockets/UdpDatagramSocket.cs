@@ -2,7 +2,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Sockets;
 
 /// <summary>
 /// Receives on a dedicated thread with <c>ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into one reused buffer and

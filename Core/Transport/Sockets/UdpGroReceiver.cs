@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Sockets;
 
 /// <summary>
 /// With UDP_GRO (option 104 at level SOL_UDP = 17) enabled, the kernel may hand several datagrams of one flow to one

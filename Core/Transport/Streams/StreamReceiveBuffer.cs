@@ -1,5 +1,5 @@
 // Reassembles one stream's received bytes, arriving out of order and duplicated, into in-order reads.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Streams;
 
 /// <summary>
 /// A ring buffer over stream offsets [<see cref="ReadOffset"/>, ReadOffset + capacity): byte at offset o lives at

@@ -1,7 +1,7 @@
 // The bytes of one stream that were written but not yet acknowledged, in 64 KiB chunks from a shared pool.
 using System.Buffers;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Streams;
 
 /// <summary>
 /// Holds stream offsets [<see cref="Start"/>, <see cref="End"/>). Appends go at the end; any offset in range can be

@@ -1,5 +1,5 @@
 // One reliable, ordered stream of a UDP transport connection: the application-facing half plus its send/receive state.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Streams;
 
 /// <summary>
 /// Send side: Open → (CompleteWrites) FinQueued → FIN sent → FIN and all bytes acked. Lost ranges are re-sent from

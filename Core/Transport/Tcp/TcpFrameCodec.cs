@@ -1,5 +1,7 @@
 // Pure codec of the TCP path's length-prefixed frames.
-namespace P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Wire;
+
+namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// Every frame on the TCP path: type (1 byte) | stream id (varint) | payload length N (varint, ≤ 1 MiB) | N bytes.

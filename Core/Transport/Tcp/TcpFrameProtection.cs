@@ -1,7 +1,8 @@
 // Which frames of a TCP-path connection are sealed, which protector opens a SEALED frame, and when plain ones stop.
 using System.Buffers;
+using P2PChat.Core.Transport.Protection;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// Pure state of one side (no I/O; the connection calls it under its lock). Same switch rules as the UDP transport's

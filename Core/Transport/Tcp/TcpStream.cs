@@ -1,5 +1,5 @@
 // One stream of a TCP-path connection: the same IReliableStream contract as the UDP transport's streams.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// Receive side: chunks queued by the connection's read loop until the application reads them; the peer may have at

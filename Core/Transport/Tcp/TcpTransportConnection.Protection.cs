@@ -1,5 +1,7 @@
 // Switching a live TCP-path connection to protected (SEALED) frames, with the same meaning as on the UDP transport.
-namespace P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+
+namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// <see cref="UpgradeProtection"/>: every frame written from now on is sealed; frames the peer sent before its own

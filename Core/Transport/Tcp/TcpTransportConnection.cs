@@ -1,8 +1,9 @@
 // The TCP path: many streams and datagrams as length-prefixed frames over one connected Socket, same API as UDP.
 using System.Net;
 using System.Net.Sockets;
+using P2PChat.Core.Transport.Wire;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// States: Open → (CloseAsync: CLOSE sent after queued frames, socket shut down) Closed, or → (Abort / peer CLOSE with

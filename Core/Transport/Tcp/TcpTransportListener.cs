@@ -2,7 +2,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Tcp;
 
 public sealed class TcpTransportListener : IDisposable
 {

@@ -1,5 +1,5 @@
 // Walks the packet-number ranges of an ACK frame from the highest down (already validated by FrameReader).
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Yields inclusive [smallest, largest] ranges in descending order.</summary>
 internal ref struct AckRangeReader

@@ -1,7 +1,7 @@
 // Byte layout of a Data packet: the clear header, then the protected payload that starts with the packet number.
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// <code>

@@ -1,5 +1,5 @@
 // Decodes the frames of a packet payload one at a time; pure, no allocation, rejects malformed input.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Iterates frames (layouts in <see cref="FrameType"/>). <see cref="TryRead"/> returns false at the end of the
@@ -15,7 +15,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
 
     public bool Malformed { get; private set; }
 
-    public bool TryRead(out Frame frame)
+    public bool TryRead(out PacketFrame frame)
     {
         frame = default;
         if (Malformed || _reader.End) return false;
@@ -24,7 +24,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
         return false;
     }
 
-    private bool TryDecode(out Frame frame)
+    private bool TryDecode(out PacketFrame frame)
     {
         frame = default;
         _reader.TryReadByte(out byte typeByte);
@@ -32,7 +32,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
         switch (type)
         {
             case FrameType.Padding or FrameType.Ping:
-                frame = new Frame { Type = type };
+                frame = new PacketFrame { Type = type };
                 return true;
             case FrameType.Ack:
                 return TryDecodeAck(out frame);
@@ -41,19 +41,19 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
                 if (!_reader.TryReadVarInt(MaxValue, out long id) || !_reader.TryReadVarInt(MaxValue, out long offset)
                     || !_reader.TryReadVarInt(int.MaxValue, out long length) || offset + length > MaxValue
                     || !_reader.TryReadBytes((int)length, out var data)) return false;
-                frame = new Frame { Type = type, StreamId = id, Offset = offset, Data = data, Fin = type == FrameType.StreamFin };
+                frame = new PacketFrame { Type = type, StreamId = id, Offset = offset, Data = data, Fin = type == FrameType.StreamFin };
                 return true;
             }
             case FrameType.MaxData:
             {
                 if (!_reader.TryReadVarInt(MaxValue, out long max)) return false;
-                frame = new Frame { Type = type, Value = max };
+                frame = new PacketFrame { Type = type, Value = max };
                 return true;
             }
             case FrameType.MaxStreamData:
             {
                 if (!_reader.TryReadVarInt(MaxValue, out long id) || !_reader.TryReadVarInt(MaxValue, out long max)) return false;
-                frame = new Frame { Type = type, StreamId = id, Value = max };
+                frame = new PacketFrame { Type = type, StreamId = id, Value = max };
                 return true;
             }
             case FrameType.Datagram or FrameType.Close:
@@ -61,7 +61,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
                 long code = 0;
                 if (type == FrameType.Close && !_reader.TryReadVarInt(MaxValue, out code)) return false;
                 if (!_reader.TryReadVarInt(int.MaxValue, out long length) || !_reader.TryReadBytes((int)length, out var data)) return false;
-                frame = new Frame { Type = type, Value = code, Data = data };
+                frame = new PacketFrame { Type = type, Value = code, Data = data };
                 return true;
             }
             default:
@@ -69,7 +69,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
         }
     }
 
-    private bool TryDecodeAck(out Frame frame)
+    private bool TryDecodeAck(out PacketFrame frame)
     {
         frame = default;
         if (!_reader.TryReadVarInt(MaxValue, out long largest) || !_reader.TryReadVarInt(MaxValue, out long delay)
@@ -80,7 +80,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
             if (!_reader.TryReadVarInt(MaxValue, out _)) return false;
         var ranges = new AckRangeReader(largest, firstLength, extraCount, _payload[rangesStart.._reader.Position]);
         if (!IsFullyValid(ranges, extraCount)) return false;
-        frame = new Frame { Type = FrameType.Ack, Value = largest, AckDelayMicros = delay, AckRanges = ranges };
+        frame = new PacketFrame { Type = FrameType.Ack, Value = largest, AckDelayMicros = delay, AckRanges = ranges };
         return true;
     }
 

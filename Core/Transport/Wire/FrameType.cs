@@ -1,5 +1,5 @@
 // Frame type codes carried inside the protected payload of a Data packet.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Frame layouts (every field a varint unless said otherwise):

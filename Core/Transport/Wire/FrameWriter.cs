@@ -1,5 +1,5 @@
 // Encodes frames into a packet payload; callers size-check with the *Size helpers first.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Writers for the layouts documented in <see cref="FrameType"/>.</summary>
 internal static class FrameWriter

@@ -1,7 +1,7 @@
 // Pure encoder/decoder of the three handshake packets: Initial, Retry and Accept.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Byte layouts (all integers big-endian):

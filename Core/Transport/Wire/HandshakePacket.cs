@@ -1,5 +1,5 @@
 // A parsed Initial, Retry or Accept packet (the three unprotected handshake packets).
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Fields of a handshake packet. <see cref="ServerId"/> is only set in Accept; <see cref="Token"/> only

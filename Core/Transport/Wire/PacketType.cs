@@ -1,5 +1,5 @@
 // The first byte of every transport datagram: which of the four packet kinds follows.
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Packet kinds of wire version 1. The type byte is the only byte every packet shares; a future

@@ -1,7 +1,7 @@
 // Forward-only reader over a byte span for the packet and frame parsers (no I/O, no allocation).
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Reads big-endian integers, varints and byte runs; every Try* leaves the position unchanged on failure.</summary>
 internal ref struct SpanReader(ReadOnlySpan<byte> buffer)

@@ -1,7 +1,7 @@
 // Forward-only writer into a byte span for the packet and frame encoders.
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Writes big-endian integers, varints and byte runs; callers check <see cref="Remaining"/> first.</summary>
 internal ref struct SpanWriter(Span<byte> buffer)

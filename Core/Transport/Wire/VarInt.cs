@@ -1,7 +1,7 @@
 // QUIC-style variable-length integer codec (RFC 9000 §16) used by every frame field.
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport;
+namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
 /// Encodes unsigned integers up to 2^62-1 in 1, 2, 4 or 8 bytes, big-endian.

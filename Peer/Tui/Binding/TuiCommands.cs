@@ -1,6 +1,7 @@
 // Slash commands only the terminal UI has (buffers are a screen thing); registered with the shared ones.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Tui.State;
 

@@ -2,6 +2,7 @@
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Profile;
 using P2PChat.Peer.Tui.Setup;
 using P2PChat.Peer.Tui.State;

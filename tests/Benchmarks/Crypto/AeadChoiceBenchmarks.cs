@@ -1,6 +1,7 @@
 // The AEAD choice by measurement: AES-256-GCM (BCL) against ChaCha20-Poly1305, AEGIS-128L and AEGIS-256 (NSec), for packets and messages.
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Benchmarks.Crypto;
 

@@ -2,8 +2,13 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Links;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Benchmarks.Crypto;
 

@@ -2,6 +2,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Rendezvous.Accounts;
 
 namespace P2PChat.Benchmarks.Crypto;

@@ -2,6 +2,10 @@
 using BenchmarkDotNet.Attributes;
 using P2PChat.Benchmarks.Crypto.P256Baseline;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Crypto.Vault;
 
 namespace P2PChat.Benchmarks.Crypto;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Rendezvous.Hosting;
+using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Network;
 using P2PChat.Rendezvous.Storage;
 

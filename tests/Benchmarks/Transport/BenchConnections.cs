@@ -1,6 +1,9 @@
 // Opens the benchmark's connection over the UDP transport (optionally protected) or the TCP path, as IReliableConnection.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Streams;
+using P2PChat.Core.Transport.Tcp;
 
 namespace P2PChat.Benchmarks.Transport;
 

@@ -1,6 +1,6 @@
 // "transport-link": joins two existing network namespaces with TUN devices and emulates an impaired link until stopped.
 using System.Diagnostics;
-using P2PChat.Core.Transport.Emulation;
+using P2PChat.NetLab.Emulation;
 
 namespace P2PChat.Benchmarks.Transport;
 

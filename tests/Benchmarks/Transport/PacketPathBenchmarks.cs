@@ -1,6 +1,9 @@
 // BenchmarkDotNet suite for the per-packet CPU path of the transport: protection, frame parsing, ACK encoding.
 using BenchmarkDotNet.Attributes;
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Benchmarks.Transport;
 

@@ -2,6 +2,12 @@
 using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

@@ -1,5 +1,6 @@
 // The link handshake state machine without any network: agreement, identity checks, framing, tampering.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
 using Xunit;
 

@@ -1,6 +1,7 @@
 // SecureLink over real UDP sockets on loopback: a keyed link that carries data, and an impostor that is turned away.
 using System.Net;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
 using P2PChat.Core.Transport;
 using Xunit;

@@ -1,8 +1,14 @@
 // The link handshake over a real transport connection on a lossy simulated network: it always comes up, then keys every packet.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
 using P2PChat.Core.Tests.Transport;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Streams;
+using P2PChat.Core.Transport.Wire;
+using P2PChat.NetLab.Transport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Links;

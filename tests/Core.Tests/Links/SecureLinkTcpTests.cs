@@ -2,9 +2,11 @@
 using System.Net;
 using System.Text;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
 using P2PChat.Core.Tests.Transport.Tcp;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Links;

@@ -3,6 +3,7 @@ using System.Net;
 using P2PChat.Core.Nat;
 using P2PChat.Core.Nat.Stun;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Nat;

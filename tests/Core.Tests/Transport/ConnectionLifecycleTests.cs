@@ -1,5 +1,9 @@
 // Connection behaviour over the simulated network: close, abort, idle timeout, keepalive, datagrams, flow control, streams.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Streams;
+using P2PChat.NetLab.Transport;
+using P2PChat.TestSupport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

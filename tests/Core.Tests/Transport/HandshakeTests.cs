@@ -1,6 +1,10 @@
 // The stateless-cookie handshake: spoofed sources get no state and no amplification; garbage never disturbs live connections.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Wire;
+using P2PChat.NetLab.Transport;
+using P2PChat.TestSupport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

@@ -1,5 +1,7 @@
 // Exactly-once, in-order delivery over a seeded lossy in-memory network, many streams and connections at once.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.NetLab.Transport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

@@ -1,5 +1,9 @@
 // Switching a live connection from unkeyed to AES-GCM protection: no byte lost, and old-style packets refused afterwards.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.Core.Transport.Wire;
+using P2PChat.NetLab.Transport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

@@ -1,6 +1,7 @@
 // The in-memory Internet of the NAT simulator: public hosts, NATs with hosts behind them, deliveries on a clock.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.NetLab.Sim;
 

@@ -4,6 +4,7 @@ using P2PChat.Core.Nat;
 using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Core.Nat.Stun;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 using P2PChat.TestSupport;
 
 namespace P2PChat.NetLab.Sim;

@@ -2,6 +2,7 @@
 using System.Net;
 using P2PChat.Core.Nat.Stun;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.NetLab.Sim;
 

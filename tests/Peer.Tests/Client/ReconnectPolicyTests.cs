@@ -1,6 +1,7 @@
 // Tests the reconnect policy's pure parts: the backoff sequence, its cap and jitter, and which closings end the attempts.
 using P2PChat.Core.Protocol;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Client;

@@ -3,6 +3,7 @@ using System.Text;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.TestSupport;
 using Xunit;

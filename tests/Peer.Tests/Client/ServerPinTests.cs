@@ -1,5 +1,6 @@
 // Tests the pinning decision table: first use, match, refusal, and --server-fingerprint replacing the pin.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Client;

@@ -1,6 +1,7 @@
 // Tests the quoting rules of command arguments.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Commands;

@@ -1,6 +1,7 @@
 // Tests binding a command line's arguments to a command's parameters.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Commands;

@@ -1,6 +1,7 @@
 // Tests that the dispatcher runs commands against the client and turns every failure into an error event.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using Xunit;
 

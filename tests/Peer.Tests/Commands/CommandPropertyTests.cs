@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using Xunit;
 

@@ -1,6 +1,7 @@
 // The /msg hook reports exactly the messages the client accepted, and leaves other commands alone.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using Xunit;
 

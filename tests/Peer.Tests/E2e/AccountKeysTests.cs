@@ -1,5 +1,8 @@
 // The profile's end-to-end secrets: written sealed, a copied folder gives nothing away without the password, and they reopen with it.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Peer.E2e;
 using P2PChat.TestSupport;
 using Xunit;

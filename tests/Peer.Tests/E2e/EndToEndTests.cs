@@ -1,9 +1,12 @@
 // The peer's end-to-end policy without a server: key lifecycle at registration and sign-in, damaged files, sessions between two peers.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Client;
 using P2PChat.Peer.E2e;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.TestSupport;
 using Xunit;

@@ -1,5 +1,7 @@
 // Sender keys of an invite-only channel: rekeyed when a member leaves, newcomers cannot read the past, older copies ignored, storage.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
+using P2PChat.Core.Payloads;
 using P2PChat.Peer.E2e;
 using Xunit;
 

@@ -1,9 +1,14 @@
 // A hostile server (the test plays it) modifies, replays, reorders, drops and forges ciphertext and swaps keys: nothing forged is accepted as genuine.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Client;
 using P2PChat.Peer.E2e;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using Xunit;
 

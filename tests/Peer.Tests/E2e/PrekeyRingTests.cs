@@ -1,5 +1,7 @@
 // The private prekeys: rotation of the signed prekey with a grace period, one-time prekeys used once, remembered base keys, storage.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Peer.E2e;
 using Xunit;
 

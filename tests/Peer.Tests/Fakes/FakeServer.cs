@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Fakes;

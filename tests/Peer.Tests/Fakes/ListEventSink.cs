@@ -1,5 +1,6 @@
 // An event sink that keeps every event in a list, and lets a test wait for the event it expects.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Fakes;

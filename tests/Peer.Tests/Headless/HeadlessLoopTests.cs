@@ -2,6 +2,7 @@
 using System.Text.Json;
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
 using P2PChat.Peer.Tests.Fakes;
 using Xunit;

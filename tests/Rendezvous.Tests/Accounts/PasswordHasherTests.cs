@@ -1,6 +1,7 @@
 // Tests of PasswordHasher: Argon2id round trip, salts, stored parameters, PBKDF2 records of earlier versions, rehash policy, malformed records.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Rendezvous.Accounts;
 using Xunit;
 

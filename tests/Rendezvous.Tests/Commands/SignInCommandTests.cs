@@ -120,7 +120,7 @@ public sealed class SignInCommandTests
     [Fact]
     public void Unknown_users_are_checked_against_a_dummy_made_by_the_current_hasher()
     {
-        var options = new P2PChat.Rendezvous.Hosting.RendezvousOptions { PasswordMemoryKib = 96, PasswordPasses = 1 };
+        var options = new P2PChat.Rendezvous.Configuration.RendezvousOptions { PasswordMemoryKib = 96, PasswordPasses = 1 };
         var ctx = new P2PChat.Rendezvous.Commands.ServerContext(null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         Assert.False(ctx.Hasher.NeedsRehash(ctx.DummyPassword));   // same algorithm and cost as a real account's fresh hash
         Assert.Equal(ctx.Hasher.Hash("x").Algorithm, ctx.DummyPassword.Algorithm);

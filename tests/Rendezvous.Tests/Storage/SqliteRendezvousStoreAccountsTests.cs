@@ -90,7 +90,7 @@ public sealed class SqliteRendezvousStoreAccountsTests : StoreTestBase
     public async Task Password_can_be_replaced()
     {
         var tag = await RegisterAsync("alice");
-        var replacement = new PasswordHasher(new P2PChat.Core.Crypto.Argon2Settings(128, 2)).Hash("new secret");
+        var replacement = new PasswordHasher(new P2PChat.Core.Crypto.Primitives.Argon2Settings(128, 2)).Hash("new secret");
 
         Assert.True(await Store.SetPasswordAsync(tag, replacement, Ct));
 

@@ -9,7 +9,7 @@ namespace P2PChat.Rendezvous.Tests.Storage;
 public abstract class StoreTestBase : IAsyncLifetime
 {
     /// <summary>A low iteration count keeps tests fast; the store does not care how strong a hash is.</summary>
-    internal static readonly PasswordHash TestPassword = new PasswordHasher(new P2PChat.Core.Crypto.Argon2Settings(64, 1)).Hash("correct horse");
+    internal static readonly PasswordHash TestPassword = new PasswordHasher(new P2PChat.Core.Crypto.Primitives.Argon2Settings(64, 1)).Hash("correct horse");
 
     internal static readonly DateTimeOffset Start = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
 

@@ -1,5 +1,6 @@
 // Group sender keys: members read each other, order and loss, replays, forgery between members, rekey and newcomers.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 using static P2PChat.Core.Tests.Crypto.Support.Conversation;

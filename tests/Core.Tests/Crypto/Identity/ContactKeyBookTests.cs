@@ -1,5 +1,6 @@
 // Trust on first use, loud key changes that hold messages, /trust and /verify, persistence.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

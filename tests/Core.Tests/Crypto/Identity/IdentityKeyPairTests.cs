@@ -1,5 +1,7 @@
 // Identity keys: encodings round-trip, invalid keys are refused at the edge, signatures bind the signing key.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

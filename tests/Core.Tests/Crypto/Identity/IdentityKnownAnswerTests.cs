@@ -1,5 +1,7 @@
 // Known answers for the identity encoding, fingerprints and safety numbers of fixed keys.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

@@ -1,5 +1,6 @@
 // Safety numbers: same on both sides, readable grouping, tolerant matching, and different when a key changes.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

@@ -1,6 +1,9 @@
 // The link handshake: agreement, identity binding, KCI resistance, tampering, state machine order, known answers.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

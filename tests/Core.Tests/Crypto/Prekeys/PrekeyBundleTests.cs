@@ -1,5 +1,7 @@
 // Prekey blobs the server stores opaquely: byte codecs round-trip, signatures are checked, bad blobs are refused.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

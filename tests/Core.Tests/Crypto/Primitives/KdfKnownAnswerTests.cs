@@ -1,6 +1,10 @@
 // Known answers for the shared derivations (chain step, root step, message AEAD), with the labels as they are on the wire.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Groups;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Crypto.Primitives;

@@ -1,5 +1,9 @@
 // A server test double that rewrites, replays, reorders, drops and forges traffic and swaps published keys.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 using static P2PChat.Core.Tests.Crypto.Support.Conversation;

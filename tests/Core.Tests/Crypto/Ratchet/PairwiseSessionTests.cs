@@ -1,5 +1,8 @@
 // Behaviour of end-to-end sessions: order, loss, duplicates, key deletion, recovery after compromise, bounds, persistence.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 using static P2PChat.Core.Tests.Crypto.Support.Conversation;

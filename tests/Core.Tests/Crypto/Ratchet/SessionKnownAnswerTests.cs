@@ -1,6 +1,9 @@
 // Known answers for X3DH and the first envelopes of a session built from fixed keys and a seeded key source.
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

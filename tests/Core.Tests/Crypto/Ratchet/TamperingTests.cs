@@ -1,5 +1,6 @@
 // Every byte of every envelope matters: flipping any bit anywhere is rejected and leaves the session unchanged.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 using static P2PChat.Core.Tests.Crypto.Support.Conversation;

@@ -1,6 +1,8 @@
 // Two established pairwise sessions (alice initiated, bob accepted) for ratchet tests.
 using System.Text;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Ratchet;
 
 namespace P2PChat.Core.Tests.Crypto.Support;
 

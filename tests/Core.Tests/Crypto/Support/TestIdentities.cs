@@ -1,5 +1,9 @@
 // Fixed identities and prekeys for tests, imported from hex scalars so known answers stay stable.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Crypto.Prekeys;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Ratchet;
 
 namespace P2PChat.Core.Tests.Crypto.Support;
 

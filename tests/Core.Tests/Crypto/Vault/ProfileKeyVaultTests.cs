@@ -1,5 +1,7 @@
 // The profile vault: round trip, clear wrong-password error, tamper detection, parameter bounds, known answer.
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Primitives;
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 

@@ -1,6 +1,8 @@
 // The published Noise test vectors (cacophony) for Noise_XX_25519_{ChaChaPoly,AESGCM}_SHA256, reproduced byte for byte.
 using System.Text.Json;
 using P2PChat.Core.Crypto;
+using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Primitives;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Crypto.Vectors;

@@ -173,7 +173,7 @@ public sealed class PortMappingSimTests
         Assert.DoesNotContain(lab.Router.Requests, r => r.StartsWith("upnp GET"));
     }
 
-    private sealed class ProbeReceiver(List<byte[]> received) : Core.Transport.IDatagramReceiver
+    private sealed class ProbeReceiver(List<byte[]> received) : Core.Transport.Sockets.IDatagramReceiver
     {
         public void OnDatagram(Span<byte> datagram, EndPoint remote) => received.Add(datagram.ToArray());
         public void OnBatchEnd() { }

@@ -1,5 +1,7 @@
 // A Simulation with one established client/server connection pair, for lifecycle tests.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.NetLab.Transport;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

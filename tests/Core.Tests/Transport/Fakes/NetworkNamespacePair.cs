@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using P2PChat.Core.Transport.Emulation;
+using P2PChat.NetLab.Emulation;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

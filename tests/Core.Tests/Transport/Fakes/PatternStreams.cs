@@ -1,5 +1,6 @@
 // Non-blocking writer and checking reader of pattern bytes on a transport stream, pumped by a Simulation.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Streams;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport;

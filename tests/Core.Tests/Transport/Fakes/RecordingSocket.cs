@@ -1,6 +1,7 @@
 // Test doubles around datagram sockets: one that records what passes through, one that just collects what arrives.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Tests.Transport;
 

@@ -1,6 +1,9 @@
 // A deterministic test bench: manual clock, seeded in-memory network, one accepting endpoint and N client endpoints.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
+using P2PChat.NetLab.Transport;
+using P2PChat.TestSupport;
 
 namespace P2PChat.Core.Tests.Transport;
 

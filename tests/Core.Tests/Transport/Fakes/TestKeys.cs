@@ -1,5 +1,6 @@
 // Fixed test keys and a protector factory using them (stand-in until the secure-channel layer supplies real keys).
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
 
 namespace P2PChat.Core.Tests.Transport;
 

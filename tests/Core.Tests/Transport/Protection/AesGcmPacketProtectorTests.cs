@@ -1,5 +1,8 @@
 // Tests of AES-GCM packet protection: round trip, header authentication, corruption, replay and key mismatch.
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Wire;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Protection;
@@ -70,7 +73,7 @@ public sealed class AesGcmPacketProtectorTests
     [Fact]
     public void Packets_older_than_the_replay_window_are_dropped()
     {
-        var window = new P2PChat.Core.Crypto.ReplayWindow();
+        var window = new P2PChat.Core.Transport.Protection.ReplayWindow();
         window.Accept(5000);
         Assert.True(!window.IsFresh(5000 - 1024));
         Assert.False(!window.IsFresh(5000 - 1023));

@@ -1,7 +1,10 @@
 // Tests of the links' packet protection (AEGIS-128L, chosen by measurement): layout, round trip, every flipped bit, replays, and a real link's keys.
+using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Links;
-using P2PChat.Core.Transport;
 using P2PChat.Core.Tests.Crypto.Support;
+using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Wire;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Protection;

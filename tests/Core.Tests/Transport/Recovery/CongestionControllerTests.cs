@@ -1,5 +1,6 @@
 // Tests of the congestion controllers' reactions: growth, one reduction per loss event, RTO collapse, spurious undo.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Recovery;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Recovery;

@@ -1,5 +1,6 @@
 // Tests of the RFC 6298 estimator and its backoff.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Recovery;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Recovery;

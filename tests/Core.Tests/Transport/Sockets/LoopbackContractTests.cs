@@ -2,6 +2,7 @@
 using System.Net;
 using System.Net.Sockets;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Sockets;

@@ -1,7 +1,8 @@
 // Both transport paths between two network namespaces over a link shaped like tc netem (delay, jitter, loss, reordering).
 using System.Net;
 using P2PChat.Core.Transport;
-using P2PChat.Core.Transport.Emulation;
+using P2PChat.Core.Transport.Tcp;
+using P2PChat.NetLab.Emulation;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Sockets;

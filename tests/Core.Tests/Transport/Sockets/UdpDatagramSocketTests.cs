@@ -1,6 +1,7 @@
 // Tests of the real UDP socket adapter on loopback: datagram boundaries survive GSO coalescing, sources are reported.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Sockets;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Sockets;

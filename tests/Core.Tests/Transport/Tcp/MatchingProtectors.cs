@@ -1,6 +1,7 @@
 // Test helper: AES-GCM packet protectors for the two ends of one connection, built from one random key pair.
 using System.Security.Cryptography;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
 
 namespace P2PChat.Core.Tests.Transport.Tcp;
 

@@ -1,5 +1,6 @@
 // Tests of the TCP path's frame header codec.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Tcp;

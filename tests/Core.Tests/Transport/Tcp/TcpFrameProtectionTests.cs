@@ -1,5 +1,7 @@
 // Tests of the TCP path's sealing rules without sockets: layout, tampering, replays, reordering, the two-phase switch.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Protection;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Tcp;

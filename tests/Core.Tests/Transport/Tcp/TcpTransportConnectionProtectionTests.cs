@@ -1,6 +1,7 @@
 // Tests of TcpTransportConnection once keyed on loopback: data, datagrams, graceful close and abort all go sealed.
 using System.Net;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Tcp;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Tcp;

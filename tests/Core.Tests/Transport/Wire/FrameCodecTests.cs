@@ -2,6 +2,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Wire;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Wire;

@@ -1,5 +1,6 @@
 // Tests of the Initial, Retry and Accept packet codec.
 using P2PChat.Core.Transport;
+using P2PChat.Core.Transport.Wire;
 using Xunit;
 
 namespace P2PChat.Core.Tests.Transport.Wire;

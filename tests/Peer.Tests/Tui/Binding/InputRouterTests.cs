@@ -1,6 +1,7 @@
 // Typed lines: /commands run through the shared command layer (with the TUI's own), text goes to the current buffer.
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;

@@ -1,5 +1,6 @@
 // Tests of the /whois answer line: nickname, presence and away text, flags, key status and fingerprint.
 using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Tui.Binding;
 using Xunit;
 using CorePresence = P2PChat.Core.Protocol.Presence;

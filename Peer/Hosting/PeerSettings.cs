@@ -1,0 +1,10 @@
+// The settings of one run of p2pchat, as the command line (or the first-run dialog) produced them.
+using P2PChat.Peer.Client;
+
+namespace P2PChat.Peer.Hosting;
+
+/// <summary>Settings of one run of p2pchat, checked. Server is null only for the TUI's first run (it asks).</summary>
+public sealed record PeerSettings(
+    bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
+    bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
+    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null);

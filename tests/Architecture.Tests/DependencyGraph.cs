@@ -1,0 +1,106 @@
+// The allowed dependency graph of the product code, stated once: which module may use which.
+namespace P2PChat.Architecture.Tests;
+
+/// <summary>
+/// A module is a namespace without the <c>P2PChat.</c> prefix, except that a few tightly knit namespaces count as one
+/// (<see cref="ModuleOf"/>). Each line says which modules a module may use; <c>X.*</c> means X and every module below it.
+/// The graph must stay acyclic (a test checks), so a build whose real dependencies are all allowed has no cycle.
+/// <see cref="KnownDebts"/> lists the few edges that still break the layering today, each to be removed by the
+/// refactoring named next to it; a test fails once a debt is paid, so the list only ever shrinks.
+/// docs/architecture.md shows the same graph (a test checks that too).
+/// </summary>
+public static class DependencyGraph
+{
+    public static readonly string[] Lines =
+    [
+        // Core: wire formats and cryptography know no sockets; transport knows no links; links sit on both.
+        "Core.Protocol ->",
+        "Core.Framing -> Core.Protocol",
+        "Core.Crypto ->",
+        "Core.Crypto.Primitives -> Core.Crypto",
+        "Core.Crypto.Identity -> Core.Crypto Core.Crypto.Primitives",
+        "Core.Crypto.Prekeys -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
+        "Core.Crypto.Ratchet -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Prekeys",
+        "Core.Crypto.Groups -> Core.Crypto Core.Crypto.Primitives",
+        "Core.Crypto.Link -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
+        "Core.Crypto.Vault -> Core.Crypto Core.Crypto.Primitives",
+        "Core.Transport -> Core.Crypto.Primitives",
+        "Core.Links -> Core.Crypto.* Core.Transport",
+        "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
+        "Core.Nat -> Core.Transport",
+        "Core.Unicode ->",
+
+        // Rendezvous: hosting composes the network, which drives sessions and commands, which use the store.
+        "Rendezvous.Configuration -> Core.Crypto.Primitives Rendezvous.Storage",
+        "Rendezvous.Relations -> Rendezvous.Storage",
+        "Rendezvous.Stun -> Core.Nat Core.Transport Rendezvous.Configuration",
+        "Rendezvous.Validation -> Core.Unicode",
+        "Rendezvous.Security ->",
+        "Rendezvous.Accounts -> Core.Crypto.Primitives",
+        "Rendezvous.Flood ->",
+        "Rendezvous.Storage -> Core.Unicode Rendezvous.Accounts",
+        "Rendezvous.Sessions -> Core.Protocol Core.Framing",
+        "Rendezvous.Commands -> Core.Protocol Core.Crypto.Primitives Core.Unicode Rendezvous.Configuration Rendezvous.Validation Rendezvous.Accounts Rendezvous.Flood Rendezvous.Storage Rendezvous.Relations Rendezvous.Sessions",
+        "Rendezvous.Network -> Core.Protocol Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Sessions Rendezvous.Commands",
+        "Rendezvous.Hosting -> Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Network Rendezvous.Stun",
+        "Rendezvous -> Core.* Rendezvous.*",
+
+        // Peer: events below everything; storage and encryption above them; the server connection; commands on it;
+        // the session composition (Hosting) on commands; front ends (Headless, Tui) on top; Program picks one.
+        "Peer.Events -> Core.Protocol",
+        "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Client Peer.Commands",
+        "Peer.Profile -> Peer.Events",
+        "Peer.History -> Peer.Events",
+        "Peer.E2e -> Core.Protocol Core.Crypto.* Core.Payloads Peer.Events",
+        "Peer.Client -> Core.Protocol Core.Framing Core.Crypto.* Core.Payloads Peer.Events",
+        "Peer.Commands -> Core.Protocol Peer.Events Peer.Client",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Peer.Events Peer.Profile Peer.History Peer.Client Peer.Commands Peer.Nat",
+        "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Client Peer.Commands Peer.Hosting",
+        "Peer.Tui.Text -> Core.Unicode",
+        "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",
+        "Peer.Tui.Terminal -> Peer.Tui.State",
+        "Peer.Tui.Widgets -> Peer.Tui.Text Peer.Tui.State",
+        "Peer.Tui.Setup -> Peer.Tui.Text Peer.Tui.Terminal Peer.Tui.Widgets",
+        "Peer.Tui.Screen -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Widgets",
+        "Peer.Tui -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Terminal Peer.Tui.Widgets Peer.Tui.Screen",
+        "Peer.Tui.Demo -> Peer.Tui.State Peer.Tui",
+        "Peer.Tui.Binding -> Core.Protocol Peer.Events Peer.Profile Peer.History Peer.Client Peer.Commands Peer.Hosting Peer.Tui.*",
+        "Peer -> Core.* Peer.*",
+    ];
+
+    /// <summary>Edges that break the layering today. Each is a debt of the architecture issue's peer split.</summary>
+    public static readonly (string From, string To, string Why)[] KnownDebts =
+    [
+        ("Peer.Client", "Peer.E2e", "the server client creates and drives end-to-end encryption; the peer session is to own it"),
+        ("Peer.E2e", "Peer.Client", "end-to-end encryption sends through the server client; it is to use an injected route"),
+        ("Peer.Tui.Screen", "Peer.Tui.Binding", "the screen routes keys through Binding's input controller; it belongs below the screen"),
+    ];
+
+    /// <summary>The module a namespace belongs to (the P2PChat prefix removed; a few namespaces merged).</summary>
+    public static string ModuleOf(string ns)
+    {
+        var name = ns.StartsWith("P2PChat.", StringComparison.Ordinal) ? ns["P2PChat.".Length..] : ns;
+        foreach (var merged in MergedModules)
+            if (name == merged || name.StartsWith(merged + ".", StringComparison.Ordinal)) return merged;
+        return name;
+    }
+
+    /// <summary>
+    /// Namespaces whose children count as the module itself: the protocol and its frame records; the transport and
+    /// its wire, recovery, stream, socket, protection and TCP parts (one state machine split by concern); NAT discovery
+    /// with its STUN and port-mapping leaves; the store and its migrations.
+    /// </summary>
+    private static readonly string[] MergedModules = ["Core.Protocol", "Core.Transport", "Core.Nat", "Rendezvous.Storage"];
+
+    public static IReadOnlyDictionary<string, string[]> Allowed { get; } = Lines.ToDictionary(
+        line => line.Split("->")[0].Trim(),
+        line => line.Split("->")[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Whether <paramref name="from"/> may use <paramref name="to"/> according to <see cref="Lines"/>.</summary>
+    public static bool Allows(string from, string to) =>
+        Allowed.TryGetValue(from, out var targets) && targets.Any(t => Matches(t, to));
+
+    private static bool Matches(string pattern, string module) => pattern.EndsWith(".*", StringComparison.Ordinal)
+        ? module == pattern[..^2] || module.StartsWith(pattern[..^1], StringComparison.Ordinal)
+        : module == pattern;
+}
