@@ -29,6 +29,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>How long stopping waits for sessions to flush and close before abandoning them.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>How soon the sign-in deadline looks again when it falls while the server holds the sign-in up.</summary>
+    private static readonly TimeSpan SignInDeadlineRecheck = TimeSpan.FromSeconds(1);
+
     private readonly RendezvousOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -159,12 +162,22 @@ public sealed class RendezvousServer : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sessions[session] = done.Task;
         var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds) - _time.GetElapsedTime(accepted);
-        await using var signInDeadline = _time.CreateTimer(_ =>
+        // Time the server itself holds a sign-in up (queued hash, slow store) is not the client's: while the session
+        // awaits the server the deadline looks again a second later instead of closing.
+        ITimer? deadlineTimer = null;
+        deadlineTimer = _time.CreateTimer(_ =>
         {
-            if (session.State is SessionState.AwaitHello or SessionState.Anonymous)
-                session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
-                    $"not signed in within {_options.SignInDeadlineSeconds} s"));
+            if (session.State is not (SessionState.AwaitHello or SessionState.Anonymous)) return;
+            if (session.AwaitingServer && deadlineTimer is { } again)
+            {
+                try { again.Change(SignInDeadlineRecheck, Timeout.InfiniteTimeSpan); }
+                catch (ObjectDisposedException) { }
+                return;
+            }
+            session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
+                $"not signed in within {_options.SignInDeadlineSeconds} s"));
         }, null, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        await using var signInDeadline = deadlineTimer;
         try
         {
             if (Volatile.Read(ref _stopping) != 0) session.CloseWith(StatusCode.ServerShuttingDown, 0, "the server is shutting down");

@@ -111,6 +111,9 @@ public sealed class Session
     /// up the read loop: PING, PONG and QUIT are still read and handled meanwhile; the next other command waits for it.
     /// While it runs the dead-connection timer is suspended: the client is waiting for us, not silent.
     /// </summary>
+    /// <summary>True while a sign-in or registration runs in the background: the client is waiting for the server.</summary>
+    public bool AwaitingServer => Volatile.Read(ref _idleSuspended) == 1;
+
     public void RunInBackground(Func<Task> work)
     {
         Interlocked.Exchange(ref _idleSuspended, 1);

@@ -40,7 +40,7 @@ public sealed class SignInBackgroundTests
     // One hash slot, no queue, and a hash of a few seconds: the other five sign-ins arrive while it runs.
     public async Task A_full_admission_queue_answers_STATUS_36_with_a_delay_within_the_heartbeat_interval()
     {
-        await using var server = await TestServer.StartAsync(o => { o.SignInConcurrency = 1; o.SignInQueueLimit = 0; o.PasswordMemoryKib = 65_536; o.PasswordPasses = 24; });
+        await using var server = await TestServer.StartAsync(o => { o.SignInConcurrency = 1; o.SignInQueueLimit = 0; o.PasswordMemoryKib = 262_144; o.PasswordPasses = 8; });
         await server.RegisteredAsync("alice");
         var clients = new List<TestClient>();
         try

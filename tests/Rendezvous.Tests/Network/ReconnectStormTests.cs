@@ -14,7 +14,7 @@ public sealed class ReconnectStormTests
     {
         const int Users = 40;
         var clock = new ManualTimeProvider();
-        await using var server = await TestServer.StartAsync(o => { o.MaxConnectionsPerAddress = 1000; o.GeneralRosterPageThreshold = 10; }, clock);
+        await using var server = await TestServer.StartAsync(o => { o.MaxConnectionsPerAddress = 1000; o.MaxUnauthenticatedPerAddress = 1000; o.GeneralRosterPageThreshold = 10; }, clock);
         var tickets = new byte[Users][];
         var tags = new Tag[Users];
         for (var i = 0; i < Users; i++)
