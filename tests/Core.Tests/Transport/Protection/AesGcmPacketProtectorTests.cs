@@ -2,35 +2,16 @@
 using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
-using P2PChat.Core.Transport.Wire;
 using Xunit;
+using static P2PChat.Core.Tests.Transport.Protection.ProtectedPackets;
 
 namespace P2PChat.Core.Tests.Transport.Protection;
 
 public sealed class AesGcmPacketProtectorTests
 {
-    private const int Header = DataPacketLayout.HeaderLength;
 
     private static (AesGcmPacketProtector Client, AesGcmPacketProtector Server) Pair() =>
         ((AesGcmPacketProtector)TestKeys.Protector(ConnectionRole.Client), (AesGcmPacketProtector)TestKeys.Protector(ConnectionRole.Server));
-
-    private static byte[] Seal(IPacketProtector protector, ReadOnlySpan<byte> plaintext)
-    {
-        var buffer = new byte[Header + protector.Overhead + plaintext.Length];
-        DataPacketLayout.WriteHeader(buffer, 0xABCDEF);
-        plaintext.CopyTo(buffer.AsSpan(Header + protector.PlaintextOffset));
-        int length = protector.Protect(buffer, Header, plaintext.Length);
-        Assert.Equal(buffer.Length, length);
-        return buffer;
-    }
-
-    private static bool Open(IPacketProtector protector, byte[] packet, out byte[] plaintext)
-    {
-        var copy = packet.ToArray();
-        bool ok = protector.TryUnprotect(copy, Header, out int start, out int length);
-        plaintext = ok ? copy.AsSpan(start, length).ToArray() : [];
-        return ok;
-    }
 
     [Fact]
     public void A_sealed_packet_opens_on_the_other_side_only()

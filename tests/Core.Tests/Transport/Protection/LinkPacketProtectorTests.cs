@@ -4,34 +4,16 @@ using P2PChat.Core.Links;
 using P2PChat.Core.Tests.Crypto.Support;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
-using P2PChat.Core.Transport.Wire;
 using Xunit;
+using static P2PChat.Core.Tests.Transport.Protection.ProtectedPackets;
 
 namespace P2PChat.Core.Tests.Transport.Protection;
 
 public sealed class LinkPacketProtectorTests
 {
-    private const int Header = DataPacketLayout.HeaderLength;
 
     private static (IPacketProtector Client, IPacketProtector Server) Pair() =>
         (AeadPacketProtector.ForLink(TestKeys.ClientToServer, TestKeys.ServerToClient), AeadPacketProtector.ForLink(TestKeys.ServerToClient, TestKeys.ClientToServer));
-
-    private static byte[] Seal(IPacketProtector protector, ReadOnlySpan<byte> plaintext)
-    {
-        var buffer = new byte[Header + protector.Overhead + plaintext.Length];
-        DataPacketLayout.WriteHeader(buffer, 0xABCDEF);
-        plaintext.CopyTo(buffer.AsSpan(Header + protector.PlaintextOffset));
-        Assert.Equal(buffer.Length, protector.Protect(buffer, Header, plaintext.Length));
-        return buffer;
-    }
-
-    private static bool Open(IPacketProtector protector, byte[] packet, out byte[] plaintext)
-    {
-        var copy = packet.ToArray();
-        bool ok = protector.TryUnprotect(copy, Header, out int start, out int length);
-        plaintext = ok ? copy.AsSpan(start, length).ToArray() : [];
-        return ok;
-    }
 
     [Fact]
     public void Overhead_is_the_masked_sequence_and_the_aegis_tag()
