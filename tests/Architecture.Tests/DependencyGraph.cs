@@ -25,7 +25,7 @@ public static class DependencyGraph
         "Core.Crypto.Link -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
         "Core.Crypto.Vault -> Core.Crypto Core.Crypto.Primitives",
         "Core.Transport -> Core.Crypto.Primitives",
-        "Core.Links -> Core.Crypto.* Core.Transport",
+        "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
         "Core.Unicode ->",
