@@ -1,7 +1,7 @@
 // Turns client events into view state: messages into their buffers, members, presence, notices, errors, the status bar.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 

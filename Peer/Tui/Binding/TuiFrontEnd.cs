@@ -1,5 +1,5 @@
 // Runs p2pchat without --headless: first-run questions, then the full-screen UI bound to the real client.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Hosting;
@@ -60,7 +60,7 @@ public static class TuiFrontEnd
         {
             stop.Cancel();
             await IgnoringCancellation(startup);
-            if (session.Client.IsConnected)
+            if (session.Chat.IsConnected)
             {
                 using var signOff = new CancellationTokenSource(SignOffTimeout);
                 await IgnoringCancellation(dispatcher.RunAsync("/quit", signOff.Token));

@@ -1,5 +1,5 @@
 // Client events become view state: buffers, counters, highlights, members, presence, notices, errors and the status bar.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
