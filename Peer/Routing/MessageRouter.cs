@@ -19,10 +19,25 @@ namespace P2PChat.Peer.Routing;
 /// </summary>
 public sealed class MessageRouter(ServerConnection server, EndToEnd e2e, IReadOnlyList<IMessageRoute> routes)
 {
+    private IReadOnlyList<IMessageRoute> _routes = [.. routes];
+
     /// <summary>The router with the server as its only route.</summary>
     public MessageRouter(ServerConnection server, EndToEnd e2e) : this(server, e2e, [new ServerRoute(server)]) { }
 
-    public IReadOnlyList<IMessageRoute> Routes => routes;
+    /// <summary>The routes in the order they are tried.</summary>
+    public IReadOnlyList<IMessageRoute> Routes => Volatile.Read(ref _routes);
+
+    /// <summary>Adds a route tried before all others (the direct-link route, at composition time in Peer/Hosting).</summary>
+    public void AddFirst(IMessageRoute route)
+    {
+        IReadOnlyList<IMessageRoute> before, after;
+        do
+        {
+            before = Volatile.Read(ref _routes);
+            after = [route, .. before];
+        }
+        while (Interlocked.CompareExchange(ref _routes, after, before) != before);
+    }
 
     /// <summary>A text PM to <paramref name="to"/>.</summary>
     public async Task SendTextAsync(Tag to, string text, CancellationToken ct)
@@ -59,7 +74,7 @@ public sealed class MessageRouter(ServerConnection server, EndToEnd e2e, IReadOn
 
     private async Task RouteAsync(ContactMessage message, CancellationToken ct)
     {
-        foreach (var route in routes)
+        foreach (var route in Routes)
             if (await route.TrySendAsync(message, ct).ConfigureAwait(false)) return;
         throw new CommandFailedException(PeerErrorCode.NotConnected, $"no route to {message.ToName}");
     }
