@@ -38,7 +38,7 @@ public static class TuiFrontEnd
         await using var session = PeerSession.Open(settings);
         var state = new ChatViewState();
         state.SetMyNick(settings.Login ?? "");
-        state.SetConnection(ConnectionState.Connecting, settings.Login, settings.Server?.ToString());
+        state.SetConnection(ServerConnectionStatus.Connecting, settings.Login, settings.Server?.ToString());
         var loading = System.Diagnostics.Stopwatch.StartNew();
         log.Line($"history: {HistoryLoader.Load(session.History, state)} lines loaded in {loading.ElapsedMilliseconds} ms");
 

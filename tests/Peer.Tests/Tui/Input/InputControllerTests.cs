@@ -15,7 +15,7 @@ public sealed class InputControllerTests
     public InputControllerTests()
     {
         _state.OpenBuffer("#rust");
-        _state.SetMembers("#general", [new Member("alice", Presence.Online)]);
+        _state.SetMembers("#general", [new Member("alice", MemberPresence.Online)]);
         _controller = new KeyPresses(_state, new InputController(_state, _submitted.Add));
     }
 
