@@ -1,7 +1,7 @@
 // The link handshake as a sans-I/O state machine over a byte stream: Noise XX plus a two-phase switch to the new keys.
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Links;

@@ -1,6 +1,6 @@
 // Turns the keys a link handshake agreed into the transport's packet protection.
 using P2PChat.Core.Crypto;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
 

@@ -22,7 +22,7 @@ public static class DependencyGraph
         "Core.Crypto.Prekeys -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
         "Core.Crypto.Ratchet -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Prekeys",
         "Core.Crypto.Groups -> Core.Crypto Core.Crypto.Primitives",
-        "Core.Crypto.Link -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
+        "Core.Crypto.Handshake -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
         "Core.Crypto.Vault -> Core.Crypto Core.Crypto.Primitives",
         "Core.Transport -> Core.Crypto.Primitives",
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using P2PChat.Benchmarks.Crypto.P256Baseline;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Crypto.Ratchet;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Links;
 using P2PChat.Core.Transport;

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Groups;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Prekeys;
 using P2PChat.Core.Crypto.Primitives;
 using Xunit;

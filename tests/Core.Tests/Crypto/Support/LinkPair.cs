@@ -1,7 +1,7 @@
 // Runs a full link handshake between two fixed identities in memory, for link tests.
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 
 namespace P2PChat.Core.Tests.Crypto.Support;
 

@@ -1,7 +1,7 @@
 // The published Noise test vectors (cacophony) for Noise_XX_25519_{ChaChaPoly,AESGCM}_SHA256, reproduced byte for byte.
 using System.Text.Json;
 using P2PChat.Core.Crypto;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Primitives;
 using Xunit;
 

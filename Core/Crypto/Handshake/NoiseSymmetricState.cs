@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// <code>

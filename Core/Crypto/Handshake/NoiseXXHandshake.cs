@@ -1,7 +1,7 @@
 // The Noise XX handshake pattern over X25519, to the specification: tokens, message layouts, Split; reproduces the published vectors.
 using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// <code>

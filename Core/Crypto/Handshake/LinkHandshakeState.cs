@@ -1,5 +1,5 @@
 // The states of either side of the link handshake; each side moves strictly forward.
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// <code>

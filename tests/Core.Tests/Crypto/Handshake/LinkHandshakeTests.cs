@@ -2,12 +2,12 @@
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
-using P2PChat.Core.Crypto.Link;
+using P2PChat.Core.Crypto.Handshake;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Tests.Crypto.Support;
 using Xunit;
 
-namespace P2PChat.Core.Tests.Crypto.Link;
+namespace P2PChat.Core.Tests.Crypto.Handshake;
 
 public sealed class LinkHandshakeTests
 {

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Identity;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// SendKey / ReceiveKey are 32-byte keys from Noise Split (the initiator sends with k1, the responder with k2).

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// Noise specification (revision 34) cipher functions, section 12:

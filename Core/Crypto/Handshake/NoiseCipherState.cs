@@ -1,7 +1,7 @@
 // Noise CipherState (k, n): the AEAD with counter nonces used inside the handshake and by Split's two transport states.
 using System.Security.Cryptography;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// Noise section 5.1. Without a key, EncryptWithAd/DecryptWithAd return the input unchanged. n counts up from 0 per key;

@@ -2,7 +2,7 @@
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Primitives;
 
-namespace P2PChat.Core.Crypto.Link;
+namespace P2PChat.Core.Crypto.Handshake;
 
 /// <summary>
 /// Standard Noise XX (<see cref="NoiseXXHandshake"/>, suite <see cref="NoiseSuite.ChaChaPoly"/>): the Noise static key
