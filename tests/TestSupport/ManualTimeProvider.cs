@@ -61,6 +61,26 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         return true;
     }
 
+    /// <summary>
+    /// Drives a simulation: advances the clock by <paramref name="step"/> (default 5 ms) until <paramref name="task"/>
+    /// completes, failing the test if more than <paramref name="limit"/> of simulated time passes. Deliveries and
+    /// protocol timers run inside <see cref="Advance"/> on this thread, so no real waiting is involved.
+    /// </summary>
+    public T RunUntilDone<T>(Task<T> task, TimeSpan limit, TimeSpan? step = null)
+    {
+        var begin = GetUtcNow();
+        while (!task.IsCompleted)
+        {
+            if (GetUtcNow() - begin > limit) Xunit.Assert.Fail($"still running after {limit} of simulated time");
+            Advance(step ?? TimeSpan.FromMilliseconds(5));
+        }
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc cref="RunUntilDone{T}"/>
+    public void RunUntilDone(Task task, TimeSpan limit, TimeSpan? step = null) =>
+        RunUntilDone(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskContinuationOptions.ExecuteSynchronously), limit, step);
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         if (RealTimers) return System.CreateTimer(callback, state, dueTime, period);

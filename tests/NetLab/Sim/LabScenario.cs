@@ -51,7 +51,7 @@ public sealed class LabScenario : IDisposable
         new NatPmpMapper(Gateway, NewHostSocket, Time, log: Log.Add),
     ];
 
-    public T Run<T>(Task<T> task, double seconds = 60) => LabClock.Run(Time, task, TimeSpan.FromSeconds(seconds));
+    public T Run<T>(Task<T> task, double seconds = 60) => Time.RunUntilDone(task, TimeSpan.FromSeconds(seconds));
 
     public ManualTimeProvider Time { get; } = new();
     public LabNetwork Network { get; }
@@ -63,7 +63,7 @@ public sealed class LabScenario : IDisposable
     public List<string> Log { get; } = [];
 
     public ReflexiveReport Discover(params IPEndPoint[] servers) =>
-        LabClock.Run(Time, ReflexiveDiscovery.DiscoverAsync(Client, servers, [Socket.Local], Socket.Local.Port, CancellationToken.None), TimeSpan.FromSeconds(30));
+        Time.RunUntilDone(ReflexiveDiscovery.DiscoverAsync(Client, servers, [Socket.Local], Socket.Local.Port, CancellationToken.None), TimeSpan.FromSeconds(30));
 
     public void Dispose() => Demux.Dispose();
 }

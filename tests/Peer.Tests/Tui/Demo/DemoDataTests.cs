@@ -12,8 +12,8 @@ public sealed class DemoDataTests
     [Fact]
     public void Fills_channels_and_private_buffers_with_history_that_renders()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
-        DemoData.Fill(state, ManualTimeProvider.Noon, historyPerBuffer: 50);
+        var state = new ChatViewState(TuiTestTime.Clock());
+        DemoData.Fill(state, TuiTestTime.Noon, historyPerBuffer: 50);
 
         Assert.Equal(["#general", "#rust", "#random", "@bob", "@carol"], state.BufferIdsInOrder());
         Assert.All(state.BufferIdsInOrder(), id => Assert.True(state.Messages(id).Count >= 50));

@@ -8,7 +8,7 @@ namespace P2PChat.Peer.Tests.Tui.Input;
 
 public sealed class InputControllerTests
 {
-    private readonly ChatViewState _state = new(new ManualTimeProvider());
+    private readonly ChatViewState _state = new(TuiTestTime.Clock());
     private readonly List<string> _submitted = [];
     private readonly KeyPresses _controller;
 

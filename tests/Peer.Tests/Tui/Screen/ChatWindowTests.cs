@@ -10,7 +10,7 @@ namespace P2PChat.Peer.Tests.Tui.Screen;
 [Collection(TerminalGuiCollection.Name)]
 public sealed class ChatWindowTests
 {
-    private readonly ChatViewState _state = new(new ManualTimeProvider());
+    private readonly ChatViewState _state = new(TuiTestTime.Clock());
 
     public ChatWindowTests()
     {

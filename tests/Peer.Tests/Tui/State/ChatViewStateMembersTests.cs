@@ -7,7 +7,7 @@ namespace P2PChat.Peer.Tests.Tui.State;
 
 public sealed class ChatViewStateMembersTests
 {
-    private readonly ChatViewState _state = new(new ManualTimeProvider());
+    private readonly ChatViewState _state = new(TuiTestTime.Clock());
 
     public ChatViewStateMembersTests()
     {

@@ -9,7 +9,7 @@ public sealed class ChatViewStateTests
 {
     private static ChatViewState NewState()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         state.SetMyNick("me");
         foreach (var id in new[] { "#rust", "@bob", "#go" }) state.OpenBuffer(id);
         return state;
@@ -98,7 +98,7 @@ public sealed class ChatViewStateTests
     [Fact]
     public void Buzz_adds_a_notice_flashes_and_rings()
     {
-        var time = new ManualTimeProvider();
+        var time = TuiTestTime.Clock();
         var state = new ChatViewState(time);
         state.Buzz("bob");
         Assert.Contains("bob buzzed you", state.Messages("#general")[^1].Text);
@@ -137,7 +137,7 @@ public sealed class ChatViewStateTests
     public void History_loads_above_live_messages_without_counting_and_marks_day_breaks()
     {
         var state = NewState();
-        var yesterday = ManualTimeProvider.Noon.AddDays(-1);
+        var yesterday = TuiTestTime.Noon.AddDays(-1);
         state.AddMessage("#rust", "bob", "live");
         state.LoadHistory("#rust", [new ChatMessage(yesterday, "carol", "old", MessageKind.Normal), new ChatMessage(yesterday.AddMinutes(1), "carol", "old @me", MessageKind.Normal)]);
         var messages = state.Messages("#rust");

@@ -10,7 +10,7 @@ public sealed class ScrollingTests
     // 100 one-line messages, a viewport 20 lines high and wide enough for every message.
     private static ChatViewState StateWith100Lines()
     {
-        var state = new ChatViewState(new ManualTimeProvider()) { Viewport = (40, 20) };
+        var state = new ChatViewState(TuiTestTime.Clock()) { Viewport = (40, 20) };
         for (int i = 0; i < 100; i++) state.AddMessage("#general", "bob", $"line {i}");
         return state;
     }
@@ -46,7 +46,7 @@ public sealed class ScrollingTests
     [Fact]
     public void A_short_buffer_does_not_scroll()
     {
-        var state = new ChatViewState(new ManualTimeProvider()) { Viewport = (40, 20) };
+        var state = new ChatViewState(TuiTestTime.Clock()) { Viewport = (40, 20) };
         state.AddMessage("#general", "bob", "only line");
         state.ScrollPages(1);
         Assert.Equal(0, Offset(state));

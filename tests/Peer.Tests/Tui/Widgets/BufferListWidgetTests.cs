@@ -11,7 +11,7 @@ public sealed class BufferListWidgetTests
     [Fact]
     public void Rows_show_alt_numbers_names_unread_and_highlight_counts()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         state.SetMyNick("me");
         state.AddMessage("#rust", "bob", "one");
         state.AddMessage("#rust", "bob", "two @me");
@@ -26,7 +26,7 @@ public sealed class BufferListWidgetTests
     [Fact]
     public void The_current_buffer_is_inverted()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         state.OpenBuffer("#rust", switchTo: true);
         var rows = BufferListWidget.Render(state.Buffers, 20, 2);
         Assert.All(rows[1], s => Assert.Equal(Theme.BufferCurrent, s.Style));
@@ -36,7 +36,7 @@ public sealed class BufferListWidgetTests
     [Fact]
     public void A_long_list_scrolls_to_keep_the_current_buffer_visible()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         for (int i = 0; i < 12; i++) state.OpenBuffer($"#c{i:00}");
         state.SwitchTo("#c11");
         var rows = BufferListWidget.Render(state.Buffers, 16, 5).Select(r => r.PlainText()).ToList();

@@ -12,7 +12,7 @@ public sealed class MessageViewWidgetTests
 
     private static (ChatViewState State, ChatBuffer Buffer) StateWith(params string[] texts)
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         state.SetMyNick("me");
         foreach (var t in texts) state.AddMessage("#general", "bob", t);
         return (state, state.Buffers.Current);
@@ -70,8 +70,8 @@ public sealed class MessageViewWidgetTests
     [Fact]
     public void A_new_day_gets_a_separator_line()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
-        state.AddMessage("#general", "bob", "late", time: ManualTimeProvider.Noon.AddDays(-1));
+        var state = new ChatViewState(TuiTestTime.Clock());
+        state.AddMessage("#general", "bob", "late", time: TuiTestTime.Noon.AddDays(-1));
         state.AddMessage("#general", "bob", "early");
         var rows = MessageViewWidget.Render(state.Buffers.Current, Width, 3, TimeZoneInfo.Utc).Select(r => r.PlainText()).ToList();
         Assert.StartsWith("── Saturday 21 November 2026 ──", rows[1]);

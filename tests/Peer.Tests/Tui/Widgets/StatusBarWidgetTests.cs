@@ -11,11 +11,11 @@ public sealed class StatusBarWidgetTests
     [Fact]
     public void Shows_connection_me_server_buffer_route_and_more()
     {
-        var state = new ChatViewState(new ManualTimeProvider());
+        var state = new ChatViewState(TuiTestTime.Clock());
         state.SetConnection(ServerConnectionStatus.Connected, "alice", "chat.example:7777");
         state.SetRoute("bob", PeerRoute.Relay);
         state.SwitchTo("@bob");
-        var row = StatusBarWidget.Render(state.Status, state.Buffers.Current, 1, 12, ManualTimeProvider.Noon, 100);
+        var row = StatusBarWidget.Render(state.Status, state.Buffers.Current, 1, 12, TuiTestTime.Noon, 100);
         var text = row.PlainText();
         Assert.Equal("[12:00] [connected] alice@chat.example:7777 │ 2:@bob │ via relay │ -MORE(12)-", text.TrimEnd());
         Assert.Equal(100, row.CellCount());
@@ -24,7 +24,7 @@ public sealed class StatusBarWidgetTests
     [Fact]
     public void A_buzz_turns_the_bar_red_until_the_flash_ends()
     {
-        var time = new ManualTimeProvider();
+        var time = TuiTestTime.Clock();
         var state = new ChatViewState(time);
         state.Buzz("bob");
         var row = StatusBarWidget.Render(state.Status, state.Buffers.Current, 0, 0, time.GetUtcNow(), 80);
