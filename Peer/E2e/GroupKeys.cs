@@ -1,4 +1,5 @@
 // One invite-only channel's sender keys: our own (and who has received it) and each member's, for reading them.
+using P2PChat.Core.Bytes;
 using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Core.Crypto;
@@ -61,35 +62,34 @@ public sealed class GroupKeys(uint channelTag) : IDisposable
 
     public byte[] Serialize()
     {
-        using var buffer = new MemoryStream();
-        buffer.WriteByte(Version);
-        buffer.WriteU32(ChannelTag);
-        buffer.WriteBlob(Own?.Serialize() ?? []);
-        buffer.WriteU16(GivenTo.Count);
-        foreach (var member in GivenTo.Order(StringComparer.Ordinal)) buffer.WriteBlob(Encoding.UTF8.GetBytes(member));
-        buffer.WriteU16(_receivers.Count);
+        var buffer = new ByteWriter().Byte(Version);
+        buffer.UInt32(ChannelTag);
+        buffer.Blob16(Own?.Serialize() ?? []);
+        buffer.UInt16(checked((ushort)GivenTo.Count));
+        foreach (var member in GivenTo.Order(StringComparer.Ordinal)) buffer.Blob16(Encoding.UTF8.GetBytes(member));
+        buffer.UInt16(checked((ushort)_receivers.Count));
         foreach (var (member, key) in _receivers.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            buffer.WriteBlob(Encoding.UTF8.GetBytes(member));
-            buffer.WriteBlob(key.Serialize());
+            buffer.Blob16(Encoding.UTF8.GetBytes(member));
+            buffer.Blob16(key.Serialize());
         }
         return buffer.ToArray();
     }
 
     public static GroupKeys Deserialize(ReadOnlySpan<byte> state)
     {
-        var r = new SpanCursor(state);
-        if (r.Byte() != Version) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "group keys version");
-        var group = new GroupKeys(r.U32());
-        var own = r.Blob();
+        var r = StoredRecord.Reader(state);
+        if (r.ReadByte() != Version) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "group keys version");
+        var group = new GroupKeys(r.ReadUInt32());
+        var own = r.ReadBlob16();
         if (own.Length > 0) group.Own = GroupSenderKey.Deserialize(own);
-        for (int i = 0, n = r.U16(); i < n; i++) group.GivenTo.Add(Encoding.UTF8.GetString(r.Blob()));
-        for (int i = 0, n = r.U16(); i < n; i++)
+        for (int i = 0, n = r.ReadUInt16(); i < n; i++) group.GivenTo.Add(Encoding.UTF8.GetString(r.ReadBlob16()));
+        for (int i = 0, n = r.ReadUInt16(); i < n; i++)
         {
-            var member = Encoding.UTF8.GetString(r.Blob());
-            group._receivers[member] = GroupReceiverKey.Deserialize(r.Blob());
+            var member = Encoding.UTF8.GetString(r.ReadBlob16());
+            group._receivers[member] = GroupReceiverKey.Deserialize(r.ReadBlob16());
         }
-        r.End();
+        r.ExpectEnd("stored key record");
         return group;
     }
 

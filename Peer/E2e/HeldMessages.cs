@@ -1,4 +1,5 @@
 // PM payloads held because a contact's key changed, per contact in order, and their stored record (sealed as held.bin).
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto;
 
 namespace P2PChat.Peer.E2e;
@@ -41,15 +42,14 @@ public sealed class HeldMessages
 
     public byte[] Serialize()
     {
-        using var s = new MemoryStream();
-        s.WriteByte(Version);
-        s.WriteU16(_order.Count);
+        var s = new ByteWriter().Byte(Version);
+        s.UInt16(checked((ushort)_order.Count));
         foreach (var contact in _order)
         {
-            s.WriteBlob(System.Text.Encoding.UTF8.GetBytes(contact));
+            s.Blob16(System.Text.Encoding.UTF8.GetBytes(contact));
             var queue = _byContact[contact];
-            s.WriteU16(queue.Count);
-            foreach (var payload in queue) s.WriteBlob(payload);
+            s.UInt16(checked((ushort)queue.Count));
+            foreach (var payload in queue) s.Blob16(payload);
         }
         return s.ToArray();
     }
@@ -57,19 +57,19 @@ public sealed class HeldMessages
     /// <summary>Throws <see cref="CryptoProtocolException"/> (Malformed) for a record that is cut, padded or of another version.</summary>
     public static HeldMessages Deserialize(ReadOnlySpan<byte> record)
     {
-        var r = new SpanCursor(record);
-        if (r.Byte() != Version) throw new CryptoProtocolException(CryptoFailure.Malformed, "held messages record has an unknown version");
+        var r = StoredRecord.Reader(record);
+        if (r.ReadByte() != Version) throw new CryptoProtocolException(CryptoFailure.Malformed, "held messages record has an unknown version");
         var held = new HeldMessages();
-        var contacts = r.U16();
+        var contacts = r.ReadUInt16();
         for (var i = 0; i < contacts; i++)
         {
-            var contact = System.Text.Encoding.UTF8.GetString(r.Blob());
-            var count = r.U16();
+            var contact = System.Text.Encoding.UTF8.GetString(r.ReadBlob16());
+            var count = r.ReadUInt16();
             if (count == 0 || held._byContact.ContainsKey(contact))
                 throw new CryptoProtocolException(CryptoFailure.Malformed, "held messages record repeats a contact or holds nothing for one");
-            for (var j = 0; j < count; j++) held.Add(contact, r.Blob().ToArray());
+            for (var j = 0; j < count; j++) held.Add(contact, r.ReadBlob16().ToArray());
         }
-        r.End();
+        r.ExpectEnd("stored key record");
         return held;
     }
 }

@@ -1,4 +1,5 @@
 // The private halves of one's prekeys: the current and previous signed prekey and the unused one-time prekeys.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
@@ -91,41 +92,40 @@ public sealed class PrekeyRing : IDisposable
 
     public byte[] Serialize()
     {
-        using var buffer = new MemoryStream();
-        buffer.WriteByte(Version);
-        buffer.WriteU32(_nextId);
-        buffer.WriteI64(SignedCreated.ToUnixTimeMilliseconds());
+        var buffer = new ByteWriter().Byte(Version);
+        buffer.UInt32(_nextId);
+        buffer.Int64(SignedCreated.ToUnixTimeMilliseconds());
         WriteSecret(buffer, Signed.ExportPrivate());
         WriteSecret(buffer, Previous?.ExportPrivate() ?? []);
-        buffer.WriteU16(_oneTime.Count);
+        buffer.UInt16(checked((ushort)_oneTime.Count));
         foreach (var key in _oneTime.Values.OrderBy(k => k.Id)) WriteSecret(buffer, key.ExportPrivate());
-        buffer.WriteU16(_seenBaseKeys.Count);
-        foreach (var digest in _seenBaseKeys) buffer.Write(digest);
+        buffer.UInt16(checked((ushort)_seenBaseKeys.Count));
+        foreach (var digest in _seenBaseKeys) buffer.Bytes(digest);
         return buffer.ToArray();
     }
 
     public static PrekeyRing Deserialize(ReadOnlySpan<byte> state)
     {
-        var r = new SpanCursor(state);
-        if (r.Byte() != Version) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "prekey ring version");
-        var nextId = r.U32();
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(r.I64());
-        var signed = PrekeyPair.ImportPrivate(r.Blob());
-        var previousBytes = r.Blob();
+        var r = StoredRecord.Reader(state);
+        if (r.ReadByte() != Version) throw new CryptoProtocolException(CryptoFailure.UnsupportedVersion, "prekey ring version");
+        var nextId = r.ReadUInt32();
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(r.ReadInt64());
+        var signed = PrekeyPair.ImportPrivate(r.ReadBlob16());
+        var previousBytes = r.ReadBlob16();
         var ring = new PrekeyRing(signed, created, previousBytes.Length == 0 ? null : PrekeyPair.ImportPrivate(previousBytes), nextId);
-        for (int i = 0, n = r.U16(); i < n; i++)
+        for (int i = 0, n = r.ReadUInt16(); i < n; i++)
         {
-            var key = PrekeyPair.ImportPrivate(r.Blob());
+            var key = PrekeyPair.ImportPrivate(r.ReadBlob16());
             ring._oneTime[key.Id] = key;
         }
-        for (int i = 0, n = r.U16(); i < n; i++) ring._seenBaseKeys.Add(r.Bytes(16).ToArray());
-        r.End();
+        for (int i = 0, n = r.ReadUInt16(); i < n; i++) ring._seenBaseKeys.Add(r.ReadBytes(16).ToArray());
+        r.ExpectEnd("stored key record");
         return ring;
     }
 
-    private static void WriteSecret(Stream s, byte[] secret)
+    private static void WriteSecret(ByteWriter s, byte[] secret)
     {
-        s.WriteBlob(secret);
+        s.Blob16(secret);
         CryptographicOperations.ZeroMemory(secret);
     }
 

@@ -13,17 +13,18 @@ public static class DependencyGraph
 {
     public static readonly string[] Lines =
     [
-        // Core: wire formats and cryptography know no sockets; transport knows no links; links sit on both.
+        // Core: Bytes (the one byte reader/writer) below all; wire formats and cryptography know no sockets; transport knows no links; links sit on both.
+        "Core.Bytes ->",
         "Core.Protocol ->",
         "Core.Framing -> Core.Protocol",
         "Core.Crypto ->",
-        "Core.Crypto.Primitives -> Core.Crypto",
-        "Core.Crypto.Identity -> Core.Crypto Core.Crypto.Primitives",
-        "Core.Crypto.Prekeys -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
-        "Core.Crypto.Ratchet -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Prekeys",
-        "Core.Crypto.Groups -> Core.Crypto Core.Crypto.Primitives",
-        "Core.Crypto.Handshake -> Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
-        "Core.Crypto.Vault -> Core.Crypto Core.Crypto.Primitives",
+        "Core.Crypto.Primitives -> Core.Bytes Core.Crypto",
+        "Core.Crypto.Identity -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
+        "Core.Crypto.Prekeys -> Core.Bytes Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
+        "Core.Crypto.Ratchet -> Core.Bytes Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Prekeys",
+        "Core.Crypto.Groups -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
+        "Core.Crypto.Handshake -> Core.Bytes Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
+        "Core.Crypto.Vault -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
         "Core.Transport -> Core.Crypto.Primitives",
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
@@ -52,7 +53,7 @@ public static class DependencyGraph
         "Peer.Events -> Core.Protocol",
         "Peer.Profile -> Peer.Events",
         "Peer.History -> Peer.Events",
-        "Peer.E2e -> Core.Protocol Core.Crypto.* Core.Payloads Peer.Events",
+        "Peer.E2e -> Core.Bytes Core.Protocol Core.Crypto.* Core.Payloads Peer.Events",
         "Peer.Server -> Core.Protocol Core.Framing Peer.Events",
         "Peer.Routing -> Core.Protocol Core.Crypto Core.Payloads Peer.Events Peer.E2e Peer.Server",
         "Peer.Session -> Core.Protocol Core.Payloads Peer.Events Peer.E2e Peer.Server Peer.Routing",

@@ -1,4 +1,5 @@
 // Another member's sender key as I hold it: verifies and decrypts their group messages, with bounded skipped keys.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Crypto.Vault;
@@ -104,7 +105,7 @@ public sealed class GroupReceiverKey : IDisposable
 
     public static GroupReceiverKey Deserialize(ReadOnlySpan<byte> state)
     {
-        var reader = new ByteReader(state);
+        var reader = CryptoBytes.Reader(state);
         reader.ExpectSuite("group receiver key");
         var result = new GroupReceiverKey(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadArray(Kdf.KeyLength), reader.ReadArray(SigningKeyPair.PublicKeyLength));
         int count = reader.ReadUInt16();

@@ -1,4 +1,5 @@
 // My own sender key for one group: encrypts and signs my group messages; replaced (rekeyed) when membership shrinks.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 
@@ -67,7 +68,7 @@ public sealed class GroupSenderKey : IDisposable
 
     public static GroupSenderKey Deserialize(ReadOnlySpan<byte> state)
     {
-        var reader = new ByteReader(state);
+        var reader = CryptoBytes.Reader(state);
         reader.ExpectSuite("group sender key");
         var keyId = reader.ReadUInt32();
         var iteration = reader.ReadUInt32();

@@ -1,4 +1,5 @@
 // The message a group member sends each other member (inside a pairwise session) to hand over its current sender key.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Groups;
@@ -18,7 +19,7 @@ public sealed record SenderKeyDistribution(uint KeyId, uint Iteration, ReadOnlyM
 
     public static SenderKeyDistribution Decode(ReadOnlySpan<byte> encoded)
     {
-        var reader = new ByteReader(encoded);
+        var reader = CryptoBytes.Reader(encoded);
         reader.ExpectSuite("sender key distribution");
         var keyId = reader.ReadUInt32();
         var iteration = reader.ReadUInt32();

@@ -1,4 +1,5 @@
 // Codec and signature rules of one group message encrypted under a sender key.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Crypto.Vault;
 
@@ -27,7 +28,7 @@ internal sealed record SenderKeyMessage(uint KeyId, uint Iteration, byte[] Ciphe
 
     public static SenderKeyMessage Decode(ReadOnlySpan<byte> message)
     {
-        var reader = new ByteReader(message);
+        var reader = CryptoBytes.Reader(message);
         reader.ExpectSuite("sender key message");
         var keyId = reader.ReadUInt32();
         var iteration = reader.ReadUInt32();

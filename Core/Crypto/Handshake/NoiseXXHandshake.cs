@@ -1,4 +1,5 @@
 // The Noise XX handshake pattern over X25519, to the specification: tokens, message layouts, Split; reproduces the published vectors.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Handshake;
@@ -73,7 +74,7 @@ internal sealed class NoiseXXHandshake : IDisposable
     public byte[] ReadMessage(ReadOnlySpan<byte> message)
     {
         ExpectTurn(writing: false);
-        var reader = new ByteReader(message);
+        var reader = CryptoBytes.Reader(message);
         switch (_message)
         {
             case 0:

@@ -1,4 +1,5 @@
 // Which identity key each contact is trusted with (first use, verified, or changed and held): the policy behind key_changed.
+using P2PChat.Core.Bytes;
 using System.Text;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Crypto.Ratchet;
@@ -81,7 +82,7 @@ public sealed class ContactKeyBook
 
     public static ContactKeyBook Deserialize(ReadOnlySpan<byte> state)
     {
-        var reader = new ByteReader(state);
+        var reader = CryptoBytes.Reader(state);
         reader.ExpectSuite("contact key book");
         var book = new ContactKeyBook();
         int count = reader.ReadUInt16();

@@ -1,4 +1,5 @@
 // A user's long-term identity (Ed25519 signing + X25519 agreement keys); made on the peer, never leaves it except sealed in the vault.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Identity;
@@ -47,7 +48,7 @@ public sealed class IdentityKeyPair : IDisposable
     /// <summary>Throws RetiredSuite for an identity written by the P-256 version, Malformed or InvalidKey for damage.</summary>
     public static IdentityKeyPair ImportPrivate(ReadOnlySpan<byte> exported)
     {
-        var reader = new ByteReader(exported);
+        var reader = CryptoBytes.Reader(exported);
         reader.ExpectSuite("identity private key");
         var signing = SigningKeyPair.FromPrivateKey(reader.ReadBytes(SigningKeyPair.PrivateKeyLength));
         var agreement = AgreementKeyPair.FromPrivateKey(reader.ReadBytes(AgreementKeyPair.PrivateKeyLength));

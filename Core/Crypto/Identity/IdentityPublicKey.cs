@@ -1,4 +1,5 @@
 // A user's public identity: the fixed 65-byte encoding published through the server and compared for key changes.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 
@@ -38,7 +39,7 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
     /// <summary>Parses and validates both keys; throws Malformed, UnsupportedVersion, RetiredSuite or InvalidKey.</summary>
     public static IdentityPublicKey Decode(ReadOnlySpan<byte> encoded)
     {
-        var reader = new ByteReader(encoded);
+        var reader = CryptoBytes.Reader(encoded);
         reader.ExpectSuite("identity key");
         var signing = reader.ReadBytes(SigningKeyPair.PublicKeyLength);
         var agreement = reader.ReadBytes(AgreementKeyPair.PublicKeyLength);

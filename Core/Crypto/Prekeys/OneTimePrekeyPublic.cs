@@ -1,4 +1,5 @@
 // The public half of a one-time prekey as uploaded to the server, which hands each out once (37 bytes).
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Prekeys;
@@ -12,7 +13,7 @@ public sealed record OneTimePrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey
 
     public static OneTimePrekeyPublic Decode(ReadOnlySpan<byte> encoded)
     {
-        var reader = new ByteReader(encoded);
+        var reader = CryptoBytes.Reader(encoded);
         var result = Read(ref reader);
         reader.ExpectEnd("one-time prekey");
         return result;

@@ -1,4 +1,5 @@
 // What an initiator fetches from the server to start a session with an offline user: identity, signed prekey, maybe a one-time prekey.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Primitives;
 
@@ -33,7 +34,7 @@ public sealed record PrekeyBundle(IdentityPublicKey Identity, SignedPrekeyPublic
     /// <summary>Parses and validates keys (not the signature; call <see cref="Verify"/>, or let the session do it).</summary>
     public static PrekeyBundle Decode(ReadOnlySpan<byte> encoded)
     {
-        var reader = new ByteReader(encoded);
+        var reader = CryptoBytes.Reader(encoded);
         reader.ExpectSuite("prekey bundle");
         var identity = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
         var signed = SignedPrekeyPublic.Read(ref reader);

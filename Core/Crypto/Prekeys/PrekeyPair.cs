@@ -1,4 +1,5 @@
 // A prekey's private side kept by its owner (signed or one-time), with the private export for the vault.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Primitives;
 
@@ -56,7 +57,7 @@ public sealed class PrekeyPair : IDisposable
 
     public static PrekeyPair ImportPrivate(ReadOnlySpan<byte> exported)
     {
-        var reader = new ByteReader(exported);
+        var reader = CryptoBytes.Reader(exported);
         reader.ExpectSuite("prekey");
         var id = reader.ReadUInt32();
         var scalar = reader.ReadBytes(AgreementKeyPair.PrivateKeyLength);

@@ -1,4 +1,5 @@
 // The public half of a signed prekey as the server stores and hands it out (101 bytes), with its signature check.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Primitives;
 
@@ -25,7 +26,7 @@ public sealed record SignedPrekeyPublic(uint Id, ReadOnlyMemory<byte> PublicKey,
 
     public static SignedPrekeyPublic Decode(ReadOnlySpan<byte> encoded)
     {
-        var reader = new ByteReader(encoded);
+        var reader = CryptoBytes.Reader(encoded);
         var result = Read(ref reader);
         reader.ExpectEnd("signed prekey");
         return result;

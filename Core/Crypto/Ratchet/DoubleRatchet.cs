@@ -1,4 +1,5 @@
 // The Double Ratchet (Signal spec) over X25519: per-message keys, DH ratchet steps, bounded skipped keys, all-or-nothing decryption.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Crypto.Vault;

@@ -1,4 +1,5 @@
 // Codec of the end-to-end message envelope: a normal ratchet message or a prekey (first) message; the same bytes on every route.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Primitives;
 using P2PChat.Core.Crypto.Vault;
@@ -44,7 +45,7 @@ public sealed class MessageEnvelope
 
     public static MessageEnvelope Decode(ReadOnlySpan<byte> bytes)
     {
-        var reader = new ByteReader(bytes);
+        var reader = CryptoBytes.Reader(bytes);
         reader.ExpectSuite("message envelope");
         var kind = (EnvelopeKind)reader.ReadByte();
         var prekey = kind switch

@@ -1,4 +1,5 @@
 // One end-to-end session with one contact: X3DH start, then the Double Ratchet; serialisable for the peer to persist sealed.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Crypto.Prekeys;
@@ -128,7 +129,7 @@ public sealed class PairwiseSession : IDisposable
 
     public static PairwiseSession Deserialize(ReadOnlySpan<byte> state, IKeySource? keys = null)
     {
-        var reader = new ByteReader(state);
+        var reader = CryptoBytes.Reader(state);
         reader.ExpectSuite("session state");
         var local = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));
         var remote = IdentityPublicKey.Decode(reader.ReadBytes(IdentityPublicKey.EncodedLength));

@@ -1,4 +1,5 @@
 // The Double Ratchet message header: sender's current ratchet public key and the two message counters (40 bytes).
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Ratchet;

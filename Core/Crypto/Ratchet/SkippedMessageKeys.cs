@@ -1,4 +1,5 @@
 // Bounded store of ratchet message keys for messages not yet received (out of order or lost); oldest evicted first.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Crypto.Ratchet;

@@ -1,4 +1,5 @@
 // Seals profile secrets (identity, prekeys, session states) under a key derived from the user's password with Argon2id.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 using System.Text;
 using P2PChat.Core.Crypto.Primitives;
@@ -122,7 +123,7 @@ public sealed class ProfileKeyVault : IDisposable
     {
         public static Header Read(ReadOnlySpan<byte> blob)
         {
-            var reader = new ByteReader(blob);
+            var reader = CryptoBytes.Reader(blob);
             if (!reader.ReadBytes(Magic.Length).SequenceEqual(Magic))
                 throw new CryptoProtocolException(CryptoFailure.Malformed, "not a P2PChat vault blob");
             reader.ExpectSuite("profile key file");

@@ -1,10 +1,11 @@
-// Growable big-endian writer for the crypto wire formats; wipes its buffer once the bytes are taken.
+// Growable big-endian writer for the crypto formats and the peer's stored records; wipes its buffer once the bytes are taken.
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Crypto.Primitives;
+namespace P2PChat.Core.Bytes;
 
-internal sealed class ByteWriter
+/// <summary>The writing half of <see cref="ByteReader"/>: the same fields, big-endian.</summary>
+public sealed class ByteWriter
 {
     private readonly ArrayBufferWriter<byte> _buffer;
 
@@ -41,6 +42,11 @@ internal sealed class ByteWriter
         _buffer.Advance(8);
         return this;
     }
+
+    public ByteWriter Int64(long value) => UInt64((ulong)value);
+
+    /// <summary>u16 length (at most 65,535, else <see cref="OverflowException"/>), then the bytes.</summary>
+    public ByteWriter Blob16(ReadOnlySpan<byte> value) => UInt16(checked((ushort)value.Length)).Bytes(value);
 
     public ByteWriter Bytes(ReadOnlySpan<byte> value)
     {
