@@ -1,4 +1,5 @@
 // Splits a byte stream into frames and writes frames back: the header, the size limit and the opcode dispatch.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
@@ -35,7 +36,12 @@ public static class FrameCodec
         var body = buffer.Slice(4, length);
         var reader = new SequenceReader<byte>(body);
         var opcode = (Opcode)WireReader.U8(ref reader);
-        frame = ReadPayload(opcode, direction, ref reader);
+        try { frame = ReadPayload(opcode, direction, ref reader); }
+        catch (MalformedInputException e)
+        {
+            // The one convention of Core.Bytes' readers, as the protocol states it (STATUS 18 and its reason).
+            throw new ProtocolException(StatusCode.MalformedFrame, e.Kind == MalformedKind.Truncated ? "frame ends before its fields do" : e.Message);
+        }
         if (!reader.End)
             throw new ProtocolException(StatusCode.MalformedFrame, $"{opcode} frame has {reader.Remaining} bytes after its last field");
         buffer = buffer.Slice(4 + length);

@@ -15,7 +15,7 @@ public static class DependencyGraph
     [
         // Core: Bytes (the one byte reader/writer) below all; wire formats and cryptography know no sockets; transport knows no links; links sit on both.
         "Core.Bytes ->",
-        "Core.Protocol ->",
+        "Core.Protocol -> Core.Bytes",
         "Core.Framing -> Core.Protocol",
         "Core.Crypto ->",
         "Core.Crypto.Primitives -> Core.Bytes Core.Crypto",

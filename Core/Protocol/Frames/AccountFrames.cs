@@ -1,4 +1,5 @@
 // Frames about one's own account: IAM (sign-in), REGISTER, NICK, PRESENCE.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

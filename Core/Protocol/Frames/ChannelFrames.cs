@@ -1,4 +1,5 @@
 // Frames about channels: INV, CO, CREATE, LEAVE, KICK, TOPIC (and BAN, the admin's server-wide kick).
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

@@ -1,4 +1,5 @@
 // Frames that tell a client who and what exists: ADD (users and channels), UPD (member and friend lists), RESOLVE.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

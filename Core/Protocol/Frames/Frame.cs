@@ -1,4 +1,6 @@
 // The base of every client-server frame record, and which way a frame travels.
+using P2PChat.Core.Bytes;
+
 namespace P2PChat.Core.Protocol.Frames;
 
 public enum FrameDirection

@@ -1,4 +1,5 @@
 // Frames of the end-to-end key directory: PREKEYS, BUNDLE, PREKEYS_LOW, IDENTITY (the server treats every key as an opaque blob).
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

@@ -1,4 +1,5 @@
 // Frames that carry messages and their acknowledgements: MSG, MSG_ACK, OFFLINE_ACK, BUZZ.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

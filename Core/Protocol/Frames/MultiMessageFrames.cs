@@ -1,4 +1,5 @@
 // MSG_MULTI and MSG_MULTI_ACK: one command carrying several PMs (e.g. a sender key for every member of a channel).
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

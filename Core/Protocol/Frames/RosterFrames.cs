@@ -1,5 +1,6 @@
 // Frames that carry many roster entries at once: ROSTER (user cards), MEMBERS (a member list in parts),
 // ROSTER_PAGE (paging through a large general channel) and PRESENCE_BATCH (coalesced presence deltas).
+using P2PChat.Core.Bytes;
 using System.Buffers;
 using System.Text;
 

@@ -1,4 +1,5 @@
 // Frames that open, keep alive and report on a connection: HELLO, STATUS, PING, PONG, QUIT.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

@@ -1,4 +1,5 @@
 // Frames about relations between users: FRIEND and IGNORE.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

@@ -1,4 +1,5 @@
 // Frames of device-bound resumption tickets: asking for one, receiving it, signing in with it, revoking them.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 
 namespace P2PChat.Core.Protocol.Frames;

@@ -1,11 +1,11 @@
-// Field writers to an IBufferWriter<byte>: the only place that encodes primitive wire fields.
+// Field writers to an IBufferWriter<byte>: the protocol's primitive wire fields (the writing half of WireReader).
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace P2PChat.Core.Protocol;
+namespace P2PChat.Core.Bytes;
 
-/// <summary>Writes big-endian integers, tags and length-prefixed fields; refuses values that do not fit their length prefix.</summary>
+/// <summary>Writes big-endian integers and length-prefixed fields; refuses values that do not fit their length prefix (the protocol adds tags).</summary>
 public readonly ref struct WireWriter(IBufferWriter<byte> output)
 {
     private readonly IBufferWriter<byte> _out = output;
@@ -16,7 +16,6 @@ public readonly ref struct WireWriter(IBufferWriter<byte> output)
     public void U32(uint v) { BinaryPrimitives.WriteUInt32BigEndian(_out.GetSpan(4), v); _out.Advance(4); }
     public void I64(long v) { BinaryPrimitives.WriteInt64BigEndian(_out.GetSpan(8), v); _out.Advance(8); }
     public void U64(ulong v) => I64((long)v);
-    public void Tag(Tag t) => U32(t.Value);
 
     public void Str8(string s) { U8((byte)Fit(Encoding.UTF8.GetByteCount(s), byte.MaxValue)); Raw(s); }
     public void Str16(string s) { U16((ushort)Fit(Encoding.UTF8.GetByteCount(s), ushort.MaxValue)); Raw(s); }
@@ -35,10 +34,4 @@ public readonly ref struct WireWriter(IBufferWriter<byte> output)
     private static int Fit(int length, int max) => length <= max
         ? length
         : throw new ArgumentException($"a field of {length} bytes does not fit a length prefix of at most {max}");
-
-    public void Tags(IReadOnlyList<Tag> tags)
-    {
-        U32((uint)tags.Count);
-        foreach (var t in tags) Tag(t);
-    }
 }

@@ -1,11 +1,15 @@
-// Field readers over a SequenceReader<byte>: the only place that decodes primitive wire fields.
+// Field readers over a SequenceReader<byte> (possibly split across segments): the protocol's primitive wire fields.
 using System.Buffers;
 using System.Text;
 
-namespace P2PChat.Core.Protocol;
+namespace P2PChat.Core.Bytes;
 
-/// <summary>Reads big-endian integers, tags and length-prefixed fields; throws <see cref="ProtocolException"/> on short or invalid input.</summary>
-internal static class WireReader
+/// <summary>
+/// Reads big-endian integers, enums and length-prefixed fields (the protocol adds tags, Core/Protocol/WireFields.cs).
+/// Short or invalid input throws <see cref="MalformedInputException"/>, the convention of every reader here; the frame
+/// codec turns it into its ProtocolException (MalformedFrame).
+/// </summary>
+public static class WireReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -23,20 +27,18 @@ internal static class WireReader
 
     public static ulong U64(ref SequenceReader<byte> r) => (ulong)I64(ref r);
 
-    public static Tag Tag(ref SequenceReader<byte> r) => new(U32(ref r));
-
     public static bool Bool(ref SequenceReader<byte> r) => U8(ref r) switch
     {
         0 => false,
         1 => true,
-        var b => throw new ProtocolException(StatusCode.MalformedFrame, $"boolean field holds {b}"),
+        var b => throw new MalformedInputException(MalformedKind.InvalidValue, $"boolean field holds {b}"),
     };
 
     public static T Enum<T>(ref SequenceReader<byte> r) where T : struct, System.Enum
     {
         var b = U8(ref r);
         var value = (T)(object)b;
-        return System.Enum.IsDefined(value) ? value : throw new ProtocolException(StatusCode.MalformedFrame, $"{typeof(T).Name} {b} is not defined");
+        return System.Enum.IsDefined(value) ? value : throw new MalformedInputException(MalformedKind.InvalidValue, $"{typeof(T).Name} {b} is not defined");
     }
 
     public static string Str8(ref SequenceReader<byte> r) => Utf8(ref r, U8(ref r));
@@ -49,7 +51,7 @@ internal static class WireReader
         var slice = r.UnreadSequence.Slice(0, count);
         r.Advance(count);
         try { return StrictUtf8.GetString(slice); }
-        catch (DecoderFallbackException) { throw new ProtocolException(StatusCode.MalformedFrame, "text is not valid UTF-8"); }
+        catch (DecoderFallbackException) { throw new MalformedInputException(MalformedKind.InvalidValue, "text is not valid UTF-8"); }
     }
 
     public static byte[] Bytes16(ref SequenceReader<byte> r) => Bytes(ref r, U16(ref r));
@@ -66,14 +68,6 @@ internal static class WireReader
         return bytes;
     }
 
-    public static Tag[] Tags(ref SequenceReader<byte> r)
-    {
-        var n = U32(ref r);
-        if (r.Remaining < n * 4L) throw Truncated();
-        var tags = new Tag[n];
-        for (var i = 0; i < tags.Length; i++) tags[i] = Tag(ref r);
-        return tags;
-    }
-
-    private static ProtocolException Truncated() => new(StatusCode.MalformedFrame, "frame ends before its fields do");
+    /// <summary>The error of a field that runs past the end of the input.</summary>
+    public static MalformedInputException Truncated() => new(MalformedKind.Truncated, "input ends before its fields do");
 }
