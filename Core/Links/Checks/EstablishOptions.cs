@@ -30,6 +30,9 @@ public sealed record EstablishOptions
     /// <summary>Answers per session per second at most (replayed requests cannot turn us into a reflector).</summary>
     public int MaxResponsesPerSecond { get; init; } = 200;
 
+    /// <summary>The order of probed ports comes from this (tests pass a seeded one); null: <see cref="Random.Shared"/>.</summary>
+    public Random? Random { get; init; }
+
     /// <summary>Peer-reflexive candidates learned from requests, at most (state a flood could otherwise grow).</summary>
     public int MaxPeerReflexive { get; init; } = 16;
 }

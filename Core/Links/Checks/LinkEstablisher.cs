@@ -20,6 +20,11 @@ public static class LinkEstablisher
     public static Task<LinkEstablishment> EstablishAsync(LocalCandidates local, CandidateSet remote, ReadOnlyMemory<byte> token, CheckRole role,
         Func<AddressFamily, IDatagramSocket> socketFactory, TimeProvider time, CancellationToken ct, EstablishOptions? options = null)
     {
-        throw new NotImplementedException("skeleton: published for integration; the engine lands next");
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(remote);
+        ct.ThrowIfCancellationRequested();
+        var session = new CheckSession(local, remote, token.Span, role, socketFactory, time, options ?? new EstablishOptions());
+        session.Start(ct);
+        return session.Result;
     }
 }

@@ -1,4 +1,5 @@
 // The engine's result: the nominated pair and the socket it runs on, or why no direct path was found.
+using System.Net;
 using P2PChat.Core.Links.Paths;
 
 namespace P2PChat.Core.Links.Checks;
@@ -16,18 +17,65 @@ namespace P2PChat.Core.Links.Checks;
 /// <param name="Socket">the socket of the pair; checks and transport share it.</param>
 /// <param name="SocketIsShared">true when it is one of the caller's bases (the caller owns it), false for a socket the engine opened.</param>
 /// <param name="Rtt">round-trip time of the successful check.</param>
-public sealed class EstablishedPath(Candidate local, Candidate remote, PathVia via, CheckDemultiplexer socket, bool socketIsShared, TimeSpan rtt, IDisposable session) : IDisposable
+public sealed class EstablishedPath : IPathProbe, IDisposable
 {
-    public Candidate Local { get; } = local;
-    public Candidate Remote { get; } = remote;
-    public PathVia Via { get; } = via;
-    public CheckDemultiplexer Socket { get; } = socket;
-    public bool SocketIsShared { get; } = socketIsShared;
-    public TimeSpan Rtt { get; } = rtt;
+    private readonly CheckSession _session;
+
+    internal EstablishedPath(Candidate local, Candidate remote, PathVia via, CheckDemultiplexer socket, bool socketIsShared, TimeSpan rtt, CheckSession session)
+    {
+        Local = local;
+        Remote = remote;
+        Via = via;
+        Socket = socket;
+        SocketIsShared = socketIsShared;
+        Rtt = rtt;
+        _session = session;
+    }
+
+    public Candidate Local { get; }
+    public Candidate Remote { get; }
+    public PathVia Via { get; }
+    public CheckDemultiplexer Socket { get; }
+    public bool SocketIsShared { get; }
+    public TimeSpan Rtt { get; }
+
+    /// <summary>Sends one consent check (64 bytes) to <see cref="Remote"/>: the path monitor's probe and a keepalive.</summary>
+    public void SendConsentCheck() => _session.SendConsentCheck();
+
+    void IPathProbe.SendProbe() => SendConsentCheck();
+
+    /// <summary>Called (on a receive thread) when a consent check is answered: the RTT and the address the peer saw it from.</summary>
+    public Action<TimeSpan, IPEndPoint?>? ConsentAnswered { get => _session.ConsentAnswered; set => _session.ConsentAnswered = value; }
+
+    /// <summary>
+    /// Starts a <see cref="PathMonitor"/> on this path: consent checks are its probes and keepalives, their answers and
+    /// the peer's own checks its inbound signal; an answer seen from another address of ours than the first means our
+    /// NAT binding expired during the silence before it. The caller also reports transport traffic
+    /// (<see cref="PathMonitor.OnInbound"/>/<see cref="PathMonitor.OnOutbound"/>) and disposes the monitor.
+    /// </summary>
+    public PathMonitor Monitor(TimeProvider time, BindingLifetime? lifetime = null, PathMonitorOptions? options = null)
+    {
+        var monitor = new PathMonitor(this, time, lifetime, options);
+        IPEndPoint? seenAs = null;
+        ConsentAnswered = (rtt, seen) =>
+        {
+            bool changed = seen is not null && seenAs is not null && !seen.Equals(seenAs);
+            seenAs = seen ?? seenAs;
+            monitor.OnProbeAnswered(rtt, changed);
+        };
+        PeerActive = monitor.OnInbound;
+        return monitor;
+    }
+
+    /// <summary>Called (on a receive thread) when the peer's own check arrives on this path (it is alive inbound).</summary>
+    public Action? PeerActive { get => _session.PeerActive; set => _session.PeerActive = value; }
+
+    /// <summary>Checks on this path rejected since the start (forged, replayed, strangers').</summary>
+    public int RejectedChecks => _session.Rejected;
 
     public void Dispose()
     {
-        session.Dispose();
+        _session.Dispose();
         if (!SocketIsShared) Socket.Dispose();
     }
 }
