@@ -5,8 +5,8 @@ namespace P2PChat.Core.Links.Checks;
 
 /// <summary>
 /// Used when exactly one side is hard (address- or address-and-port-dependent mapping: its reflexive address is
-/// useless to the peer) and the other easy (endpoint-independent or no NAT), and the hard side has no router-mapped
-/// port (that candidate works without probing). The hard side opens <c>n</c> sockets and sends one check from each to
+/// useless to the peer) and the other easy (endpoint-independent or no NAT), and neither side has a router-mapped
+/// port (a mapped port lets anyone in, so the plain checks already work through it). The hard side opens <c>n</c> sockets and sends one check from each to
 /// the easy side's reflexive address: n fresh NAT mappings, each letting in exactly the easy side's address. The easy
 /// side sends checks from its usual socket to <c>k</c> random ports of the hard side's public address. A probe that
 /// lands on one of the n ports passes the hard NAT, is answered from that socket, and the pair is checked and
@@ -25,8 +25,9 @@ public static class BirthdayProbing
     /// <summary>Which side of a birthday attack this one plays, or None when it is not the tool for this pair of NATs.</summary>
     public static Side Choose(CandidateSet local, CandidateSet remote)
     {
-        if (local.IsHard && remote.IsEasy && !local.HasMapped && HasReflexive(remote)) return Side.Hard;
-        if (local.IsEasy && remote.IsHard && !remote.HasMapped && HasReflexive(remote)) return Side.Easy;
+        if (local.HasMapped || remote.HasMapped) return Side.None;
+        if (local.IsHard && remote.IsEasy && HasReflexive(remote)) return Side.Hard;
+        if (local.IsEasy && remote.IsHard && HasReflexive(remote)) return Side.Easy;
         return Side.None;
     }
 

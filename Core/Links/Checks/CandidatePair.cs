@@ -36,6 +36,8 @@ public sealed class CandidatePair(CheckDemultiplexer socket, Candidate local, Ca
     /// <summary>Clock timestamp of the next retransmission while in progress.</summary>
     internal long NextSend { get; set; }
     public TimeSpan? Rtt { get; internal set; }
+    /// <summary>The address the peer saw our check come from (from its response): our binding on this path.</summary>
+    public IPEndPoint? SeenAs { get; internal set; }
     /// <summary>Which of our candidates the peer addressed when its request arrived on this pair (null: none seen yet).</summary>
     public IPEndPoint? ReachedAt { get; internal set; }
 

@@ -39,7 +39,9 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     private readonly List<CandidatePair> _pairs = [];
     private readonly List<CandidatePair> _triggered = [];
     private readonly Dictionary<ulong, Transaction> _transactions = [];
-    private readonly TaskCompletionSource<LinkEstablishment> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<LinkEstablishment> _result = new();
+    /// <summary>Completes <see cref="_result"/>; set under the lock, run after it is released (continuations run inline).</summary>
+    private Action? _completion;
     private readonly ITimer _timer;
     private readonly long _deadline;
     private long _nominateAt = long.MaxValue;
@@ -148,6 +150,12 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
     private void Tick()
     {
+        try { TickLocked(); }
+        finally { Complete(); }
+    }
+
+    private void TickLocked()
+    {
         lock (_gate)
         {
             if (_finished) return;
@@ -250,6 +258,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             long now = _time.GetTimestamp();
             after = packet.Type == CheckPacketType.Request ? OnRequest(packet, remote, socket, now) : OnResponse(packet, remote, socket, now);
         }
+        Complete();
         after?.Invoke();
     }
 
@@ -300,6 +309,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         var pair = tx.Pair ?? _pairs.FirstOrDefault(p => p.Socket == socket && p.Remote.EndPoint.Equals(remote))
             ?? AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed: true)!;
         pair.State = PairState.Succeeded;
+        pair.SeenAs = response.Address;
         _triggered.Remove(pair);
         pair.Rtt = pair.Rtt is { } known && known < rtt ? known : rtt;
         if (_role != CheckRole.Controlling) return null;
@@ -333,7 +343,10 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     private void Finish(CandidatePair? pair, string outcome, CancellationToken canceled = default)
     {
         lock (_gate) FinishLocked(pair, outcome, canceled);
+        Complete();
     }
+
+    private void Complete() => Interlocked.Exchange(ref _completion, null)?.Invoke();
 
     private void FinishLocked(CandidatePair? pair, string outcome, CancellationToken canceled = default)
     {
@@ -351,10 +364,10 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             if (_opened.Contains(socket)) socket.Dispose();
         }
         var stats = new CheckStatistics(_pairs.Count(p => p.Attempts > 0 || p.State == PairState.Succeeded), _checksSent, _responsesSent, _probesSent, _opened.Count, _rejected);
-        if (canceled.IsCancellationRequested) { _disposed = true; _result.TrySetCanceled(canceled); return; }
-        if (pair is null) { _disposed = true; _result.TrySetResult(new LinkEstablishment(null, outcome, stats)); return; }
-        var path = new EstablishedPath(pair.Local, pair.Remote, ViaOf(pair), pair.Socket, _shared.Contains(pair.Socket), pair.Rtt ?? TimeSpan.Zero, this);
-        _result.TrySetResult(new LinkEstablishment(path, outcome, stats));
+        if (canceled.IsCancellationRequested) { _disposed = true; _completion = () => _result.TrySetCanceled(canceled); return; }
+        if (pair is null) { _disposed = true; _completion = () => _result.TrySetResult(new LinkEstablishment(null, outcome, stats)); return; }
+        var path = new EstablishedPath(pair.Local, pair.Remote, ViaOf(pair), pair.Socket, _shared.Contains(pair.Socket), pair.Rtt ?? TimeSpan.Zero, pair.SeenAs, this);
+        _completion = () => _result.TrySetResult(new LinkEstablishment(path, outcome, stats));
     }
 
     public int Rejected { get { lock (_gate) return _rejected; } }
@@ -368,6 +381,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _disposed = true;
             _selected?.Socket.Unregister(_keys.SessionId, this);
         }
+        Complete();
     }
 
     private static bool SameFamily(Candidate a, Candidate b) =>

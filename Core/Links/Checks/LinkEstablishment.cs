@@ -21,8 +21,9 @@ public sealed class EstablishedPath : IPathProbe, IDisposable
 {
     private readonly CheckSession _session;
 
-    internal EstablishedPath(Candidate local, Candidate remote, PathVia via, CheckDemultiplexer socket, bool socketIsShared, TimeSpan rtt, CheckSession session)
+    internal EstablishedPath(Candidate local, Candidate remote, PathVia via, CheckDemultiplexer socket, bool socketIsShared, TimeSpan rtt, IPEndPoint? seenAs, CheckSession session)
     {
+        SeenAs = seenAs;
         Local = local;
         Remote = remote;
         Via = via;
@@ -38,6 +39,8 @@ public sealed class EstablishedPath : IPathProbe, IDisposable
     public CheckDemultiplexer Socket { get; }
     public bool SocketIsShared { get; }
     public TimeSpan Rtt { get; }
+    /// <summary>Our address as the peer saw it on this path (null when the peer's answer has not been seen).</summary>
+    public IPEndPoint? SeenAs { get; }
 
     /// <summary>Sends one consent check (64 bytes) to <see cref="Remote"/>: the path monitor's probe and a keepalive.</summary>
     public void SendConsentCheck() => _session.SendConsentCheck();
@@ -56,7 +59,7 @@ public sealed class EstablishedPath : IPathProbe, IDisposable
     public PathMonitor Monitor(TimeProvider time, BindingLifetime? lifetime = null, PathMonitorOptions? options = null)
     {
         var monitor = new PathMonitor(this, time, lifetime, options);
-        IPEndPoint? seenAs = null;
+        IPEndPoint? seenAs = SeenAs;
         ConsentAnswered = (rtt, seen) =>
         {
             bool changed = seen is not null && seenAs is not null && !seen.Equals(seenAs);

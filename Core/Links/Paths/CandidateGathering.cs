@@ -11,7 +11,8 @@ public static class CandidateGathering
     /// <summary>
     /// Host candidates for every given interface address with the socket's port (loopback and IPv6 link-local left
     /// out: neither reaches another machine without a scope), the reflexive address unless the STUN servers saw our
-    /// own address (no NAT: the host candidate is the same endpoint), and the router-mapped port. Duplicates removed.
+    /// own address (no NAT: the host candidate is the same endpoint), and the router-mapped port. Duplicates removed
+    /// (a host address wins over anything else, a mapped port over an equal reflexive address).
     /// </summary>
     public static IReadOnlyList<Candidate> From(IEnumerable<IPAddress> hostAddresses, int port, ReflexiveReport? report, IPortMapping? mapping)
     {
@@ -21,10 +22,12 @@ public static class CandidateGathering
             if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal) continue;
             list.Add(new Candidate(CandidateKind.Host, new IPEndPoint(address, port)));
         }
-        if (report is { Reflexive: { } reflexive, Behaviour: not MappingBehaviour.NoNat })
-            list.Add(new Candidate(CandidateKind.Reflexive, reflexive));
+        // The mapped port first: when the router kept our port it equals the reflexive address, and then it is the
+        // mapping (open to anyone) that makes it reachable, so the endpoint counts as mapped.
         if (mapping is not null && mapping.External.AddressFamily == AddressFamily.InterNetwork)
             list.Add(new Candidate(CandidateKind.Mapped, mapping.External));
+        if (report is { Reflexive: { } reflexive, Behaviour: not MappingBehaviour.NoNat })
+            list.Add(new Candidate(CandidateKind.Reflexive, reflexive));
         return [.. list.DistinctBy(c => c.EndPoint).OrderByDescending(c => c.Priority)];
     }
 }
