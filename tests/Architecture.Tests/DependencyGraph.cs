@@ -27,6 +27,8 @@ public static class DependencyGraph
         "Core.Crypto.Vault -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
         "Core.Transport -> Core.Crypto.Primitives",
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
+        "Core.Links.Paths -> Core.Nat",
+        "Core.Links.Checks -> Core.Links.Paths Core.Nat Core.Transport",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
         "Core.Unicode ->",
