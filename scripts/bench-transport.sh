@@ -14,7 +14,7 @@
 # links byte-bounded instead (e.g. 256M; TCP then uses iperf3 -n); LOOPBACK_BYTES (256M); LOOPBACK_ROUNDS (3)
 # alternating baseline/ours rounds on loopback, medians reported (the machine may be shared and noisy);
 # QUIET_LOAD (1.5) and QUIET_WAIT_SECONDS (120): before each path, wait up to that long for the 1-minute load average
-# to drop to that level.
+# to drop to that level; PATHS ("1pct 5pct loopback") which paths to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_SECONDS=${RUN_SECONDS:-20}
@@ -22,6 +22,7 @@ LOOPBACK_BYTES=${LOOPBACK_BYTES:-256M}
 LOOPBACK_ROUNDS=${LOOPBACK_ROUNDS:-3}
 BULK_BYTES=${BULK_BYTES:-}
 QUIET_LOAD=${QUIET_LOAD:-1.5}
+PATHS=${PATHS:-1pct 5pct loopback}
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}
 BIN=tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks
 
@@ -179,9 +180,7 @@ loopback_path() {
 }
 
 echo "transport benchmark $(date -u +%FT%TZ) on $(nproc) cores, kernel $(uname -r), link: $LINK_KIND"
-if [ "${SKIP_IMPAIRED:-0}" != 1 ]; then
-  impaired_path netem-1pct-40ms 201 20 1
-  impaired_path netem-5pct-100ms 202 50 5
-fi
-loopback_path
+case " $PATHS " in *" 1pct "*) impaired_path netem-1pct-40ms 201 20 1 ;; esac
+case " $PATHS " in *" 5pct "*) impaired_path netem-5pct-100ms 202 50 5 ;; esac
+case " $PATHS " in *" loopback "*) loopback_path ;; esac
 printf '%s\n' "${ratios[@]}"
