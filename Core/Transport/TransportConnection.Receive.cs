@@ -33,6 +33,7 @@ public sealed partial class TransportConnection
         if (!IsWellFormed(payload)) return;
 
         _lastReceivedMicros = now;
+        OnPathHeard();
         if (State == ConnectionState.Draining) return;
         if (State == ConnectionState.Closing)
         {

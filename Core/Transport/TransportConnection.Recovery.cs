@@ -113,6 +113,8 @@ public sealed partial class TransportConnection
             _ackElicitingOutstanding--;
             _cc.OnAcked(packet.Size, packet.TimeSentMicros, now, _rtt.SmoothedMicros, packet.WindowLimited);
         }
+        if (packet.IsPathMtuProbe) OnPathMtuProbeAcked(packet, now);
+        else _pmtu.OnPacketAcked(packet.Size);
         foreach (var range in packet.StreamRanges)
         {
             if (!_streams.TryGetValue(range.StreamId, out var stream)) continue;
@@ -138,7 +140,7 @@ public sealed partial class TransportConnection
             if (_largestAcked - packet.PacketNumber >= _packetThreshold || packet.TimeSentMicros <= now - lossDelay)
             {
                 OnPacketLost(packet);
-                _cc.OnLost(packet.Size, packet.TimeSentMicros, now);
+                if (!packet.IsPathMtuProbe) _cc.OnLost(packet.Size, packet.TimeSentMicros, now);
             }
             else if (_lossTimeMicros == 0 || packet.TimeSentMicros + lossDelay < _lossTimeMicros)
                 _lossTimeMicros = packet.TimeSentMicros + lossDelay;
@@ -149,15 +151,21 @@ public sealed partial class TransportConnection
     private void OnPacketLost(SentPacket packet)
     {
         packet.State = SentPacketState.Lost;
-        Statistics.PacketsLost++;
         _outstanding.Remove(packet.PacketNumber, packet.PacketNumber + 1);
-        _declaredLost.Add(packet.PacketNumber, packet.PacketNumber + 1);
-        _declaredLost.TrimToCount(64);
         if (packet.AckEliciting)
         {
             _bytesInFlight -= packet.Size;
             _ackElicitingOutstanding--;
         }
+        if (packet.IsPathMtuProbe)
+        {
+            OnPathMtuProbeLost(packet);
+            return;
+        }
+        Statistics.PacketsLost++;
+        _pmtu.OnPacketLost(packet.Size);
+        _declaredLost.Add(packet.PacketNumber, packet.PacketNumber + 1);
+        _declaredLost.TrimToCount(64);
         RequeueContents(packet);
     }
 
@@ -216,6 +224,8 @@ public sealed partial class TransportConnection
         foreach (var run in _scratchRanges)
             for (long n = run.Start; n < run.End; n++) OnPacketLost(_sent.Find(n)!);
         _sent.Compact();
+        _pmtu.OnRetransmissionTimeout();
+        ApplyPathMtu();
         _cc.OnRetransmissionTimeout(now);
         Statistics.RetransmissionTimeouts++;
         _rtoBackoff++;
@@ -231,7 +241,7 @@ public sealed partial class TransportConnection
             ConnectionState.Closing or ConnectionState.Draining => _closeDeadlineMicros,
             ConnectionState.Handshaking => Math.Min(_connectDeadlineMicros, _handshakeRetransmitMicros),
             _ => Math.Min(_lastReceivedMicros + MonotonicClock.Micros(_options.IdleTimeout),
-                Math.Min(LossTimerDeadline(), _lastSentMicros + MonotonicClock.Micros(_options.KeepAliveInterval))),
+                Math.Min(LossTimerDeadline(), Math.Min(LivenessDeadline(), _pmtu.NextSearchMicros))),
         };
         if (State == ConnectionState.Established)
         {
@@ -263,6 +273,7 @@ public sealed partial class TransportConnection
         }
         if (now >= LossTimerDeadline()) OnLossTimer(now);
         if (_ackUnsent && _ackDeadlineMicros != 0 && now >= _ackDeadlineMicros) _ackNow = true;
-        if (now >= _lastSentMicros + MonotonicClock.Micros(_options.KeepAliveInterval)) _pingPending = true;
+        OnLivenessTimer(now);
+        _pmtu.OnTimer(now);
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class TransportConnection
         if (State is ConnectionState.Handshaking or ConnectionState.Draining or ConnectionState.Closed) return 0;
         if (State == ConnectionState.Closing && !_closePending) return 0;
         int plaintextStart = DataPacketLayout.HeaderLength + _protector.PlaintextOffset;
-        int maxPlaintext = _options.MaxPacketSize - DataPacketLayout.HeaderLength - _protector.Overhead;
+        int maxPlaintext = PacketSize - DataPacketLayout.HeaderLength - _protector.Overhead;
         var writer = new SpanWriter(buffer.AsSpan(plaintextStart, maxPlaintext));
         long number = _sent.NextPacketNumber;
         writer.WriteUInt64((ulong)number);
@@ -42,9 +42,11 @@ public sealed partial class TransportConnection
         }
 
         bool probe = _probesPending > 0;
-        bool windowOpen = _bytesInFlight + _options.MaxPacketSize <= _cc.WindowBytes || _bytesInFlight == 0;
+        bool windowOpen = _bytesInFlight + PacketSize <= _cc.WindowBytes || _bytesInFlight == 0;
         bool paced = !_options.Pacing || _pacer.CanSend(now);
-        bool mayElicit = probe || (windowOpen && paced);
+        // A keepalive (or silence probe) goes out even with the window full, as a tail-loss probe does: otherwise its
+        // timer would stay due while nothing could be sent.
+        bool mayElicit = probe || _pingPending || (windowOpen && paced);
 
         bool wroteAck = false;
         if (_ackUnsent)
@@ -92,7 +94,8 @@ public sealed partial class TransportConnection
     private bool HasElicitingWork() =>
         _sendQueue.Count > 0 || _outgoingDatagrams.Count > 0 || _maxDataPending || _streamWindowUpdates.Count > 0 || _pingPending;
 
-    private int Commit(byte[] buffer, int plaintextLength, long number, long now, bool ackEliciting, bool wroteAck, bool carriedMaxData)
+    private int Commit(byte[] buffer, int plaintextLength, long number, long now, bool ackEliciting, bool wroteAck, bool carriedMaxData,
+        bool pathMtuProbe = false)
     {
         DataPacketLayout.WriteHeader(buffer, RemoteId);
         int length = _protector.Protect(buffer, DataPacketLayout.HeaderLength, plaintextLength);
@@ -106,6 +109,7 @@ public sealed partial class TransportConnection
             WindowLimited = windowLimited,
             StreamRanges = _packetRanges.Count == 0 ? [] : [.. _packetRanges],
             CarriedMaxData = carriedMaxData,
+            IsPathMtuProbe = pathMtuProbe,
             MaxStreamDataIds = _packetWindowUpdates.Count == 0 ? [] : [.. _packetWindowUpdates],
             State = ackEliciting ? SentPacketState.Outstanding : SentPacketState.Acked,
         };

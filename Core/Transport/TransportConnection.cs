@@ -55,6 +55,9 @@ public sealed partial class TransportConnection : IReliableConnection
             ? new NewRenoCongestionController(options.MaxPacketSize)
             : new CubicCongestionController(options.MaxPacketSize);
         _pacer = new Pacer(options.MaxPacketSize);
+        _pmtu = NewPathMtuDiscovery(options, remote);
+        Statistics.PathMtu = _pmtu.CurrentSize;
+        InitLiveness(options);
         _lastReceivedMicros = _lastSentMicros = nowMicros;
         State = role == ConnectionRole.Client ? ConnectionState.Handshaking : ConnectionState.Established;
         if (State == ConnectionState.Established) OnEstablished();
@@ -259,6 +262,7 @@ public sealed partial class TransportConnection : IReliableConnection
         long now = _endpoint.Clock.NowMicros;
         _pacingWakeMicros = 0;
         var buffer = _endpoint.PacketBuffer;
+        TrySendPathMtuProbe(buffer, now);
         for (int i = 0; i < MaxPacketsPerFlush; i++)
         {
             int length = TryBuildPacket(buffer, now);

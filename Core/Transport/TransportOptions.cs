@@ -17,16 +17,47 @@ public delegate void ReceivedDatagramHandler(ReadOnlySpan<byte> datagram, EndPoi
 
 public sealed record TransportOptions
 {
-    /// <summary>Largest UDP payload sent. 1200 is safe on every path (IPv6 minimum MTU minus headers).</summary>
+    /// <summary>
+    /// Largest UDP payload sent before path MTU discovery confirmed more (the base size of DPLPMTUD), and the size
+    /// of unreliable datagrams' budget (<see cref="TransportConnection.MaxDatagramPayload"/>). 1200 is safe on every
+    /// path (IPv6 minimum MTU minus headers).
+    /// </summary>
     public int MaxPacketSize { get; init; } = 1200;
+
+    /// <summary>
+    /// Whether each connection probes for larger packets (DPLPMTUD, RFC 8899; see <see cref="TransportConnection.PathMtu"/>).
+    /// Meant for direct paths; a layer that tunnels packets through something with its own limit (a relay) turns it off.
+    /// </summary>
+    public bool PathMtuDiscovery { get; init; } = true;
+
+    /// <summary>
+    /// Largest UDP payload path MTU discovery tries; null means 1472 towards IPv4 peers and 1452 towards IPv6 peers
+    /// (a 1500-byte Ethernet MTU minus IP and UDP headers). At or below <see cref="MaxPacketSize"/> nothing is probed.
+    /// </summary>
+    public int? MaxProbedPacketSize { get; init; }
+
+    /// <summary>How long a search that ended below the maximum waits before trying larger packets again (RFC 8899's PMTU_RAISE_TIMER).</summary>
+    public TimeSpan PathMtuRaiseInterval { get; init; } = TimeSpan.FromSeconds(600);
 
     /// <summary>Whether Initial packets from unknown peers are answered (server role).</summary>
     public bool AcceptIncoming { get; init; }
 
     public int AcceptBacklog { get; init; } = 128;
 
-    /// <summary>A PING is sent when nothing was sent for this long. At most 25 s, below typical NAT timeouts (~30 s).</summary>
+    /// <summary>
+    /// A PING is sent when nothing was sent for this long. At most 25 s, below typical NAT timeouts (~30 s). The
+    /// default of every connection; the link layer sets a measured value per connection with
+    /// <see cref="TransportConnection.KeepAliveInterval"/>.
+    /// </summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// When nothing was received for this long, the connection raises <see cref="TransportConnection.PathSilent"/>
+    /// once (again only after traffic resumed and stopped anew), so the link layer can replace the path long before
+    /// <see cref="IdleTimeout"/> ends the connection. Infinite (the default) never raises it. Settable per connection
+    /// with <see cref="TransportConnection.PathSilenceTimeout"/>.
+    /// </summary>
+    public TimeSpan PathSilenceTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>The connection is dropped when nothing was received for this long.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -24,8 +24,13 @@ internal sealed class CubicCongestionController(int maxDatagramSize, int initial
     private long _recoveryStart = long.MinValue;
     private (double Window, double Ssthresh, double WMax)? _beforeReduction;
 
-    private double Mss => maxDatagramSize;
-    private double MinWindow => 2.0 * maxDatagramSize;
+    private int _mss = maxDatagramSize;
+
+    private double Mss => _mss;
+    private double MinWindow => 2.0 * _mss;
+
+    /// <summary>Path MTU discovery confirmed a new packet size: window arithmetic in segments follows it.</summary>
+    public void SetMaxDatagramSize(int size) => _mss = size;
     public long WindowBytes => (long)_window;
     public bool InSlowStart => _window < _ssthresh;
 

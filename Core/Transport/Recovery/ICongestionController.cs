@@ -14,6 +14,9 @@ internal interface ICongestionController
     void OnLost(long bytes, long timeSentMicros, long nowMicros);
     void OnRetransmissionTimeout(long nowMicros);
 
+    /// <summary>The segment size used in window arithmetic changed (path MTU discovery).</summary>
+    void SetMaxDatagramSize(int size);
+
     /// <summary>A packet declared lost was acknowledged after all: undo the last reduction (once per recovery period).</summary>
     void OnSpuriousLoss();
 }

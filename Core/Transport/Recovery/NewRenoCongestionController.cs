@@ -14,7 +14,12 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
     private long _avoidanceCredit;
     private (long Window, long Ssthresh)? _beforeReduction;
 
-    private long MinWindow => 2L * maxDatagramSize;
+    private int _mss = maxDatagramSize;
+
+    private long MinWindow => 2L * _mss;
+
+    /// <summary>Path MTU discovery confirmed a new packet size: window arithmetic in segments follows it.</summary>
+    public void SetMaxDatagramSize(int size) => _mss = size;
     public long WindowBytes => _window;
     public bool InSlowStart => _window < _ssthresh;
 
@@ -26,7 +31,7 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
         if (_avoidanceCredit >= _window)
         {
             _avoidanceCredit -= _window;
-            _window += maxDatagramSize;
+            _window += _mss;
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed class Pacer(int maxDatagramSize, int burstPackets = 16)
     private long _lastRefill;
     private double _bytesPerMicro = double.PositiveInfinity;
 
+    /// <summary>The packet size tokens are counted against; path MTU discovery may raise or lower it.</summary>
+    public int MaxDatagramSize { get; set; } = maxDatagramSize;
+
     public void SetRate(long windowBytes, long smoothedRttMicros, bool slowStart)
     {
         _bytesPerMicro = smoothedRttMicros <= 0
@@ -19,7 +22,7 @@ internal sealed class Pacer(int maxDatagramSize, int burstPackets = 16)
             : (slowStart ? 2.0 : 1.25) * windowBytes / smoothedRttMicros;
     }
 
-    private double Capacity => burstPackets * (double)maxDatagramSize;
+    private double Capacity => burstPackets * (double)MaxDatagramSize;
 
     private void Refill(long nowMicros)
     {
@@ -33,7 +36,7 @@ internal sealed class Pacer(int maxDatagramSize, int burstPackets = 16)
     public bool CanSend(long nowMicros)
     {
         Refill(nowMicros);
-        return _tokens >= maxDatagramSize || double.IsPositiveInfinity(_bytesPerMicro);
+        return _tokens >= MaxDatagramSize || double.IsPositiveInfinity(_bytesPerMicro);
     }
 
     public void OnSent(int bytes, long nowMicros)
@@ -46,5 +49,5 @@ internal sealed class Pacer(int maxDatagramSize, int burstPackets = 16)
     public long NextSendTime(long nowMicros) =>
         double.IsPositiveInfinity(_bytesPerMicro) || _bytesPerMicro <= 0
             ? nowMicros
-            : nowMicros + Math.Max(1, (long)Math.Ceiling((maxDatagramSize - _tokens) / _bytesPerMicro));
+            : nowMicros + Math.Max(1, (long)Math.Ceiling((MaxDatagramSize - _tokens) / _bytesPerMicro));
 }

@@ -18,6 +18,8 @@ internal sealed class SentPacket
     public bool WindowLimited { get; init; }
     public SentStreamRange[] StreamRanges { get; init; } = [];
     public bool CarriedMaxData { get; init; }
+    /// <summary>A path MTU probe (PING + PADDING): its loss is reported to path MTU discovery, not to congestion control.</summary>
+    public bool IsPathMtuProbe { get; init; }
     public long[] MaxStreamDataIds { get; init; } = [];
     public SentPacketState State { get; set; }
 }

@@ -10,9 +10,15 @@ namespace P2PChat.Core.Transport.Sockets;
 /// <c>SendTo(ReadOnlySpan, SocketFlags, SocketAddress)</c> using a cached address per destination. Socket buffers are
 /// set to 4 MB. Network errors on send are swallowed (UDP is best effort; the transport retransmits).
 /// With a segment size given and Linux UDP GSO available (UDP_SEGMENT, option 103 at level SOL_UDP = 17),
-/// consecutive full-size datagrams to one destination are coalesced, up to <see cref="MaxSegments"/>, and handed to
-/// the kernel in one <c>sendto</c> at <see cref="Flush"/> (the kernel cuts them back into datagrams); anything else
-/// goes out plainly. If a GSO send fails, GSO is switched off for good and the batch re-sent datagram by datagram.
+/// consecutive same-size datagrams to one destination are coalesced, up to <see cref="MaxSegments"/> and 64 KiB, and
+/// handed to the kernel in one <c>sendto</c> at <see cref="Flush"/> (the kernel cuts them back into datagrams; a
+/// shorter one may end a batch). The segment size follows the traffic: a datagram of at least the initial size that
+/// starts a batch sets it (one <c>setsockopt</c>, only when it changes), so packets grown by path MTU discovery are
+/// coalesced too. If a GSO send fails (other than for size), GSO is switched off for good and the batch re-sent
+/// datagram by datagram.
+/// On Linux the socket sends with IP_PMTUDISC_PROBE (IPv4 and IPv6): the don't-fragment bit is set and the kernel's own
+/// path MTU estimate is ignored, so a probe larger than the path is lost (or fails locally with EMSGSIZE, which counts
+/// as lost) instead of being fragmented, as DPLPMTUD (RFC 8899 §3) requires.
 /// When GSO is requested, receiving also tries UDP GRO (<see cref="UdpGroReceiver"/>), else one datagram per call.
 /// </summary>
 public sealed class UdpDatagramSocket : IDatagramSocket
@@ -21,9 +27,13 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     private const int SolUdp = 17;
     private const int UdpSegment = 103;
     private const int MaxSegments = 48;
+    /// <summary>A GSO send is one UDP datagram to the kernel: at most 65507 bytes of payload on IPv4.</summary>
+    private const int MaxBatchBytes = 65507;
+    private const int SolIp = 0, IpMtuDiscover = 10, SolIpv6 = 41, Ipv6MtuDiscover = 23, PmtuDiscProbe = 3;
+    private readonly int _minSegmentSize;
     private readonly Socket _socket;
     private readonly Dictionary<EndPoint, SocketAddress> _sendAddresses = [];
-    private readonly int _segmentSize;
+    private int _segmentSize;
     private readonly byte[] _batch = [];
     private int _batchLength;
     private int _batchCount;
@@ -39,14 +49,15 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         if (socket.SocketType != SocketType.Dgram) throw new ArgumentException("a datagram socket is required", nameof(socket));
         _socket = socket;
         TrySetBuffers(socket);
+        TrySetProbeMode(socket);
         if (gsoSegmentSize > 0 && OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("P2PCHAT_NO_GSO") != "1")
         {
             try
             {
                 socket.SetRawSocketOption(SolUdp, UdpSegment, BitConverter.GetBytes(gsoSegmentSize));
                 _gso = true;
-                _segmentSize = gsoSegmentSize;
-                _batch = new byte[gsoSegmentSize * MaxSegments];
+                _segmentSize = _minSegmentSize = gsoSegmentSize;
+                _batch = new byte[MaxBatchBytes];
             }
             catch (SocketException) { }
         }
@@ -107,9 +118,12 @@ public sealed class UdpDatagramSocket : IDatagramSocket
             SendPlain(datagram, address);
             return;
         }
-        if (_batchCount > 0 && (!ReferenceEquals(address, _batchAddress) || _batchLength % _segmentSize != 0 || _batchCount == MaxSegments))
+        if (_batchCount > 0 && (!ReferenceEquals(address, _batchAddress) || _batchLength % _segmentSize != 0 || _batchCount == MaxSegments
+                || datagram.Length > _segmentSize || _batchLength + datagram.Length > MaxBatchBytes))
             Flush();
-        if (datagram.Length > _segmentSize)
+        if (_batchCount == 0 && datagram.Length != _segmentSize && datagram.Length >= _minSegmentSize && datagram.Length <= MaxBatchBytes / 2)
+            SetSegmentSize(datagram.Length);
+        if (datagram.Length > _segmentSize || !_gso)
         {
             SendPlain(datagram, address);
             return;
@@ -130,7 +144,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         {
             _socket.SendTo(batch, SocketFlags.None, address);
         }
-        catch (SocketException) when (batch.Length > _segmentSize)
+        catch (SocketException e) when (batch.Length > _segmentSize && e.SocketErrorCode != SocketError.MessageSize)
         {
             _gso = false; // e.g. EIO without checksum offload on the route: fall back to plain sends
             try { _socket.SetRawSocketOption(SolUdp, UdpSegment, BitConverter.GetBytes(0)); } catch (SocketException) { }
@@ -138,6 +152,36 @@ public sealed class UdpDatagramSocket : IDatagramSocket
                 SendPlain(batch.Slice(offset, Math.Min(_segmentSize, batch.Length - offset)), address);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
+    private void SetSegmentSize(int size)
+    {
+        try
+        {
+            _socket.SetRawSocketOption(SolUdp, UdpSegment, BitConverter.GetBytes(size));
+            _segmentSize = size;
+        }
+        catch (SocketException)
+        {
+            _gso = false;
+        }
+    }
+
+    /// <summary>Don't fragment, and don't let the kernel's path MTU cache shrink what we send (IP_PMTUDISC_PROBE).</summary>
+    private static void TrySetProbeMode(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            if (socket.AddressFamily == AddressFamily.InterNetwork) socket.SetRawSocketOption(SolIp, IpMtuDiscover, BitConverter.GetBytes(PmtuDiscProbe));
+            else if (socket.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.SetRawSocketOption(SolIpv6, Ipv6MtuDiscover, BitConverter.GetBytes(PmtuDiscProbe));
+                if (!socket.DualMode) return;
+                socket.SetRawSocketOption(SolIp, IpMtuDiscover, BitConverter.GetBytes(PmtuDiscProbe));
+            }
+        }
+        catch (SocketException) { }
     }
 
     private SocketAddress AddressOf(EndPoint remote)

@@ -14,15 +14,18 @@ internal static class BenchConnections
 
     private static TransportOptions Options(BenchOptions o) => new()
     {
-        ProtectorFactory = o.Flag("protect")
-            ? (role, _) => role == ConnectionRole.Client ? new AesGcmPacketProtector(KeyA, KeyB) : new AesGcmPacketProtector(KeyB, KeyA)
-            : (_, _) => new UnkeyedPacketProtector(),
+        // --protect: the links' packet protection (AEGIS-128L, AeadPacketProtector.ForLink); --cipher aesgcm: AES-256-GCM.
+        ProtectorFactory = !o.Flag("protect") ? (_, _) => new UnkeyedPacketProtector()
+            : o.Text("cipher") == "aesgcm"
+                ? (role, _) => role == ConnectionRole.Client ? new AesGcmPacketProtector(KeyA, KeyB) : new AesGcmPacketProtector(KeyB, KeyA)
+                : (role, _) => role == ConnectionRole.Client ? AeadPacketProtector.ForLink(KeyA, KeyB) : AeadPacketProtector.ForLink(KeyB, KeyA),
         CongestionControl = o.Text("cc") == "newreno" ? CongestionControl.NewReno : CongestionControl.Cubic,
         AckEveryPackets = (int)o.Number("ack-every", new TransportOptions().AckEveryPackets),
         MaxPacketSize = (int)o.Number("packet-size", new TransportOptions().MaxPacketSize),
         // A timed run stops writing at its deadline and then waits for what is buffered: keep that tail short.
         StreamSendBuffer = (int)o.Bytes("send-buffer", o.Text("seconds") is null ? new TransportOptions().StreamSendBuffer : 256 << 10),
         Pacing = !o.Flag("no-pacing"),
+        PathMtuDiscovery = !o.Flag("no-pmtud"),
     };
 
     public static async Task<(IReliableConnection Connection, IAsyncDisposable Owner)> AcceptAsync(BenchOptions o, CancellationToken ct)

@@ -5,7 +5,8 @@ namespace P2PChat.Benchmarks.Transport;
 /// <code>
 /// transport-recv --bind IP:PORT [--tcp] [--protect]
 /// transport-send --to IP:PORT (--bytes 256M | --seconds 20) [--tcp] [--protect] [--chat-interval-ms 20 (0 = no chat)] [--cc newreno]
-///                [--packet-size 1200] [--send-buffer 1M] [--ack-every 2] [--no-pacing]
+///                [--packet-size 1200] [--send-buffer 1M] [--ack-every 2] [--no-pacing] [--no-pmtud] [--cipher aesgcm]
+/// transport-litenet-recv --bind IP:PORT  /  transport-litenet-send --to IP:PORT (--bytes 256M | --seconds 20)   (LiteNetLib baseline)
 /// transport-link --ns-a A --ns-b B --addr-a IP --addr-b IP --delay-ms D --loss P   (userspace netem over TUN)
 /// </code>
 /// The sender prints one line: <c>result bytes=… seconds=… MBps=… chat_samples=… chat_p50_ms=… chat_p99_ms=…</c>.
@@ -24,6 +25,8 @@ internal static class TransportBenchCommand
             "transport-send" => await BulkSender.RunAsync(options, stop.Token),
             "transport-recv" => await BulkReceiver.RunAsync(options, stop.Token),
             "transport-link" => await LinkEmulatorCommand.RunAsync(options, stop.Token),
+            "transport-litenet-send" => await LiteNetLibBulk.SendAsync(options, stop.Token),
+            "transport-litenet-recv" => await LiteNetLibBulk.ReceiveAsync(options, stop.Token),
             _ => Usage(),
         };
     }

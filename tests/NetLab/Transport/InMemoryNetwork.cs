@@ -35,6 +35,8 @@ public sealed class InMemoryNetwork
     public long Delivered { get; private set; }
     public long Dropped { get; private set; }
     public long DroppedAtBottleneck { get; private set; }
+    /// <summary>Datagrams larger than <see cref="LinkConditions.MaxDatagramSize"/>, dropped silently.</summary>
+    public long DroppedOversize { get; private set; }
 
     public InMemoryDatagramSocket CreateSocket(EndPoint address)
     {
@@ -60,6 +62,7 @@ public sealed class InMemoryNetwork
         {
             Sent++;
             var c = Conditions;
+            if (c.MaxDatagramSize > 0 && datagram.Length > c.MaxDatagramSize) { DroppedOversize++; return; }
             if (_random.NextDouble() < c.Loss) { Dropped++; return; }
             int copies = _random.NextDouble() < c.Duplicate ? 2 : 1;
             long now = _time.GetTimestamp();

@@ -19,4 +19,7 @@ public sealed record LinkConditions
     public long BytesPerSecond { get; init; }
     /// <summary>With a bottleneck: datagrams that would wait longer than this in its queue are dropped (drop-tail).</summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Largest UDP payload the path carries (path MTU minus IP and UDP headers); larger datagrams vanish silently,
+    /// as behind a router that drops them without an ICMP reply. 0 = unlimited.</summary>
+    public int MaxDatagramSize { get; init; }
 }
