@@ -35,6 +35,9 @@ public sealed record ChannelEvent(uint Tag, string Channel, string Topic, bool I
 /// <summary>A channel's member list (UPD).</summary>
 public sealed record MembersEvent(string Channel, uint Tag, IReadOnlyList<string> Members, IReadOnlyList<string> Operators) : ClientEvent;
 
+/// <summary>The members event just before was one page of a paged general channel: Shown users of Online; More: /who #general more gets the next.</summary>
+public sealed record RosterPageEvent(string Channel, int Shown, uint Online, bool More) : ClientEvent;
+
 /// <summary>One's friend list (UPD with one's own tag).</summary>
 public sealed record FriendsEvent(IReadOnlyList<FriendEntry> Friends) : ClientEvent;
 

@@ -161,8 +161,25 @@ public sealed partial class ServerConnection
     public Task TopicAsync(string channel, string topic, CancellationToken ct) =>
         ChannelRequestAsync(channel, "topic", tag => new Topic(tag, topic), ct);
 
-    public Task WhoAsync(string channel, CancellationToken ct) =>
-        ChannelRequestAsync(channel, "who", tag => new UpdRequest(tag), ct, byTag: true);
+    /// <summary>
+    /// A channel's members (UPD). The general channel of a server with more users online than its paging threshold is
+    /// listed a page at a time (ROSTER_PAGE, <see cref="ServerFrameHandler.RosterPageSize"/> users): the first page, or
+    /// with <paramref name="more"/> the page after the last one shown.
+    /// </summary>
+    public async Task WhoAsync(string channel, bool more, CancellationToken ct)
+    {
+        RequireSignedIn();
+        var tag = await ResolveChannelAsync(channel, ct).ConfigureAwait(false);
+        if (tag == Tag.General && _session.GeneralPagedOnline is not null)
+        {
+            if (more && _session.RosterNext.IsNone)
+                throw new CommandFailedException(PeerErrorCode.BadArguments, "that was the last page; /who #general starts again from the first");
+            await RequestAsync(new RosterPageRequest(Tag.General, more ? _session.RosterNext : Tag.None, ServerFrameHandler.RosterPageSize), "who", ct).ConfigureAwait(false);
+            return;
+        }
+        if (more) throw new CommandFailedException(PeerErrorCode.BadArguments, $"{channel} is listed whole; \"more\" pages only a paged general channel");
+        await RequestAsync(new UpdRequest(tag), "who", ct, tag.ToString()).ConfigureAwait(false);
+    }
 
     public async Task WhoisAsync(string username, CancellationToken ct)
     {

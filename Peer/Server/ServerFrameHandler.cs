@@ -30,6 +30,7 @@ public sealed class ServerFrameHandler(
             case TicketIssued ticket: onTicket?.Invoke(ticket); break;
             case AddChannel channel: OnAddChannel(channel); break;
             case Upd upd: OnUpd(upd); break;
+            case RosterPageEnd end: OnRosterPageEnd(end); break;
             case MsgDeliver msg: await OnMessageAsync(msg, ct).ConfigureAwait(false); break;
             case MsgAck ack: OnAck(ack); break;
             case MsgMultiAck ack: OnMultiAck(ack); break;
@@ -190,8 +191,42 @@ public sealed class ServerFrameHandler(
         events.Publish(new PresenceEvent(directory.NameOf(p.User), p.Presence, p.Text));
     }
 
+    /// <summary>
+    /// The last frame of a roster page: its cards came just before (ROSTER/ADD, already in the directory), so the page is
+    /// every online user whose tag is above <c>after</c> and at most <c>next</c> (no upper bound on the last page).
+    /// </summary>
+    private void OnRosterPageEnd(RosterPageEnd end)
+    {
+        pending.TakeOldest(Opcode.RosterPage);
+        session.GeneralPagedOnline = end.Online;
+        session.RosterNext = end.Next;
+        var page = directory.Users
+            .Where(u => u.Tag.Value > end.After.Value && (end.Next.IsNone || u.Tag.Value <= end.Next.Value) && u.Presence != Presence.Offline)
+            .OrderBy(u => u.Tag.Value)
+            .Select(u => u.Username)
+            .ToList();
+        var channel = directory.NameOf(end.Channel);
+        events.Publish(new MembersEvent(channel, end.Channel.Value, page, []));
+        events.Publish(new RosterPageEvent(channel, page.Count, end.Online, !end.Next.IsNone));
+    }
+
+    /// <summary>The general channel is too big to list: remember it, and answer a pending /who #general with its first page.</summary>
+    private async ValueTask OnRosterPagedAsync(Status s, CancellationToken ct)
+    {
+        session.GeneralPagedOnline = s.Value;
+        if (pending.TakeByKey(Opcode.Upd, Tag.General.ToString()) is { } who)
+        {
+            pending.Add(Opcode.RosterPage, who.Command);
+            await send(new RosterPageRequest(Tag.General, Tag.None, RosterPageSize), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Users asked for per roster page (the server allows 1–1000).</summary>
+    public const ushort RosterPageSize = 500;
+
     private async ValueTask OnStatusAsync(Status s, CancellationToken ct)
     {
+        if (s.Code == StatusCode.RosterPaged) await OnRosterPagedAsync(s, ct).ConfigureAwait(false);
         string? command = null;
         PendingRequest? request = null;
         if (s.RefOpcode is Opcode.Msg or Opcode.MsgMulti)

@@ -32,11 +32,19 @@ public sealed class ServerSession
     /// <summary>The last STATUS whose code closes the connection: the reason the server gave for closing.</summary>
     public Status? Closing { get; set; }
 
+    /// <summary>Users online when the server last said the general channel is paged (STATUS 37 or a ROSTER_PAGE answer);
+    /// null while it is not paged, so /who #general asks UPD as for any channel.</summary>
+    public uint? GeneralPagedOnline { get; set; }
+
+    /// <summary>Where the next roster page starts (the last page's <c>next</c>); none after the last page.</summary>
+    public Tag RosterNext { get; set; }
+
     public void Reset()
     {
         lock (_gate)
         {
             Me = Tag.None; Username = ""; Nickname = ""; IsAdmin = false; SignedIn = false; Closing = null; ServerIdentity = [];
+            GeneralPagedOnline = null; RosterNext = Tag.None;
             _offlineExpected = _offlineReceived = 0;
             _offlineLast = 0;
             _offlineUnacknowledged = false;

@@ -57,7 +57,7 @@ public sealed class ChatSession : IChatSession, IAsyncDisposable
     public Task InviteAsync(string username, string channel, CancellationToken ct) => Server.InviteAsync(username, channel, ct);
     public Task LeaveAsync(string channel, CancellationToken ct) => Server.LeaveAsync(channel, ct);
     public Task TopicAsync(string channel, string topic, CancellationToken ct) => Server.TopicAsync(channel, topic, ct);
-    public Task WhoAsync(string channel, CancellationToken ct) => Server.WhoAsync(channel, ct);
+    public Task WhoAsync(string channel, bool more, CancellationToken ct) => Server.WhoAsync(channel, more, ct);
     public Task WhoisAsync(string username, CancellationToken ct) => Server.WhoisAsync(username, ct);
     public Task FriendAsync(FriendAction action, string username, CancellationToken ct) => Server.FriendAsync(action, username, ct);
     public Task FriendsAsync(CancellationToken ct) => Server.FriendsAsync(ct);

@@ -31,7 +31,8 @@ public interface IChatSession
     Task LeaveAsync(string channel, CancellationToken ct);
     Task TopicAsync(string channel, string topic, CancellationToken ct);
     /// <summary>Asks for a channel's member list (a members event follows).</summary>
-    Task WhoAsync(string channel, CancellationToken ct);
+    /// <summary>A channel's members; a paged general channel a page at a time (<paramref name="more"/>: the next page).</summary>
+    Task WhoAsync(string channel, bool more, CancellationToken ct);
     /// <summary>Publishes what is known about a user (a user event), asking the server if need be.</summary>
     Task WhoisAsync(string username, CancellationToken ct);
     Task FriendAsync(FriendAction action, string username, CancellationToken ct);

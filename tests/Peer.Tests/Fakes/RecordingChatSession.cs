@@ -36,7 +36,7 @@ public sealed class RecordingChatSession : IChatSession
     public Task InviteAsync(string username, string channel, CancellationToken ct) => Record($"invite {username} {channel}");
     public Task LeaveAsync(string channel, CancellationToken ct) => Record($"leave {channel}");
     public Task TopicAsync(string channel, string topic, CancellationToken ct) => Record($"topic {channel} {topic}");
-    public Task WhoAsync(string channel, CancellationToken ct) => Record($"who {channel}");
+    public Task WhoAsync(string channel, bool more, CancellationToken ct) => Record(more ? $"who {channel} more" : $"who {channel}");
     public Task WhoisAsync(string username, CancellationToken ct) => Record($"whois {username}");
     public Task FriendAsync(FriendAction action, string username, CancellationToken ct) => Record($"friend {action} {username}");
     public Task FriendsAsync(CancellationToken ct) => Record("friends");
