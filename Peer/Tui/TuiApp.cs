@@ -10,8 +10,9 @@ namespace P2PChat.Peer.Tui;
 
 /// <summary>
 /// The UI thread runs Terminal.Gui's main loop with a <see cref="ChatWindow"/> until Ctrl-C,
-/// <see cref="ChatViewState.RequestQuit"/> (/quit, SIGTERM) or cancellation. A timer (<see cref="FrameInterval"/>)
-/// looks at the state's change counter and marks views dirty, so network threads never touch views and a burst of
+/// <see cref="ChatViewState.RequestQuit"/> (/quit, SIGTERM) or cancellation. A state change wakes the loop's
+/// <see cref="LoopPacer"/>, whose frame (at most one per <see cref="FrameInterval"/> in a burst) looks at the state's
+/// change counter and marks the views that changed dirty, so network threads never touch views and a burst of
 /// messages costs one frame; keys are applied at once. Submitted lines go to <c>submitLine</c> one at a time, in
 /// order, off the UI thread, so a slow command never blocks typing; an exception from it becomes an error line.
 /// The terminal is restored by <see cref="TerminalGuard"/> on every way out.

@@ -24,8 +24,12 @@ namespace P2PChat.Peer.Tui.Terminal;
 /// </summary>
 public sealed class LoopPacer
 {
-    /// <summary>At most this many frames a second from network activity (keys are shown at once).</summary>
-    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// During a burst of network activity, at most one frame per interval (10 a second); the first change after a
+    /// quiet interval and every key are shown at once. Nobody reads 100 messages a second, and each frame of a
+    /// scrolling message view costs Terminal.Gui a few milliseconds.
+    /// </summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The longest the loop sleeps with nothing to do.</summary>
     public static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(500);
@@ -45,6 +49,9 @@ public sealed class LoopPacer
 
     public LoopPacer(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
 
+    /// <summary>Timing of keys and frames, when asked for (<see cref="LoopProfile"/>).</summary>
+    public LoopProfile? Profile { get; init; }
+
     /// <summary>Runs on the UI thread after each wait: the frame (state changes shown, bells rung).</summary>
     public event Action? Frame;
 
@@ -53,6 +60,7 @@ public sealed class LoopPacer
 
     public void InputArrived()
     {
+        Profile?.InputRead();
         Interlocked.Exchange(ref _lastInput, _time.GetTimestamp());
         Wake();
     }
@@ -98,6 +106,7 @@ public sealed class LoopPacer
             Interlocked.Exchange(ref _lastFrame, _time.GetTimestamp());
         }
         Interlocked.Increment(ref _iterations);
+        Profile?.IterationStarted();
         Frame?.Invoke();
     }
 

@@ -48,6 +48,7 @@ internal static class PacedApplication
         if (app.TimedEvents is { } timers)
             timers.Added += (_, _) => { if (Environment.CurrentManagedThreadId != uiThread) pacer.Wake(); };
         app.Iteration += (_, _) => pacer.WaitForWork(() => LoopPacer.NextTimer(app));
+        if (pacer.Profile is { } profile) app.LayoutAndDrawComplete += (_, _) => profile.Drawn();
         if (!OperatingSystem.IsWindows()) Resizes = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => pacer.Wake());
     }
 

@@ -31,7 +31,7 @@ public static class UiThread
             try
             {
                 T result;
-                var pacer = new LoopPacer();
+                var pacer = new LoopPacer { Profile = LoopProfile.FromEnvironment() };
                 var paced = DriverOverride is null && !PollingRequested ? PacedApplication.TryCreate(pacer, onSignal) : null;
                 try
                 {
@@ -42,7 +42,11 @@ public static class UiThread
                 }
                 finally
                 {
-                    if (paced is not null) PacedApplication.Uninstall();
+                    if (paced is not null)
+                    {
+                        PacedApplication.Uninstall();
+                        pacer.Profile?.Write();
+                    }
                 }
                 guard.Dispose();
                 done.SetResult(result);
