@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 # Measures one TUI build in its own tmux server: idle CPU, CPU at 100 messages/s, key latency, RSS, torn frames.
-# Usage: tui_budget.py NAME P2PCHAT_DLL WIDTHxHEIGHT TMUX_SOCKET_NAME. Prints one "NAME metric=value ..." line.
+# Usage: tui_budget.py NAME P2PCHAT_DLL WIDTHxHEIGHT TMUX_SOCKET_NAME [VAR=VALUE ...] (environment for the program).
+# Prints one "NAME metric=value ..." line.
 import os, subprocess, sys, time
 
 name, dll, size, sock = sys.argv[1:5]
+env = " ".join(f"'{assignment}'" for assignment in sys.argv[5:])
+# With P2PCHAT_TUI_PROFILE=FILE the program times keys and frames itself (docs/tui.md); FILE is written when it quits.
+profile = next((a.split("=", 1)[1] for a in sys.argv[5:] if a.startswith("P2PCHAT_TUI_PROFILE=")), None)
 width, height = (int(x) for x in size.split("x"))
 idle_s, flood_s, keys = int(os.environ["IDLE_SECONDS"]), int(os.environ["FLOOD_SECONDS"]), int(os.environ["KEYS"])
+settle_s = int(os.environ.get("SETTLE_SECONDS", "15"))
 tick = os.sysconf("SC_CLK_TCK")
 
 def tmux(*args):
@@ -51,10 +56,15 @@ def torn(screen):
     return column < 0 or any(len(row) <= column or row[column] != "│" for row in body)
 
 try:
-    tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height), f"exec dotnet '{dll}' --tui-demo")
+    tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height), f"exec env {env} dotnet '{dll}' --tui-demo")
     pid = int(tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
     wait_for(lambda s: s.startswith(" #general") and "[connected]" in s)
-    time.sleep(2)  # let start-up work (JIT, history) finish before the idle window: a settling time, not a synchronisation
+    # one key first, so compiling the input path is not timed as the first measured key's latency (in every UI alike)
+    tmux("send-keys", "-t", "b", "-l", "z")
+    wait_for(lambda s: s.rstrip("\n").split("\n")[-1].rstrip().endswith("z"), timeout=30)
+    tmux("send-keys", "-t", "b", "C-u")
+    wait_for(lambda s: s.rstrip("\n").split("\n")[-1].rstrip() == "[#general]", timeout=30)
+    time.sleep(settle_s)  # let start-up work (JIT, tiering) finish before the idle window: a settling time, not a synchronisation
     idle = cpu_percent(pid, idle_s)
 
     # key-to-screen latency: type one letter, poll the screen until the input line shows it
@@ -88,7 +98,14 @@ try:
         time.sleep(0.05)
     flood = 100 * (cpu_seconds(pid) - c0) / (time.monotonic() - t0)
     rss = rss_mib(pid)
-    print(f"{name} idle_cpu={idle:.1f}% flood_cpu={flood:.1f}% key_p50={p50:.1f}ms key_p99={p99:.1f}ms rss={rss:.0f}MiB "
+    load = open("/proc/loadavg").read().split()[0]
+    print(f"{name} load={load} idle_cpu={idle:.1f}% flood_cpu={flood:.1f}% key_p50={p50:.1f}ms key_p99={p99:.1f}ms rss={rss:.0f}MiB "
           f"torn={torn_count}/{captures} size={width}x{height}")
+    if profile:
+        tmux("send-keys", "-t", "b", "C-c")  # quit normally so the program writes its profile
+        end = time.monotonic() + 30
+        while time.monotonic() < end and not (os.path.exists(profile) and os.path.getsize(profile) > 0):
+            time.sleep(0.1)
+        print(f"{name} in-process: " + (open(profile).read().strip() if os.path.exists(profile) else "no profile written"))
 finally:
     subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "kill-server"], capture_output=True)

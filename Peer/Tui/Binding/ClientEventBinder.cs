@@ -1,6 +1,7 @@
 // Turns client events into view state: messages into their buffers, members, presence, notices, errors, the status bar.
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Nat;
 using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
@@ -90,6 +91,9 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                 state.Notice(KeyMap.Summary);
                 break;
             case StatusEvent s: state.Notice(s.Text); break;
+            case NatEvent n:
+                foreach (var line in NatNotice.Lines(n, state.Time.LocalTimeZone)) state.Notice(line);
+                break;
             case KeyChangedEvent k:
                 // Loud on purpose: in the contact's buffer and in the one being read, with a bell.
                 state.Alarm($"SECURITY: {k.User}'s identity key changed ({k.OldFingerprint} -> {k.NewFingerprint}). {k.Text} " +

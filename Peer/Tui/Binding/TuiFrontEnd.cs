@@ -83,11 +83,12 @@ public static class TuiFrontEnd
     private static async Task<PeerSettings?> AskAsync(PeerSettings settings, CancellationToken ct)
     {
         var known = new ProfileStore(settings.ProfileFolder).Load();
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct); // SIGTERM, SIGINT, SIGHUP: as Quit
         var answers = await UiThread.RunAsync(app =>
         {
-            using var stop = ct.Register(() => app.Invoke(() => app.RequestStop()));
+            using var stop = giveUp.Token.Register(() => app.Invoke(() => app.RequestStop()));
             return FirstRunDialog.Ask(app, settings.Server?.ToString() ?? known.Server, known.Username);
-        }, () => { });
+        }, () => giveUp.Cancel());
         if (answers is null) return null;
         if (!ServerAddress.TryParse(answers.Server, out var server, out var error)) throw new ArgumentException(error);
         return settings with { Server = server, Login = answers.User, Password = answers.Password, RegisterIfMissing = answers.Register };

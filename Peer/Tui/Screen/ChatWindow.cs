@@ -25,6 +25,7 @@ internal sealed class ChatWindow : Runnable
     private readonly RowsView[] _regions;
     private long _drawnVersion = -1;
     private (bool Flashing, long Minute) _drawnClock;
+    private (bool Members, int Transfers, int Prompt) _laidOut = (false, -1, -1);
 
     public ChatWindow(ChatViewState state, Action<string> submit)
     {
@@ -123,7 +124,12 @@ internal sealed class ChatWindow : Runnable
         Refresh(force: true);
     }
 
-    /// <summary>Runs on the UI thread each frame: pulls a changed input line, marks the regions dirty when the state moved.</summary>
+    /// <summary>
+    /// Runs on the UI thread each frame: pulls a changed input line and, when the state or the clock moved (or
+    /// <paramref name="force"/>), recomposes the regions; only regions whose rows changed are redrawn, and the
+    /// layout is redone only when the member list, the transfers panel or the prompt's width changed. The members
+    /// come after the messages in <c>_regions</c>.
+    /// </summary>
     public void Refresh(bool force = false)
     {
         Input.PullFromState();
@@ -131,16 +137,22 @@ internal sealed class ChatWindow : Runnable
         long version = _state.Changes.Version;
         (bool, long) clock;
         lock (_state.Gate) clock = (_state.Status.IsFlashing(now), now.ToUnixTimeSeconds() / 60);
-        if (force || version != _drawnVersion || clock != _drawnClock)
+        if (!force && version == _drawnVersion && clock == _drawnClock) return;
+        (_drawnVersion, _drawnClock) = (version, clock);
+        Transfers.Update();
+        var layout = (Regions.ShowsMembers, Transfers.WantedRows, Prompt.WidthFor(Viewport.Width));
+        if (layout != _laidOut)
         {
-            (_drawnVersion, _drawnClock) = (version, clock);
-            Transfers.Update();
+            _laidOut = layout;
             SetNeedsLayout();
-            foreach (var region in _regions)
-            {
-                region.SetNeedsLayout();
-                region.SetNeedsDraw();
-            }
+            foreach (var region in _regions) region.SetNeedsLayout();
+            Layout();
+        }
+        foreach (var region in _regions)
+        {
+            // A terminal that draws an emoji sequence wider than Terminal.Gui counts (tmux: 👍🏽 in four cells, not
+            // two) shifts the rest of that row, so the member list right of redrawn messages is redrawn as well.
+            if (region.Recompose() && region == Messages && !Members.Recompose()) Members.SetNeedsDraw();
         }
     }
 }

@@ -52,8 +52,10 @@ internal sealed class TransfersView : View
         }
         for (int i = 0; i < shown.Count; i++)
         {
-            _rows[i].Label.Text = LabelOf(shown[i]);
-            _rows[i].Bar.Fraction = shown[i].Fraction;
+            var (label, bar) = _rows[i];
+            string text = LabelOf(shown[i]);
+            if (label.Text != text) label.Text = text; // setting a view's text redraws it even when it is the same
+            if (bar.Fraction != shown[i].Fraction) bar.Fraction = shown[i].Fraction;
         }
     }
 

@@ -12,9 +12,13 @@ internal sealed class ChangeSignal
 
     public long Version => Interlocked.Read(ref _version);
 
+    /// <summary>Raised on the marking thread after each change (the UI loop's pacer listens).</summary>
+    public event Action? Marked;
+
     public void Mark()
     {
         Interlocked.Increment(ref _version);
+        Marked?.Invoke();
         try
         {
             if (_wake.CurrentCount == 0) _wake.Release();

@@ -12,7 +12,7 @@ namespace P2PChat.Peer.Tui.Terminal;
 /// bracketed paste (2004), synchronized output (2026), and last a visible cursor (<c>ESC[?25h</c>).
 /// It runs from the UI thread's finally block, from ProcessExit and from an unhandled exception on any thread
 /// (which then also silences stdout);
-/// SIGTERM and SIGHUP ask the UI to quit so the same path runs; after a hang-up the process exits within
+/// SIGTERM, SIGINT and SIGHUP ask the UI to quit so the same path runs; after a hang-up the process exits within
 /// <see cref="HangupGrace"/> even if the UI does not (its terminal is gone).
 /// </summary>
 public sealed class TerminalGuard : IDisposable
@@ -30,11 +30,14 @@ public sealed class TerminalGuard : IDisposable
         _savedTermios = SaveTermios();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         AppDomain.CurrentDomain.UnhandledException += OnUnhandled;
-        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        foreach (var quit in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT }) // SIGINT: `kill -INT`; the Ctrl-C key arrives as a key in raw mode
         {
-            context.Cancel = true;
-            onSignal();
-        }));
+            _signals.Add(PosixSignalRegistration.Create(quit, context =>
+            {
+                context.Cancel = true;
+                onSignal();
+            }));
+        }
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;

@@ -68,7 +68,9 @@ public sealed class TuiKeysInTmuxTests
     [InlineData("C-c")]
     [InlineData("/quit")]
     [InlineData("/crash")]
-    public async Task The_terminal_is_restored_after_ctrl_c_quit_and_a_crash(string how)
+    [InlineData("SIGTERM")]
+    [InlineData("SIGINT")]
+    public async Task The_terminal_is_restored_after_ctrl_c_quit_a_crash_and_a_signal(string how)
     {
         TmuxSession.RequireTmux();
         using var folder = new TempDirectory("p2pchat-tty");
@@ -85,6 +87,14 @@ public sealed class TuiKeysInTmuxTests
         {
             await tmux.TypeAsync(how, Ct);
             await tmux.SendKeysAsync(Ct, "Enter");
+        }
+        else if (how.StartsWith("SIG", StringComparison.Ordinal))
+        {
+            // the program is the shell's only child (sh waits for it in the foreground)
+            var child = File.ReadAllText($"/proc/{tmux.PanePid}/task/{tmux.PanePid}/children").Trim();
+            using var kill = System.Diagnostics.Process.Start("kill", ["-" + how[3..], child]);
+            await kill.WaitForExitAsync(Ct);
+            Assert.Equal(0, kill.ExitCode);
         }
         else
         {

@@ -1,6 +1,8 @@
 // Client events become view state: buffers, counters, highlights, members, presence, notices, errors and the status bar.
+using P2PChat.Core.Nat;
 using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
+using P2PChat.Peer.Nat;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tests.Tui.Support;
@@ -199,6 +201,42 @@ public sealed class ClientEventBinderTests
 
         Assert.Equal(3, seen.Count);
         Assert.Equal(["one", "two"], Texts("#general").TakeLast(2));
+    }
+
+    private static readonly DateTimeOffset Until = new(2026, 11, 20, 14, 5, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_answer_to_nat_is_said_in_the_current_buffer_line_by_line()
+    {
+        SignIn();
+        _state.OpenBuffer("#rust", switchTo: true);
+        _binder.Apply(new NatEvent(MappingBehaviour.EndpointIndependent, "0.0.0.0:40000", "203.0.113.7:40000", true,
+            [new NatServerAnswer("198.51.100.1:3478", "203.0.113.7:40000", null), new NatServerAnswer("198.51.100.2:3478", null, "timeout")],
+            "upnp", "203.0.113.7:40000", Until,
+            ["2001:db8::7"], null, null,
+            [new NatCandidate("mapped", "203.0.113.7:40000"), new NatCandidate("lan", "192.168.1.7:40000")]));
+
+        var lines = Texts("#rust");
+        Assert.Contains("nat: endpoint-independent NAT: hole punching works · public 203.0.113.7:40000 (port kept) · local 0.0.0.0:40000", lines);
+        Assert.Contains($"nat: router mapping upnp 203.0.113.7:40000 until {TimeZoneInfo.ConvertTime(Until, TimeZoneInfo.Local):HH:mm} (renewed automatically)", lines);
+        Assert.Contains("nat: stun 198.51.100.1:3478 → 203.0.113.7:40000 · stun 198.51.100.2:3478 failed: timeout", lines);
+        Assert.Contains("nat: ipv6 2001:db8::7", lines);
+        Assert.Contains("nat: candidates mapped 203.0.113.7:40000, lan 192.168.1.7:40000", lines);
+        Assert.All(_state.Messages("#rust").Where(m => m.Text.StartsWith("nat:")), m => Assert.Equal(MessageKind.Notice, m.Kind));
+    }
+
+    [Fact]
+    public void A_nat_answer_without_stun_or_router_says_what_that_means_for_direct_links()
+    {
+        SignIn();
+        _binder.Apply(new NatEvent(MappingBehaviour.Unknown, "0.0.0.0:5000", null, false,
+            [new NatServerAnswer("127.0.0.1:3478", null, "no answer")], null, null, null, [], null, null, []));
+
+        var lines = Texts("#general");
+        Assert.Contains("nat: no STUN server answered: NAT unknown · local 0.0.0.0:5000", lines);
+        Assert.Contains(lines, l => l.StartsWith("nat: no router mapping", StringComparison.Ordinal));
+        Assert.Contains("nat: no candidates: direct links will go through the relay", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("nat: ipv6", StringComparison.Ordinal));
     }
 
     [Fact]

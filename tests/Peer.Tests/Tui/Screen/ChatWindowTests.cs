@@ -195,4 +195,34 @@ public sealed class ChatWindowTests
         Assert.DoesNotContain("\e]0;", ansi);
         Assert.Contains("evil", screen.Text());
     }
+
+    [Fact]
+    public void A_message_redraws_the_messages_and_members_only_and_typing_redraws_no_region()
+    {
+        using var screen = new HeadlessScreen(_state);
+        screen.Lines();
+        var window = screen.Window;
+
+        _state.AddMessage("#general", "alice", "one more line");
+        window.Refresh();
+        Assert.True(window.Messages.NeedsDraw);
+        Assert.True(window.Members.NeedsDraw); // redrawn with the messages: a terminal may shift the row after an emoji
+        Assert.False(window.Title.NeedsDraw);
+        Assert.False(window.Buffers.NeedsDraw);
+        Assert.False(window.Status.NeedsDraw);
+        Assert.False(window.Prompt.NeedsDraw);
+        Assert.Contains("one more line", screen.Text());
+
+        screen.Type("x");
+        window.Refresh();
+        Assert.False(window.Messages.NeedsDraw);
+        Assert.False(window.Buffers.NeedsDraw);
+        Assert.False(window.Status.NeedsDraw);
+        Assert.Equal("[#general] x", screen.Lines()[^1].TrimEnd());
+
+        _state.AddMessage("@bob", "bob", "psst"); // another buffer: its unread count, not the messages
+        window.Refresh();
+        Assert.True(window.Buffers.NeedsDraw);
+        Assert.False(window.Messages.NeedsDraw);
+    }
 }
