@@ -28,6 +28,9 @@ public static class DependencyGraph
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
+        "Core.Files -> Core.Protocol",
+        "Core.Files.Disk -> Core.Files",
+        "Core.Files.Sessions -> Core.Files Core.Files.Disk Core.Links Core.Transport Core.Payloads",
         "Core.Unicode ->",
 
         // Rendezvous: hosting composes the network, which drives sessions and commands, which use the store.
