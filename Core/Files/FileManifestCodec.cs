@@ -55,6 +55,20 @@ public static class FileManifestCodec
             var chunkSize = (int)Math.Min(WireReader.U32(ref r), int.MaxValue);
             if (chunkSize < FileManifest.MinChunkSize || chunkSize > FileManifest.MaxChunkSize || (chunkSize & (chunkSize - 1)) != 0)
                 throw new FileProtocolException($"chunk size {chunkSize} is not a power of two between 16 KiB and 16 MiB");
+            var id = TransferId.Read(idBytes);
+            try { return DecodeEntries(ref r, id, chunkSize); }
+            catch (FileProtocolException e) { throw new FileProtocolException(e.Message) { Id = id }; }
+            catch (ProtocolException e) { throw new FileProtocolException($"malformed manifest: {e.Message}") { Id = id }; }
+        }
+        catch (ProtocolException e)
+        {
+            throw new FileProtocolException($"malformed manifest: {e.Message}");
+        }
+    }
+
+    private static FileManifest DecodeEntries(ref SequenceReader<byte> r, TransferId id, int chunkSize)
+    {
+        {
             var count = WireReader.U32(ref r);
             if (count is 0 or > FileManifest.MaxEntries) throw new FileProtocolException($"{count} entries (1 to {FileManifest.MaxEntries} allowed)");
             var entries = new List<ManifestEntry>((int)Math.Min(count, 1024));
@@ -97,11 +111,7 @@ public static class FileManifestCodec
             }
             if (entries[0].Kind == EntryKind.File && entries.Count > 1) throw new FileProtocolException("a single-file offer holds one entry");
             if (!r.End) throw new FileProtocolException($"{r.Remaining} bytes after the last entry");
-            return new FileManifest(TransferId.Read(idBytes), chunkSize, entries);
-        }
-        catch (ProtocolException e)
-        {
-            throw new FileProtocolException($"malformed manifest: {e.Message}");
+            return new FileManifest(id, chunkSize, entries);
         }
     }
 

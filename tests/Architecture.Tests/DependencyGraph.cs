@@ -52,6 +52,7 @@ public static class DependencyGraph
         // the session composition (Hosting) on commands; front ends (Headless, Tui) on top; Program picks one.
         "Peer.Events -> Core.Protocol",
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Client Peer.Commands",
+        "Peer.Files -> Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Client Peer.Commands",
         "Peer.Profile -> Peer.Events",
         "Peer.History -> Peer.Events",
         "Peer.E2e -> Core.Protocol Core.Crypto.* Core.Payloads Peer.Events",
