@@ -37,7 +37,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var lastChunk = time.GetTimestamp();
         var stalled = false;
-        var waiting = false;
+        var waiting = true; // false only while a received chunk is being verified, written or finished
         using var watchdog = time.CreateTimer(_ =>
         {
             if (!Volatile.Read(ref waiting) || time.GetElapsedTime(Interlocked.Read(ref lastChunk)) < options.StallTimeout) return;
@@ -47,21 +47,27 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         var refetches = new Dictionary<int, int>();
         try
         {
+            Volatile.Write(ref waiting, false);
             foreach (var entry in files.Prepare()) FileFinished?.Invoke(entry, files.FinalPath(entry));
             for (var i = 0; i < manifest.Entries.Count; i++)
                 if (manifest.Entries[i].Kind == EntryKind.File && !files.IsFinished(i) && files.Verified.AllSet(manifest.ChunkBase(i), manifest.Entries[i].ChunkCount))
-                    FileFinished?.Invoke(i, files.FinishFile(i));
+                {
+                    var path = files.FinishFile(i);
+                    FileFinished?.Invoke(i, path);
+                }
             var verifiedBytes = VerifiedBytes();
             Progress?.Invoke(verifiedBytes);
             if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
+            Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
+            Volatile.Write(ref waiting, true);
             await stream.WriteAsync(new ReadyMessage(), session.Token).ConfigureAwait(false);
             await RequestMissingAsync(stream, session.Token).ConfigureAwait(false);
             while (true)
             {
+                Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
                 Volatile.Write(ref waiting, true);
                 var message = await stream.ReadAsync(session.Token).ConfigureAwait(false);
                 Volatile.Write(ref waiting, false);
-                Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
                 if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
                 if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
                 if (chunk.Entry >= manifest.Entries.Count || manifest.Entries[chunk.Entry] is not { Kind: EntryKind.File } entry || chunk.Index >= entry.ChunkCount)
@@ -83,7 +89,11 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                 if (files.Unsaved >= options.CheckpointChunks) files.Checkpoint();
                 if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
                 {
-                    try { FileFinished?.Invoke(chunk.Entry, files.FinishFile(chunk.Entry)); }
+                    try
+                    {
+                        var path = files.FinishFile(chunk.Entry);
+                        FileFinished?.Invoke(chunk.Entry, path);
+                    }
                     catch (FileProtocolException e) { return await FailAsync(stream, e.Message, session.Token).ConfigureAwait(false); }
                 }
                 if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
