@@ -39,11 +39,12 @@ out=$( { /usr/bin/time -v "$BIN" files-bench "$BYTES" transfer; } 2>&1 )
 grep '=' <<<"$out" | grep -v ':' || true
 grep -E '=|Maximum resident' <<<"$out" | grep -E 'chat_|Maximum resident' || true
 
-value() { sed -n "s/^$1=\(.*\)$/\1/p" <<<"$base
-$out" | head -1; }
+set +e  # the report below must not stop half-way on one missing figure
+value() { printf '%s\n%s\n' "$base" "$out" | awk -F= -v k="$1" '$1 == k { print substr($0, length(k) + 2); exit }'; }
 transfer=$(value transfer_mbps)
 for b in tcp_mbps stream_mbps; do
   v=$(value "$b"); [ -n "$v" ] && python3 -c "print('ratio transfer/$b', round($transfer/$v, 3))"
 done
 [ -n "$iperf" ] && python3 -c "print('ratio transfer/iperf3_tcp', round($transfer/$iperf, 3))"
+true
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
