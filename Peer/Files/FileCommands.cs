@@ -1,5 +1,5 @@
 // The file commands: /send, /accept, /reject, /transfers, /cancel (docs/headless.md).
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 using P2PChat.Peer.Commands;
 
 namespace P2PChat.Peer.Files;

@@ -144,7 +144,8 @@ public sealed partial class FileTransfers : IAsyncDisposable
         {
             record = Find(id, null);
             if (record.IsFinal) throw new FileTransferException(FileErrorCode.WrongState, $"transfer {record.Id} is already {Name(record.Status)}");
-            Finish(record, TransferStatus.Cancelled, "cancelled", record.Status == TransferStatus.Queued ? 0 : TransferMessageType.Cancel);
+            // Owed even when the offer looks undelivered: it may be in flight, and a cancel of an unknown id is just acknowledged.
+            Finish(record, TransferStatus.Cancelled, "cancelled", TransferMessageType.Cancel);
         }
         StopSession(record.Id);
         DiscardPartials(record);

@@ -263,7 +263,7 @@ public sealed class FileTransfersTests
         await using var h = new FileTransferHarness();
         var alice = h.Add("alice");
         var sink = new FileEventLog();
-        var dispatcher = new CommandDispatcher(new RecordingChatClient(), sink, new CommandRegistry(FileCommands.For(alice.Files)));
+        var dispatcher = new CommandDispatcher(new RecordingChatSession(), sink, new CommandRegistry(FileCommands.For(alice.Files)));
 
         await dispatcher.RunAsync("/accept 0123abcd", Ct);
         await dispatcher.RunAsync("/send nobody /etc/hostname", Ct);
