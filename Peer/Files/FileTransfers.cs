@@ -65,6 +65,14 @@ public sealed partial class FileTransfers : IAsyncDisposable
     /// <summary>A contact came online (presence from the server): try its link now instead of at the next retry.</summary>
     public void ContactOnline(Tag peer) => Kick(peer);
 
+    /// <summary>By username; null: every contact with unfinished transfers (e.g. after our own sign-in).</summary>
+    public void ContactOnline(string? user)
+    {
+        List<Tag> peers;
+        lock (_gate) peers = [.. _records.Values.Where(r => !r.IsFinal && (user is null || string.Equals(r.PeerName, user, StringComparison.OrdinalIgnoreCase))).Select(r => r.Peer).Distinct()];
+        foreach (var peer in peers) Kick(peer);
+    }
+
     // ---- commands ----
 
     /// <summary>/send: hashes what <paramref name="path"/> names and offers it (queued while the contact is offline).</summary>

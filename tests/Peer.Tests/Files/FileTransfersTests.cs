@@ -276,3 +276,21 @@ public sealed class FileTransfersTests
         Assert.Empty(Assert.Single(sink.Events.OfType<TransfersEvent>()).Transfers);
     }
 }
+
+public sealed class ContactOnlineTapTests
+{
+    [Fact]
+    public void Online_presence_and_our_sign_in_are_reported_and_every_event_is_passed_on()
+    {
+        var inner = new FileEventLog();
+        var seen = new List<string?>();
+        var tap = new ContactOnlineTap(inner, seen.Add);
+
+        tap.Publish(new PresenceEvent("bob", Core.Protocol.Presence.Online, ""));
+        tap.Publish(new PresenceEvent("carol", Core.Protocol.Presence.Offline, ""));
+        tap.Publish(new SignedInEvent("alice", 1, "Alice", false));
+
+        Assert.Equal(["bob", null], seen);
+        Assert.Equal(3, inner.Events.Count);
+    }
+}
