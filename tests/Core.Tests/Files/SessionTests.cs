@@ -222,4 +222,41 @@ public sealed class SessionTests : IDisposable
         Assert.Equal(SessionOutcome.Interrupted, result.Outcome);
         Assert.StartsWith("stalled", result.Reason);
     }
+
+    [Fact]
+    public async Task A_full_disk_stops_the_transfer_cleanly_keeps_the_partial_file_and_the_verified_chunks_and_says_why()
+    {
+        Require.Root("a small tmpfs to fill up");
+        Require.That(Require.HasProgram("mount") && Require.HasProgram("umount"), "needs mount and umount");
+        var small = _temp.Combine("small-disk");
+        Directory.CreateDirectory(small);
+        Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small);
+        try
+        {
+            MakeFile("f.bin", 6 * 1024 * 1024);
+            var built = await ManifestBuilder.BuildAsync(Path.Combine(_source, "f.bin"), TransferId.NewRandom(), Ct);
+            var bitmap = Path.Combine(_temp.Path, "full.bitmap");
+            using (var files = new IncomingFiles(built.Manifest, small, "f.bin", bitmap))
+            {
+                var result = await ReceiveAsync(built.Manifest, files, Scripted(built.Manifest, built.Root));
+                Assert.Equal(SessionOutcome.DiskFull, result.Outcome);
+                Assert.Contains("disk is full", result.Reason);
+                Assert.True(File.Exists(files.PartialPath(0)));
+            }
+            var saved = ChunkBitmapCodec.Decode(File.ReadAllBytes(bitmap));
+            Assert.InRange(saved.SetCount, 1, saved.Count - 1);
+            Assert.False(File.Exists(Path.Combine(small, "f.bin")));
+        }
+        finally
+        {
+            Run("umount", small);
+        }
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)}: {process.StandardError.ReadToEnd()}");
+    }
 }
