@@ -64,7 +64,7 @@ public static class DependencyGraph
         "Peer.Commands -> Core.Protocol Peer.Events Peer.Session",
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Server Peer.Commands",
         "Peer.Files -> Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Commands",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Nat",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Nat Peer.Files",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",
