@@ -28,11 +28,13 @@ public static class PeerCommandLine
     /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
     public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };
 
+    public static readonly Option<string?> DownloadFolder = new("--download-folder") { Description = "where accepted files go unless /accept names a folder (default: PROFILE/downloads)" };
+
     public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -103,7 +105,10 @@ public static class PeerCommandLine
             return false;
         }
         settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping),
-            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol);
+            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol)
+        {
+            DownloadFolder = result.GetValue(DownloadFolder) is { Length: > 0 } downloads ? Path.GetFullPath(downloads) : null,
+        };
         error = "";
         return true;
     }

@@ -21,4 +21,10 @@ public enum PayloadKind : byte
 
     /// <summary>Our sender key for an invite-only channel (control, never shown): body = channel tag u32 BE | SenderKeyDistribution.</summary>
     SenderKey = 0x02,
+
+    /// <summary>A contact-link stream carrying one file transfer control message and its answer (docs/files.md).</summary>
+    FileControl = 0x20,
+
+    /// <summary>A contact-link stream carrying one transfer's chunks: the sender's id, the receiver's requests, the data (docs/files.md).</summary>
+    FileData = 0x21,
 }

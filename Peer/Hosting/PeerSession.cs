@@ -7,6 +7,8 @@ using P2PChat.Peer.History;
 using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
+using P2PChat.Peer.Files;
+using P2PChat.Core.Links;
 
 namespace P2PChat.Peer.Hosting;
 
@@ -24,7 +26,7 @@ public sealed class PeerSession : IAsyncDisposable
         Recorder = new HistoryRecorder(History, Events);
         Chat = new ChatSession(
             new ServerConnectionOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ResumptionTickets = true },
-            Recorder, settings.ProfileFolder);
+            new ContactOnlineTap(Recorder, user => Files?.ContactOnline(user)), settings.ProfileFolder);
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
@@ -41,6 +43,17 @@ public sealed class PeerSession : IAsyncDisposable
     public ChatSession Chat { get; }
     /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
     public PeerNat Nat { get; }
+    /// <summary>/send, /accept…: file transfer over the contact links; null until <see cref="StartFiles"/> gave it links.</summary>
+    public FileTransfers? Files { get; private set; }
+
+    /// <summary>Starts file transfer on the session's contact links (once they exist): resumes saved transfers at once.</summary>
+    public FileTransfers StartFiles(IContactLinks links)
+    {
+        Files = new FileTransfers(links, new FileTransferOptions(Path.Combine(Settings.ProfileFolder, "transfers"), Settings.DownloadFolderOrDefault),
+            Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
+        Files.Start();
+        return Files;
+    }
 
     /// <exception cref="ArgumentException">the settings name no server.</exception>
     public static PeerSession Open(PeerSettings settings) =>
@@ -54,7 +67,7 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(Files is null ? [] : FileCommands.For(Files)).Concat(extra ?? []));
         return new CommandDispatcher(Chat, Events, registry);
     }
 
@@ -72,6 +85,7 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Files is not null) await Files.DisposeAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();

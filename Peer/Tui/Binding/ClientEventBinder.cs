@@ -20,6 +20,7 @@ namespace P2PChat.Peer.Tui.Binding;
 public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois = null)
 {
     private readonly KnownKeys _keys = new();
+    private readonly FileNotices _files = new();
     private readonly Dictionary<string, MemberPresence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
@@ -120,6 +121,11 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                 state.Error($"/whois: {err.Text}");
                 break;
             case ErrorEvent err: state.Error(err.Command is null ? err.Text : $"/{err.Command}: {err.Text}"); break;
+            default:
+                if (_files.Describe(e) is { Text: { } text } file)
+                    foreach (var line in text.Split('\n'))
+                        if (file.Error) state.Error(line, file.Buffer); else state.Notice(line, file.Buffer);
+                break;
         }
     }
 

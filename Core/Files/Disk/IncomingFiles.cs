@@ -1,0 +1,213 @@
+// The receiver's side of the disk: partial files, verified chunks written in place, the bitmap, and the final rename.
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace P2PChat.Core.Files.Disk;
+
+/// <summary>
+/// Layout under the target folder F, for a transfer whose top-level name became T (the offered name, with " (1)",
+/// " (2)"... added when F already holds it): a file entry P is written to <c>F/T…/P.{id8}.p2pchat-part</c> (sized to
+/// the file at once, so a sparse source stays sparse: all-zero chunks are not written) and renamed to its final name
+/// once every chunk is verified and the whole-file SHA-256 matches. The rename never replaces anything: a name taken
+/// meanwhile gets the next free suffix. Folders (empty ones too) are created when the transfer starts.
+/// Durability order: chunk data is flushed to disk before the bitmap that marks it verified is replaced (write to a
+/// temporary file, flush, rename over the old one), so a crash at any moment leaves a bitmap that only names chunks
+/// that are really on disk, and resuming never re-hashes them.
+/// </summary>
+public sealed class IncomingFiles : IDisposable
+{
+    public const string PartialSuffix = ".p2pchat-part";
+    private readonly FileManifest _manifest;
+    private readonly string _bitmapPath;
+    private readonly IncrementalHash?[] _running;
+    private readonly int[] _runningNext;
+    private SafeFileHandle? _handle;
+    private int _openEntry = -1;
+    private int _unsaved;
+
+    public IncomingFiles(FileManifest manifest, string folder, string topName, string bitmapPath)
+    {
+        _manifest = manifest;
+        Folder = folder;
+        TopName = topName;
+        _bitmapPath = bitmapPath;
+        Verified = LoadBitmap(bitmapPath, manifest.TotalChunks);
+        _running = new IncrementalHash?[manifest.Entries.Count];
+        _runningNext = new int[manifest.Entries.Count];
+    }
+
+    public string Folder { get; }
+    public string TopName { get; }
+    public ChunkBitmap Verified { get; }
+
+    /// <summary>Where the transfer's top-level file or folder ends up.</summary>
+    public string TopPath => Path.Combine(Folder, TopName);
+
+    /// <summary>The offered top-level name, or the same with " (n)" before the extension, whichever is free in <paramref name="folder"/>.</summary>
+    public static string ChooseTopName(string folder, string name)
+    {
+        for (var n = 0; ; n++)
+        {
+            var candidate = n == 0 ? name : $"{Path.GetFileNameWithoutExtension(name)} ({n}){Path.GetExtension(name)}";
+            var path = Path.Combine(folder, candidate);
+            if (!File.Exists(path) && !Directory.Exists(path) && !Directory.EnumerateFiles(folder, candidate + ".*" + PartialSuffix).Any()) return candidate;
+        }
+    }
+
+    public string FinalPath(int entry) => Path.Combine(Folder, (TopName + _manifest.Entries[entry].Path[_manifest.Name.Length..]).Replace('/', Path.DirectorySeparatorChar));
+
+    public string PartialPath(int entry) => FinalPath(entry) + "." + _manifest.Id.ToString()[..8] + PartialSuffix;
+
+    /// <summary>Whether entry <paramref name="entry"/> has all its chunks verified and its final name.</summary>
+    public bool IsFinished(int entry)
+    {
+        var e = _manifest.Entries[entry];
+        return e.Kind == EntryKind.Folder
+            ? Directory.Exists(FinalPath(entry))
+            : Verified.AllSet(_manifest.ChunkBase(entry), e.ChunkCount) && !File.Exists(PartialPath(entry)) && File.Exists(FinalPath(entry));
+    }
+
+    /// <summary>Creates the folders and the partial files that are missing; finishes empty files at once.</summary>
+    /// <returns>the entries finished by this call (empty files).</returns>
+    public IReadOnlyList<int> Prepare()
+    {
+        Directory.CreateDirectory(Folder);
+        var finished = new List<int>();
+        for (var i = 0; i < _manifest.Entries.Count; i++)
+        {
+            var e = _manifest.Entries[i];
+            if (e.Kind == EntryKind.Folder) { Directory.CreateDirectory(FinalPath(i)); continue; }
+            Directory.CreateDirectory(Path.GetDirectoryName(FinalPath(i))!);
+            if (IsFinished(i) || File.Exists(PartialPath(i))) continue;
+            if (Verified.AllSet(_manifest.ChunkBase(i), e.ChunkCount) && e.Size > 0) continue; // finished earlier, then moved away by the user
+            using (var handle = File.OpenHandle(PartialPath(i), FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+                RandomAccess.SetLength(handle, e.Size);
+            if (e.Size == 0) { FinishFile(i); finished.Add(i); }
+        }
+        return finished;
+    }
+
+    /// <summary>Writes a chunk that was verified against its hash and marks it in the bitmap (saved at the next <see cref="Checkpoint"/>).</summary>
+    public void WriteVerified(int entry, int chunk, ReadOnlySpan<byte> data)
+    {
+        var offset = (long)chunk * _manifest.ChunkSize;
+        if (data.IndexOfAnyExcept((byte)0) >= 0) RandomAccess.Write(Open(entry), data, offset);
+        Verified.Set(_manifest.ChunkBase(entry) + chunk);
+        _unsaved++;
+        if (chunk == 0 && _running[entry] is null)
+        {
+            _running[entry] = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            _runningNext[entry] = 0;
+        }
+        if (_running[entry] is { } running)
+        {
+            if (_runningNext[entry] == chunk) { running.AppendData(data); _runningNext[entry]++; }
+            else { running.Dispose(); _running[entry] = null; }
+        }
+    }
+
+    /// <summary>How many verified chunks are not yet in the saved bitmap.</summary>
+    public int Unsaved => _unsaved;
+
+    /// <summary>Flushes written data to disk, then replaces the saved bitmap with the current one.</summary>
+    public void Checkpoint()
+    {
+        if (_unsaved == 0) return;
+        if (_handle is not null) RandomAccess.FlushToDisk(_handle);
+        var temporary = _bitmapPath + ".new";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(ChunkBitmapCodec.Encode(Verified));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, _bitmapPath, overwrite: true);
+        _unsaved = 0;
+    }
+
+    /// <summary>Checks the whole file's SHA-256 and gives it its final name; returns that name.</summary>
+    /// <exception cref="FileProtocolException">the whole-file hash does not match (the partial file is discarded and its chunks cleared).</exception>
+    public string FinishFile(int entry)
+    {
+        Checkpoint();
+        CloseHandle();
+        var e = _manifest.Entries[entry];
+        var partial = PartialPath(entry);
+        byte[] sha;
+        if (_running[entry] is { } running && _runningNext[entry] == e.ChunkCount) sha = running.GetHashAndReset();
+        else
+        {
+            using var stream = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            sha = SHA256.HashData(stream);
+        }
+        _running[entry]?.Dispose();
+        _running[entry] = null;
+        if (!sha.AsSpan().SequenceEqual(e.Sha256))
+            throw new FileProtocolException($"'{e.Path}': every chunk matched but the whole file's SHA-256 did not; the offer is inconsistent");
+        var final = FinalPath(entry);
+        for (var n = 1; ; n++)
+        {
+            try
+            {
+                File.Move(partial, final, overwrite: false);
+                return final;
+            }
+            catch (IOException) when (File.Exists(final) || Directory.Exists(final))
+            {
+                var name = Path.GetFileName(FinalPath(entry));
+                final = Path.Combine(Path.GetDirectoryName(FinalPath(entry))!, $"{Path.GetFileNameWithoutExtension(name)} ({n}){Path.GetExtension(name)}");
+            }
+        }
+    }
+
+    /// <summary>Deletes the partial files of unfinished entries and the bitmap (finished files are kept).</summary>
+    public void Discard()
+    {
+        CloseHandle();
+        for (var i = 0; i < _manifest.Entries.Count; i++)
+            if (_manifest.Entries[i].Kind == EntryKind.File) File.Delete(PartialPath(i));
+        File.Delete(_bitmapPath);
+    }
+
+    private SafeFileHandle Open(int entry)
+    {
+        if (_openEntry == entry && _handle is not null) return _handle;
+        CloseHandle();
+        _handle = File.OpenHandle(PartialPath(entry), FileMode.Open, FileAccess.Write, FileShare.Read);
+        _openEntry = entry;
+        return _handle;
+    }
+
+    private void CloseHandle()
+    {
+        if (_handle is null) return;
+        RandomAccess.FlushToDisk(_handle);
+        _handle.Dispose();
+        _handle = null;
+        _openEntry = -1;
+    }
+
+    private static ChunkBitmap LoadBitmap(string path, int count)
+    {
+        try
+        {
+            var bitmap = ChunkBitmapCodec.Decode(File.ReadAllBytes(path));
+            return bitmap.Count == count ? bitmap : new ChunkBitmap(count);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FileProtocolException)
+        {
+            return new ChunkBitmap(count);
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> says the disk (or the quota) is full.</summary>
+    public static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 39 or 112 or 122
+        || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("quota", StringComparison.OrdinalIgnoreCase);
+
+    public void Dispose()
+    {
+        try { Checkpoint(); }
+        catch (IOException) { }
+        CloseHandle();
+        foreach (var running in _running) running?.Dispose();
+    }
+}

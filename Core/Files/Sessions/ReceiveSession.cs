@@ -1,0 +1,159 @@
+// The receiver's half of a data stream: request what is missing, verify every chunk before writing it, finish files.
+using System.Security.Cryptography;
+using P2PChat.Core.Files.Disk;
+
+namespace P2PChat.Core.Files.Sessions;
+
+/// <summary>Timing of the receiver's stall watchdog (the injected clock drives it).</summary>
+/// <param name="StallTimeout">no chunk for this long while chunks are owed: the session ends as stalled, so the link is made again.</param>
+/// <param name="CheckpointChunks">verified chunks between two bitmap saves (each save flushes the data first).</param>
+/// <param name="MaxRefetches">times one chunk may fail verification before the transfer fails.</param>
+public sealed record ReceiveOptions(TimeSpan StallTimeout, int CheckpointChunks = 64, int MaxRefetches = 4)
+{
+    public static readonly ReceiveOptions Default = new(TimeSpan.FromSeconds(10));
+}
+
+/// <summary>
+/// Runs after the caller read Hello and found the id to be a transfer it accepted from this peer. Sends Ready, then one
+/// Request per run of missing chunks (from the verified-chunk bitmap on disk, so nothing verified is fetched or hashed
+/// again), then reads chunks: each is checked against its SHA-256 from the offer before it touches the disk; a chunk
+/// that does not match (corrupted or forged) is refused and requested again. A file whose chunks are all verified
+/// gets its whole-file check and its final name at once, so finished files of a folder are kept whatever happens to
+/// the rest. Ends with Done when every file is finished.
+/// </summary>
+public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, TimeProvider time, ReceiveOptions options)
+{
+    /// <summary>Verified bytes so far (all files), after every chunk.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>A file got its final name: entry index, final path.</summary>
+    public Action<int, string>? FileFinished { get; init; }
+
+    /// <summary>Chunks refused because they did not match their hash.</summary>
+    public int Refused { get; private set; }
+
+    public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lastChunk = time.GetTimestamp();
+        var stalled = false;
+        var waiting = true; // false only while a received chunk is being verified, written or finished
+        using var watchdog = time.CreateTimer(_ =>
+        {
+            if (!Volatile.Read(ref waiting) || time.GetElapsedTime(Interlocked.Read(ref lastChunk)) < options.StallTimeout) return;
+            stalled = true;
+            try { session.Cancel(); } catch (ObjectDisposedException) { }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var refetches = new Dictionary<int, int>();
+        try
+        {
+            Volatile.Write(ref waiting, false);
+            foreach (var entry in files.Prepare()) FileFinished?.Invoke(entry, files.FinalPath(entry));
+            for (var i = 0; i < manifest.Entries.Count; i++)
+                if (manifest.Entries[i].Kind == EntryKind.File && !files.IsFinished(i) && files.Verified.AllSet(manifest.ChunkBase(i), manifest.Entries[i].ChunkCount))
+                {
+                    var path = files.FinishFile(i);
+                    FileFinished?.Invoke(i, path);
+                }
+            var verifiedBytes = VerifiedBytes();
+            Progress?.Invoke(verifiedBytes);
+            if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
+            Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
+            Volatile.Write(ref waiting, true);
+            await stream.WriteAsync(new ReadyMessage(), session.Token).ConfigureAwait(false);
+            await RequestMissingAsync(stream, session.Token).ConfigureAwait(false);
+            while (true)
+            {
+                Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
+                Volatile.Write(ref waiting, true);
+                var message = await stream.ReadAsync(session.Token).ConfigureAwait(false);
+                Volatile.Write(ref waiting, false);
+                if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
+                if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
+                if (chunk.Entry >= manifest.Entries.Count || manifest.Entries[chunk.Entry] is not { Kind: EntryKind.File } entry || chunk.Index >= entry.ChunkCount)
+                    throw new FileProtocolException($"chunk {chunk.Index} of entry {chunk.Entry}, which the offer does not have");
+                var global = manifest.ChunkBase(chunk.Entry) + chunk.Index;
+                if (files.Verified[global]) continue;
+                if (!Matches(chunk, entry))
+                {
+                    Refused++;
+                    var tries = refetches[global] = refetches.GetValueOrDefault(global) + 1;
+                    if (tries > options.MaxRefetches)
+                        return await FailAsync(stream, $"chunk {chunk.Index} of '{entry.Path}' failed verification {tries} times (the source may have changed)", session.Token).ConfigureAwait(false);
+                    await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
+                    continue;
+                }
+                files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
+                verifiedBytes += chunk.Data.Length;
+                Progress?.Invoke(verifiedBytes);
+                if (files.Unsaved >= options.CheckpointChunks) files.Checkpoint();
+                if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
+                {
+                    try
+                    {
+                        var path = files.FinishFile(chunk.Entry);
+                        FileFinished?.Invoke(chunk.Entry, path);
+                    }
+                    catch (FileProtocolException e) { return await FailAsync(stream, e.Message, session.Token).ConfigureAwait(false); }
+                }
+                if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stalled && !ct.IsCancellationRequested)
+        {
+            return new(SessionOutcome.Interrupted, $"stalled: no data for {options.StallTimeout.TotalSeconds:0} s");
+        }
+        catch (IOException e) when (IncomingFiles.IsDiskFull(e))
+        {
+            return new(SessionOutcome.DiskFull, $"the disk is full ({e.Message}); the partial files are kept for resume");
+        }
+        finally
+        {
+            try { files.Checkpoint(); }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>Whether a chunk has the length and the SHA-256 the offer gave for its place.</summary>
+    private bool Matches(ChunkMessage chunk, ManifestEntry entry)
+    {
+        if (chunk.Data.Length != manifest.ChunkLength(chunk.Entry, chunk.Index)) return false;
+        Span<byte> hash = stackalloc byte[FileManifest.HashLength];
+        SHA256.HashData(chunk.Data.Span, hash);
+        return hash.SequenceEqual(entry.ChunkHash(chunk.Index));
+    }
+
+    private long VerifiedBytes()
+    {
+        long bytes = 0;
+        for (var i = 0; i < manifest.Entries.Count; i++)
+            for (var c = 0; c < manifest.Entries[i].ChunkCount; c++)
+                if (files.Verified[manifest.ChunkBase(i) + c]) bytes += manifest.ChunkLength(i, c);
+        return bytes;
+    }
+
+    private async Task RequestMissingAsync(TransferStream stream, CancellationToken ct)
+    {
+        for (var i = 0; i < manifest.Entries.Count; i++)
+        {
+            var entry = manifest.Entries[i];
+            if (entry.Kind != EntryKind.File) continue;
+            foreach (var (start, length) in files.Verified.MissingRuns(manifest.ChunkBase(i), entry.ChunkCount))
+                await stream.WriteAsync(new RequestMessage(i, start - manifest.ChunkBase(i), length), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SessionResult> CompleteAsync(TransferStream stream, CancellationToken ct)
+    {
+        await stream.WriteAsync(new DoneMessage(manifest.Id), ct).ConfigureAwait(false);
+        stream.Stream.CompleteWrites();
+        return new(SessionOutcome.Completed);
+    }
+
+    private async Task<SessionResult> FailAsync(TransferStream stream, string reason, CancellationToken ct)
+    {
+        await stream.WriteAsync(new FailedMessage(manifest.Id, reason), ct).ConfigureAwait(false);
+        stream.Stream.CompleteWrites();
+        return new(SessionOutcome.Failed, reason);
+    }
+}

@@ -1,0 +1,82 @@
+// The sender's half of a data stream: present the transfer id, then serve the chunks the receiver requests.
+using System.Buffers;
+
+namespace P2PChat.Core.Files.Sessions;
+
+public enum SessionOutcome
+{
+    /// <summary>The receiver verified and finished every file.</summary>
+    Completed,
+    /// <summary>The stream ended early (link cut, peer gone, stall): resume on the next link.</summary>
+    Interrupted,
+    /// <summary>The receiver refused the transfer id on this stream.</summary>
+    Refused,
+    /// <summary>The transfer cannot go on (e.g. a chunk that never verifies); see the reason.</summary>
+    Failed,
+    /// <summary>The receiver's disk is full: its partial files are kept, and the transfer resumes when asked again.</summary>
+    DiskFull,
+}
+
+public sealed record SessionResult(SessionOutcome Outcome, string? Reason = null);
+
+/// <summary>
+/// <code>
+/// sender                         receiver
+/// Hello(id)        -------->                      (the receiver checks the id before anything else)
+///                  <--------     Ready | Refused(reason) and end
+///                  <--------     Request(entry, first, count) ...   (missing chunks; later re-requests of bad ones)
+/// Chunk ...        -------->
+///                  <--------     Done(id) and end
+/// </code>
+/// Requests are served in arrival order; flow control is the stream's own (a slow receiver slows the reads from disk),
+/// so memory stays at one chunk. <paramref name="sent"/> is told the bytes of every chunk written.
+/// </summary>
+public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, Action<long>? sent = null)
+{
+    public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
+    {
+        await stream.WriteAsync(new HelloMessage(manifest.Id), ct).ConfigureAwait(false);
+        var first = await stream.ReadAsync(ct).ConfigureAwait(false);
+        switch (first)
+        {
+            case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
+            case RefusedMessage refused: return new(SessionOutcome.Refused, refused.Reason);
+            case ReadyMessage: break;
+            default: throw new FileProtocolException($"expected Ready, got {first.Type}");
+        }
+        var frame = ArrayPool<byte>.Shared.Rent(TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength + manifest.ChunkSize);
+        try
+        {
+            while (true)
+            {
+                switch (await stream.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
+                    case DoneMessage: return new(SessionOutcome.Completed);
+                    case FailedMessage failed: return new(SessionOutcome.Failed, failed.Reason);
+                    case RequestMessage request: await ServeAsync(stream, request, frame, ct).ConfigureAwait(false); break;
+                    case var other: throw new FileProtocolException($"a {other.Type} message on a data stream");
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private async Task ServeAsync(TransferStream stream, RequestMessage request, byte[] frame, CancellationToken ct)
+    {
+        if (request.Entry >= manifest.Entries.Count || manifest.Entries[request.Entry] is not { Kind: EntryKind.File } entry
+            || request.Count <= 0 || request.First < 0 || (long)request.First + request.Count > entry.ChunkCount)
+            throw new FileProtocolException($"a request for chunks {request.First}+{request.Count} of entry {request.Entry}, which the offer does not have");
+        const int header = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength;
+        for (var chunk = request.First; chunk < request.First + request.Count; chunk++)
+        {
+            var length = await source.ReadAsync(request.Entry, chunk, frame.AsMemory(header), ct).ConfigureAwait(false);
+            TransferFrameCodec.WriteChunkHeader(frame, request.Entry, chunk, length);
+            await stream.Stream.WriteAsync(frame.AsMemory(0, header + length), ct).ConfigureAwait(false);
+            sent?.Invoke(length);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// Reads and writes whole file-transfer frames on a contact-link stream (the only I/O over TransferFrameCodec).
+using System.Buffers;
+using P2PChat.Core.Transport;
+
+namespace P2PChat.Core.Files.Sessions;
+
+/// <summary>
+/// One reader's buffer, grown to the largest body seen (at most one chunk frame), so reading chunks allocates nothing.
+/// A message returned by <see cref="ReadAsync"/> may point into that buffer: use it before the next read.
+/// </summary>
+public sealed class TransferStream(IReliableStream stream) : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
+
+    public IReliableStream Stream => stream;
+
+    /// <summary>The next message, or null when the peer ended the stream between frames.</summary>
+    /// <exception cref="FileProtocolException">a malformed frame, or the stream ended inside one.</exception>
+    public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct)
+    {
+        var header = new byte[TransferFrameCodec.HeaderLength];
+        if (!await FillAsync(header, allowEnd: true, ct).ConfigureAwait(false)) return null;
+        var length = TransferFrameCodec.ReadHeader(header, out var type);
+        if (_buffer.Length < length)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+        var body = _buffer.AsMemory(0, length);
+        await FillAsync(body, allowEnd: false, ct).ConfigureAwait(false);
+        return TransferFrameCodec.Decode(type, body);
+    }
+
+    public ValueTask WriteAsync(TransferMessage message, CancellationToken ct) => stream.WriteAsync(TransferFrameCodec.Encode(message), ct);
+
+    private async ValueTask<bool> FillAsync(Memory<byte> destination, bool allowEnd, CancellationToken ct)
+    {
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var n = await stream.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                if (done == 0 && allowEnd) return false;
+                throw new FileProtocolException("the stream ended inside a frame");
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+}
