@@ -1,4 +1,5 @@
 // The offer manifest on the wire: encode, and decode with every limit and safe-name check applied. No I/O.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 using P2PChat.Core.Protocol;
 
@@ -58,9 +59,9 @@ public static class FileManifestCodec
             var id = TransferId.Read(idBytes);
             try { return DecodeEntries(ref r, id, chunkSize); }
             catch (FileProtocolException e) { throw new FileProtocolException(e.Message) { Id = id }; }
-            catch (ProtocolException e) { throw new FileProtocolException($"malformed manifest: {e.Message}") { Id = id }; }
+            catch (MalformedInputException e) { throw new FileProtocolException($"malformed manifest: {e.Message}") { Id = id }; }
         }
-        catch (ProtocolException e)
+        catch (MalformedInputException e)
         {
             throw new FileProtocolException($"malformed manifest: {e.Message}");
         }

@@ -1,4 +1,5 @@
 // The file transfer protocol's frames: header layout, per-type body layouts and limits. No I/O.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 using System.Buffers.Binary;
 using P2PChat.Core.Protocol;
@@ -117,7 +118,7 @@ public static class TransferFrameCodec
             if (!r.End) throw new FileProtocolException($"{r.Remaining} bytes after a {type} message");
             return message;
         }
-        catch (ProtocolException e)
+        catch (MalformedInputException e)
         {
             throw new FileProtocolException($"malformed {type} message: {e.Message}");
         }

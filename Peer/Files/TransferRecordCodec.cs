@@ -1,4 +1,5 @@
 // A transfer record as stored in the profile (transfers/ID.transfer): layout and checks. No I/O.
+using P2PChat.Core.Bytes;
 using System.Buffers;
 using P2PChat.Core.Files;
 using P2PChat.Core.Protocol;
