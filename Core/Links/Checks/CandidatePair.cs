@@ -35,6 +35,8 @@ public sealed class CandidatePair(CheckDemultiplexer socket, Candidate local, Ca
     public int Attempts { get; internal set; }
     /// <summary>Clock timestamp of the next retransmission while in progress.</summary>
     internal long NextSend { get; set; }
+    /// <summary>Clock timestamp of the last triggered check (long.MinValue / 2: none yet).</summary>
+    internal long LastTriggered { get; set; } = long.MinValue / 2;
     public TimeSpan? Rtt { get; internal set; }
     /// <summary>The address the peer saw our check come from (from its response): our binding on this path.</summary>
     public IPEndPoint? SeenAs { get; internal set; }

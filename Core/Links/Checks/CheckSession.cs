@@ -9,12 +9,13 @@ namespace P2PChat.Core.Links.Checks;
 
 /// <summary>
 /// Runs on one periodic timer (every <see cref="EstablishOptions.Pacing"/>, Ta) and the sockets' receive callbacks,
-/// under one lock. Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends, then the pair fails), send one
-/// new check (a triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
+/// under one lock. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
+/// one per pair per Ta). Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends over 6.2 s, then the pair
+/// fails), send one new check (a queued triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
 /// (easy side), and, on the controlling side, nominate when due. Session states:
 /// <code>
-/// Checking ──(controlling: a pair succeeded, then wait min(max(RTT, Ta), 200 ms) for better ones; nominate the
-///    │        highest-priority succeeded pair; its response with the nominate flag)──────────────► Selected
+/// Checking ──(controlling: a pair succeeded — our check was answered, or the peer's request arrived on it — then
+///    │        wait Ta for better ones; nominate the highest-priority succeeded pair; the nomination's answer)──► Selected
 ///    │       (controlled: an authenticated nominate request arrives on a pair)───────────────────► Selected
 ///    └──(deadline, or cancellation)────────────────────────────────────────────────────────────► Failed
 /// </code>
@@ -25,7 +26,6 @@ namespace P2PChat.Core.Links.Checks;
 /// </summary>
 internal sealed class CheckSession : ICheckHandler, IDisposable
 {
-    private static readonly TimeSpan MaxNominationWait = TimeSpan.FromMilliseconds(200);
     private readonly object _gate = new();
     private readonly CheckKeys _keys;
     private readonly CheckRole _role;
@@ -302,13 +302,36 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             pair = AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed)!;
         }
         pair.ReachedAt = request.Address;
-        if (pair.State is PairState.Waiting or PairState.Failed && !_triggered.Contains(pair))
+        if (pair.State != PairState.Succeeded)
         {
-            pair.State = PairState.Waiting;
-            _triggered.Add(pair);
+            // Triggered check (RFC 8445 7.3.1.4), sent at once: the peer's request just opened its NAT for our answer,
+            // so our check on the reverse direction now gets through. At most one per pair per Ta, so a replayed
+            // request cannot make us send more than we receive.
+            if (now - pair.LastTriggered >= Ticks(_options.Pacing))
+            {
+                pair.LastTriggered = now;
+                _triggered.Remove(pair);
+                pair.State = PairState.InProgress;
+                pair.Attempts = 0;
+                Send(pair, nominate: false, now);
+            }
+            else if (pair.State is PairState.Waiting or PairState.Failed && !_triggered.Contains(pair))
+            {
+                pair.State = PairState.Waiting;
+                _triggered.Add(pair);
+            }
         }
         if (request.Flags.HasFlag(CheckFlags.Nominate) && _role == CheckRole.Controlled)
             FinishLocked(pair, "direct");
+        else if (_role == CheckRole.Controlling && pair.State != PairState.Succeeded)
+        {
+            // The peer's request arrived on this pair, so an answer to its source gets through its NAT: the pair may be
+            // nominated now; the nomination's own answer then proves both directions (and measures the RTT). This saves
+            // the round trip of waiting for our triggered check's answer.
+            pair.State = PairState.Succeeded;
+            _triggered.Remove(pair);
+            if (_nominating is null) _nominateAt = Math.Min(_nominateAt, now + Ticks(_options.Pacing));
+        }
         return null;
     }
 
@@ -349,11 +372,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         pair.Rtt = pair.Rtt is { } known && known < rtt ? known : rtt;
         if (_role != CheckRole.Controlling) return null;
         if (tx.Nominate && pair == _nominating) FinishLocked(pair, "direct");
-        else if (_nominating is null)
-        {
-            var wait = rtt < _options.Pacing ? _options.Pacing : rtt > MaxNominationWait ? MaxNominationWait : rtt;
-            _nominateAt = Math.Min(_nominateAt, now + Ticks(wait));
-        }
+        else if (_nominating is null) _nominateAt = Math.Min(_nominateAt, now + Ticks(_options.Pacing));
         return null;
     }
 
