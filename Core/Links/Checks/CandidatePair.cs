@@ -29,7 +29,7 @@ public sealed class CandidatePair(CheckDemultiplexer socket, Candidate local, Ca
     public Candidate Remote { get; } = remote;
     public ulong Priority { get; } = priority;
     /// <summary>Found or opened by birthday probing.</summary>
-    public bool Probed { get; } = probed;
+    public bool Probed { get; internal set; } = probed;
 
     public PairState State { get; internal set; }
     public int Attempts { get; internal set; }

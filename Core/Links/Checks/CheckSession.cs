@@ -302,6 +302,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             pair = AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed)!;
         }
         pair.ReachedAt = request.Address;
+        if (request.Flags.HasFlag(CheckFlags.Probe)) pair.Probed = true;   // a birthday probe landed on this pair's mapping
         if (pair.State != PairState.Succeeded)
         {
             // Triggered check (RFC 8445 7.3.1.4), sent at once: the peer's request just opened its NAT for our answer,
