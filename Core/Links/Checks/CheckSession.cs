@@ -88,7 +88,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _shared.Add(b.Socket);
             var host = b.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Host) ?? new Candidate(CandidateKind.Host, (IPEndPoint)b.Socket.LocalEndPoint);
             _hostOf[b.Socket] = host;
-            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && c.Kind != CandidateKind.Relay && SameFamily(host, c)))
+            // UDP pairs only: TCP candidates pair by CandidatePairing's rules but are not checked by this engine yet.
+            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && CandidatePairing.CanPair(host, c)))
                 AddPair(b.Socket, r, probed: false);
         }
         _pairs.Sort((a, b) => b.Priority.CompareTo(a.Priority));
@@ -558,9 +559,6 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         }
         Complete();
     }
-
-    private static bool SameFamily(Candidate a, Candidate b) =>
-        (a.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && !a.EndPoint.Address.IsIPv4MappedToIPv6) == b.IsIpv6;
 
     private static IPEndPoint Normal(IPEndPoint e) => e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
 
