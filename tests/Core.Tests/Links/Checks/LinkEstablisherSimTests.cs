@@ -129,6 +129,23 @@ public sealed class LinkEstablisherSimTests
     }
 
     [Fact]
+    public void Two_symmetric_nats_with_global_ipv6_go_direct_over_ipv6_on_the_ipv6_sockets()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.Symmetric).WithIpv6("2001:db8:1::10");
+        var b = lab.BehindNat(2, NatBehaviour.Symmetric).WithIpv6("2001:db8:2::10");
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.Equal(IPEndPoint.Parse("[2001:db8:2::10]:5000"), ra.Path!.Remote.EndPoint);
+        Assert.Equal(IPEndPoint.Parse("[2001:db8:1::10]:5000"), rb.Path!.Remote.EndPoint);
+        Assert.Same(a.Ipv6Checks, ra.Path.Socket);
+        Assert.True(ra.Path.Remote.IsIpv6);
+        Assert.Equal(PathVia.Reflexive, ra.Path.Via);   // direct over the internet (the event's ip_version says 6)
+        Assert.Equal(0, ra.Statistics.SocketsOpened + rb.Statistics.SocketsOpened);
+    }
+
+    [Fact]
     public void Same_lan_goes_over_the_lan_even_without_hairpinning()
     {
         var lab = new LinkLab();
