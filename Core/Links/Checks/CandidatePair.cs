@@ -29,12 +29,14 @@ public sealed class CandidatePair(CheckDemultiplexer socket, Candidate local, Ca
     public Candidate Remote { get; } = remote;
     public ulong Priority { get; } = priority;
     /// <summary>Found or opened by birthday probing.</summary>
-    public bool Probed { get; } = probed;
+    public bool Probed { get; internal set; } = probed;
 
     public PairState State { get; internal set; }
     public int Attempts { get; internal set; }
     /// <summary>Clock timestamp of the next retransmission while in progress.</summary>
     internal long NextSend { get; set; }
+    /// <summary>Clock timestamp of the last triggered check (long.MinValue / 2: none yet).</summary>
+    internal long LastTriggered { get; set; } = long.MinValue / 2;
     public TimeSpan? Rtt { get; internal set; }
     /// <summary>The address the peer saw our check come from (from its response): our binding on this path.</summary>
     public IPEndPoint? SeenAs { get; internal set; }

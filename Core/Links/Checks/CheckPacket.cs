@@ -23,6 +23,9 @@ public enum CheckFlags : byte
     Controlling = 0x02,
     /// <summary>A birthday probe (or a hard side's opening packet), for counting and logs only.</summary>
     Probe = 0x04,
+    /// <summary>On the selected path: "send a check to <see cref="CheckPacket.Address"/>" (one of our other sockets'
+    /// addresses that already sent you an authenticated check): how a binding-lifetime test asks for its inbound packet.</summary>
+    SendTo = 0x08,
 }
 
 /// <summary>One decoded check packet (see <see cref="CheckCodec"/> for the bytes).</summary>
@@ -38,7 +41,8 @@ public sealed record CheckPacket(CheckPacketType Type, CheckFlags Flags, ulong S
 ///  0     1    type: 0xC1 request, 0xC2 response. The leading bits 11 can never start a STUN message (00) and
 ///             0xC1/0xC2 is no transport packet type (0x01-0x04), so one socket carries all three.
 ///  1     1    version: 1
-///  2     1    flags: 0x01 nominate, 0x02 sender is controlling, 0x04 probe; other bits must be 0
+///  2     1    flags: 0x01 nominate, 0x02 sender is controlling, 0x04 probe, 0x08 send-to (request only: send a
+///             check to the address below); other bits must be 0
 ///  3     1    reserved, 0
 ///  4     8    session id: the first 8 bytes of HMAC-SHA256(token, "p2pchat check session v1") (CheckKeys)
 /// 12     8    transaction id, chosen at random by the requester, echoed by the response
@@ -100,7 +104,7 @@ public static class CheckCodec
         if (datagram.Length != Length) return Fail(out error, $"a check packet is 64 bytes, not {datagram.Length}");
         if (!LooksLikeCheck(datagram)) return Fail(out error, $"type 0x{datagram[0]:X2} is no check packet");
         if (datagram[1] != Version) return Fail(out error, $"version {datagram[1]} is not 1");
-        if ((datagram[2] & ~0x07) != 0 || datagram[3] != 0) return Fail(out error, "reserved flag bits set");
+        if ((datagram[2] & ~0x0F) != 0 || datagram[3] != 0) return Fail(out error, "reserved flag bits set");
         if (datagram[43..48].ContainsAnyExcept((byte)0)) return Fail(out error, "padding is not zero");
         IPEndPoint? address = null;
         int port = BinaryPrimitives.ReadUInt16BigEndian(datagram[25..]);

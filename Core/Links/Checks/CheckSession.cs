@@ -9,12 +9,13 @@ namespace P2PChat.Core.Links.Checks;
 
 /// <summary>
 /// Runs on one periodic timer (every <see cref="EstablishOptions.Pacing"/>, Ta) and the sockets' receive callbacks,
-/// under one lock. Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends, then the pair fails), send one
-/// new check (a triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
+/// under one lock. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
+/// one per pair per Ta). Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends over 6.2 s, then the pair
+/// fails), send one new check (a queued triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
 /// (easy side), and, on the controlling side, nominate when due. Session states:
 /// <code>
-/// Checking ──(controlling: a pair succeeded, then wait min(max(RTT, Ta), 200 ms) for better ones; nominate the
-///    │        highest-priority succeeded pair; its response with the nominate flag)──────────────► Selected
+/// Checking ──(controlling: a pair succeeded — our check was answered, or the peer's request arrived on it — then
+///    │        wait Ta for better ones; nominate the highest-priority succeeded pair; the nomination's answer)──► Selected
 ///    │       (controlled: an authenticated nominate request arrives on a pair)───────────────────► Selected
 ///    └──(deadline, or cancellation)────────────────────────────────────────────────────────────► Failed
 /// </code>
@@ -25,7 +26,6 @@ namespace P2PChat.Core.Links.Checks;
 /// </summary>
 internal sealed class CheckSession : ICheckHandler, IDisposable
 {
-    private static readonly TimeSpan MaxNominationWait = TimeSpan.FromMilliseconds(200);
     private readonly object _gate = new();
     private readonly CheckKeys _keys;
     private readonly CheckRole _role;
@@ -56,6 +56,14 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     private readonly IPAddress? _probeTarget;
     private readonly int[] _probePorts = [];
     private int _probeIndex;
+    // Binding-lifetime test (see StartLifetimeTest).
+    private CheckDemultiplexer? _testSocket;
+    private IPEndPoint? _testSeenAs;
+    private long _testLastOutbound;
+    private TimeSpan _testGap;
+    private bool _testAwaiting;
+    private ITimer? _testTimer;
+    private Action<TimeSpan, bool>? _testResult;
     // Rate limit of answers.
     private long _windowStart;
     private int _answersInWindow;
@@ -80,7 +88,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _shared.Add(b.Socket);
             var host = b.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Host) ?? new Candidate(CandidateKind.Host, (IPEndPoint)b.Socket.LocalEndPoint);
             _hostOf[b.Socket] = host;
-            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && c.Kind != CandidateKind.Relay && SameFamily(host, c)))
+            // UDP pairs only: TCP candidates pair by CandidatePairing's rules but are not checked by this engine yet.
+            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && CandidatePairing.CanPair(host, c)))
                 AddPair(b.Socket, r, probed: false);
         }
         _pairs.Sort((a, b) => b.Priority.CompareTo(a.Priority));
@@ -223,17 +232,22 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         pair.NextSend = now + Ticks(RetransmitWait(pair.Attempts));
     }
 
-    private void SendRequest(CheckDemultiplexer socket, IPEndPoint to, CandidatePair? pair, CheckFlags flags, long now)
+    private void SendRequest(CheckDemultiplexer socket, IPEndPoint to, CandidatePair? pair, CheckFlags flags, long now, IPEndPoint? address = null)
     {
         ulong id = NewTransactionId();
         if (_role == CheckRole.Controlling) flags |= CheckFlags.Controlling;
         bool ipv6 = to.AddressFamily == AddressFamily.InterNetworkV6 && !to.Address.IsIPv4MappedToIPv6;
-        var packet = new CheckPacket(CheckPacketType.Request, flags, _keys.SessionId, id, CandidatePriority.For(CandidateKind.PeerReflexive, ipv6), to);
+        var packet = new CheckPacket(CheckPacketType.Request, flags, _keys.SessionId, id, CandidatePriority.For(CandidateKind.PeerReflexive, ipv6), address ?? to);
         _transactions[id] = new Transaction(pair, socket, to, now, flags.HasFlag(CheckFlags.Nominate));
+        Seal(packet, socket, to);
+        if (pair is not null) _checksSent++;
+    }
+
+    private void Seal(CheckPacket packet, CheckDemultiplexer socket, IPEndPoint to)
+    {
         Span<byte> bytes = stackalloc byte[CheckCodec.Length];
         _keys.Seal(packet, bytes);
         socket.Send(bytes, to);
-        if (pair is not null) _checksSent++;
     }
 
     private TimeSpan RetransmitWait(int attempts)
@@ -272,7 +286,13 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         _responsesSent++;
 
         if (_finished)
-            return _selected is { } s && s.Socket == socket && s.Remote.EndPoint.Equals(remote) ? PeerActive : null;
+        {
+            if (socket == _testSocket) return TestPacketArrived(now);
+            if (_selected is not { } s || s.Socket != socket || !s.Remote.EndPoint.Equals(remote)) return null;
+            if (request.Flags.HasFlag(CheckFlags.SendTo) && request.Address is { } target && Normal(target).Address.Equals(remote.Address) && MayAnswer(now))
+                SendRequest(socket, Normal(target), null, CheckFlags.Probe, now);
+            return PeerActive;
+        }
 
         var pair = _pairs.FirstOrDefault(p => p.Socket == socket && p.Remote.EndPoint.Equals(remote));
         if (pair is null)
@@ -283,13 +303,37 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             pair = AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed)!;
         }
         pair.ReachedAt = request.Address;
-        if (pair.State is PairState.Waiting or PairState.Failed && !_triggered.Contains(pair))
+        if (request.Flags.HasFlag(CheckFlags.Probe)) pair.Probed = true;   // a birthday probe landed on this pair's mapping
+        if (pair.State != PairState.Succeeded)
         {
-            pair.State = PairState.Waiting;
-            _triggered.Add(pair);
+            // Triggered check (RFC 8445 7.3.1.4), sent at once: the peer's request just opened its NAT for our answer,
+            // so our check on the reverse direction now gets through. At most one per pair per Ta, so a replayed
+            // request cannot make us send more than we receive.
+            if (now - pair.LastTriggered >= Ticks(_options.Pacing))
+            {
+                pair.LastTriggered = now;
+                _triggered.Remove(pair);
+                pair.State = PairState.InProgress;
+                pair.Attempts = 0;
+                Send(pair, nominate: false, now);
+            }
+            else if (pair.State is PairState.Waiting or PairState.Failed && !_triggered.Contains(pair))
+            {
+                pair.State = PairState.Waiting;
+                _triggered.Add(pair);
+            }
         }
         if (request.Flags.HasFlag(CheckFlags.Nominate) && _role == CheckRole.Controlled)
             FinishLocked(pair, "direct");
+        else if (_role == CheckRole.Controlling && pair.State != PairState.Succeeded)
+        {
+            // The peer's request arrived on this pair, so an answer to its source gets through its NAT: the pair may be
+            // nominated now; the nomination's own answer then proves both directions (and measures the RTT). This saves
+            // the round trip of waiting for our triggered check's answer.
+            pair.State = PairState.Succeeded;
+            _triggered.Remove(pair);
+            if (_nominating is null) _nominateAt = Math.Min(_nominateAt, now + Ticks(_options.Pacing));
+        }
         return null;
     }
 
@@ -303,6 +347,22 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         var rtt = TimeSpan.FromSeconds((now - tx.SentAt) / (double)_time.TimestampFrequency);
         if (_finished)
         {
+            if (socket == _testSocket)
+            {
+                if (_testConfirmed || response.Address is not { } seen || !Normal(seen).Equals(_testSeenAs)) return null;
+                _testConfirmed = true;
+                ScheduleTest(now);
+                return null;
+            }
+            if (_selected is { } chosen && chosen.Socket == socket && chosen.Remote.EndPoint.Equals(remote))
+            {
+                chosen.SeenAs ??= response.Address;
+                if (_pendingTest is { } pending && chosen.SeenAs is not null)
+                {
+                    _pendingTest = null;
+                    StartLifetimeTest(pending.Socket, pending.Result);
+                }
+            }
             var answered = ConsentAnswered;
             return _selected is { } s && s.Socket == socket && s.Remote.EndPoint.Equals(remote) && answered is not null ? () => answered(rtt, response.Address) : null;
         }
@@ -314,12 +374,127 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         pair.Rtt = pair.Rtt is { } known && known < rtt ? known : rtt;
         if (_role != CheckRole.Controlling) return null;
         if (tx.Nominate && pair == _nominating) FinishLocked(pair, "direct");
-        else if (_nominating is null)
-        {
-            var wait = rtt < _options.Pacing ? _options.Pacing : rtt > MaxNominationWait ? MaxNominationWait : rtt;
-            _nominateAt = Math.Min(_nominateAt, now + Ticks(wait));
-        }
+        else if (_nominating is null) _nominateAt = Math.Min(_nominateAt, now + Ticks(_options.Pacing));
         return null;
+    }
+
+    /// <summary>
+    /// Measures how long our NAT keeps an idle binding, on a spare socket T so the selected path never risks it
+    /// (RFC 5780 section 4.6's idea, with the peer as the far end). T's public address is predicted as our public
+    /// address on the path with T's own port (NATs that preserve ports, like Linux MASQUERADE and most home routers);
+    /// where the prediction fails the test ends without a result. Sequence:
+    /// <code>
+    /// path: check SEND-TO M (M = our public IP : T's port)  → the peer sends to M: opens its own NAT's filter for M
+    /// 200 ms later: T ──check──► the peer's path address      (creates binding M at our NAT; the answer confirms M)
+    /// repeat for silence g = 5, 10, 15, 20, 25, 30 s (T sends nothing meanwhile):
+    ///   when T has been silent for g: path: check SEND-TO M  → the peer sends a check to M:
+    ///     it reaches T within 2 s → M survived g (T answers, refreshing M); next g
+    ///     nothing within 2 s      → M expired within g; the test ends
+    /// </code>
+    /// A peer sends to SEND-TO addresses only on the IP address the request came from (ours), rate-limited, 64
+    /// bytes each: it cannot be aimed at a third party. <paramref name="result"/> gets (g, survived) for each step.
+    /// </summary>
+    public void StartLifetimeTest(IDatagramSocket socket, Action<TimeSpan, bool> result)
+    {
+        lock (_gate)
+        {
+            if (_selected is not { } selected || _disposed || _testSocket is not null) { socket.Dispose(); return; }
+            if (selected.SeenAs is not { } seenAs)
+            {
+                // Our public address on the path is not known yet (the controlled side may have been nominated before its
+                // own check came back): ask with a consent check and start once its answer has told us.
+                Send(selected, nominate: false, _time.GetTimestamp());
+                _pendingTest = (socket, result);
+                return;
+            }
+            _testSocket = new CheckDemultiplexer(socket);
+            _testSocket.Register(_keys.SessionId, this);
+            _testResult = result;
+            _testSeenAs = new IPEndPoint(seenAs.Address, ((IPEndPoint)socket.LocalEndPoint).Port);
+            _testTimer = _time.CreateTimer(_ => TestTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            long now = _time.GetTimestamp();
+            SendRequest(selected.Socket, selected.Remote.EndPoint, null, CheckFlags.SendTo, now, _testSeenAs);
+            _testOpening = true;
+            _testTimer.Change(OpeningDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private static readonly TimeSpan OpeningDelay = TimeSpan.FromMilliseconds(200);
+    private bool _testOpening;
+    private (IDatagramSocket Socket, Action<TimeSpan, bool> Result)? _pendingTest;
+    private bool _testConfirmed;
+
+    /// <summary>The silences tested, in order.</summary>
+    public static readonly TimeSpan[] LifetimeTestGaps = [.. new[] { 5, 10, 15, 20, 25, 30 }.Select(s => TimeSpan.FromSeconds(s))];
+    private static readonly TimeSpan LifetimeTestWait = TimeSpan.FromSeconds(2);
+
+    private void ScheduleTest(long now)
+    {
+        int next = Array.IndexOf(LifetimeTestGaps, _testGap) + 1;
+        if (next >= LifetimeTestGaps.Length) { EndTest(); return; }
+        _testGap = LifetimeTestGaps[next];
+        _testAwaiting = false;
+        var due = _testGap - TimeSpan.FromSeconds((now - _testLastOutbound) / (double)_time.TimestampFrequency);
+        _testTimer?.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void TestTimer()
+    {
+        Action? report = null;
+        lock (_gate)
+        {
+            if (_testSocket is null || _selected is null || _testSeenAs is null) return;
+            long now = _time.GetTimestamp();
+            if (_testOpening)
+            {
+                _testOpening = false;
+                _testLastOutbound = now;
+                SendRequest(_testSocket, _selected.Remote.EndPoint, null, CheckFlags.Probe, now);
+                _testTimer?.Change(LifetimeTestWait, Timeout.InfiniteTimeSpan);   // no confirmation by then: unpredictable port
+                return;
+            }
+            if (!_testConfirmed) { EndTest(); return; }
+            if (_testAwaiting)
+            {
+                var gap = _testGap;
+                var result = _testResult;
+                EndTest();
+                report = () => result?.Invoke(gap, false);
+            }
+            else
+            {
+                _testAwaiting = true;
+                SendRequest(_selected.Socket, _selected.Remote.EndPoint, null, CheckFlags.SendTo, now, _testSeenAs);
+                _testTimer?.Change(LifetimeTestWait, Timeout.InfiniteTimeSpan);
+            }
+        }
+        report?.Invoke();
+    }
+
+    /// <summary>The peer's check reached the test socket (called under the lock; the answer already went out from it).</summary>
+    private Action? TestPacketArrived(long now)
+    {
+        if (!_testAwaiting) return null;
+        var gap = _testGap;
+        var result = _testResult;
+        _testLastOutbound = now;   // our answer refreshed the binding
+        ScheduleTest(now);
+        return () => result?.Invoke(gap, true);
+    }
+
+    private void EndTest()
+    {
+        _testTimer?.Dispose();
+        _testTimer = null;
+        if (_testSocket is { } socket)
+        {
+            socket.Unregister(_keys.SessionId, this);
+            socket.Dispose();
+        }
+        _testSocket = null;
+        _testAwaiting = false;
+        if (_pendingTest is { } pending) pending.Socket.Dispose();
+        _pendingTest = null;
     }
 
     private bool MayAnswer(long now)
@@ -380,12 +555,10 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             if (!_finished) FinishLocked(null, "disposed");
             _disposed = true;
             _selected?.Socket.Unregister(_keys.SessionId, this);
+            EndTest();
         }
         Complete();
     }
-
-    private static bool SameFamily(Candidate a, Candidate b) =>
-        (a.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && !a.EndPoint.Address.IsIPv4MappedToIPv6) == b.IsIpv6;
 
     private static IPEndPoint Normal(IPEndPoint e) => e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
 

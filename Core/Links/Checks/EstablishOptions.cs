@@ -9,7 +9,7 @@ public sealed record EstablishOptions
     /// <summary>First retransmission of an unanswered check; doubles per attempt.</summary>
     public TimeSpan CheckRetransmit { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Sends of one check before its pair fails (200+400+800+1600+1600 ms: 4.6 s).</summary>
+    /// <summary>Sends of one check before its pair fails (waits 200, 400, 800, 1600, 1600, 1600 ms: 6.2 s).</summary>
     public int CheckAttempts { get; init; } = 6;
 
     /// <summary>Longest wait between sends of one check.</summary>

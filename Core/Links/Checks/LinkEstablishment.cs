@@ -1,6 +1,7 @@
 // The engine's result: the nominated pair and the socket it runs on, or why no direct path was found.
 using System.Net;
 using P2PChat.Core.Links.Paths;
+using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Core.Links.Checks;
 
@@ -56,9 +57,12 @@ public sealed class EstablishedPath : IPathProbe, IDisposable
     /// NAT binding expired during the silence before it. The caller also reports transport traffic
     /// (<see cref="PathMonitor.OnInbound"/>/<see cref="PathMonitor.OnOutbound"/>) and disposes the monitor.
     /// </summary>
-    public PathMonitor Monitor(TimeProvider time, BindingLifetime? lifetime = null, PathMonitorOptions? options = null)
+    /// <param name="testSocket">a fresh socket for the binding-lifetime test (<see cref="CheckSession.StartLifetimeTest"/>),
+    /// or null to skip it (the interval then stays at what the path's own keepalives prove).</param>
+    public PathMonitor Monitor(TimeProvider time, IDatagramSocket? testSocket = null, BindingLifetime? lifetime = null, PathMonitorOptions? options = null)
     {
         var monitor = new PathMonitor(this, time, lifetime, options);
+        if (testSocket is not null) _session.StartLifetimeTest(testSocket, monitor.OnBindingTested);
         IPEndPoint? seenAs = SeenAs;
         ConsentAnswered = (rtt, seen) =>
         {

@@ -31,29 +31,27 @@ public sealed record BindingLifetime(TimeSpan Survived, TimeSpan? Expired)
 /// <summary>
 /// The keepalive interval from a <see cref="BindingLifetime"/>:
 /// <list type="bullet">
-/// <item>upper bound known (a binding expired after E): half of E, at least <see cref="Floor"/> — two keepalives per
-///   lifetime, so one lost keepalive does not lose the binding;</item>
-/// <item>no upper bound yet: probe upward, 1.5 × the longest silence survived, starting at <see cref="Start"/>, up to
-///   <see cref="Ceiling"/>. A NAT that forgets sooner is found out when a keepalive after a longer silence comes back
-///   from another port or not at all; the interval then drops to half of that silence.</item>
+/// <item>upper bound known (a binding expired after a silence E): half of E — two keepalives per lifetime, so one
+///   lost keepalive does not lose the binding;</item>
+/// <item>else the longest silence a binding survived (a lower bound, which grows as the binding-lifetime test of
+///   <c>EstablishedPath.Monitor</c> tries 5, 10, 15, 20, 25, 30 s on a spare socket);</item>
+/// <item>nothing measured yet: <see cref="Start"/>, 10 s (the test's first answer comes 5 s after the link is up).</item>
 /// </list>
-/// <see cref="Ceiling"/> is 25 s: the transport's own keepalive limit and below the shortest common UDP timeouts
-/// (30 s: Linux conntrack for unreplied flows, many home routers). <see cref="Start"/> is 10 s; <see cref="Floor"/> 1 s.
-/// A link with a router-mapped port still needs keepalives for the peer's NAT, so the same rule applies.
+/// Always within <see cref="Floor"/> (1 s) and <see cref="Ceiling"/> (25 s: the transport's own keepalive limit and
+/// below the shortest common UDP timeout, 30 s for Linux conntrack's unreplied flows and many home routers). A link
+/// with a router-mapped port still needs keepalives for the peer's NAT, so the same rule applies.
 /// </summary>
 public static class KeepalivePolicy
 {
     public static readonly TimeSpan Floor = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Start = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(25);
-    public const double GrowthFactor = 1.5;
 
     public static TimeSpan Interval(BindingLifetime lifetime)
     {
-        if (lifetime.Expired is { } expired) return Clamp(expired / 2, Floor, Ceiling);
-        var grown = lifetime.Survived * GrowthFactor;
-        return Clamp(grown > Start ? grown : Start, Floor, Ceiling);
+        if (lifetime.Expired is { } expired) return Clamp(expired / 2);
+        return lifetime.Survived > TimeSpan.Zero ? Clamp(lifetime.Survived) : Start;
     }
 
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan low, TimeSpan high) => value < low ? low : value > high ? high : value;
+    private static TimeSpan Clamp(TimeSpan value) => value < Floor ? Floor : value > Ceiling ? Ceiling : value;
 }

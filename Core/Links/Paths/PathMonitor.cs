@@ -33,7 +33,8 @@ public sealed record PathMonitorOptions(TimeSpan SuspectAfter, TimeSpan ProbeInt
 /// Suspect → Dead once DeadAfter has passed since that first unanswered packet. Keepalives: when nothing went out for
 /// the keepalive interval (<see cref="KeepalivePolicy"/> from the measured <see cref="BindingLifetime"/>), a probe
 /// goes out; its answer proves the binding survived that silence, unless the peer saw it come from another port
-/// (then the binding had expired). RTT: RFC 6298 smoothing (1/8) of probe answers. One timer, re-armed at the next
+/// (then the binding had expired). Longer silences are tried on a spare socket, never on the path itself
+/// (<see cref="OnBindingTested"/>), so the interval only grows to what was proven. RTT: RFC 6298 smoothing (1/8) of probe answers. One timer, re-armed at the next
 /// deadline; all inputs are thread-safe.
 /// </summary>
 public sealed class PathMonitor : IDisposable
@@ -87,6 +88,17 @@ public sealed class PathMonitor : IDisposable
 
     /// <summary>A probe was answered; <paramref name="bindingChanged"/> when the peer saw it from another address than before.</summary>
     public void OnProbeAnswered(TimeSpan rtt, bool bindingChanged = false) => Answered(rtt, bindingChanged);
+
+    /// <summary>A binding-lifetime test's result: a binding silent for <paramref name="silence"/> survived (or not).</summary>
+    public void OnBindingTested(TimeSpan silence, bool survived)
+    {
+        lock (_gate)
+        {
+            if (_disposed || Health == PathHealth.Dead) return;
+            Lifetime = survived ? Lifetime.ObserveSurvived(silence) : Lifetime.ObserveExpired(silence);
+            Rearm(_time.GetTimestamp());
+        }
+    }
 
     private void Answered(TimeSpan? rtt, bool bindingChanged)
     {

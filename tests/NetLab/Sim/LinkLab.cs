@@ -86,6 +86,18 @@ public sealed class LinkSite
     /// <summary>Sockets handed to the engine (birthday probing), in order.</summary>
     public List<LabSocket> Opened { get; } = [];
 
+    /// <summary>A second, IPv6 socket on a global address (no NAT: only a peer's checks need to reach it), gathered as a
+    /// second base with one host candidate.</summary>
+    public LinkSite WithIpv6(string address)
+    {
+        Ipv6Socket = _lab.Network.Bind(new IPEndPoint(IPAddress.Parse(address), 5000));
+        Ipv6Checks = new CheckDemultiplexer(Ipv6Socket);
+        return this;
+    }
+
+    public LabSocket? Ipv6Socket { get; private set; }
+    public CheckDemultiplexer? Ipv6Checks { get; private set; }
+
     /// <summary>Discovery against both ports of the first STUN address (and, with <paramref name="portMapping"/>, the
     /// router asked for a mapping of the shared port), turned into candidates by <see cref="CandidateGathering"/>.</summary>
     public LocalCandidates Gather(bool portMapping = false)
@@ -104,7 +116,10 @@ public sealed class LinkSite
             mapping = _lab.Run(new PortMapProber(mappers, Log.Add).MapAsync(Local.Port, PortMapProber.DefaultLifetime, CancellationToken.None));
         }
         var candidates = CandidateGathering.From([Local.Address], Local.Port, report, mapping);
-        Gathered = new LocalCandidates([new CandidateBase(Checks, candidates)], report.Behaviour);
+        List<CandidateBase> bases = [new CandidateBase(Checks, candidates)];
+        if (Ipv6Checks is not null)
+            bases.Add(new CandidateBase(Ipv6Checks, CandidateGathering.From([Ipv6Socket!.Local.Address], Ipv6Socket.Local.Port, null, null)));
+        Gathered = new LocalCandidates(bases, report.Behaviour);
         return Gathered;
     }
 

@@ -80,7 +80,7 @@ public sealed class CheckCodecTests
         { "a check packet is 64 bytes, not 65", b => [.. b, 0] },
         { "type 0xC3 is no check packet", b => Set(b, 0, 0xC3) },
         { "version 2 is not 1", b => Set(b, 1, 2) },
-        { "reserved flag bits set", b => Set(b, 2, 0x08) },
+        { "reserved flag bits set", b => Set(b, 2, 0x10) },
         { "reserved flag bits set", b => Set(b, 3, 1) },
         { "padding is not zero", b => Set(b, 45, 1) },
         { "address family 5 is neither 4 nor 6", b => Set(b, 24, 5) },

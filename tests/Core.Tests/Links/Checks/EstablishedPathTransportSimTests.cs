@@ -59,7 +59,7 @@ public sealed class EstablishedPathTransportSimTests
         var lab = new LinkLab(seed: 5);
         var a = lab.BehindNat(1, probed ? NatBehaviour.Symmetric : NatBehaviour.PortRestrictedCone);
         var b = lab.BehindNat(2, NatBehaviour.PortRestrictedCone);
-        var (ra, rb) = lab.Establish(a, b, Token, new EstablishOptions { Random = new Random(5) });
+        var (ra, rb) = lab.Establish(a, b, Token, new EstablishOptions { Random = new Random(99) });
         var (controlling, controlled) = (ra.Path!, rb.Path!);
         Assert.Equal(probed ? PathVia.Probed : PathVia.Reflexive, controlling.Via);
 

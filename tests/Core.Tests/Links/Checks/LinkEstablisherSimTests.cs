@@ -11,7 +11,8 @@ public sealed class LinkEstablisherSimTests
 {
     private static readonly byte[] Token = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
-    private static EstablishOptions Seeded(int seed) => new() { Random = new Random(seed) };
+    // Not the network's seed: the NAT's random ports and the probe order must not correlate.
+    private static EstablishOptions Seeded(int seed) => new() { Random = new Random(seed + 7919) };
 
     [Fact]
     public void Cone_to_cone_goes_direct_over_the_reflexive_addresses_on_the_shared_sockets()
@@ -125,6 +126,23 @@ public sealed class LinkEstablisherSimTests
         Assert.Equal(PathVia.Mapped, rs.Path!.Via);
         Assert.Equal(PathVia.Mapped, rm.Path!.Via);
         Assert.Contains(mapped.Router.Requests, r => r.StartsWith("pcp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_symmetric_nats_with_global_ipv6_go_direct_over_ipv6_on_the_ipv6_sockets()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.Symmetric).WithIpv6("2001:db8:1::10");
+        var b = lab.BehindNat(2, NatBehaviour.Symmetric).WithIpv6("2001:db8:2::10");
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.Equal(IPEndPoint.Parse("[2001:db8:2::10]:5000"), ra.Path!.Remote.EndPoint);
+        Assert.Equal(IPEndPoint.Parse("[2001:db8:1::10]:5000"), rb.Path!.Remote.EndPoint);
+        Assert.Same(a.Ipv6Checks, ra.Path.Socket);
+        Assert.True(ra.Path.Remote.IsIpv6);
+        Assert.Equal(PathVia.Reflexive, ra.Path.Via);   // direct over the internet (the event's ip_version says 6)
+        Assert.Equal(0, ra.Statistics.SocketsOpened + rb.Statistics.SocketsOpened);
     }
 
     [Fact]

@@ -9,17 +9,18 @@ public sealed class KeepalivePolicyTests
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     [Fact]
-    public void With_nothing_measured_it_starts_at_10_s_and_grows_by_half_with_each_silence_survived_up_to_25_s()
+    public void It_starts_at_10_s_and_follows_the_longest_silence_survived_up_to_25_s()
     {
-        var lifetime = BindingLifetime.Unknown;
+        Assert.Equal(S(10), KeepalivePolicy.Interval(BindingLifetime.Unknown));
         var intervals = new List<TimeSpan>();
-        for (int i = 0; i < 6; i++)
+        var lifetime = BindingLifetime.Unknown;
+        foreach (var silence in new[] { 5, 10, 15, 20, 25, 30 })
         {
-            var interval = KeepalivePolicy.Interval(lifetime);
-            intervals.Add(interval);
-            lifetime = lifetime.ObserveSurvived(interval);
+            lifetime = lifetime.ObserveSurvived(S(silence));
+            intervals.Add(KeepalivePolicy.Interval(lifetime));
         }
-        Assert.Equal([S(10), S(15), S(22.5), S(25), S(25), S(25)], intervals);
+        Assert.Equal([S(5), S(10), S(15), S(20), S(25), S(25)], intervals);
+        Assert.Equal(S(1), KeepalivePolicy.Interval(BindingLifetime.Unknown.ObserveSurvived(S(0.2))));
     }
 
     [Fact]

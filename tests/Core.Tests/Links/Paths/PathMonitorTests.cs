@@ -14,21 +14,29 @@ public sealed class PathMonitorTests
     }
 
     [Fact]
-    public void An_idle_path_gets_keepalives_that_stretch_as_the_binding_survives()
+    public void An_idle_path_gets_a_keepalive_each_interval_and_the_interval_follows_the_binding_tests()
     {
         var time = new ManualTimeProvider();
         var probe = new Probe(time);
         using var monitor = new PathMonitor(probe, time);
         monitor.HealthChanged += h => Assert.Fail($"an answered path must stay alive, went {h}");
 
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 3; i++)
         {
             time.Advance(monitor.KeepaliveInterval);
             monitor.OnProbeAnswered(TimeSpan.FromMilliseconds(40));
         }
+        Assert.Equal([10, 20, 30], probe.SentAt.Select(t => t.TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(10), monitor.KeepaliveInterval);   // the path's own keepalives prove only 10 s
 
-        Assert.Equal([10, 25, 47.5, 72.5, 97.5], probe.SentAt.Select(t => t.TotalSeconds));
-        Assert.Equal(TimeSpan.FromSeconds(25), monitor.KeepaliveInterval);
+        monitor.OnBindingTested(TimeSpan.FromSeconds(20), survived: true);
+        time.Advance(TimeSpan.FromSeconds(20));
+        monitor.OnProbeAnswered(TimeSpan.FromMilliseconds(40));
+        monitor.OnBindingTested(TimeSpan.FromSeconds(25), survived: false);
+        time.Advance(TimeSpan.FromSeconds(12.5));
+
+        Assert.Equal([10, 20, 30, 50, 62.5], probe.SentAt.Select(t => t.TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(12.5), monitor.KeepaliveInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(40), monitor.Rtt);
         Assert.Equal(PathHealth.Alive, monitor.Health);
     }
