@@ -29,6 +29,8 @@ public static class DependencyGraph
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
         "Core.Unicode ->",
+        "Core.Rooms -> Core.Protocol Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Groups Core.Payloads",
+        "Core.Rooms.Games -> Core.Rooms",
 
         // Rendezvous: hosting composes the network, which drives sessions and commands, which use the store.
         "Rendezvous.Configuration -> Core.Crypto.Primitives Rendezvous.Storage",
