@@ -54,6 +54,12 @@ public sealed class RoomLog
         get { lock (_gate) return [.. _recent]; }
     }
 
+    /// <summary>Whether an entry with this id was not yet accepted.</summary>
+    public bool IsNew(RoomMessageId id)
+    {
+        lock (_gate) return !_seen.Contains(id);
+    }
+
     /// <summary>Takes a delivery: true when it is new (show it), false for a duplicate. Acknowledges our own post.</summary>
     public bool Accept(RoomDelivery delivery)
     {

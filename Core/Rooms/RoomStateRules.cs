@@ -9,7 +9,7 @@ namespace P2PChat.Core.Rooms;
 /// the very state that lists it); keep every remaining member's identity key; and stay within the signer's rights:
 /// <list type="bullet">
 /// <item>add members: the host or a moderator;</item>
-/// <item>remove plain members: the host (leave, exclusion) or a moderator; remove a moderator: the creator; the creator is never removed;</item>
+/// <item>remove oneself (leave): anyone; remove plain members: the host (leave, exclusion) or a moderator; remove a moderator: the creator; nobody removes the creator;</item>
 /// <item>change roles, name: the creator (roles) or a moderator (name); bans: a moderator;</item>
 /// <item>rotation setting, succession: the host or a moderator;</item>
 /// <item>host and epoch: the epoch rises exactly when the host changes, and the signer is the old host (handoff) or the
@@ -44,6 +44,7 @@ public static class RoomStateRules
         {
             var allowed = gone.Role switch
             {
+                _ when gone.Tag == signer.Tag => true,
                 RoomRole.Creator => false,
                 RoomRole.Moderator => signer.Role == RoomRole.Creator,
                 _ => isHost || signer.Moderates || gone.Tag == signer.Tag,

@@ -1,0 +1,73 @@
+// Invitations, leaving, kicking (the kicked member is out and keys rotate), games, and a healed partition merging.
+using P2PChat.Core.Rooms;
+using P2PChat.Peer.Events;
+using P2PChat.Peer.Rooms;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.Rooms;
+
+public sealed class RoomMembershipTests
+{
+    [Fact]
+    public async Task A_kicked_member_leaves_the_room_and_sees_nothing_said_afterwards()
+    {
+        await using var lab = new RoomLab();
+        var (m, host) = await lab.RoomOfAsync(3);
+        await host.RemoveAsync(m[2].Tag, ban: true);
+        var left = await m[2].Events.WaitForAsync<RoomLeftEvent>();
+        Assert.Equal("banned", left.Reason);
+        foreach (var x in m.Take(2)) await x.Events.WaitForAsync<RoomMemberEvent>(e => e.User == m[2].Name && e.Change == "banned");
+        await m[1].Room.SayAsync("after the ban");
+        await m[0].Events.WaitForAsync<MessageEvent>(e => e.Text == "after the ban");
+        Assert.DoesNotContain("after the ban", m[2].Texts);
+        Assert.Empty(m[2].Rooms.Rooms);
+        Assert.False(host.State.IsMember(m[2].Tag));
+        Assert.Contains(m[2].Tag, host.State.Banned);
+        var refused = await Assert.ThrowsAsync<RoomCommandException>(() => lab.RoomOfInviteAsync(m[0], host, m[2]));
+        Assert.Contains("banned", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_game_of_each_kind_gives_every_member_the_same_result_and_proof()
+    {
+        await using var lab = new RoomLab();
+        var (m, _) = await lab.RoomOfAsync(3);
+        await m[1].Room.PlayAsync(new RoomPayload.GameStart(RoomPeer.NewGameId(), RoomPayload.GameKind.Roll, 2, 6));
+        await m[2].Room.PlayAsync(new RoomPayload.GameStart(RoomPeer.NewGameId(), RoomPayload.GameKind.Roulette, 0, 0));
+        await m[0].Room.PlayAsync(new RoomPayload.GameStart(RoomPeer.NewGameId(), RoomPayload.GameKind.Coin, 0, 0));
+        foreach (var game in new[] { "roll", "roulette", "coin" })
+        {
+            var seen = new List<RoomGameEvent>();
+            foreach (var x in m) seen.Add(await x.Events.WaitForAsync<RoomGameEvent>(e => e.Game == game));
+            Assert.Single(seen.Select(e => e.Result + e.Seed).Distinct());
+            Assert.Equal(3, seen[0].Reveals.Count);
+        }
+        // Blackjack: m[1] plays; cards come one round each; stand, and the dealer finishes the hand.
+        await m[1].Room.PlayAsync(new RoomPayload.GameStart(RoomPeer.NewGameId(), RoomPayload.GameKind.Blackjack, 0, 0));
+        var first = await m[1].Events.WaitForAsync<RoomGameEvent>(e => e.Game == "blackjack" && (e.Result.Contains("to play") || e.Result.EndsWith("win") || e.Result.EndsWith("lose") || e.Result.EndsWith("push") || e.Result.EndsWith("blackjack")));
+        if (first.Result.Contains("to play")) await m[1].Room.PlayAsync(new RoomPayload.GameMove((await m[1].Room.MyHandAsync())!.Value, RoomPayload.Move.Stand));
+        foreach (var x in m)
+            await x.Events.WaitForAsync<RoomGameEvent>(e => e.Game == "blackjack" && (e.Result.EndsWith("win") || e.Result.EndsWith("lose") || e.Result.EndsWith("push") || e.Result.EndsWith("blackjack")));
+    }
+
+    [Fact]
+    public async Task A_host_cut_off_and_back_again_merges_into_the_new_host_s_room_with_one_history()
+    {
+        await using var lab = new RoomLab();
+        var (m, _) = await lab.RoomOfAsync(3);
+        m[0].Links.GoOffline();
+        foreach (var x in m.Skip(1)) await x.Events.WaitForAsync<RoomHostEvent>(e => e.Reason == "failover");
+        await m[0].Room.SayAsync("said alone while cut off");   // A still believes it hosts: a partition
+        await m[1].Room.SayAsync("said by the majority");
+        m[0].Links.GoOnline();
+        foreach (var x in m)
+        {
+            await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "said alone while cut off");
+            await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "said by the majority");
+        }
+        var hosts = m.Select(x => x.Room.State.Host).Distinct().ToList();
+        Assert.Single(hosts);
+        Assert.NotEqual(m[0].Tag, hosts[0]);
+        foreach (var x in m) Assert.Equal(x.Texts.Count, x.Texts.Distinct().Count());
+    }
+}
