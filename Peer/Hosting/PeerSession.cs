@@ -6,6 +6,7 @@ using P2PChat.Peer.History;
 using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
+using P2PChat.Peer.Rooms;
 
 namespace P2PChat.Peer.Hosting;
 
@@ -28,6 +29,21 @@ public sealed class PeerSession : IAsyncDisposable
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
         };
+        Rooms = new RoomService(() => _roomLinks is { } l && Client.IsSignedIn
+            ? new RoomContext(Client.Me, l.Identity, l.Links, TimeProvider.System, Recorder, Client.Directory.NameOf)
+            : null);
+    }
+
+    private (Core.Links.IContactLinks Links, Core.Crypto.Identity.IdentityKeyPair Identity)? _roomLinks;
+
+    /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games): live once <see cref="UseLinks"/> gave them contact links.</summary>
+    public RoomService Rooms { get; }
+
+    /// <summary>Gives rooms the peer's contact links and identity (called by whoever makes the links, issue 11).</summary>
+    public void UseLinks(Core.Links.IContactLinks links, Core.Crypto.Identity.IdentityKeyPair identity)
+    {
+        _roomLinks = (links, identity);
+        Rooms.Attach(links);
     }
 
     public PeerSettings Settings { get; }
@@ -51,7 +67,8 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(RoomCommands.For(Rooms, name => Client.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
+        registry = new CommandRegistry(RoomCommands.WithRoomMessages(registry.All, Rooms));
         return new CommandDispatcher(Client, Events, registry);
     }
 
@@ -73,6 +90,7 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Rooms.DisposeAsync().ConfigureAwait(false);
         await Client.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();

@@ -15,5 +15,8 @@ public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks
     /// <summary>Posts a member may make in one flood window before it is struck.</summary>
     public int FloodPosts { get; init; } = 200;
 
+    /// <summary>Silence after which a member suspects the host gone (HostWatch; a closed link is noticed at once).</summary>
+    public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
+
     public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(5);
 }

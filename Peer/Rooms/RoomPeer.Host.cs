@@ -71,7 +71,7 @@ public sealed partial class RoomPeer
         var tag = conn.Link.PeerTag;
         if (hello.Signed is { } theirs)
         {
-            try { Adopt(theirs, "merged"); }
+            try { Adopt(theirs); }
             catch (RoomProtocolException e) { Error($"room {Id}: {Name(tag)} sent a state we refuse: {e.Message}"); }
         }
         if (!IsHost)
@@ -261,7 +261,7 @@ public sealed partial class RoomPeer
         foreach (var m in State.Members.Where(m => m.Tag != _ctx.Me && !_members.ContainsKey(m.Tag)))
         {
             var (at, failures) = _summons.GetValueOrDefault(m.Tag, (0, 0));
-            if (at != 0 && _ctx.Time.GetElapsedTime(at) < TimeSpan.FromSeconds(Math.Min(30, 2 << Math.Min(failures, 4)))) continue;
+            if (at != 0 && _ctx.Time.GetElapsedTime(at) < TimeSpan.FromSeconds(Math.Min(5, 0.5 * (1 << Math.Min(failures, 4))))) continue;
             _summons[m.Tag] = (now, failures + 1);
             var tag = m.Tag;
             var offer = _signed;
@@ -276,7 +276,7 @@ public sealed partial class RoomPeer
                     conn.Send(new RoomFrame.State(offer));
                     await conn.ReadLoopAsync((c, f) =>
                     {
-                        if (f is RoomFrame.State answer) Enqueue(() => { Adopt(answer.Signed, "merged"); });
+                        if (f is RoomFrame.State answer) Enqueue(() => { Adopt(answer.Signed); });
                         c.End();
                         return Task.CompletedTask;
                     }).ConfigureAwait(false);

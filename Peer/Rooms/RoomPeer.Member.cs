@@ -16,6 +16,8 @@ public sealed partial class RoomPeer
     private RoomConnection? _host;
     private Tag _connecting;
     private int _attempt;
+    private bool _failingOver;
+    private bool _notHostYet;
 
     /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
     private void StartConnecting(Tag target)
@@ -79,6 +81,13 @@ public sealed partial class RoomPeer
         if (conn != _host) return;
         _host = null;
         if (_left || IsHost) return;
+        if (_notHostYet)
+        {
+            // The candidate still hears its host: try the host again on the next tick, then the candidate.
+            _notHostYet = false;
+            _unreachable.Clear();
+            return;
+        }
         FailOver(conn.Link.PeerTag, why);
     }
 
@@ -90,6 +99,7 @@ public sealed partial class RoomPeer
     private void FailOver(Tag lost, string why)
     {
         if (_left || IsHost) return;
+        _failingOver = true;
         _unreachable.Add(lost);
         var next = State.Succession.Where(t => !_unreachable.Contains(t)).Cast<Tag?>().FirstOrDefault();
         if (next is null)
@@ -108,7 +118,7 @@ public sealed partial class RoomPeer
         switch (frame)
         {
             case RoomFrame.State s:
-                if (!Adopt(s.Signed, s.Signed.State.Host != State.Host ? "handoff" : "update") && s.Signed.State.Host != conn.Link.PeerTag && !IsHost)
+                if (!Adopt(s.Signed) && s.Signed.State.Host != conn.Link.PeerTag && !IsHost)
                     StartConnecting(State.Host);
                 break;
             case RoomFrame.Deliver d:
@@ -136,6 +146,7 @@ public sealed partial class RoomPeer
                 break;
             case RoomFrame.Bye b:
                 conn.End();
+                if (b.Reason == 2) _notHostYet = true;
                 if (b.Reason == 3) LeaveLocally(b.Text);
                 else if (b.Reason == 4) LeaveLocally(b.Text);
                 break;
@@ -146,7 +157,7 @@ public sealed partial class RoomPeer
     internal void OnOffer(RoomConnection conn, SignedRoomState offer)
     {
         var adopted = false;
-        try { adopted = Adopt(offer, "merged"); }
+        try { adopted = Adopt(offer); }
         catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
         if (!adopted && !offer.State.Digest().AsSpan().SequenceEqual(State.Digest())) conn.Send(new RoomFrame.State(_signed));
         conn.End();

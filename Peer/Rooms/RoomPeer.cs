@@ -36,7 +36,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
         _signed = signed;
         _log = new RoomLog(ctx.Me);
         _votes = new VoteTally(signed.State.Epoch);
-        _watch = new HostWatch(ctx.Time, HostWatch.DefaultTimeout);
+        _watch = new HostWatch(ctx.Time, ctx.HostTimeout);
         _loop = Task.Run(RunAsync);
         _tick = ctx.Time.CreateTimer(_ => Enqueue(TickAsync), null, HostWatch.PingInterval, HostWatch.PingInterval);
     }
@@ -101,7 +101,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
     /// Takes a signed state from anyone: a successor of ours (checked against the rights), or a rival host's state
     /// after a partition (taken only when it wins the split-brain order). Returns false when it was not taken.
     /// </summary>
-    private bool Adopt(SignedRoomState candidate, string reason)
+    private bool Adopt(SignedRoomState candidate, string? reason = null)
     {
         var held = State;
         if (candidate.State.Digest().AsSpan().SequenceEqual(held.Digest())) return false;
@@ -118,8 +118,10 @@ public sealed partial class RoomPeer : IAsyncDisposable
         return true;
     }
 
-    private void Apply(SignedRoomState next, RoomState held, string reason)
+    private void Apply(SignedRoomState next, RoomState held, string? reason)
     {
+        reason ??= next.State.Host == held.Host ? "update" : _failingOver ? "failover" : "handoff";
+        if (next.State.Host != held.Host) _failingOver = false;
         var wasHost = held.Host == _ctx.Me;
         _signed = next;
         var state = next.State;
@@ -129,7 +131,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
         foreach (var m in added) Publish(new RoomMemberEvent(Id.ToString(), Name(m.Tag), "joined"));
         foreach (var m in removed)
         {
-            var change = state.Banned.Contains(m.Tag) ? "banned" : reason is "kick" or "excluded" ? reason == "kick" ? "kicked" : "excluded" : "left";
+            var change = state.Banned.Contains(m.Tag) ? "banned" : reason switch { "kick" => "kicked", "excluded" => "excluded", "leave" => "left", _ => "removed" };
             Publish(new RoomMemberEvent(Id.ToString(), Name(m.Tag), change));
         }
         if (!state.IsMember(_ctx.Me))

@@ -49,7 +49,7 @@ public sealed class RoomHandoffTests
     public async Task Rotation_draws_the_next_host_by_commit_reveal_and_every_member_sees_the_same_draw_with_its_proof()
     {
         var clock = new ManualTimeProvider();
-        await using var lab = new RoomLab { RoomTime = clock };
+        await using var lab = new RoomLab { RoomTime = clock, HostTimeout = TimeSpan.FromHours(1) };
         var (m, host) = await lab.RoomOfAsync(3);
         await host.RotateAsync(1);
         foreach (var x in m) await x.Events.WaitForAsync<RoomStateEvent>(e => e.RotationMinutes == 1);

@@ -15,11 +15,14 @@ internal sealed class RoomLab : IAsyncDisposable
 
     public TimeProvider RoomTime { get; init; } = TimeProvider.System;
 
+    /// <summary>The host timeout of every member (tests that jump a manual clock raise it so a jump is not a silence).</summary>
+    public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
+
     public LabMember Add()
     {
         var links = _hub.AddPeer();
         var events = new ListEventSink();
-        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name);
+        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout };
         var service = new RoomService(() => ctx);
         service.Attach(links);
         var member = new LabMember(Name(links.Tag), links, service, events);
