@@ -67,7 +67,7 @@ public static class DependencyGraph
         "Peer.Tui.Screen -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Widgets",
         "Peer.Tui -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Terminal Peer.Tui.Widgets Peer.Tui.Screen",
         "Peer.Tui.Demo -> Peer.Tui.State Peer.Tui",
-        "Peer.Tui.Binding -> Core.Protocol Peer.Events Peer.Profile Peer.History Peer.Client Peer.Commands Peer.Hosting Peer.Tui.*",
+        "Peer.Tui.Binding -> Core.Protocol Peer.Events Peer.Profile Peer.History Peer.Client Peer.Commands Peer.Hosting Peer.Rooms Peer.Tui.*",
         "Peer -> Core.* Peer.*",
     ];
 

@@ -2,6 +2,7 @@
 using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Rooms;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 
@@ -19,6 +20,7 @@ namespace P2PChat.Peer.Tui.Binding;
 public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois = null)
 {
     private readonly KnownKeys _keys = new();
+    private readonly RoomEvents _rooms = new();
     private readonly Dictionary<string, Presence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
@@ -106,6 +108,10 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
             case ContactKeyEvent c:
                 state.Notice($"{c.User}: key {c.Status}; safety number {c.SafetyNumber}" + (c.Released > 0 ? $"; {c.Released} held message(s) sent" : ""),
                     HistoryBuffers.ForTarget(c.User));
+                break;
+            case RoomInviteEvent or RoomJoinedEvent or RoomStateEvent or RoomHostEvent or RoomMemberEvent or RoomLeftEvent
+                or RoomVoteEvent or RoomGameEvent or RoomsEvent:
+                _rooms.Apply(state, e);
                 break;
             case ErrorEvent { Command: "connect" } err:
                 state.SetConnection(ConnectionState.Disconnected);
