@@ -1,5 +1,6 @@
-// What both front ends run on: the event stream, the history recorder in front of it, the client and the command layer.
-using P2PChat.Peer.Client;
+// What both front ends run on: the event stream, the history recorder in front of it, the chat session and the command layer.
+using P2PChat.Peer.Server;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
@@ -11,7 +12,7 @@ using P2PChat.Peer.Rooms;
 namespace P2PChat.Peer.Hosting;
 
 /// <summary>
-/// Events flow client → <see cref="HistoryRecorder"/> (stores messages) → <see cref="EventStream"/> → the front end.
+/// Events flow server connection → <see cref="HistoryRecorder"/> (stores messages) → <see cref="EventStream"/> → the front end.
 /// Commands publish straight to the stream. Disposing closes the connection and the history database.
 /// </summary>
 public sealed class PeerSession : IAsyncDisposable
@@ -22,15 +23,16 @@ public sealed class PeerSession : IAsyncDisposable
         Profile = new ProfileStore(settings.ProfileFolder);
         History = HistoryStore.OpenInProfile(settings.ProfileFolder);
         Recorder = new HistoryRecorder(History, Events);
-        Client = new RendezvousClient(
-            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder, ResumptionTickets = true }, Recorder);
+        Chat = new ChatSession(
+            new ServerConnectionOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ResumptionTickets = true },
+            Recorder, settings.ProfileFolder);
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
         };
-        Rooms = new RoomService(() => _roomLinks is { } l && Client.IsSignedIn
-            ? new RoomContext(Client.Me, l.Identity, l.Links, TimeProvider.System, Recorder, Client.Directory.NameOf)
+        Rooms = new RoomService(() => _roomLinks is { } l && Chat.IsSignedIn
+            ? new RoomContext(Chat.Me, l.Identity, l.Links, TimeProvider.System, Recorder, Chat.Directory.NameOf)
             : null);
     }
 
@@ -51,7 +53,8 @@ public sealed class PeerSession : IAsyncDisposable
     public EventStream Events { get; } = new();
     public HistoryStore History { get; }
     public HistoryRecorder Recorder { get; }
-    public RendezvousClient Client { get; }
+    /// <summary>The one facade commands call: the server connection, end-to-end encryption and the message router.</summary>
+    public ChatSession Chat { get; }
     /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
     public PeerNat Nat { get; }
 
@@ -67,17 +70,13 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(RoomCommands.For(Rooms, name => Client.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(RoomCommands.For(Rooms, name => Chat.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
         registry = new CommandRegistry(RoomCommands.WithRoomMessages(registry.All, Rooms));
-        return new CommandDispatcher(Client, Events, registry);
+        return new CommandDispatcher(Chat, Events, registry);
     }
 
-    /// <summary>
-    /// Whether a message to <paramref name="target"/> travels end-to-end encrypted: always to a user (the client
-    /// never sends a PM in clear), to an invite-only channel (sender keys), never to the general or an open channel.
-    /// </summary>
-    public bool IsEndToEnd(string target) => !target.StartsWith('#')
-        || Client.Directory.FindChannel(target) is { } channel && channel.Flags.HasFlag(Core.Protocol.Frames.ChannelFlags.InviteOnly);
+    /// <inheritdoc cref="ChatSession.IsEndToEnd"/>
+    public bool IsEndToEnd(string target) => Chat.IsEndToEnd(target);
 
     /// <summary>Connect, then sign in as the settings say; failures become error events.</summary>
     public Task StartAsync(CancellationToken ct)
@@ -85,13 +84,13 @@ public sealed class PeerSession : IAsyncDisposable
         if (History.SetAside is { } aside)
             Events.Publish(new ErrorEvent((int)PeerErrorCode.HistoryFailed,
                 $"history.db was damaged ({History.SetAsideReason}); it was kept as {aside} and a new, empty history was started", null));
-        return PeerStartup.RunAsync(Client, Events, Settings, ct);
+        return PeerStartup.RunAsync(Chat, Events, Settings, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Rooms.DisposeAsync().ConfigureAwait(false);
-        await Client.DisposeAsync().ConfigureAwait(false);
+        await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();
     }

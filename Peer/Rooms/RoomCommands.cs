@@ -3,7 +3,7 @@ using System.Globalization;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Rooms;
 using P2PChat.Core.Rooms.Games;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 
@@ -27,7 +27,7 @@ public static class RoomCommands
         new("rooms", [], "list the rooms you are in and who hosts each",
             (c, _, _) => Guard(c, "rooms", () =>
             {
-                c.Events.Publish(new RoomsEvent([.. rooms.Rooms.Select(r => new RoomSummary(r.Id.ToString(), r.State.Name, c.Client.Directory.NameOf(r.State.Host), r.State.Members.Count, r.IsHost))]));
+                c.Events.Publish(new RoomsEvent([.. rooms.Rooms.Select(r => new RoomSummary(r.Id.ToString(), r.State.Name, c.Session.Directory.NameOf(r.State.Host), r.State.Members.Count, r.IsHost))]));
                 return Task.CompletedTask;
             })),
         new("roll", [new Param("NdM|&ROOM", ParamKind.OptionalText)], "roll dice in a room (default 1d6): fair by commit-reveal among the members",

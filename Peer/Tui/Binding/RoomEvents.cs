@@ -27,7 +27,7 @@ public sealed class RoomEvents
                 state.Notice($"you are in &{j.Name} ({j.Room}); the host ({j.Host}) can see the address of members on a direct path", BufferOf(j.Name));
                 break;
             case RoomStateEvent s:
-                state.SetMembers(BufferOf(s.Name), s.Members.OrderBy(m => m.Place).Select(m => new Member(Label(m), m.Online ? Presence.Online : Presence.Offline)));
+                state.SetMembers(BufferOf(s.Name), s.Members.OrderBy(m => m.Place).Select(m => new Member(Label(m), m.Online ? MemberPresence.Online : MemberPresence.Offline)));
                 state.SetTitle(BufferOf(s.Name), $"host {s.Host}" + (s.Succession.Count > 0 ? $" · next {string.Join(", ", s.Succession)}" : "") + (s.RotationMinutes > 0 ? $" · rotates every {s.RotationMinutes} min" : ""));
                 break;
             case RoomHostEvent h:
