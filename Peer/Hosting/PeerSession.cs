@@ -46,6 +46,12 @@ public sealed class PeerSession : IAsyncDisposable
     {
         _roomLinks = (links, identity);
         Rooms.Attach(links);
+        // Invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
+        Rooms.InviteThroughServer = (to, payload, ct) => Chat.Router.SendPayloadAsync(to, payload, control: true, ct);
+        Chat.EndToEnd.ForeignControl = (from, payload) =>
+        {
+            if (Chat.Directory.FindUser(from) is { } user) Rooms.OnServerPayload(user.Tag, payload);
+        };
     }
 
     public PeerSettings Settings { get; }

@@ -24,6 +24,28 @@ public sealed class RoomService : IAsyncDisposable
     /// <param name="context">the room context once we are signed in (null before: room commands then fail).</param>
     public RoomService(Func<RoomContext?> context) => _context = context;
 
+    /// <summary>
+    /// When set, invitations go through the rendezvous server as an end-to-end encrypted control PM to the invitee
+    /// (payload <c>0x39 | signed state</c>) instead of over the link; the link is still made first, to learn the
+    /// invitee's proven identity key for the state.
+    /// </summary>
+    public Func<Tag, byte[], CancellationToken, Task>? InviteThroughServer { get; set; }
+
+    /// <summary>A room control payload that came end-to-end encrypted through the server (an invitation).</summary>
+    public void OnServerPayload(Tag from, byte[] payload)
+    {
+        var ctx = _context();
+        if (ctx is null || payload.Length < 2 || payload[0] != (byte)PayloadKind.RoomInvite) return;
+        SignedRoomState state;
+        try { state = SignedRoomState.Decode(payload.AsSpan(1)); }
+        catch (RoomProtocolException e)
+        {
+            ctx.Events.Publish(new Events.ErrorEvent(RoomErrors.Refused, $"refused an invitation from {ctx.NameOf(from)}: {e.Message}", "room"));
+            return;
+        }
+        OnInvite(ctx, from, null, state);
+    }
+
     /// <summary>Registers the room stream handler on <paramref name="links"/> (call once the links exist).</summary>
     public void Attach(IContactLinks links) => _registration = links.OnStream(PayloadKind.RoomStream, OnStreamAsync);
 
@@ -80,6 +102,11 @@ public sealed class RoomService : IAsyncDisposable
         try { link = await ctx.Links.ConnectAsync(user, ct).ConfigureAwait(false); }
         catch (ContactLinkUnavailableException e) { throw new RoomCommandException($"cannot reach {ctx.NameOf(user)} to invite them: {e.Message}"); }
         var admitted = await room.AdmitAsync(user, link.PeerIdentity, ct).ConfigureAwait(false);
+        if (InviteThroughServer is { } viaServer)
+        {
+            await viaServer(user, [(byte)PayloadKind.RoomInvite, .. admitted.Encode()], ct).ConfigureAwait(false);
+            return;
+        }
         var conn = new RoomConnection(link, link.OpenStream(PayloadKind.RoomStream), _stop.Token);
         conn.Send(new RoomFrame.Invite(admitted));
         conn.End();
@@ -149,7 +176,7 @@ public sealed class RoomService : IAsyncDisposable
                     else c.End();
                     break;
                 case RoomFrame.Invite invite:
-                    OnInvite(ctx, link, invite.Signed);
+                    OnInvite(ctx, link.PeerTag, link.PeerIdentity, invite.Signed);
                     c.End();
                     break;
                 default:
@@ -167,27 +194,28 @@ public sealed class RoomService : IAsyncDisposable
         lock (_gate) return _rooms.GetValueOrDefault(id);
     }
 
-    private void OnInvite(RoomContext ctx, IContactLink from, SignedRoomState state)
+    /// <param name="proven">the inviter's identity key as its link proved it; null through the server (the pairwise session authenticated the sender).</param>
+    private void OnInvite(RoomContext ctx, Tag from, Core.Crypto.Identity.IdentityPublicKey? proven, SignedRoomState state)
     {
         try
         {
             RoomStateRules.CheckFirst(state);
-            if (state.State.Find(from.PeerTag) is not { } inviter || !inviter.Identity.Equals(from.PeerIdentity))
+            if (state.State.Find(from) is not { } inviter || proven is not null && !inviter.Identity.Equals(proven))
                 throw new RoomProtocolException("the inviter is not a member of the room it invites to");
             if (state.State.Find(ctx.Me) is not { } me || !me.Identity.Equals(ctx.Identity.Public))
                 throw new RoomProtocolException("the invitation does not list us with our key");
         }
         catch (RoomProtocolException e)
         {
-            ctx.Events.Publish(new Events.ErrorEvent(RoomErrors.Refused, $"refused an invitation from {ctx.NameOf(from.PeerTag)}: {e.Message}", "room"));
+            ctx.Events.Publish(new Events.ErrorEvent(RoomErrors.Refused, $"refused an invitation from {ctx.NameOf(from)}: {e.Message}", "room"));
             return;
         }
         lock (_gate)
         {
             if (_rooms.ContainsKey(state.State.Id)) return;
-            _invitations[state.State.Id] = (state, from.PeerTag);
+            _invitations[state.State.Id] = (state, from);
         }
-        ctx.Events.Publish(new RoomInviteEvent(state.State.Id.ToString(), state.State.Name, ctx.NameOf(from.PeerTag), ctx.NameOf(state.State.Host), state.State.Members.Count));
+        ctx.Events.Publish(new RoomInviteEvent(state.State.Id.ToString(), state.State.Name, ctx.NameOf(from), ctx.NameOf(state.State.Host), state.State.Members.Count));
     }
 
     public async ValueTask DisposeAsync()

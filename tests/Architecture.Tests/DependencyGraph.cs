@@ -63,7 +63,7 @@ public static class DependencyGraph
         "Peer.Commands -> Core.Protocol Peer.Events Peer.Session",
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Server Peer.Commands",
         "Peer.Rooms -> Core.Protocol Core.Crypto Core.Crypto.Identity Core.Crypto.Groups Core.Links Core.Transport Core.Payloads Core.Rooms Core.Rooms.Games Peer.Events Peer.Server Peer.Session Peer.Commands",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Nat Peer.Rooms",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Rooms",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",

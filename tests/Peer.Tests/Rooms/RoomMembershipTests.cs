@@ -71,3 +71,34 @@ public sealed class RoomMembershipTests
         foreach (var x in m) Assert.Equal(x.Texts.Count, x.Texts.Distinct().Count());
     }
 }
+
+public sealed class RoomServerInviteTests
+{
+    [Fact]
+    public async Task An_invitation_through_the_server_payload_path_is_checked_and_joins_like_one_over_a_link()
+    {
+        await using var lab = new RoomLab();
+        var a = lab.Add();
+        var b = lab.Add();
+        var room = a.Rooms.Create("club");
+        await a.Events.WaitForAsync<RoomJoinedEvent>();
+        byte[]? carried = null;
+        // Stands in for the server's end-to-end encrypted control PM: the payload reaches b as the session decrypted it.
+        a.Rooms.InviteThroughServer = (to, payload, _) =>
+        {
+            carried = payload;
+            b.Rooms.OnServerPayload(a.Tag, payload);
+            return Task.CompletedTask;
+        };
+        await a.Rooms.InviteAsync(room, b.Tag, CancellationToken.None);
+        Assert.Equal((byte)Core.Payloads.PayloadKind.RoomInvite, carried![0]);
+        var invite = await b.Events.WaitForAsync<RoomInviteEvent>();
+        Assert.Equal(a.Name, invite.From);
+        b.Rooms.OnServerPayload(Core.Protocol.Tag.User(999), carried);   // from someone who is not a member: refused
+        await b.Events.WaitForAsync<ErrorEvent>(e => e.Code == RoomErrors.Refused && e.Text.Contains("not a member"));
+        b.Rooms.Join("club");
+        await b.Events.WaitForAsync<RoomStateEvent>(e => e.Members.Count == 2 && e.Members.All(m => m.Online));
+        await b.Room.SayAsync("arrived by the server's invitation");
+        await a.Events.WaitForAsync<MessageEvent>(e => e.Text == "arrived by the server's invitation");
+    }
+}
