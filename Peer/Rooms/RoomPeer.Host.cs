@@ -26,6 +26,8 @@ public sealed partial class RoomPeer
         var old = _host;
         _host = null;
         old?.Abort();
+        // Our own sealed keys, cached for every member that connects (a box lost with the old host is replaced).
+        SendKeyBoxes(State.Members.Select(m => m.Tag));
         // What we saw and what we sent but never saw delivered: ordered again here (members drop duplicates).
         foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) OrderAndDeliver(entry);
     }
