@@ -22,6 +22,12 @@ public sealed class E2eState(IEventSink events, TimeProvider time, string? profi
     public AccountKeys? Keys { get; set; }
     /// <summary>The username keys were opened for.</summary>
     public string Me { get; set; } = "";
+    /// <summary>
+    /// Where decrypted control payloads of other features go (rooms and games, kinds 0x30–0x4F), with the sender's
+    /// username, which the pairwise session authenticated. Called under <see cref="Gate"/>: it must only hand over.
+    /// </summary>
+    public Action<string, byte[]>? ForeignControl { get; set; }
+
     /// <summary>Why keys could not be opened at the last sign-in, if they could not.</summary>
     public string? OpenProblem { get; set; }
 

@@ -23,6 +23,13 @@ public sealed class EndToEnd : IDisposable
     }
 
     public bool Enabled => Keys.Enabled;
+
+    /// <summary>Receives decrypted control payloads of kinds 0x30–0x4F (rooms) with the sender's username.</summary>
+    public Action<string, byte[]>? ForeignControl
+    {
+        get => _state.ForeignControl;
+        set => _state.ForeignControl = value;
+    }
     public AccountKeyring Keys { get; }
     public ContactTrust Contacts { get; }
     public PairwiseMessages Pairwise { get; }

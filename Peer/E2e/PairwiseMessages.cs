@@ -88,9 +88,14 @@ public sealed class PairwiseMessages(E2eState state, ContactTrust trust)
         }
     }
 
-    /// <summary>A control payload from a pairwise session: a member's sender key for a channel (kind 0x02).</summary>
-    private static void ApplyControlLocked(AccountKeys keys, string from, ReadOnlySpan<byte> payload)
+    /// <summary>A control payload from a pairwise session: a member's sender key for a channel (kind 0x02), or another feature's (rooms).</summary>
+    private void ApplyControlLocked(AccountKeys keys, string from, ReadOnlySpan<byte> payload)
     {
+        if (payload.Length > 0 && payload[0] is >= 0x30 and <= 0x4F && state.ForeignControl is { } handOver)
+        {
+            handOver(from, payload.ToArray());
+            return;
+        }
         if (PmPayload.DecodeSenderKey(payload) is not var (channel, distribution))
             throw new CryptoProtocolException(CryptoFailure.Malformed, "unknown payload kind");
         keys.Group(channel).SetReceiver(from, distribution);

@@ -9,6 +9,7 @@ using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
 using P2PChat.Peer.Files;
 using P2PChat.Core.Links;
+using P2PChat.Peer.Rooms;
 
 namespace P2PChat.Peer.Hosting;
 
@@ -31,6 +32,27 @@ public sealed class PeerSession : IAsyncDisposable
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
+        };
+        Rooms = new RoomService(() => _roomLinks is { } l && Chat.IsSignedIn
+            ? new RoomContext(Chat.Me, l.Identity, l.Links, TimeProvider.System, Recorder, Chat.Directory.NameOf)
+            : null);
+    }
+
+    private (Core.Links.IContactLinks Links, Core.Crypto.Identity.IdentityKeyPair Identity)? _roomLinks;
+
+    /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games): live once <see cref="UseLinks"/> gave them contact links.</summary>
+    public RoomService Rooms { get; }
+
+    /// <summary>Gives rooms the peer's contact links and identity (called by whoever makes the links, issue 11).</summary>
+    public void UseLinks(Core.Links.IContactLinks links, Core.Crypto.Identity.IdentityKeyPair identity)
+    {
+        _roomLinks = (links, identity);
+        Rooms.Attach(links);
+        // Invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
+        Rooms.InviteThroughServer = (to, payload, ct) => Chat.Router.SendPayloadAsync(to, payload, control: true, ct);
+        Chat.EndToEnd.ForeignControl = (from, payload) =>
+        {
+            if (Chat.Directory.FindUser(from) is { } user) Rooms.OnServerPayload(user.Tag, payload);
         };
     }
 
@@ -67,7 +89,9 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(Files is null ? [] : FileCommands.For(Files)).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(Files is null ? [] : FileCommands.For(Files))
+          .Concat(RoomCommands.For(Rooms, name => Chat.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
+        registry = new CommandRegistry(RoomCommands.WithRoomMessages(registry.All, Rooms));
         return new CommandDispatcher(Chat, Events, registry);
     }
 
@@ -86,6 +110,7 @@ public sealed class PeerSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Files is not null) await Files.DisposeAsync().ConfigureAwait(false);
+        await Rooms.DisposeAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();

@@ -31,10 +31,12 @@ public static class DependencyGraph
         "Core.Links.Checks -> Core.Links.Paths Core.Nat Core.Transport",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
-        "Core.Files -> Core.Protocol",
+        "Core.Files -> Core.Bytes Core.Protocol",
         "Core.Files.Disk -> Core.Files",
         "Core.Files.Sessions -> Core.Files Core.Files.Disk Core.Links Core.Transport Core.Payloads",
         "Core.Unicode ->",
+        "Core.Rooms -> Core.Bytes Core.Protocol Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity Core.Crypto.Groups Core.Payloads",
+        "Core.Rooms.Games -> Core.Rooms",
 
         // Rendezvous: hosting composes the network, which drives sessions and commands, which use the store.
         "Rendezvous.Configuration -> Core.Crypto.Primitives Rendezvous.Storage",
@@ -64,8 +66,9 @@ public static class DependencyGraph
         "Peer.Session -> Core.Protocol Core.Payloads Peer.Events Peer.E2e Peer.Server Peer.Routing",
         "Peer.Commands -> Core.Protocol Peer.Events Peer.Session",
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Server Peer.Commands",
-        "Peer.Files -> Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Commands",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Nat Peer.Files",
+        "Peer.Files -> Core.Bytes Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Commands",
+        "Peer.Rooms -> Core.Protocol Core.Crypto Core.Crypto.Identity Core.Crypto.Groups Core.Links Core.Transport Core.Payloads Core.Rooms Core.Rooms.Games Peer.Events Peer.Server Peer.Session Peer.Commands",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Files Peer.Rooms",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",
@@ -76,7 +79,7 @@ public static class DependencyGraph
         "Peer.Tui.Screen -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Input Peer.Tui.Widgets",
         "Peer.Tui -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Terminal Peer.Tui.Widgets Peer.Tui.Screen",
         "Peer.Tui.Demo -> Peer.Tui.State Peer.Tui",
-        "Peer.Tui.Binding -> Core.Protocol Core.Nat Peer.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Files Peer.Tui.*",
+        "Peer.Tui.Binding -> Core.Protocol Core.Nat Peer.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Files Peer.Rooms Peer.Tui.*",
         "Peer -> Core.* Peer.*",
     ];
 

@@ -2,6 +2,7 @@
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Nat;
+using P2PChat.Peer.Rooms;
 using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
@@ -21,6 +22,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
 {
     private readonly KnownKeys _keys = new();
     private readonly FileNotices _files = new();
+    private readonly RoomEvents _rooms = new();
     private readonly Dictionary<string, MemberPresence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
@@ -111,6 +113,10 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
             case ContactKeyEvent c:
                 state.Notice($"{c.User}: key {c.Status}; safety number {c.SafetyNumber}" + (c.Released > 0 ? $"; {c.Released} held message(s) sent" : ""),
                     HistoryBuffers.ForTarget(c.User));
+                break;
+            case RoomInviteEvent or RoomJoinedEvent or RoomStateEvent or RoomHostEvent or RoomMemberEvent or RoomLeftEvent
+                or RoomVoteEvent or RoomGameEvent or RoomsEvent:
+                _rooms.Apply(state, e);
                 break;
             case ErrorEvent { Command: "connect" } err:
                 state.SetConnection(ServerConnectionStatus.Disconnected);

@@ -1,4 +1,4 @@
-// The one naming rule for conversations: channel messages by channel, private ones by the other party.
+// The one naming rule for conversations: channel messages by channel, room messages by room, private ones by the other party.
 using P2PChat.Peer.History;
 using Xunit;
 
@@ -8,6 +8,7 @@ public sealed class HistoryBuffersTests
 {
     [Theory]
     [InlineData("alice", "#rust", "carol", "#rust")]
+    [InlineData("alice", "&lounge", "carol", "&lounge")]
     [InlineData("alice", "carol", "carol", "@alice")]
     [InlineData("carol", "alice", "carol", "@alice")]
     [InlineData("Carol", "alice", "carol", "@alice")]
@@ -18,6 +19,7 @@ public sealed class HistoryBuffersTests
     [Theory]
     [InlineData("#rust", "#rust", "#rust")]
     [InlineData("bob", "@bob", "bob")]
+    [InlineData("&lounge", "&lounge", "&lounge")]
     public void Targets_and_buffers_map_both_ways(string target, string buffer, string back)
     {
         Assert.Equal(buffer, HistoryBuffers.ForTarget(target));
@@ -25,7 +27,7 @@ public sealed class HistoryBuffersTests
     }
 
     [Theory]
-    [InlineData("&room")]
+    [InlineData("&")]
     [InlineData("@")]
     [InlineData("#")]
     public void Buffers_without_a_target_have_none(string buffer) => Assert.Null(HistoryBuffers.TargetOf(buffer));

@@ -1,0 +1,22 @@
+// What a room needs from the peer around it: who we are, the links, the clock, where events go, and user names.
+using P2PChat.Core.Crypto.Identity;
+using P2PChat.Core.Links;
+using P2PChat.Core.Protocol;
+using P2PChat.Peer.Events;
+
+namespace P2PChat.Peer.Rooms;
+
+/// <param name="NameOf">a user's name for events (the server directory's username; tests use the tag).</param>
+public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks Links, TimeProvider Time, IEventSink Events, Func<Tag, string> NameOf)
+{
+    /// <summary>Strikes (malformed frames, refused states or votes, bad reveals, floods) before the host excludes a member.</summary>
+    public int StrikeLimit { get; init; } = 5;
+
+    /// <summary>Posts a member may make in one flood window before it is struck.</summary>
+    public int FloodPosts { get; init; } = 200;
+
+    /// <summary>Silence after which a member suspects the host gone (HostWatch; a closed link is noticed at once).</summary>
+    public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
+
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,222 @@
+// A member's side of a room: connect to the host, resend what it did not acknowledge, watch it, fail over by succession.
+using P2PChat.Core.Crypto.Groups;
+using P2PChat.Core.Links;
+using P2PChat.Core.Payloads;
+using P2PChat.Core.Protocol;
+using P2PChat.Core.Rooms;
+
+namespace P2PChat.Peer.Rooms;
+
+public sealed partial class RoomPeer
+{
+    private readonly HostWatch _watch;
+    private readonly HashSet<Tag> _onlineAsSeen = [];
+    private readonly HashSet<Tag> _unreachable = [];
+    private readonly List<double> _rtts = [];
+    private RoomConnection? _host;
+    private Tag _connecting;
+    private int _attempt;
+    private bool _failingOver;
+    private bool _notHostYet;
+
+    /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
+    private void StartConnecting(Tag target)
+    {
+        if (_left || IsHost) return;
+        if (_host is { Ended: false } live && live.Link.PeerTag == target) return;
+        if (_connecting == target) return;
+        _host?.Abort();
+        _host = null;
+        _connecting = target;
+        var attempt = ++_attempt;
+        var hello = new RoomFrame.Hello(Id, RoomReach.Direct, (ushort)Math.Min(ushort.MaxValue, Median(_rtts)), _log.LastEpoch, _log.LastOrder, _signed);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                var link = await _ctx.Links.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
+                var conn = new RoomConnection(link, link.OpenStream(PayloadKind.RoomStream), _stop.Token);
+                conn.Send(hello with { Reach = link.Route == LinkRoute.Relay ? RoomReach.RelayOnly : RoomReach.Direct });
+                Enqueue(() => Connected(conn, attempt));
+                var why = await conn.ReadLoopAsync((c, f) => { Enqueue(() => OnHostFrame(c, f)); return Task.CompletedTask; }).ConfigureAwait(false);
+                Enqueue(() => OnHostGone(conn, why ?? "the host closed the stream"));
+            }
+            catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or Core.Transport.TransportException)
+            {
+                Enqueue(() => Unreachable(target, attempt, e.Message));
+            }
+        });
+    }
+
+    private void Connected(RoomConnection conn, int attempt)
+    {
+        if (attempt != _attempt || _left || IsHost)
+        {
+            conn.Abort();
+            return;
+        }
+        _connecting = default;
+        _host = conn;
+        _watch.Heard();
+        _unreachable.Clear();
+        _onlineAsSeen.Clear();
+        // Give the (possibly new) host everything it may lack: our sealed keys, what we saw, what we sent.
+        SendKeyBoxes(State.Members.Select(m => m.Tag), force: true);
+        foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) conn.Send(new RoomFrame.Post(entry));
+        PublishState();
+    }
+
+    private void Unreachable(Tag target, int attempt, string why)
+    {
+        if (attempt != _attempt) return;
+        _connecting = default;
+        _unreachable.Add(target);
+        FailOver(target, why);
+    }
+
+    private void OnHostGone(RoomConnection conn, string why)
+    {
+        if (conn != _host) return;
+        _host = null;
+        if (_left || IsHost) return;
+        if (_notHostYet)
+        {
+            // The candidate still hears its host: try the host again on the next tick, then the candidate.
+            _notHostYet = false;
+            _unreachable.Clear();
+            return;
+        }
+        FailOver(conn.Link.PeerTag, why);
+    }
+
+    /// <summary>
+    /// The host (or the candidate we tried) is unreachable: the next in the succession that we have not found
+    /// unreachable hosts. If that is us, we claim the room; otherwise we connect to it (it claims the room when a
+    /// member arrives and its own host is gone too). When everyone was tried, we start again on the next tick.
+    /// </summary>
+    private void FailOver(Tag lost, string why)
+    {
+        if (_left || IsHost) return;
+        _failingOver = true;
+        _unreachable.Add(lost);
+        var next = State.Succession.Where(t => !_unreachable.Contains(t)).Cast<Tag?>().FirstOrDefault();
+        if (next is null)
+        {
+            _unreachable.Clear();
+            return;   // the tick retries the host first
+        }
+        if (next.Value == _ctx.Me) TakeOver(State.Host);
+        else StartConnecting(next.Value);
+    }
+
+    private void OnHostFrame(RoomConnection conn, RoomFrame frame)
+    {
+        if (conn != _host) return;
+        _watch.Heard();
+        switch (frame)
+        {
+            case RoomFrame.State s:
+                if (!Adopt(s.Signed) && s.Signed.State.Host != conn.Link.PeerTag && !IsHost)
+                    StartConnecting(State.Host);
+                break;
+            case RoomFrame.Deliver d:
+                OnDeliver(d.Delivery);
+                break;
+            case RoomFrame.KeyBox k:
+                OnKeyBox(k);
+                break;
+            case RoomFrame.Ping p:
+                conn.Send(new RoomFrame.Pong(p.Stamp));
+                break;
+            case RoomFrame.Pong p:
+                _rtts.Add(_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds() - (long)p.Stamp);
+                if (_rtts.Count > 16) _rtts.RemoveAt(0);
+                break;
+            case RoomFrame.Notice { Code: 10 or 11 } n:
+                if (uint.TryParse(n.Text.AsSpan(n.Text.IndexOf(' ') + 1), out var who))
+                {
+                    if (n.Code == 10) _onlineAsSeen.Add(new Tag(who)); else _onlineAsSeen.Remove(new Tag(who));
+                    PublishState();
+                }
+                break;
+            case RoomFrame.Notice n:
+                Error($"room {RoomName}: the host says: {n.Text}");
+                break;
+            case RoomFrame.Bye b:
+                conn.End();
+                if (b.Reason == 2) _notHostYet = true;
+                if (b.Reason == 3) LeaveLocally(b.Text);
+                else if (b.Reason == 4) LeaveLocally(b.Text);
+                break;
+        }
+    }
+
+    /// <summary>An incoming stream that starts with a state: a host offering its room (summon, or a rival after a partition).</summary>
+    internal void OnOffer(RoomConnection conn, SignedRoomState offer)
+    {
+        var adopted = false;
+        try { adopted = Adopt(offer); }
+        catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
+        if (!adopted && !offer.State.Digest().AsSpan().SequenceEqual(State.Digest())) conn.Send(new RoomFrame.State(_signed));
+        conn.End();
+        if (!IsHost && _host is null or { Ended: true }) StartConnecting(State.Host);
+    }
+
+    private void TickMember()
+    {
+        if (_left) return;
+        if (_host is { Ended: false } h)
+        {
+            h.Send(new RoomFrame.Ping((ulong)_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+            if (_watch.HostSuspected)
+            {
+                var lost = h.Link.PeerTag;
+                _host = null;
+                h.Abort();
+                FailOver(lost, "the host went silent");
+            }
+        }
+        else if (_connecting.IsNone) StartConnecting(State.Host);
+    }
+
+    private async Task TickAsync()
+    {
+        if (_left) return;
+        if (IsHost) TickHost(); else TickMember();
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0) return 0;
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Seals our sender key to each of <paramref name="to"/> and sends it through the host (which cannot open it).</summary>
+    private void SendKeyBoxes(IEnumerable<Tag> to, bool force = false)
+    {
+        var distribution = _own.CreateDistribution();
+        foreach (var tag in to.Where(t => t != _ctx.Me).ToList())
+        {
+            if (State.Find(tag) is not { } member) continue;
+            var box = new RoomFrame.KeyBox(_ctx.Me, tag, RoomKeySeal.Seal(Id, _ctx.Me, _ctx.Identity, tag, member.Identity, distribution));
+            if (IsHost) RelayBox(box);
+            else if (_host is { Ended: false } h) h.Send(box);
+        }
+        _ = force;
+    }
+
+    private void OnKeyBox(RoomFrame.KeyBox box)
+    {
+        if (box.To != _ctx.Me || State.Find(box.From) is not { } sender) return;
+        var distribution = RoomKeySeal.Open(Id, box.From, sender.Identity, _ctx.Me, _ctx.Identity, box.Sealed);
+        if (!_receivers.ContainsKey((box.From, distribution.KeyId)))
+            _receivers[(box.From, distribution.KeyId)] = GroupReceiverKey.FromDistribution(distribution);
+        var waiting = _undecryptable.Where(d => d.Entry.Id.Sender == box.From).ToList();
+        _undecryptable.RemoveAll(d => d.Entry.Id.Sender == box.From);
+        foreach (var d in waiting) OnDeliver(d);
+    }
+}

@@ -1,0 +1,51 @@
+// A room of three over real loopback links survives the loss of any one member, host included, losing no message sent.
+using P2PChat.Peer.Events;
+using P2PChat.Peer.Rooms;
+using Xunit;
+
+namespace P2PChat.Peer.Tests.Rooms;
+
+public sealed class RoomFailoverTests
+{
+    [Theory]
+    [InlineData(0)]   // the host
+    [InlineData(1)]   // the first in the succession
+    [InlineData(2)]   // the last
+    public async Task A_room_of_three_survives_losing_one_member_and_every_message_sent_arrives_exactly_once(int victim)
+    {
+        await using var lab = new RoomLab();
+        var (m, _) = await lab.RoomOfAsync(3);
+        var survivors = m.Where((_, i) => i != victim).ToArray();
+        var expected = new List<string>();
+        for (var i = 0; i < 5; i++)
+            foreach (var x in m)
+            {
+                var text = $"{x.Name} before {i}";
+                await x.Room.SayAsync(text);
+                expected.Add(text);
+            }
+        // Everyone saw the first phase: the victim's messages included.
+        foreach (var x in m) await x.Events.WaitForAsync<MessageEvent>(e => e.Text == $"{m[2].Name} before 4");
+        m[victim].Links.GoOffline();
+        // Survivors keep talking at once, while the room may still be failing over: these must not be lost either.
+        for (var i = 0; i < 5; i++)
+            foreach (var x in survivors)
+            {
+                var text = $"{x.Name} during {i}";
+                await x.Room.SayAsync(text);
+                expected.Add(text);
+            }
+        if (victim == 0)
+            foreach (var x in survivors)
+                await x.Events.WaitForAsync<RoomHostEvent>(e => e.Reason == "failover" || e.Host != m[0].Name && e.Epoch > 1);
+        foreach (var x in survivors)
+            foreach (var text in expected)
+                await x.Events.WaitForAsync<MessageEvent>(e => e.Text == text);
+        foreach (var x in survivors)
+        {
+            Assert.Equal(expected.Order(), x.Texts.Order());   // every message once: none lost, none twice
+            Assert.Equal(survivors[0].Room.State.Host, x.Room.State.Host);
+        }
+        if (victim == 0) Assert.NotEqual(m[0].Tag, survivors[0].Room.State.Host);
+    }
+}

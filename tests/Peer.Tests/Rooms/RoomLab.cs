@@ -1,0 +1,69 @@
+// Test support: peers with rooms over real secured loopback links (the LoopbackLinkHub double), each with its own event list.
+using P2PChat.Core.Protocol;
+using P2PChat.NetLab.Links;
+using P2PChat.Peer.Events;
+using P2PChat.Peer.Rooms;
+using P2PChat.Peer.Tests.Fakes;
+using P2PChat.TestSupport;
+
+namespace P2PChat.Peer.Tests.Rooms;
+
+internal sealed class RoomLab : IAsyncDisposable
+{
+    private readonly LoopbackLinkHub _hub = new();
+    private readonly List<LabMember> _members = [];
+
+    public TimeProvider RoomTime { get; init; } = TimeProvider.System;
+
+    /// <summary>The host timeout of every member (tests that jump a manual clock raise it so a jump is not a silence).</summary>
+    public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
+
+    public LabMember Add()
+    {
+        var links = _hub.AddPeer();
+        var events = new ListEventSink();
+        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout };
+        var service = new RoomService(() => ctx);
+        service.Attach(links);
+        var member = new LabMember(Name(links.Tag), links, service, events);
+        _members.Add(member);
+        return member;
+    }
+
+    public static string Name(Tag tag) => "u" + (tag.Value & 0xFFFF);
+
+    /// <summary>A room of <paramref name="count"/>: the first creates and hosts, the others are invited and join.</summary>
+    public async Task<(LabMember[] Members, RoomPeer HostRoom)> RoomOfAsync(int count, string name = "lounge")
+    {
+        var members = Enumerable.Range(0, count).Select(_ => Add()).ToArray();
+        var room = members[0].Rooms.Create(name);
+        await members[0].Events.WaitForAsync<RoomJoinedEvent>();
+        foreach (var m in members.Skip(1))
+        {
+            await members[0].Rooms.InviteAsync(room, m.Tag, CancellationToken.None);
+            await m.Events.WaitForAsync<RoomInviteEvent>(e => e.Room == room.Id.ToString());
+            m.Rooms.Join(room.Id.ToString());
+        }
+        foreach (var m in members)
+            await m.Events.WaitForAsync<RoomStateEvent>(e => e.Members.Count == count && e.Members.All(x => x.Online));
+        return (members, room);
+    }
+
+    /// <summary>Invites <paramref name="who"/> again (the host side refuses banned users).</summary>
+    public Task RoomOfInviteAsync(LabMember inviter, RoomPeer room, LabMember who) => inviter.Rooms.InviteAsync(room, who.Tag, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var m in _members) await m.Rooms.DisposeAsync();
+        await _hub.DisposeAsync();
+    }
+}
+
+internal sealed record LabMember(string Name, LoopbackContactLinks Links, RoomService Rooms, ListEventSink Events)
+{
+    public Tag Tag => Links.Tag;
+    public RoomPeer Room => Rooms.Rooms.Single();
+
+    /// <summary>The room texts this member displayed, in order.</summary>
+    public IReadOnlyList<string> Texts => [.. Events.Events.OfType<MessageEvent>().Where(m => m.Route == "room").Select(m => m.Text)];
+}
