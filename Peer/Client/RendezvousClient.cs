@@ -156,6 +156,7 @@ public sealed partial class RendezvousClient : IChatClient, IAsyncDisposable
             while (await link.Frames.ReadAsync(link.Stop.Token).ConfigureAwait(false) is { } frame)
             {
                 link.Heartbeat?.NoteReceived();
+                if (LinkFrames?.Invoke(frame) == true) continue;
                 await _handler.HandleAsync(frame, link.Stop.Token).ConfigureAwait(false);
             }
         }

@@ -347,6 +347,22 @@ public sealed class EndToEnd(IEventSink events, TimeProvider time, string? profi
         }
     }
 
+    /// <summary>Our identity key pair, which direct links prove in their handshake; null until the keys are open.</summary>
+    public IdentityKeyPair? LinkIdentity { get { lock (_gate) return _keys?.Identity; } }
+
+    /// <summary>
+    /// The identity key of <paramref name="user"/> the trust book accepts (first seen, trusted or verified); null when
+    /// none is known or a changed key waits for /trust — a direct link to that key must be refused.
+    /// </summary>
+    public IdentityPublicKey? AcceptedKey(string user)
+    {
+        lock (_gate)
+        {
+            if (_keys is not { } keys || keys.Contacts.StatusOf(user) is ContactKeyStatus.Unknown or ContactKeyStatus.Changed) return null;
+            return keys.Contacts.CurrentKey(user);
+        }
+    }
+
     public string Fingerprint()
     {
         lock (_gate) return IdentityFingerprint.Group(IdentityFingerprint.Compute(_me, RequireOpen().Identity.Public));

@@ -4,6 +4,7 @@ using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Core.Nat.PortMapping;
+using P2PChat.Peer.Links;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
 
@@ -28,6 +29,10 @@ public sealed class PeerSession : IAsyncDisposable
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
         };
+        Links = new PeerLinks(Client, Nat, Events, new DirectSettingFile(settings.ProfileFolder), log: line => Console.Error.WriteLine("p2pchat: " + line))
+        {
+            LoopbackOnly = settings.LoopbackLinksOnly,
+        };
     }
 
     public PeerSettings Settings { get; }
@@ -38,6 +43,8 @@ public sealed class PeerSession : IAsyncDisposable
     public RendezvousClient Client { get; }
     /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
     public PeerNat Nat { get; }
+    /// <summary>Direct links to contacts (introduction, relay, upgrade to direct; /links, /set direct).</summary>
+    public PeerLinks Links { get; }
 
     /// <exception cref="ArgumentException">the settings name no server.</exception>
     public static PeerSession Open(PeerSettings settings) =>
@@ -51,7 +58,7 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(extra ?? []));
+        }).Concat(NatCommands.For(Nat)).Concat(LinkCommands.For(Links)).Concat(extra ?? []));
         return new CommandDispatcher(Client, Events, registry);
     }
 
@@ -73,6 +80,7 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Links.DisposeAsync().ConfigureAwait(false);
         await Client.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();

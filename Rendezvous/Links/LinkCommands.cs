@@ -33,7 +33,7 @@ public sealed class LinkCommands(ISessionDirectory sessions, IgnoreLists ignores
     public async Task RequestAsync(Session s, LinkRequest r, CancellationToken ct)
     {
         var me = _states.Of(s);
-        me.Publish(r.Direct, r.Candidates);
+        me.Publish(r.Direct, r.Nat, r.Candidates);
         var self = s.User!;
         if (!r.Peer.IsUser || r.Peer == self.Tag)
         {
@@ -52,7 +52,7 @@ public sealed class LinkCommands(ISessionDirectory sessions, IgnoreLists ignores
             return;
         }
         var them = _states.Of(other);
-        var (theirDirect, theirCandidates) = them.Published;
+        var (theirDirect, theirNat, theirCandidates) = them.Published;
         var revealed = CandidatePolicy.MayReveal(r.Direct, s.IsFriend(peer.Tag.Value))
             && CandidatePolicy.MayReveal(theirDirect, other.IsFriend(self.Tag.Value));
         var token = RandomNumberGenerator.GetBytes(Intro.TokenSize);
@@ -61,14 +61,16 @@ public sealed class LinkCommands(ISessionDirectory sessions, IgnoreLists ignores
         them.Introduce(self.Tag.Value);
         var withheld = revealed ? IntroFlags.None : IntroFlags.Withheld;
         other.Deliver(new Intro(self.Tag, 0, self.IdentityKey, token,
-            withheld | (self.Tag.Value < peer.Tag.Value ? IntroFlags.None : IntroFlags.Controlling), startAt, revealed ? r.Candidates : []));
+            withheld | (self.Tag.Value < peer.Tag.Value ? IntroFlags.None : IntroFlags.Controlling), startAt,
+            revealed ? r.Nat : (byte)0, revealed ? r.Candidates : []));
         await s.SendAsync(new Intro(peer.Tag, r.RequestId, peer.IdentityKey, token,
-            withheld | (self.Tag.Value < peer.Tag.Value ? IntroFlags.Controlling : IntroFlags.None), startAt, revealed ? theirCandidates : []), ct).ConfigureAwait(false);
+            withheld | (self.Tag.Value < peer.Tag.Value ? IntroFlags.Controlling : IntroFlags.None), startAt,
+            revealed ? theirNat : (byte)0, revealed ? theirCandidates : []), ct).ConfigureAwait(false);
     }
 
     public ValueTask PublishAsync(Session s, LinkCandidates c, CancellationToken ct)
     {
-        _states.Of(s).Publish(c.Direct, c.Candidates);
+        _states.Of(s).Publish(c.Direct, c.Nat, c.Candidates);
         return s.SendAsync(new Status(StatusCode.Ok, Opcode.Candidates, Tag.None, 0, ""), ct);
     }
 

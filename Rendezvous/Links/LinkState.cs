@@ -16,20 +16,21 @@ public sealed class LinkState(RelayBudget budget)
     private readonly HashSet<uint> _introduced = [];
     private DirectSetting _direct = DirectSetting.Friends;
     private IReadOnlyList<LinkCandidate> _candidates = [];
+    private byte _nat;
 
     public RelayBudget Budget { get; } = budget;
 
     /// <summary>When STATUS 50 was last sent (at most one a second).</summary>
     public long LastLimitStatus { get; set; } = long.MinValue;
 
-    public (DirectSetting Direct, IReadOnlyList<LinkCandidate> Candidates) Published
+    public (DirectSetting Direct, byte Nat, IReadOnlyList<LinkCandidate> Candidates) Published
     {
-        get { lock (_gate) return (_direct, _candidates); }
+        get { lock (_gate) return (_direct, _nat, _candidates); }
     }
 
-    public void Publish(DirectSetting direct, IReadOnlyList<LinkCandidate> candidates)
+    public void Publish(DirectSetting direct, byte nat, IReadOnlyList<LinkCandidate> candidates)
     {
-        lock (_gate) { _direct = direct; _candidates = candidates; }
+        lock (_gate) { _direct = direct; _nat = nat; _candidates = candidates; }
     }
 
     public void Introduce(uint peer)

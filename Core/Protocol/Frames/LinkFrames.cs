@@ -15,6 +15,22 @@ public enum DirectSetting : byte
     Everyone = 2,
 }
 
+/// <summary>
+/// The sender's NAT mapping behaviour as Core/Nat's discovery classified it (RFC 4787), one byte: 0 unknown,
+/// 1 undetermined, 2 no NAT, 3 endpoint-independent, 4 address-dependent, 5 address-and-port-dependent,
+/// 6 destination-dependent. It decides whether the other side probes many ports (birthday probing).
+/// </summary>
+public static class NatByte
+{
+    public const byte Max = 6;
+
+    internal static byte Read(ref SequenceReader<byte> r)
+    {
+        var b = WireReader.U8(ref r);
+        return b <= Max ? b : throw new ProtocolException(StatusCode.MalformedFrame, $"NAT behaviour {b} is not defined");
+    }
+}
+
 /// <summary>Where a candidate address came from (docs/nat-traversal.md, "Candidates").</summary>
 public enum LinkCandidateKind : byte
 {
@@ -74,27 +90,28 @@ public sealed record LinkCandidate(LinkCandidateKind Kind, IPEndPoint EndPoint)
 }
 
 /// <summary>
-/// C→S LINK (0x40): tag peer, u32 requestId, u8 direct (this peer's <see cref="DirectSetting"/>), u8 n, n × candidate.
+/// C→S LINK (0x40): tag peer, u32 requestId, u8 direct (this peer's <see cref="DirectSetting"/>), u8 nat (<see cref="NatByte"/>), u8 n, n × candidate.
 /// Asks the server to introduce us to <paramref name="Peer"/>; also replaces what <see cref="LinkCandidates"/> published.
 /// Answered by INTRO (with the requestId) or STATUS 51/52 (refOpcode 0x40, value requestId, subject the peer).
 /// </summary>
-public sealed record LinkRequest(Tag Peer, uint RequestId, DirectSetting Direct, IReadOnlyList<LinkCandidate> Candidates) : Frame
+public sealed record LinkRequest(Tag Peer, uint RequestId, DirectSetting Direct, byte Nat, IReadOnlyList<LinkCandidate> Candidates) : Frame
 {
     public override Opcode Opcode => Opcode.Link;
-    internal override void WritePayload(WireWriter w) { w.Tag(Peer); w.U32(RequestId); w.U8((byte)Direct); LinkCandidate.WriteAll(w, Candidates); }
+    internal override void WritePayload(WireWriter w) { w.Tag(Peer); w.U32(RequestId); w.U8((byte)Direct); w.U8(Nat); LinkCandidate.WriteAll(w, Candidates); }
     internal static LinkRequest Read(ref SequenceReader<byte> r) =>
-        new(WireReader.Tag(ref r), WireReader.U32(ref r), WireReader.Enum<DirectSetting>(ref r), LinkCandidate.ReadAll(ref r));
+        new(WireReader.Tag(ref r), WireReader.U32(ref r), WireReader.Enum<DirectSetting>(ref r), NatByte.Read(ref r), LinkCandidate.ReadAll(ref r));
 }
 
 /// <summary>
-/// C→S CANDIDATES (0x41): u8 direct, u8 n, n × candidate. Publishes the addresses and the setting used when someone
+/// C→S CANDIDATES (0x41): u8 direct, u8 nat, u8 n, n × candidate. Publishes the addresses and the setting used when someone
 /// else asks for a link to us (kept in memory for this connection only). Answered by STATUS 18.
 /// </summary>
-public sealed record LinkCandidates(DirectSetting Direct, IReadOnlyList<LinkCandidate> Candidates) : Frame
+public sealed record LinkCandidates(DirectSetting Direct, byte Nat, IReadOnlyList<LinkCandidate> Candidates) : Frame
 {
     public override Opcode Opcode => Opcode.Candidates;
-    internal override void WritePayload(WireWriter w) { w.U8((byte)Direct); LinkCandidate.WriteAll(w, Candidates); }
-    internal static LinkCandidates Read(ref SequenceReader<byte> r) => new(WireReader.Enum<DirectSetting>(ref r), LinkCandidate.ReadAll(ref r));
+    internal override void WritePayload(WireWriter w) { w.U8((byte)Direct); w.U8(Nat); LinkCandidate.WriteAll(w, Candidates); }
+    internal static LinkCandidates Read(ref SequenceReader<byte> r) =>
+        new(WireReader.Enum<DirectSetting>(ref r), NatByte.Read(ref r), LinkCandidate.ReadAll(ref r));
 }
 
 [Flags]
@@ -110,17 +127,18 @@ public enum IntroFlags : byte
 /// <summary>
 /// S→C INTRO (0x42): tag peer, u32 requestId (the LINK's; 0 on the side that did not ask), bytes16 identityKey (the
 /// identity the peer must prove in the link handshake), bytes16 token (16 random bytes, the same for both sides),
-/// u8 flags (1 controlling, 2 candidates withheld), time startAt (both sides start checks then), u8 n, n × candidate
+/// u8 flags (1 controlling, 2 candidates withheld), time startAt (both sides start checks then), u8 nat (the peer's;
+/// 0 when withheld), u8 n, n × candidate
 /// (only those the peer's direct setting lets us see). Sent to both sides at once; allows RELAY between them.
 /// </summary>
-public sealed record Intro(Tag Peer, uint RequestId, byte[] IdentityKey, byte[] Token, IntroFlags Flags, long StartAtMs, IReadOnlyList<LinkCandidate> Candidates) : Frame
+public sealed record Intro(Tag Peer, uint RequestId, byte[] IdentityKey, byte[] Token, IntroFlags Flags, long StartAtMs, byte Nat, IReadOnlyList<LinkCandidate> Candidates) : Frame
 {
     public const int TokenSize = 16;
     public override Opcode Opcode => Opcode.Intro;
     public bool Controlling => Flags.HasFlag(IntroFlags.Controlling);
     internal override void WritePayload(WireWriter w)
     {
-        w.Tag(Peer); w.U32(RequestId); w.Bytes16(IdentityKey); w.Bytes16(Token); w.U8((byte)Flags); w.I64(StartAtMs);
+        w.Tag(Peer); w.U32(RequestId); w.Bytes16(IdentityKey); w.Bytes16(Token); w.U8((byte)Flags); w.I64(StartAtMs); w.U8(Nat);
         LinkCandidate.WriteAll(w, Candidates);
     }
     internal static Intro Read(ref SequenceReader<byte> r)
@@ -132,7 +150,7 @@ public sealed record Intro(Tag Peer, uint RequestId, byte[] IdentityKey, byte[] 
         if (token.Length != TokenSize) throw new ProtocolException(StatusCode.MalformedFrame, $"INTRO token of {token.Length} bytes");
         var flags = WireReader.U8(ref r);
         if ((flags & ~3) != 0) throw new ProtocolException(StatusCode.MalformedFrame, $"INTRO flags {flags}");
-        return new(peer, requestId, identity, token, (IntroFlags)flags, WireReader.I64(ref r), LinkCandidate.ReadAll(ref r));
+        return new(peer, requestId, identity, token, (IntroFlags)flags, WireReader.I64(ref r), NatByte.Read(ref r), LinkCandidate.ReadAll(ref r));
     }
 }
 

@@ -31,9 +31,9 @@ public sealed class LinkCommandsTests
 
     private static async Task<(Intro ToAlice, Intro ToBob)> IntroduceAsync(TestClient alice, TestClient bob, DirectSetting aliceSetting, DirectSetting bobSetting)
     {
-        await bob.SendAsync(new LinkCandidates(bobSetting, [BobReflexive]));
+        await bob.SendAsync(new LinkCandidates(bobSetting, 5, [BobReflexive]));
         await bob.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Candidates && s.Code == StatusCode.Ok);
-        await alice.SendAsync(new LinkRequest(bob.Tag, 77, aliceSetting, [AliceLan]));
+        await alice.SendAsync(new LinkRequest(bob.Tag, 77, aliceSetting, 3, [AliceLan]));
         return (await alice.ExpectAsync<Intro>(), await bob.ExpectAsync<Intro>());
     }
 
@@ -58,6 +58,7 @@ public sealed class LinkCommandsTests
         Assert.NotEqual(toAlice.Controlling, toBob.Controlling);
         Assert.Equal(alice.Tag.Value < bob.Tag.Value, toAlice.Controlling);
         Assert.False(toAlice.Flags.HasFlag(IntroFlags.Withheld));
+        Assert.Equal((5, 3), (toAlice.Nat, toBob.Nat));
     }
 
     [Theory]
@@ -81,6 +82,7 @@ public sealed class LinkCommandsTests
         Assert.Equal(revealed, toBob.Candidates.Count > 0);
         Assert.Equal(!revealed, toAlice.Flags.HasFlag(IntroFlags.Withheld));
         Assert.Equal(!revealed, toBob.Flags.HasFlag(IntroFlags.Withheld));
+        Assert.Equal(revealed ? 5 : 0, toAlice.Nat);
     }
 
     [Fact]
@@ -89,17 +91,17 @@ public sealed class LinkCommandsTests
         await using var server = await TestServer.StartAsync();
         await using var alice = await WithKeyAsync(server, "alice");
         var carol = await server.RegisteredAsync("carol");
-        await alice.SendAsync(new LinkRequest(carol, 5, DirectSetting.Friends, []));
+        await alice.SendAsync(new LinkRequest(carol, 5, DirectSetting.Friends, 0, []));
         var offline = await alice.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Link);
         Assert.Equal((StatusCode.PeerUnreachable, 5u, carol), (offline.Code, offline.Value, offline.Subject));
 
-        await alice.SendAsync(new LinkRequest(alice.Tag, 6, DirectSetting.Friends, []));
+        await alice.SendAsync(new LinkRequest(alice.Tag, 6, DirectSetting.Friends, 0, []));
         Assert.Equal((StatusCode.LinkNotAllowed, 6u), ((await alice.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Link)).Code, 6u));
 
         await using var bob = await WithKeyAsync(server, "bob");
         await bob.SendAsync(new Ignore(alice.Tag, true));
         await bob.ExpectStatusAsync(StatusCode.Ok);
-        await alice.SendAsync(new LinkRequest(bob.Tag, 7, DirectSetting.Everyone, [AliceLan]));
+        await alice.SendAsync(new LinkRequest(bob.Tag, 7, DirectSetting.Everyone, 0, [AliceLan]));
         var ignored = await alice.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Link);
         Assert.Equal((StatusCode.PeerUnreachable, 7u), (ignored.Code, ignored.Value));
         Assert.DoesNotContain(await bob.SyncAsync(), f => f is Intro);

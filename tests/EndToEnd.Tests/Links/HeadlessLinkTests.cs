@@ -1,0 +1,67 @@
+// End to end on one machine with real processes: links are introduced by the server, start on the relay, go direct
+// where both users' settings allow, and stay relayed where they do not.
+using P2PChat.EndToEnd.Tests.Processes;
+using Xunit;
+
+namespace P2PChat.EndToEnd.Tests.Links;
+
+public sealed class HeadlessLinkTests
+{
+    internal static async Task BefriendAsync(PeerProcess a, PeerProcess b)
+    {
+        await a.SendAsync($"/friend add {b.Name}");
+        await b.WaitForAsync("friend_request", e => e.Is("from", a.Name));
+        await b.SendAsync($"/friend accept {a.Name}");
+        await a.WaitForAsync("user", e => e.Is("user", b.Name) && e.Bool("friend"));
+        await b.WaitForAsync("user", e => e.Is("user", a.Name) && e.Bool("friend"));
+    }
+
+    [Fact]
+    public async Task Friends_get_a_link_that_starts_relayed_and_moves_to_a_direct_path_on_both_sides()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
+        await BefriendAsync(alice, bob);
+
+        await alice.SendAsync("/link bob");
+
+        var aliceDirect = await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up") && e.Is("route", "direct"));
+        var bobDirect = await bob.WaitForAsync("link", e => e.Is("peer", "alice") && e.Is("state", "up") && e.Is("route", "direct"));
+        Assert.Equal(("udp", 4), (aliceDirect.Str("transport"), aliceDirect.Int("ip_version")));
+        Assert.Equal("lan", aliceDirect.Str("via"));
+        Assert.True(bobDirect.GetProperty("rtt_ms").GetDouble() >= 0);
+
+        await alice.SendAsync("/links");
+        var links = await alice.WaitForAsync("links");
+        var entry = Assert.Single(links.GetProperty("links").EnumerateArray());
+        Assert.Equal(("bob", "direct", "friends"), (entry.Str("peer"), entry.Str("route"), links.Str("direct")));
+    }
+
+    [Fact]
+    public async Task Strangers_are_linked_through_the_relay_only_until_both_allow_everyone()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
+
+        await alice.SendAsync("/link bob");
+        var up = await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up"));
+        Assert.Equal(("relay", "relay"), (up.Str("route"), up.Str("via")));
+        await bob.WaitForAsync("link", e => e.Is("peer", "alice") && e.Is("state", "up") && e.Is("route", "relay"));
+        await alice.SendAsync("/links");
+        Assert.Equal("relay", Assert.Single((await alice.WaitForAsync("links")).GetProperty("links").EnumerateArray()).Str("route"));
+
+        await alice.SendAsync("/set direct everyone");
+        await alice.WaitForAsync("direct_setting", e => e.Is("direct", "everyone"));
+        await bob.SendAsync("/set direct everyone");
+        await bob.WaitForAsync("direct_setting", e => e.Is("direct", "everyone"));
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && e.Is("route", "direct"));
+
+        // Asking for a relayed link asks for a fresh introduction, which now carries candidates: the link moves over.
+        await alice.SendAsync("/link bob");
+        await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up") && e.Is("route", "direct"));
+        await bob.WaitForAsync("link", e => e.Is("peer", "alice") && e.Is("state", "up") && e.Is("route", "direct"));
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && e.Is("state", "down"));
+    }
+}
