@@ -25,6 +25,8 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
     public DateTimeOffset Since { get; set; }
     public bool Ended { get; set; }
     public bool UpgradeScheduled { get; set; }
+    /// <summary>Why the last checks found no direct path (said in the relayed link's events), or null.</summary>
+    public string? NoDirect { get; set; }
     /// <summary>When a fresh introduction was last asked for (a timestamp; 0: never).</summary>
     public long LastUpgradeAsk { get; set; }
 
@@ -32,7 +34,7 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
 
     public LinkEvent Up() => Direct is { } d && Active is not null
         ? new LinkEvent(Name, "up", "direct", "udp", d.Via, 4, Math.Round(d.Rtt.TotalMilliseconds, 2))
-        : new LinkEvent(Name, "up", "relay", "udp", "relay", null, RelayRttMs());
+        : new LinkEvent(Name, "up", "relay", "udp", "relay", null, RelayRttMs(), NoDirect);
 
     public LinkEntry Entry() => Direct is { } d && Active is not null
         ? new LinkEntry(Name, "direct", "udp", d.Via, 4, Math.Round(d.Rtt.TotalMilliseconds, 2), Since)

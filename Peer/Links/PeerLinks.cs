@@ -241,7 +241,16 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (path is null || a.Ended || a.Active is not null || Direct == DirectSetting.Nobody)
             {
                 Drop(a, probe);
-                if (!a.Ended && a.Active is null) ScheduleUpgrade(a);
+                if (!a.Ended && a.Active is null)
+                {
+                    if (path is null && a.Probes.Count == 0)
+                    {
+                        a.NoDirect = $"no direct path answered within {ProbeSession.Deadline.TotalSeconds:0} s; staying on the relay";
+                        if (a.Link is not null) changed = a.Up();
+                    }
+                    ScheduleUpgrade(a);
+                }
+                if (changed is not null) _events.Publish(changed);
                 return;
             }
             a.Active = probe;
