@@ -1,7 +1,7 @@
 // The p2pchat command line: its options and how they become a running peer's settings.
 using System.CommandLine;
 using P2PChat.Core.Framing;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Profile;
 

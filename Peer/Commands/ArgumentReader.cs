@@ -1,6 +1,5 @@
 // Splits a command's argument text into words, with the quoting rules of docs/headless.md.
 using System.Text;
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;

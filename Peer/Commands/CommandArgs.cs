@@ -1,5 +1,4 @@
 // The arguments of one command line bound to its parameters, and the binding itself (validated, no I/O).
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;

@@ -1,5 +1,5 @@
-// Runs one command line: parse, find the command, bind its arguments, call the client; failures become error events.
-using P2PChat.Peer.Client;
+// Runs one command line: parse, find the command, bind its arguments, call the session; failures become error events.
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;
@@ -8,9 +8,9 @@ namespace P2PChat.Peer.Commands;
 /// A line is <c>/name arguments</c>. Whatever goes wrong (unknown command, wrong arguments, not signed in,
 /// connection refused) is published as an <see cref="ErrorEvent"/> and the caller carries on.
 /// </summary>
-public sealed class CommandDispatcher(IChatClient client, IEventSink events, CommandRegistry? registry = null)
+public sealed class CommandDispatcher(IChatSession session, IEventSink events, CommandRegistry? registry = null)
 {
-    private readonly CommandContext _context = new(client, events, registry ?? CommandRegistry.Default);
+    private readonly CommandContext _context = new(session, events, registry ?? CommandRegistry.Default);
 
     /// <summary>Runs <paramref name="line"/>; false when it was a command that stops the peer (/quit).</summary>
     public async Task<bool> RunAsync(string line, CancellationToken ct)

@@ -1,14 +1,14 @@
 // What a slash command looks like: its name, parameters and one line of help (read by /help and Tab completion).
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Commands;
 
-/// <summary>What a command does with the client, given its bound arguments.</summary>
+/// <summary>What a command does with the session, given its bound arguments.</summary>
 public delegate Task CommandAction(CommandContext context, CommandArgs args, CancellationToken ct);
 
 /// <summary>Everything a command can use.</summary>
-public sealed record CommandContext(IChatClient Client, IEventSink Events, CommandRegistry Registry);
+public sealed record CommandContext(IChatSession Session, IEventSink Events, CommandRegistry Registry);
 
 /// <param name="Quits">the peer stops after this command.</param>
 public sealed record CommandSpec(string Name, IReadOnlyList<Param> Params, string Help, CommandAction Run, bool Quits = false)

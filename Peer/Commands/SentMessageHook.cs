@@ -6,7 +6,7 @@ public static class SentMessageHook
     public const string MessageCommand = "msg";
 
     /// <summary>
-    /// The same commands with /msg wrapped: once the client has sent the message (it threw nothing),
+    /// The same commands with /msg wrapped: once the session has sent the message (it threw nothing),
     /// <paramref name="onSent"/> gets the target as typed ("#rust" or a username) and the text. Its first
     /// parameter is the target and its second the text, as in <see cref="BuiltInCommands"/>.
     /// </summary>

@@ -6,7 +6,7 @@ namespace P2PChat.Peer.E2e;
 /// <summary>
 /// Record: <c>version 0x01 ‖ u16 n ‖ n × (u16 len ‖ UTF-8 contact ‖ u16 m ‖ m × (u16 len ‖ PM payload))</c>, contacts in
 /// the order they were first held for, payloads in the order they were held. Integers big-endian. A payload is at most
-/// 16 KiB (<see cref="Client.RendezvousClient.MaxMessageBytes"/>), so a u16 length always fits. Pure: no I/O.
+/// 16 KiB (the server's message limit, Peer/Server/ServerConnection.MaxMessageBytes), so a u16 length always fits. Pure: no I/O.
 /// </summary>
 public sealed class HeldMessages
 {

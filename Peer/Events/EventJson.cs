@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using P2PChat.Peer.Client;
 
 namespace P2PChat.Peer.Events;
 

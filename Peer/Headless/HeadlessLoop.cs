@@ -1,5 +1,4 @@
 // The headless front end: slash commands in, one JSON event per line out, until /quit or end of input.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 

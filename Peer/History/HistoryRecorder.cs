@@ -1,6 +1,6 @@
 // Writes every conversation line to the profile's history, for both front ends, before anyone else sees it.
 using Microsoft.Data.Sqlite;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.History;

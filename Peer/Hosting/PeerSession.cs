@@ -1,5 +1,6 @@
-// What both front ends run on: the event stream, the history recorder in front of it, the client and the command layer.
-using P2PChat.Peer.Client;
+// What both front ends run on: the event stream, the history recorder in front of it, the chat session and the command layer.
+using P2PChat.Peer.Server;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
@@ -11,7 +12,7 @@ using P2PChat.Peer.Profile;
 namespace P2PChat.Peer.Hosting;
 
 /// <summary>
-/// Events flow client → <see cref="HistoryRecorder"/> (stores messages) → <see cref="EventStream"/> → the front end.
+/// Events flow server connection → <see cref="HistoryRecorder"/> (stores messages) → <see cref="EventStream"/> → the front end.
 /// Commands publish straight to the stream. Disposing closes the connection and the history database.
 /// </summary>
 public sealed class PeerSession : IAsyncDisposable
@@ -22,14 +23,15 @@ public sealed class PeerSession : IAsyncDisposable
         Profile = new ProfileStore(settings.ProfileFolder);
         History = HistoryStore.OpenInProfile(settings.ProfileFolder);
         Recorder = new HistoryRecorder(History, Events);
-        Client = new RendezvousClient(
-            new RendezvousClientOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ProfileFolder = settings.ProfileFolder, ResumptionTickets = true }, Recorder);
+        Chat = new ChatSession(
+            new ServerConnectionOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ResumptionTickets = true },
+            Recorder, settings.ProfileFolder);
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
         };
-        Links = new PeerLinks(Client, Nat, Events, new DirectSettingFile(settings.ProfileFolder), log: line => Console.Error.WriteLine("p2pchat: " + line))
+        Links = new PeerLinks(Chat.Server, Chat.EndToEnd, Nat, Events, new DirectSettingFile(settings.ProfileFolder), log: line => Console.Error.WriteLine("p2pchat: " + line))
         {
             LoopbackOnly = settings.LoopbackLinksOnly,
         };
@@ -40,7 +42,8 @@ public sealed class PeerSession : IAsyncDisposable
     public EventStream Events { get; } = new();
     public HistoryStore History { get; }
     public HistoryRecorder Recorder { get; }
-    public RendezvousClient Client { get; }
+    /// <summary>The one facade commands call: the server connection, end-to-end encryption and the message router.</summary>
+    public ChatSession Chat { get; }
     /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
     public PeerNat Nat { get; }
     /// <summary>Direct links to contacts (introduction, relay, upgrade to direct; /links, /set direct).</summary>
@@ -59,15 +62,11 @@ public sealed class PeerSession : IAsyncDisposable
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
         }).Concat(NatCommands.For(Nat)).Concat(LinkCommands.For(Links)).Concat(extra ?? []));
-        return new CommandDispatcher(Client, Events, registry);
+        return new CommandDispatcher(Chat, Events, registry);
     }
 
-    /// <summary>
-    /// Whether a message to <paramref name="target"/> travels end-to-end encrypted: always to a user (the client
-    /// never sends a PM in clear), to an invite-only channel (sender keys), never to the general or an open channel.
-    /// </summary>
-    public bool IsEndToEnd(string target) => !target.StartsWith('#')
-        || Client.Directory.FindChannel(target) is { } channel && channel.Flags.HasFlag(Core.Protocol.Frames.ChannelFlags.InviteOnly);
+    /// <inheritdoc cref="ChatSession.IsEndToEnd"/>
+    public bool IsEndToEnd(string target) => Chat.IsEndToEnd(target);
 
     /// <summary>Connect, then sign in as the settings say; failures become error events.</summary>
     public Task StartAsync(CancellationToken ct)
@@ -75,13 +74,13 @@ public sealed class PeerSession : IAsyncDisposable
         if (History.SetAside is { } aside)
             Events.Publish(new ErrorEvent((int)PeerErrorCode.HistoryFailed,
                 $"history.db was damaged ({History.SetAsideReason}); it was kept as {aside} and a new, empty history was started", null));
-        return PeerStartup.RunAsync(Client, Events, Settings, ct);
+        return PeerStartup.RunAsync(Chat, Events, Settings, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Links.DisposeAsync().ConfigureAwait(false);
-        await Client.DisposeAsync().ConfigureAwait(false);
+        await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();
     }

@@ -1,5 +1,5 @@
 // The settings of one run of p2pchat, as the command line (or the first-run dialog) produced them.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 
 namespace P2PChat.Peer.Hosting;
 

@@ -1,5 +1,5 @@
 // What the peer does before reading any input: connect, then sign in with --login (registering first if asked).
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Hosting;
@@ -7,7 +7,7 @@ namespace P2PChat.Peer.Hosting;
 public static class PeerStartup
 {
     /// <summary>Never throws for a refused step: failures become error events (command "connect" or "login").</summary>
-    public static async Task RunAsync(RendezvousClient client, IEventSink events, PeerSettings settings, CancellationToken ct)
+    public static async Task RunAsync(ChatSession client, IEventSink events, PeerSettings settings, CancellationToken ct)
     {
         var step = "connect";
         try

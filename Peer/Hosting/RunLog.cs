@@ -1,5 +1,4 @@
 // The log file of a TUI run (p2pchat.log in the profile): the screen belongs to the UI, so diagnostics go here.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
 

@@ -1,6 +1,6 @@
 // The /links and /set direct commands.
 using P2PChat.Core.Links;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 
@@ -13,7 +13,7 @@ public static class LinkCommands
         new("link", [new Param("USER", ParamKind.Word)], "open a direct link to USER now (PMs open one by themselves); reported as a link event",
             async (c, args, ct) =>
             {
-                var user = c.Client.Directory.FindUser(args["USER"])
+                var user = c.Session.Directory.FindUser(args["USER"])
                     ?? throw new CommandFailedException(PeerErrorCode.BadArguments, $"{args["USER"]} is not known here (not online, or /whois them first)");
                 try { await links.ConnectAsync(user.Tag, ct).ConfigureAwait(false); }
                 catch (ContactLinkUnavailableException e) { throw new CommandFailedException(PeerErrorCode.LinkUnavailable, e.Message); }

@@ -8,8 +8,9 @@ using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Core.Transport;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.E2e;
 using P2PChat.Peer.Events;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Nat;
 
 namespace P2PChat.Peer.Links;
@@ -37,7 +38,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     public static readonly TimeSpan UpgradeAskGap = TimeSpan.FromSeconds(5);
     private static readonly EndPoint VirtualPeer = new IPEndPoint(IPAddress.Any, 1);
 
-    private readonly RendezvousClient _client;
+    private readonly ServerConnection _client;
+    private readonly EndToEnd _e2e;
     private readonly PeerNat _nat;
     private readonly IEventSink _events;
     private readonly DirectSettingFile _setting;
@@ -53,9 +55,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? _discovery;
     private uint _nextRequest;
 
-    public PeerLinks(RendezvousClient client, PeerNat nat, IEventSink events, DirectSettingFile setting, TimeProvider? time = null, Action<string>? log = null)
+    public PeerLinks(ServerConnection client, EndToEnd e2e, PeerNat nat, IEventSink events, DirectSettingFile setting, TimeProvider? time = null, Action<string>? log = null)
     {
         _client = client;
+        _e2e = e2e;
         _nat = nat;
         _events = events;
         _setting = setting;
@@ -151,7 +154,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         IdentityPublicKey presented;
         try { presented = IdentityPublicKey.Decode(intro.IdentityKey); }
         catch (CryptoProtocolException) { return Refuse(name, "the server named an identity key that is not one"); }
-        var accepted = _client.AcceptedKey(name, intro.IdentityKey);
+        _e2e.Contacts.ObserveAnnounced(name, intro.IdentityKey);   // the server's word for the key, as an ADD would be
+        var accepted = _e2e.Contacts.AcceptedKey(name);
         if (accepted is null || !accepted.Equals(presented))
             return Refuse(name, $"{name}'s identity key is not the one you accepted (see /safety {name}, /trust {name}); no link");
         LinkAttempt attempt;
@@ -185,7 +189,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         timeout.CancelAfter(HandshakeTimeout);
         try
         {
-            var me = _client.LinkIdentity ?? throw new LinkHandshakeException("our identity keys are not open (sign in first)");
+            var me = _e2e.Keys.LinkIdentity ?? throw new LinkHandshakeException("our identity keys are not open (sign in first)");
             TransportConnection connection;
             if (a.Controlling)
             {

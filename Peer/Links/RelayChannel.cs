@@ -2,7 +2,7 @@
 using System.Threading.Channels;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Links;
 

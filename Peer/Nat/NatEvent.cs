@@ -1,6 +1,5 @@
 // What /nat reports: how the world sees this peer (mapping behaviour, reflexive and mapped addresses, IPv6, candidates).
 using P2PChat.Core.Nat;
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Nat;

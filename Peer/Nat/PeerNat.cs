@@ -6,7 +6,7 @@ using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Core.Nat.Stun;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Sockets;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Nat;

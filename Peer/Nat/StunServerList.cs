@@ -1,7 +1,7 @@
 // The STUN servers a peer asks: --stun HOST:PORT (repeatable), else the rendezvous server's host on ports P and P+1.
 using System.Net;
 using System.Net.Sockets;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 
 namespace P2PChat.Peer.Nat;
 

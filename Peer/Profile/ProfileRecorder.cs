@@ -1,5 +1,4 @@
 // Keeps profile.json up to date from client events: the pinned fingerprint after connecting, the username after sign-in.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Profile;

@@ -1,6 +1,6 @@
 // Tests the p2pchat command line: options become settings, bad ones stop the program with exit code 2.
 using P2PChat.Peer;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Profile;
 using P2PChat.TestSupport;

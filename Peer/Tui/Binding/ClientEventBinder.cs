@@ -1,7 +1,7 @@
 // Turns client events into view state: messages into their buffers, members, presence, notices, errors, the status bar.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 
@@ -19,7 +19,7 @@ namespace P2PChat.Peer.Tui.Binding;
 public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois = null)
 {
     private readonly KnownKeys _keys = new();
-    private readonly Dictionary<string, Presence> _presence = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, MemberPresence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _toldEncryption = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _inviteOnly = new(StringComparer.OrdinalIgnoreCase);
@@ -45,11 +45,11 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
         switch (e)
         {
             case ConnectedEvent c:
-                state.SetConnection(ConnectionState.Connected, server: c.Server);
+                state.SetConnection(ServerConnectionStatus.Connected, server: c.Server);
                 state.Notice($"connected to {c.Server} (certificate {PinText(c.Pin)})", BufferIds.General);
                 break;
             case DisconnectedEvent d:
-                state.SetConnection(ConnectionState.Disconnected);
+                state.SetConnection(ServerConnectionStatus.Disconnected);
                 state.Error($"disconnected: {d.Reason}{(d.Code is { } code ? $" (code {code})" : "")}; /connect and /login to come back");
                 break;
             case ReconnectingEvent r: OnReconnecting(r); break;
@@ -78,11 +78,11 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                 break;
             case BuzzEvent b: state.Buzz(b.From); break;
             case KickedEvent k:
-                state.SetConnection(ConnectionState.Disconnected);
+                state.SetConnection(ServerConnectionStatus.Disconnected);
                 state.Error($"{k.By} kicked you off the server: {k.Text}");
                 break;
             case SignedOutElsewhereEvent s:
-                state.SetConnection(ConnectionState.Disconnected);
+                state.SetConnection(ServerConnectionStatus.Disconnected);
                 state.Error($"signed out: {s.Text}");
                 break;
             case HelpEvent h:
@@ -108,7 +108,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                     HistoryBuffers.ForTarget(c.User));
                 break;
             case ErrorEvent { Command: "connect" } err:
-                state.SetConnection(ConnectionState.Disconnected);
+                state.SetConnection(ServerConnectionStatus.Disconnected);
                 state.Error($"/connect: {err.Text}");
                 break;
             case ErrorEvent { Command: "whois" } err:
@@ -129,7 +129,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
     private void OnReconnecting(ReconnectingEvent r)
     {
         var seconds = (long)Math.Ceiling(r.DelayMs / 1000.0);
-        state.SetConnection(ConnectionState.Reconnecting, detail: $"attempt {r.Attempt}, in {seconds}s");
+        state.SetConnection(ServerConnectionStatus.Reconnecting, detail: $"attempt {r.Attempt}, in {seconds}s");
         if (_reconnecting) return;
         _reconnecting = true;
         state.Notice($"connection lost ({r.Reason}); reconnecting by itself", BufferIds.General);
@@ -144,7 +144,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
         state.SetMyNick(s.User);
         foreach (var buffer in state.BufferIdsInOrder())
             if (buffer.StartsWith('@')) state.SetRoute(buffer[1..], PeerRoute.Server); // until direct links exist
-        state.SetConnection(ConnectionState.Connected, user: s.User);
+        state.SetConnection(ServerConnectionStatus.Connected, user: s.User);
         state.Notice($"signed in as {s.User}{(s.Admin ? " (admin)" : "")}; /help lists the commands", BufferIds.General);
         OpenChannel(BufferIds.General, switchTo: false);
     }
@@ -166,13 +166,13 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
             return;
         }
         OpenChannel(m.Channel, switchTo: false);
-        state.SetMembers(m.Channel, m.Members.Select(u => new Member(u, _presence.GetValueOrDefault(u, Presence.Online))));
+        state.SetMembers(m.Channel, m.Members.Select(u => new Member(u, _presence.GetValueOrDefault(u, MemberPresence.Online))));
     }
 
     private void OnJoined(JoinedEvent j)
     {
         if (IsMe(j.User)) OpenChannel(j.Channel, switchTo: true);
-        else state.SetMember(j.Channel, new Member(j.User, _presence.GetValueOrDefault(j.User, Presence.Online)));
+        else state.SetMember(j.Channel, new Member(j.User, _presence.GetValueOrDefault(j.User, MemberPresence.Online)));
         state.Notice($"{j.User} joined {j.Channel}", j.Channel);
     }
 
@@ -212,10 +212,10 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
 
     private void SetPresence(string user, CorePresence presence)
     {
-        var shown = presence switch { CorePresence.Online => Presence.Online, CorePresence.Away => Presence.Away, _ => Presence.Offline };
+        var shown = presence switch { CorePresence.Online => MemberPresence.Online, CorePresence.Away => MemberPresence.Away, _ => MemberPresence.Offline };
         _presence[user] = shown;
         state.SetPresence(user, shown);
-        if (shown != Presence.Offline) state.SetMember(BufferIds.General, new Member(user, shown)); // general lists who is on
+        if (shown != MemberPresence.Offline) state.SetMember(BufferIds.General, new Member(user, shown)); // general lists who is on
     }
 
     private bool IsMe(string user) => string.Equals(user, _me, StringComparison.OrdinalIgnoreCase);

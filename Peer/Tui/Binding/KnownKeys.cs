@@ -1,5 +1,4 @@
 // What the binder has learned about contacts' identity keys from e2e events, for the /whois answer.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Tui.Binding;

@@ -1,5 +1,4 @@
 // Slash commands only the terminal UI has (buffers are a screen thing); registered with the shared ones.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;

@@ -1,5 +1,5 @@
 // Runs p2pchat without --headless: first-run questions, then the full-screen UI bound to the real client.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Hosting;
@@ -38,7 +38,7 @@ public static class TuiFrontEnd
         await using var session = PeerSession.Open(settings);
         var state = new ChatViewState();
         state.SetMyNick(settings.Login ?? "");
-        state.SetConnection(ConnectionState.Connecting, settings.Login, settings.Server?.ToString());
+        state.SetConnection(ServerConnectionStatus.Connecting, settings.Login, settings.Server?.ToString());
         var loading = System.Diagnostics.Stopwatch.StartNew();
         log.Line($"history: {HistoryLoader.Load(session.History, state)} lines loaded in {loading.ElapsedMilliseconds} ms");
 
@@ -60,7 +60,7 @@ public static class TuiFrontEnd
         {
             stop.Cancel();
             await IgnoringCancellation(startup);
-            if (session.Client.IsConnected)
+            if (session.Chat.IsConnected)
             {
                 using var signOff = new CancellationTokenSource(SignOffTimeout);
                 await IgnoringCancellation(dispatcher.RunAsync("/quit", signOff.Token));

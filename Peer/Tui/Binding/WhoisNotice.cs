@@ -1,5 +1,4 @@
 // The one-line text the TUI shows as the answer to /whois USER.
-using P2PChat.Peer.Client;
 using P2PChat.Peer.Events;
 using CorePresence = P2PChat.Core.Protocol.Presence;
 

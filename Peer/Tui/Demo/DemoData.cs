@@ -26,14 +26,14 @@ internal static class DemoData
     public static void Fill(ChatViewState state, DateTimeOffset now, int historyPerBuffer = 300)
     {
         state.SetMyNick(Me);
-        state.SetConnection(ConnectionState.Connected, Me, "demo.p2pchat.local:7777");
+        state.SetConnection(ServerConnectionStatus.Connected, Me, "demo.p2pchat.local:7777");
         state.SetCommands(["/help", "/join", "/part", "/msg", "/buzz", "/quit", "/flood", "/me", "/away"]);
         foreach (var id in new[] { BufferIds.General, "#rust", "#random", "@bob", "@carol" }) state.OpenBuffer(id);
         state.SetTitle(BufferIds.General, "Welcome to P2PChat! Be nice.");
         state.SetTitle("#rust", "Rust and other crabs");
         state.SetRoute("bob", PeerRoute.Direct);
         state.SetRoute("carol", PeerRoute.Relay);
-        var members = Nicks.Select((n, i) => new Member(n, (Presence)(i % 3))).Append(new Member(Me, Presence.Online)).ToList();
+        var members = Nicks.Select((n, i) => new Member(n, (MemberPresence)(i % 3))).Append(new Member(Me, MemberPresence.Online)).ToList();
         state.SetMembers(BufferIds.General, members);
         state.SetMembers("#rust", members.Take(4));
         state.SetMembers("#random", members.Skip(3));

@@ -1,5 +1,5 @@
 // The main screen as Terminal.Gui views: title, buffer list, messages, members, status line, prompt and input.
-using P2PChat.Peer.Tui.Binding;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Widgets;
 using Terminal.Gui.Drawing;

@@ -15,7 +15,7 @@ internal sealed class ChatBuffer(string id, BufferKind kind, long order, int cap
     public MessageLog Log { get; } = new(capacity);
     public int Unread { get; set; }
     public int Highlights { get; set; }
-    public Dictionary<string, Presence> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, MemberPresence> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
     public int ScrollLines { get; set; }
     public long ScrollPinnedAt { get; set; }
     public PeerRoute Route { get; set; }

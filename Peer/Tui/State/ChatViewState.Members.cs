@@ -29,7 +29,7 @@ public sealed partial class ChatViewState
     });
 
     /// <summary>Updates a nick's presence in every member list that has it.</summary>
-    public void SetPresence(string nick, Presence presence) => Mutate(() =>
+    public void SetPresence(string nick, MemberPresence presence) => Mutate(() =>
     {
         foreach (var buffer in Buffers.Ordered)
             if (buffer.Members.ContainsKey(nick)) KeepMemberTop(buffer, list => list[nick] = presence);
@@ -48,7 +48,7 @@ public sealed partial class ChatViewState
     /// <summary>The index of the first member shown in a buffer's member list (0 = not scrolled).</summary>
     public int MemberOffset(string bufferId) { lock (Gate) return Buffers.Find(bufferId)?.MemberOffset ?? 0; }
 
-    private static void KeepMemberTop(ChatBuffer buffer, Action<Dictionary<string, Presence>> change)
+    private static void KeepMemberTop(ChatBuffer buffer, Action<Dictionary<string, MemberPresence>> change)
     {
         if (buffer.MemberOffset == 0 || buffer.Members.Count == 0)
         {

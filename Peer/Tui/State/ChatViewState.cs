@@ -131,7 +131,7 @@ public sealed partial class ChatViewState
         _bells++;
     });
 
-    public void SetConnection(ConnectionState connection, string? user = null, string? server = null, string detail = "") => Mutate(() =>
+    public void SetConnection(ServerConnectionStatus connection, string? user = null, string? server = null, string detail = "") => Mutate(() =>
     {
         Status.Connection = connection;
         Status.ConnectionDetail = detail;

@@ -3,6 +3,6 @@ namespace P2PChat.Peer.Tui.State;
 
 internal static class MemberOrder
 {
-    public static List<KeyValuePair<string, Presence>> Sorted(IReadOnlyDictionary<string, Presence> members) =>
+    public static List<KeyValuePair<string, MemberPresence>> Sorted(IReadOnlyDictionary<string, MemberPresence> members) =>
         [.. members.OrderBy(m => m.Value).ThenBy(m => m.Key, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Key, StringComparer.Ordinal)];
 }

@@ -3,7 +3,7 @@ namespace P2PChat.Peer.Tui.State;
 
 internal sealed class StatusState
 {
-    public ConnectionState Connection { get; set; } = ConnectionState.Disconnected;
+    public ServerConnectionStatus Connection { get; set; } = ServerConnectionStatus.Disconnected;
     public string User { get; set; } = "";
     public string Server { get; set; } = "";
     /// <summary>Shown after the connection state, in brackets (e.g. "attempt 2, in 4s" while reconnecting); empty for none.</summary>

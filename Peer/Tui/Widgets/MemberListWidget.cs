@@ -15,7 +15,7 @@ internal static class MemberListWidget
     public static List<StyledRow> Render(ChatBuffer buffer, int width, int height)
     {
         var rows = new List<StyledRow>(height);
-        int online = buffer.Members.Values.Count(p => p != Presence.Offline);
+        int online = buffer.Members.Values.Count(p => p != MemberPresence.Offline);
         var header = buffer.Kind == BufferKind.Room && buffer.RoomHost.Length > 0 ? $"host {buffer.RoomHost}" : $"{online}/{buffer.Members.Count} online";
         if (height > 0) rows.Add(new RowBuilder(width).Add(header, Theme.MemberHeader).Build());
         var ordered = MemberOrder.Sorted(buffer.Members);
@@ -25,8 +25,8 @@ internal static class MemberListWidget
         {
             var (mark, style) = presence switch
             {
-                Presence.Online => ("+", Theme.MemberOnline),
-                Presence.Away => ("~", Theme.MemberAway),
+                MemberPresence.Online => ("+", Theme.MemberOnline),
+                MemberPresence.Away => ("~", Theme.MemberAway),
                 _ => (" ", Theme.MemberOffline),
             };
             rows.Add(MemberRow(buffer, nick, mark, style, width));

@@ -25,18 +25,18 @@ internal static class StatusBarWidget
         return row.Build(bar);
     }
 
-    private static string ConnectionText(ConnectionState state) => state switch
+    private static string ConnectionText(ServerConnectionStatus state) => state switch
     {
-        ConnectionState.Connected => "connected",
-        ConnectionState.Connecting => "connecting",
-        ConnectionState.Reconnecting => "reconnecting",
+        ServerConnectionStatus.Connected => "connected",
+        ServerConnectionStatus.Connecting => "connecting",
+        ServerConnectionStatus.Reconnecting => "reconnecting",
         _ => "offline",
     };
 
-    private static Attribute ConnectionStyle(ConnectionState state) => state switch
+    private static Attribute ConnectionStyle(ServerConnectionStatus state) => state switch
     {
-        ConnectionState.Connected => Theme.BarGood,
-        ConnectionState.Disconnected => Theme.BarBad,
+        ServerConnectionStatus.Connected => Theme.BarGood,
+        ServerConnectionStatus.Disconnected => Theme.BarBad,
         _ => Theme.BarWarn,
     };
 

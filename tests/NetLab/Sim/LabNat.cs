@@ -71,6 +71,10 @@ public sealed class LabNat
     internal IPEndPoint Outbound(IPEndPoint inside, IPEndPoint destination)
     {
         Expire();
+        // A router-made mapping (UPnP, PCP MAP, NAT-PMP) also carries the host's outgoing traffic, so a peer that sent
+        // to the mapped port sees the answers come from it (on the lab's miniupnpd routers conntrack reverses the DNAT).
+        foreach (var (port, entry) in ExplicitMappings)
+            if (entry.Inside.Equals(inside)) return new IPEndPoint(PublicAddress, port);
         var mapping = _mappings.FirstOrDefault(m => m.Inside.Equals(inside) && Matches(Behaviour.Mapping, m.Key, destination));
         if (mapping is null)
         {

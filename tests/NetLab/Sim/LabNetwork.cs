@@ -9,7 +9,9 @@ namespace P2PChat.NetLab.Sim;
 /// Every datagram is routed when sent (NAT translation, filtering, hairpinning, fake-router answers happen then)
 /// and delivered <see cref="Latency"/> later by a timer of the injected TimeProvider, never inside Send. With a
 /// manual clock a scenario is deterministic: advancing the clock delivers datagrams and fires protocol timers in
-/// order on the calling thread. Addresses are plain IPAddress values the test chooses; nothing touches the OS.
+/// order on the calling thread. Addresses are plain IPAddress values the test chooses; nothing touches the OS. A host
+/// behind a NAT is reachable at its private address only from its own LAN (as on the internet: a LAN candidate of
+/// another site leads nowhere).
 /// </summary>
 public sealed class LabNetwork
 {
@@ -34,6 +36,12 @@ public sealed class LabNetwork
 
     /// <summary>Sees every datagram on the public side (after NAT translation): a wiretap for spoofing tests.</summary>
     public Action<byte[], IPEndPoint, IPEndPoint>? Tap { get; set; }
+
+    /// <summary>Drops every datagram (data, from, to) for which it returns true: a path that died, a partition.</summary>
+    public Func<byte[], IPEndPoint, IPEndPoint, bool>? Cut { get; set; }
+
+    /// <summary>Sockets bound now (for checks that a component closed what it opened).</summary>
+    public int BoundSockets { get { lock (_gate) return _sockets.Count; } }
 
     /// <summary>Datagrams dropped (no route, no mapping, filtered, expired), with the reason, for assertions.</summary>
     public List<string> Drops { get; } = [];
@@ -75,6 +83,11 @@ public sealed class LabNetwork
 
     private void RouteLocked(byte[] data, IPEndPoint from, LabNat? senderNat, IPEndPoint to)
     {
+        if (Cut?.Invoke(data, from, to) == true)
+        {
+            Drops.Add($"cut: {from} -> {to}");
+            return;
+        }
         long now = Time.GetTimestamp();
         if (senderNat is { } nat)
         {
@@ -95,6 +108,11 @@ public sealed class LabNetwork
                 if (!nat.Behaviour.Hairpinning) { Drops.Add($"hairpin refused at {nat.PublicAddress}: {from} -> {to}"); return; }
             }
             from = outside;
+        }
+        if (_nats.Any(n => n != senderNat && n.HasHost(to.Address)))
+        {
+            Drops.Add($"private address {to} is not routable from {from}");
+            return;
         }
         Tap?.Invoke(data, from, to);
         var target = _nats.FirstOrDefault(n => n.PublicAddress.Equals(to.Address));

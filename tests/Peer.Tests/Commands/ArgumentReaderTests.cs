@@ -1,5 +1,5 @@
 // Tests the quoting rules of command arguments.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using Xunit;

@@ -1,5 +1,5 @@
 // Tests binding a command line's arguments to a command's parameters.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using Xunit;

@@ -1,5 +1,5 @@
 // Tests that the dispatcher runs commands against the client and turns every failure into an error event.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
@@ -9,7 +9,7 @@ namespace P2PChat.Peer.Tests.Commands;
 
 public sealed class CommandDispatcherTests
 {
-    private readonly RecordingChatClient _client = new();
+    private readonly RecordingChatSession _client = new();
     private readonly ListEventSink _events = new();
     private CommandDispatcher Dispatcher => new(_client, _events);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,7 +1,7 @@
 // Property tests of the command layer: quoting round-trips any words, and no line whatsoever makes the dispatcher throw.
 using FsCheck;
 using FsCheck.Fluent;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
@@ -33,7 +33,7 @@ public sealed class CommandPropertyTests
             .ToArbitrary();
         Check.One(Runs, Prop.ForAll(lines, line =>
         {
-            var client = new RecordingChatClient();
+            var client = new RecordingChatSession();
             var events = new ListEventSink();
             new CommandDispatcher(client, events).RunAsync(line ?? "", TestContext.Current.CancellationToken).GetAwaiter().GetResult();
             var errors = events.Events.OfType<ErrorEvent>().Count();

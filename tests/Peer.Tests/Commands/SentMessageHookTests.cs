@@ -1,5 +1,5 @@
 // The /msg hook reports exactly the messages the client accepted, and leaves other commands alone.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
@@ -9,7 +9,7 @@ namespace P2PChat.Peer.Tests.Commands;
 
 public sealed class SentMessageHookTests
 {
-    private readonly RecordingChatClient _client = new();
+    private readonly RecordingChatSession _client = new();
     private readonly ListEventSink _events = new();
     private readonly List<(string Target, string Text)> _sent = [];
 

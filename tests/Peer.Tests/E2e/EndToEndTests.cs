@@ -4,7 +4,7 @@ using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.E2e;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
@@ -24,11 +24,11 @@ public sealed class EndToEndTests : IDisposable
     private EndToEnd SignedIn(string user, out Prekeys published)
     {
         var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        e2e.OpenForSignIn(user, Password);
-        var frames = e2e.AfterSignIn([]);
+        e2e.Keys.OpenForSignIn(user, Password);
+        var frames = e2e.Keys.AfterSignIn([]);
         Assert.IsType<IdentityChange>(frames[0]); // a profile without keys makes and publishes a new identity
         published = Assert.IsType<Prekeys>(frames[1]);
-        Assert.Equal(EndToEnd.OneTimePrekeyTarget, published.OneTimePrekeys.Count);
+        Assert.Equal(AccountKeyring.OneTimePrekeyTarget, published.OneTimePrekeys.Count);
         return e2e;
     }
 
@@ -38,11 +38,11 @@ public sealed class EndToEndTests : IDisposable
         var files = new KeyFiles(_profile.Path, "alice");
         using (var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path))
         {
-            var first = e2e.PrepareRegistration("alice", Password);
-            e2e.FinishRegistration(registered: true);
+            var first = e2e.Keys.PrepareRegistration("alice", Password);
+            e2e.Keys.FinishRegistration(registered: true);
             File.WriteAllBytes(Path.Combine(files.Folder, KeyFiles.SessionFile("bob")), [1, 2, 3]);
-            var second = e2e.PrepareRegistration("alice", "another password");
-            e2e.FinishRegistration(registered: true);
+            var second = e2e.Keys.PrepareRegistration("alice", "another password");
+            e2e.Keys.FinishRegistration(registered: true);
             Assert.NotEqual(first, second);
         }
         Assert.Null(files.Read(KeyFiles.SessionFile("bob")));
@@ -53,8 +53,8 @@ public sealed class EndToEndTests : IDisposable
     public void A_refused_registration_writes_nothing()
     {
         using var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        Assert.Equal(IdentityPublicKey.EncodedLength, e2e.PrepareRegistration("alice", Password)!.Length);
-        e2e.FinishRegistration(registered: false);
+        Assert.Equal(IdentityPublicKey.EncodedLength, e2e.Keys.PrepareRegistration("alice", Password)!.Length);
+        e2e.Keys.FinishRegistration(registered: false);
         Assert.False(new KeyFiles(_profile.Path, "alice").Exists);
     }
 
@@ -63,12 +63,12 @@ public sealed class EndToEndTests : IDisposable
     {
         using (var e2e = SignedIn("alice", out _)) { }
         using var again = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        again.OpenForSignIn("alice", "not the password");
-        Assert.False(again.IsOpen);
-        Assert.Contains("password", again.OpenProblem);
-        Assert.Empty(again.AfterSignIn([]));
+        again.Keys.OpenForSignIn("alice", "not the password");
+        Assert.False(again.Keys.IsOpen);
+        Assert.Contains("password", again.Keys.OpenProblem);
+        Assert.Empty(again.Keys.AfterSignIn([]));
         Assert.Equal((int)PeerErrorCode.E2eUnavailable,
-            Assert.Throws<CommandFailedException>(() => again.Encrypt("bob", PmPayload.EncodeText("hi"))).Code);
+            Assert.Throws<CommandFailedException>(() => again.Pairwise.Encrypt("bob", PmPayload.EncodeText("hi"))).Code);
     }
 
     [Fact]
@@ -77,28 +77,28 @@ public sealed class EndToEndTests : IDisposable
         using var alice = SignedIn("alice", out var alicePrekeys);
         using var bobSide = new TempDirectory("p2pchat-e2e-bob");
         using var bob = new EndToEnd(_events, TimeProvider.System, bobSide.Path);
-        bob.OpenForSignIn("bob", Password);
-        var bobIdentity = Assert.IsType<IdentityChange>(bob.AfterSignIn([])[0]).IdentityKey;
-        var aliceIdentity = alice.MyIdentity!;
+        bob.Keys.OpenForSignIn("bob", Password);
+        var bobIdentity = Assert.IsType<IdentityChange>(bob.Keys.AfterSignIn([])[0]).IdentityKey;
+        var aliceIdentity = alice.Keys.MyIdentity!;
 
         var bundle = new Bundle(Tag.User(1), aliceIdentity, alicePrekeys.SignedPrekey, alicePrekeys.OneTimePrekeys[0]);
-        var envelope = Assert.IsType<EndToEnd.SendPlan.Envelope>(bob.EncryptWithBundle("alice", bundle, PmPayload.EncodeText("hello alice"))).Bytes;
-        var first = alice.Decrypt("bob", envelope, 1, false)!;
+        var envelope = Assert.IsType<SendPlan.Envelope>(bob.Pairwise.EncryptWithBundle("alice", bundle, PmPayload.EncodeText("hello alice"))).Bytes;
+        var first = alice.Pairwise.Decrypt("bob", envelope, 1, false)!;
         Assert.Equal(("hello alice", "trusted"), (first.Text, first.KeyStatus));
-        Assert.Null(alice.Decrypt("bob", envelope, 2, false)); // a replay
+        Assert.Null(alice.Pairwise.Decrypt("bob", envelope, 2, false)); // a replay
         Assert.Equal(2ul, Assert.Single(_events.Events.OfType<DecryptFailedEvent>()).MessageId);
-        var reply = Assert.IsType<EndToEnd.SendPlan.Envelope>(alice.Encrypt("bob", PmPayload.EncodeText("hello bob"))).Bytes;
-        Assert.Equal("hello bob", bob.Decrypt("alice", reply, 3, false)!.Text);
-        Assert.Equal(IdentityFingerprint.Group(IdentityFingerprint.Compute("bob", IdentityPublicKey.Decode(bobIdentity))), alice.Safety("bob").Fingerprint);
+        var reply = Assert.IsType<SendPlan.Envelope>(alice.Pairwise.Encrypt("bob", PmPayload.EncodeText("hello bob"))).Bytes;
+        Assert.Equal("hello bob", bob.Pairwise.Decrypt("alice", reply, 3, false)!.Text);
+        Assert.Equal(IdentityFingerprint.Group(IdentityFingerprint.Compute("bob", IdentityPublicKey.Decode(bobIdentity))), alice.Contacts.Safety("bob").Fingerprint);
 
         using var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        restarted.OpenForSignIn("alice", Password);
+        restarted.Keys.OpenForSignIn("alice", Password);
         var sessionFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.SessionFile("bob"));
         var sealedSession = File.ReadAllBytes(sessionFile);
         sealedSession[^1] ^= 1;
         File.WriteAllBytes(sessionFile, sealedSession);
-        var next = Assert.IsType<EndToEnd.SendPlan.Envelope>(bob.Encrypt("alice", PmPayload.EncodeText("still there?"))).Bytes;
-        Assert.Null(restarted.Decrypt("bob", next, 4, false));
+        var next = Assert.IsType<SendPlan.Envelope>(bob.Pairwise.Encrypt("alice", PmPayload.EncodeText("still there?"))).Bytes;
+        Assert.Null(restarted.Pairwise.Decrypt("bob", next, 4, false));
         Assert.Contains(_events.Events.OfType<DecryptFailedEvent>(), d => d.MessageId == 4 && d.Reason.StartsWith("AuthenticationFailed", StringComparison.Ordinal));
     }
 
@@ -110,22 +110,22 @@ public sealed class EndToEndTests : IDisposable
         var heldFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.HeldFile);
         using (var alice = SignedIn("alice", out _))
         {
-            alice.ObserveAnnounced("bob", bobKey.Public.Encode());
-            alice.ObserveAnnounced("bob", bobNewKey.Public.Encode()); // a key change: PMs to bob wait for /trust
-            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held one")));
-            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held two")));
+            alice.Contacts.ObserveAnnounced("bob", bobKey.Public.Encode());
+            alice.Contacts.ObserveAnnounced("bob", bobNewKey.Public.Encode()); // a key change: PMs to bob wait for /trust
+            Assert.IsType<SendPlan.Held>(alice.Pairwise.Encrypt("bob", PmPayload.EncodeText("held one")));
+            Assert.IsType<SendPlan.Held>(alice.Pairwise.Encrypt("bob", PmPayload.EncodeText("held two")));
             Assert.Equal(-1, File.ReadAllBytes(heldFile).AsSpan().IndexOf("held one"u8)); // sealed, not readable
         }
 
         using (var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path))
         {
-            restarted.OpenForSignIn("alice", Password);
+            restarted.Keys.OpenForSignIn("alice", Password);
             var still = _events.Events.OfType<MessageHeldEvent>().Last();
             Assert.Equal(("bob", 2), (still.To, still.Held));
             Assert.Contains("earlier session", still.Text);
-            Assert.IsType<EndToEnd.SendPlan.Held>(restarted.Encrypt("bob", PmPayload.EncodeText("held three")));
+            Assert.IsType<SendPlan.Held>(restarted.Pairwise.Encrypt("bob", PmPayload.EncodeText("held three")));
 
-            var released = restarted.Trust("bob");
+            var released = restarted.Contacts.Trust("bob");
 
             Assert.Equal(["held one", "held two", "held three"], released.Select(p => PmPayload.DecodeText(p)));
             Assert.False(File.Exists(heldFile));
@@ -133,9 +133,9 @@ public sealed class EndToEndTests : IDisposable
 
         var before = _events.Events.Count;
         using var third = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        third.OpenForSignIn("alice", Password);
+        third.Keys.OpenForSignIn("alice", Password);
         Assert.DoesNotContain(_events.Events.Skip(before), e => e is MessageHeldEvent);
-        Assert.Throws<CommandFailedException>(() => third.Trust("bob")); // nothing pending any more
+        Assert.Throws<CommandFailedException>(() => third.Contacts.Trust("bob")); // nothing pending any more
     }
 
     [Fact]
@@ -145,9 +145,9 @@ public sealed class EndToEndTests : IDisposable
         using var bobNewKey = IdentityKeyPair.Generate();
         using (var alice = SignedIn("alice", out _))
         {
-            alice.ObserveAnnounced("bob", bobKey.Public.Encode());
-            alice.ObserveAnnounced("bob", bobNewKey.Public.Encode());
-            Assert.IsType<EndToEnd.SendPlan.Held>(alice.Encrypt("bob", PmPayload.EncodeText("held")));
+            alice.Contacts.ObserveAnnounced("bob", bobKey.Public.Encode());
+            alice.Contacts.ObserveAnnounced("bob", bobNewKey.Public.Encode());
+            Assert.IsType<SendPlan.Held>(alice.Pairwise.Encrypt("bob", PmPayload.EncodeText("held")));
         }
         var heldFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.HeldFile);
         var bytes = File.ReadAllBytes(heldFile);
@@ -155,9 +155,9 @@ public sealed class EndToEndTests : IDisposable
         File.WriteAllBytes(heldFile, bytes);
 
         using var restarted = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        restarted.OpenForSignIn("alice", Password);
-        Assert.False(restarted.IsOpen);
-        Assert.Contains("damaged", restarted.OpenProblem);
+        restarted.Keys.OpenForSignIn("alice", Password);
+        Assert.False(restarted.Keys.IsOpen);
+        Assert.Contains("damaged", restarted.Keys.OpenProblem);
     }
 
     [Fact]
@@ -169,12 +169,12 @@ public sealed class EndToEndTests : IDisposable
         files.Write(KeyFiles.IdentityFile, old);
 
         using var e2e = new EndToEnd(_events, TimeProvider.System, _profile.Path);
-        e2e.OpenForSignIn("alice", Password);
+        e2e.Keys.OpenForSignIn("alice", Password);
 
-        Assert.False(e2e.IsOpen);
-        Assert.Contains("earlier P2PChat", e2e.OpenProblem);
-        Assert.Contains(files.Folder, e2e.OpenProblem);
-        Assert.Empty(e2e.AfterSignIn([])); // no new identity is published over the old one behind the user's back
+        Assert.False(e2e.Keys.IsOpen);
+        Assert.Contains("earlier P2PChat", e2e.Keys.OpenProblem);
+        Assert.Contains(files.Folder, e2e.Keys.OpenProblem);
+        Assert.Empty(e2e.Keys.AfterSignIn([])); // no new identity is published over the old one behind the user's back
         Assert.Equal(old, files.Read(KeyFiles.IdentityFile));
     }
 }

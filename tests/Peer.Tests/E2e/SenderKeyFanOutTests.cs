@@ -6,7 +6,7 @@ using P2PChat.Core.Crypto.Ratchet;
 using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.E2e;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;

@@ -1,7 +1,7 @@
 // Tests the JSON form of events: the event name first, snake_case fields, ISO 8601 UTC times, enums as words.
 using System.Text.Json;
 using P2PChat.Core.Protocol;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
 using Xunit;

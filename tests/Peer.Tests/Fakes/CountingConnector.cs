@@ -1,6 +1,6 @@
 // A connector in front of another that counts connection attempts and can refuse them, to script a server that is down.
 using System.Net.Sockets;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 
 namespace P2PChat.Peer.Tests.Fakes;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using Xunit;
 

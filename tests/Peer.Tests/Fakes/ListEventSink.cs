@@ -1,5 +1,5 @@
 // An event sink that keeps every event in a list, and lets a test wait for the event it expects.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using Xunit;
 

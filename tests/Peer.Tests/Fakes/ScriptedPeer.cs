@@ -1,7 +1,8 @@
-// A real RendezvousClient with its own profile folder, signed in to a FakeServer that the test plays (the hostile server).
+// A real ChatSession (server connection and end-to-end encryption) with its own profile folder, signed in to a FakeServer that the test plays (the hostile server).
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Events;
 using P2PChat.TestSupport;
 using Xunit;
@@ -16,7 +17,7 @@ public sealed class ScriptedPeer : IAsyncDisposable
 {
     private ulong _nextMessageId = 1;
 
-    private ScriptedPeer(string name, Tag tag, RendezvousClient client, ListEventSink events, TempDirectory profile)
+    private ScriptedPeer(string name, Tag tag, ChatSession client, ListEventSink events, TempDirectory profile)
     {
         Name = name;
         Tag = tag;
@@ -27,7 +28,7 @@ public sealed class ScriptedPeer : IAsyncDisposable
 
     public string Name { get; }
     public Tag Tag { get; }
-    public RendezvousClient Client { get; }
+    public ChatSession Client { get; }
     public ListEventSink Events { get; }
     public TempDirectory Profile { get; }
     public FakeSession Session { get; private set; } = null!;
@@ -41,11 +42,10 @@ public sealed class ScriptedPeer : IAsyncDisposable
     {
         var events = new ListEventSink();
         profile ??= new TempDirectory("p2pchat-peer-e2e");
-        var client = new RendezvousClient(new RendezvousClientOptions(new ServerAddress("127.0.0.1", server.Port))
+        var client = new ChatSession(new ServerConnectionOptions(new ServerAddress("127.0.0.1", server.Port))
         {
             Connector = server.Connector,
-            ProfileFolder = profile.Path,
-        }, events);
+        }, events, profile.Path);
         return new ScriptedPeer(name, tag, client, events, profile);
     }
 

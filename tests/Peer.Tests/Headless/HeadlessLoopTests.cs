@@ -1,6 +1,6 @@
 // Tests the headless loop over in-memory stdin/stdout: commands run in order, events come out as JSON lines.
 using System.Text.Json;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
@@ -13,10 +13,10 @@ public sealed class HeadlessLoopTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(RecordingChatClient Client, List<JsonElement> Lines)> RunAsync(
+    private static async Task<(RecordingChatSession Client, List<JsonElement> Lines)> RunAsync(
         string input, IEnumerable<string>? first = null, Action<EventStream>? beforeRun = null)
     {
-        var client = new RecordingChatClient();
+        var client = new RecordingChatSession();
         var events = new EventStream();
         beforeRun?.Invoke(events);
         var output = new StringWriter();
@@ -63,7 +63,7 @@ public sealed class HeadlessLoopTests
     [Fact]
     public async Task Cancellation_while_waiting_for_input_quits_and_the_last_events_still_get_out()
     {
-        var client = new RecordingChatClient();
+        var client = new RecordingChatSession();
         var events = new EventStream();
         var output = new StringWriter();
         using var stop = new CancellationTokenSource();

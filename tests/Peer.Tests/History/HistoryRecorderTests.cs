@@ -1,6 +1,6 @@
 // The history recorder stores every message line (incoming, offline, own) before passing the event on.
 using Microsoft.Data.Sqlite;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Tests.Fakes;

@@ -1,7 +1,8 @@
 // The server may forget offline messages (OFFLINE_ACK) only once they are in the local history.
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.History;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.TestSupport;
@@ -22,11 +23,11 @@ public sealed class OfflineAckAfterHistoryTests
         using var store = HistoryStore.OpenInProfile(dir.Path);
         await using var server = new FakeServer();
         var events = new ListEventSink();
-        await using var client = new RendezvousClient(new RendezvousClientOptions(new ServerAddress("127.0.0.1", server.Port))
+        await using var client = new ChatSession(new ServerConnectionOptions(new ServerAddress("127.0.0.1", server.Port))
         {
             Connector = server.Connector,
             Time = new ManualTimeProvider(),
-        }, new HistoryRecorder(store, events));
+        }, new HistoryRecorder(store, events), null);
 
         var connect = client.ConnectAsync(ct);
         var session = await server.AcceptAsync();

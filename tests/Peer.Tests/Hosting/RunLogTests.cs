@@ -1,5 +1,5 @@
 // The TUI's log file: events without message texts, and the console's writers given back afterwards.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Hosting;
 using P2PChat.TestSupport;

@@ -1,5 +1,5 @@
 // The default STUN servers of /nat and its refusal without any.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Nat;
 using Xunit;

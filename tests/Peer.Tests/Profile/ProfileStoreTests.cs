@@ -1,6 +1,6 @@
 // Tests the profile file: empty when missing, saved atomically, never a password, updated from events.
 using P2PChat.Core.Protocol;
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Profile;
 using P2PChat.TestSupport;

@@ -1,5 +1,5 @@
 // Client events become view state: buffers, counters, highlights, members, presence, notices, errors and the status bar.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
@@ -79,13 +79,13 @@ public sealed class ClientEventBinderTests
         _binder.Apply(new ReconnectingEvent(1, 1000, "connection lost: reset"));
         _binder.Apply(new ReconnectingEvent(2, 2400, "cannot connect"));
 
-        Assert.Equal(ConnectionState.Reconnecting, _state.Status.Connection);
+        Assert.Equal(ServerConnectionStatus.Reconnecting, _state.Status.Connection);
         var bar = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.Contains("reconnecting (attempt 2, in 3s)", bar);
         Assert.Single(Texts("#general"), t => t.Contains("connection lost (connection lost: reset); reconnecting"));
 
         SignIn("carol");
-        Assert.Equal(ConnectionState.Connected, _state.Status.Connection);
+        Assert.Equal(ServerConnectionStatus.Connected, _state.Status.Connection);
         Assert.Equal("connection restored", Texts("#general").Single(t => t.StartsWith("connection restored")));
         var after = string.Join('\n', HeadlessScreen.LinesOf(_state, 100, 30));
         Assert.DoesNotContain("reconnecting (attempt", after);
@@ -141,7 +141,7 @@ public sealed class ClientEventBinderTests
     [Fact]
     public void A_failed_connection_shows_as_disconnected_with_the_reason()
     {
-        _state.SetConnection(ConnectionState.Connecting, "carol", "127.0.0.1:7777");
+        _state.SetConnection(ServerConnectionStatus.Connecting, "carol", "127.0.0.1:7777");
         _binder.Apply(new ErrorEvent(105, "connection refused", "connect"));
 
         Assert.Equal("/connect: connection refused", Texts("#general").Last());

@@ -1,5 +1,5 @@
 // Typed lines: /commands run through the shared command layer (with the TUI's own), text goes to the current buffer.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tests.Fakes;
@@ -12,7 +12,7 @@ namespace P2PChat.Peer.Tests.Tui.Binding;
 public sealed class InputRouterTests
 {
     private readonly ChatViewState _state = new();
-    private readonly RecordingChatClient _client = new();
+    private readonly RecordingChatSession _client = new();
     private readonly ListEventSink _events = new();
     private readonly List<(string Target, string Text)> _sent = [];
     private readonly InputRouter _router;

@@ -1,5 +1,5 @@
 // Tests of the /whois answer line: nickname, presence and away text, flags, key status and fingerprint.
-using P2PChat.Peer.Client;
+using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Tui.Binding;
 using Xunit;

@@ -15,9 +15,9 @@ public sealed class ChatWindowTests
     public ChatWindowTests()
     {
         _state.SetMyNick("carol");
-        _state.SetConnection(ConnectionState.Connected, "carol", "127.0.0.1:7777");
+        _state.SetConnection(ServerConnectionStatus.Connected, "carol", "127.0.0.1:7777");
         _state.SetCommands(["/help", "/join", "/msg", "/query"]);
-        _state.SetMembers("#general", [new Member("alice", Presence.Online), new Member("carol", Presence.Online), new Member("bob", Presence.Away)]);
+        _state.SetMembers("#general", [new Member("alice", MemberPresence.Online), new Member("carol", MemberPresence.Online), new Member("bob", MemberPresence.Away)]);
     }
 
     private static string BufferRow(string[] lines, string buffer) =>

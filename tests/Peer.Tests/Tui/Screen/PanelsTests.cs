@@ -104,7 +104,7 @@ public sealed class PanelsTests
     [Fact]
     public void A_room_member_list_names_the_host_and_numbers_the_succession()
     {
-        _state.SetMembers("&lan", [new Member("alice", Presence.Online), new Member("bob", Presence.Online), new Member("carol", Presence.Online)]);
+        _state.SetMembers("&lan", [new Member("alice", MemberPresence.Online), new Member("bob", MemberPresence.Online), new Member("carol", MemberPresence.Online)]);
         _state.SetRoomRoles("&lan", "bob", ["carol", "alice"]);
         var rows = MemberListWidget.Render(_state.Buffers.Find("&lan")!, 16, 5).Select(r => r.PlainText().TrimEnd()).ToList();
         Assert.Equal(["host bob", "+alice 2", "*bob", "+carol 1", ""], rows);

@@ -12,7 +12,7 @@ public sealed class ChatViewStateMembersTests
     public ChatViewStateMembersTests()
     {
         _state.MemberRows = 5; // page = 3 members
-        _state.SetMembers("#general", Enumerable.Range(0, 12).Select(i => new Member($"u{i:00}", Presence.Online)));
+        _state.SetMembers("#general", Enumerable.Range(0, 12).Select(i => new Member($"u{i:00}", MemberPresence.Online)));
     }
 
     private string TopMember()
@@ -39,13 +39,13 @@ public sealed class ChatViewStateMembersTests
         _state.ScrollMembers(1);
         Assert.Equal("u03", TopMember());
 
-        _state.SetMember("#general", new Member("a-newcomer", Presence.Online)); // sorts above u03
+        _state.SetMember("#general", new Member("a-newcomer", MemberPresence.Online)); // sorts above u03
         Assert.Equal("u03", TopMember());
         _state.RemoveMember("#general", "u00");
         Assert.Equal("u03", TopMember());
-        _state.SetPresence("u01", Presence.Away); // moves below u03
+        _state.SetPresence("u01", MemberPresence.Away); // moves below u03
         Assert.Equal("u03", TopMember());
-        _state.SetMember("#general", new Member("zed", Presence.Offline)); // below: no effect
+        _state.SetMember("#general", new Member("zed", MemberPresence.Offline)); // below: no effect
         Assert.Equal("u03", TopMember());
     }
 
@@ -53,11 +53,11 @@ public sealed class ChatViewStateMembersTests
     public void When_the_top_member_leaves_the_offset_stays_in_range_and_an_unscrolled_list_stays_at_the_top()
     {
         _state.ScrollMembers(10);
-        _state.SetMembers("#general", [new Member("solo", Presence.Online)]);
+        _state.SetMembers("#general", [new Member("solo", MemberPresence.Online)]);
         Assert.Equal(0, _state.MemberOffset("#general"));
 
-        _state.SetMembers("#general", Enumerable.Range(0, 12).Select(i => new Member($"u{i:00}", Presence.Online)));
-        _state.SetMember("#general", new Member("a-first", Presence.Online));
+        _state.SetMembers("#general", Enumerable.Range(0, 12).Select(i => new Member($"u{i:00}", MemberPresence.Online)));
+        _state.SetMember("#general", new Member("a-first", MemberPresence.Online));
         Assert.Equal(0, _state.MemberOffset("#general"));
         Assert.Equal("a-first", TopMember());
     }
@@ -67,7 +67,7 @@ public sealed class ChatViewStateMembersTests
     {
         _state.ScrollMembers(1);
         _state.OpenBuffer("#rust", switchTo: true);
-        _state.SetMembers("#rust", [new Member("x", Presence.Online)]);
+        _state.SetMembers("#rust", [new Member("x", MemberPresence.Online)]);
         _state.ScrollMembers(1);
 
         Assert.Equal((3, 0), (_state.MemberOffset("#general"), _state.MemberOffset("#rust")));

@@ -122,14 +122,14 @@ public sealed class ChatViewStateTests
     public void Presence_updates_every_member_list_with_that_nick()
     {
         var state = NewState();
-        state.SetMembers("#rust", [new Member("bob", Presence.Online), new Member("carol", Presence.Online)]);
-        state.SetMember("#go", new Member("bob", Presence.Online));
-        state.SetPresence("bob", Presence.Away);
+        state.SetMembers("#rust", [new Member("bob", MemberPresence.Online), new Member("carol", MemberPresence.Online)]);
+        state.SetMember("#go", new Member("bob", MemberPresence.Online));
+        state.SetPresence("bob", MemberPresence.Away);
         lock (state.Gate)
         {
-            Assert.Equal(Presence.Away, state.Buffers.Find("#rust")!.Members["bob"]);
-            Assert.Equal(Presence.Away, state.Buffers.Find("#go")!.Members["bob"]);
-            Assert.Equal(Presence.Online, state.Buffers.Find("#rust")!.Members["carol"]);
+            Assert.Equal(MemberPresence.Away, state.Buffers.Find("#rust")!.Members["bob"]);
+            Assert.Equal(MemberPresence.Away, state.Buffers.Find("#go")!.Members["bob"]);
+            Assert.Equal(MemberPresence.Online, state.Buffers.Find("#rust")!.Members["carol"]);
         }
     }
 

@@ -1,6 +1,6 @@
 // Tests of per-buffer drafts: unsent text and its cursor stay with their buffer across switches; history stays global.
 using P2PChat.Peer.Tests.Tui.Support;
-using P2PChat.Peer.Tui.Binding;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using Xunit;
 

@@ -1,5 +1,5 @@
 // Tests of Tab completion: nicks, @nicks, commands, channels, cycling forwards and backwards, resetting.
-using P2PChat.Peer.Tui.Binding;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using Xunit;
 

@@ -1,5 +1,5 @@
 // Drives an InputController the way the main screen does: an input field that edits by itself, keys through the KeyMap.
-using P2PChat.Peer.Tui.Binding;
+using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;

@@ -13,7 +13,7 @@ public sealed class MemberListWidgetTests
     public void Lists_online_then_away_then_offline_by_name()
     {
         var state = new ChatViewState(new ManualTimeProvider());
-        state.SetMembers("#general", [new("zoe", Presence.Online), new("bob", Presence.Offline), new("amy", Presence.Away), new("Al", Presence.Online)]);
+        state.SetMembers("#general", [new("zoe", MemberPresence.Online), new("bob", MemberPresence.Offline), new("amy", MemberPresence.Away), new("Al", MemberPresence.Online)]);
         var rows = MemberListWidget.Render(state.Buffers.Current, 12, 6).Select(r => r.PlainText().TrimEnd()).ToList();
         Assert.Equal(["3/4 online", "+Al", "+zoe", "~amy", " bob", ""], rows);
     }
@@ -25,7 +25,7 @@ public sealed class MemberListWidgetTests
     public void A_long_list_shows_a_more_hint_then_scrolls_with_an_above_hint()
     {
         var state = new ChatViewState(new ManualTimeProvider());
-        state.SetMembers("#general", Enumerable.Range(1, 9).Select(i => new Member($"u{i}", i % 3 == 0 ? Presence.Away : Presence.Online)));
+        state.SetMembers("#general", Enumerable.Range(1, 9).Select(i => new Member($"u{i}", i % 3 == 0 ? MemberPresence.Away : MemberPresence.Online)));
         state.MemberRows = 5;
 
         Assert.Equal(["9/9 online", "+u1", "+u2", "+u4", "+u5", "+5 more"], Rows(state, 6));
@@ -39,7 +39,7 @@ public sealed class MemberListWidgetTests
     public void Compose_records_the_member_rows_so_keys_scroll_by_what_is_on_screen()
     {
         var state = new ChatViewState(new ManualTimeProvider());
-        state.SetMembers("#general", Enumerable.Range(0, 100).Select(i => new Member($"m{i:000}", Presence.Online)));
+        state.SetMembers("#general", Enumerable.Range(0, 100).Select(i => new Member($"m{i:000}", MemberPresence.Online)));
         var lines = HeadlessScreen.LinesOf(state, 100, 30);
 
         Assert.Contains(lines, l => l.TrimEnd().EndsWith("+75 more", StringComparison.Ordinal));

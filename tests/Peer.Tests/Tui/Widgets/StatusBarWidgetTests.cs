@@ -12,7 +12,7 @@ public sealed class StatusBarWidgetTests
     public void Shows_connection_me_server_buffer_route_and_more()
     {
         var state = new ChatViewState(new ManualTimeProvider());
-        state.SetConnection(ConnectionState.Connected, "alice", "chat.example:7777");
+        state.SetConnection(ServerConnectionStatus.Connected, "alice", "chat.example:7777");
         state.SetRoute("bob", PeerRoute.Relay);
         state.SwitchTo("@bob");
         var row = StatusBarWidget.Render(state.Status, state.Buffers.Current, 1, 12, ManualTimeProvider.Noon, 100);

@@ -1,0 +1,400 @@
+// The state machine of one introduction's checks on this side: the checklist, pacing, triggered checks, probing, nomination.
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using P2PChat.Core.Links.Paths;
+using P2PChat.Core.Transport.Sockets;
+
+namespace P2PChat.Core.Links.Checks;
+
+/// <summary>
+/// Runs on one periodic timer (every <see cref="EstablishOptions.Pacing"/>, Ta) and the sockets' receive callbacks,
+/// under one lock. Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends, then the pair fails), send one
+/// new check (a triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
+/// (easy side), and, on the controlling side, nominate when due. Session states:
+/// <code>
+/// Checking ──(controlling: a pair succeeded, then wait min(max(RTT, Ta), 200 ms) for better ones; nominate the
+///    │        highest-priority succeeded pair; its response with the nominate flag)──────────────► Selected
+///    │       (controlled: an authenticated nominate request arrives on a pair)───────────────────► Selected
+///    └──(deadline, or cancellation)────────────────────────────────────────────────────────────► Failed
+/// </code>
+/// Selected keeps the session registered on the chosen socket only: it still answers the peer's checks (nomination
+/// retransmits, the path monitor's consent checks) and sends consent checks for the monitor. Every datagram is verified
+/// (MAC, session id, the peer's role bit) before it touches state; answers are 64 bytes like the request and at most
+/// <see cref="EstablishOptions.MaxResponsesPerSecond"/>; peer-reflexive pairs are capped.
+/// </summary>
+internal sealed class CheckSession : ICheckHandler, IDisposable
+{
+    private static readonly TimeSpan MaxNominationWait = TimeSpan.FromMilliseconds(200);
+    private readonly object _gate = new();
+    private readonly CheckKeys _keys;
+    private readonly CheckRole _role;
+    private readonly EstablishOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<Candidate> _localCandidates;
+    private readonly HashSet<IPEndPoint> _remoteCandidates;
+    private readonly List<CheckDemultiplexer> _shared = [];
+    private readonly List<CheckDemultiplexer> _opened = [];
+    private readonly Dictionary<CheckDemultiplexer, Candidate> _hostOf = [];
+    private readonly List<CandidatePair> _pairs = [];
+    private readonly List<CandidatePair> _triggered = [];
+    private readonly Dictionary<ulong, Transaction> _transactions = [];
+    private readonly TaskCompletionSource<LinkEstablishment> _result = new();
+    /// <summary>Completes <see cref="_result"/>; set under the lock, run after it is released (continuations run inline).</summary>
+    private Action? _completion;
+    private readonly ITimer _timer;
+    private readonly long _deadline;
+    private long _nominateAt = long.MaxValue;
+    private CandidatePair? _nominating;
+    private CandidatePair? _selected;
+    private bool _finished;
+    private CancellationTokenRegistration _cancel;
+    private bool _disposed;
+    private int _peerReflexive;
+    // Birthday probing, easy side.
+    private readonly CheckDemultiplexer? _probeBase;
+    private readonly IPAddress? _probeTarget;
+    private readonly int[] _probePorts = [];
+    private int _probeIndex;
+    // Rate limit of answers.
+    private long _windowStart;
+    private int _answersInWindow;
+    // Statistics.
+    private int _checksSent, _responsesSent, _probesSent, _rejected;
+
+    private sealed record Transaction(CandidatePair? Pair, CheckDemultiplexer Socket, IPEndPoint To, long SentAt, bool Nominate);
+
+    public CheckSession(LocalCandidates local, CandidateSet remote, ReadOnlySpan<byte> token, CheckRole role,
+        Func<AddressFamily, IDatagramSocket> socketFactory, TimeProvider time, EstablishOptions options)
+    {
+        _keys = new CheckKeys(token);
+        _role = role;
+        _options = options;
+        _time = time;
+        _localCandidates = [.. local.Bases.SelectMany(b => b.Candidates)];
+        _remoteCandidates = [.. remote.Candidates.Select(c => c.EndPoint)];
+        _deadline = time.GetTimestamp() + Ticks(options.Deadline);
+        foreach (var b in local.Bases)
+        {
+            if (!b.Socket.Register(_keys.SessionId, this)) throw new InvalidOperationException("this introduction is already being checked on that socket");
+            _shared.Add(b.Socket);
+            var host = b.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Host) ?? new Candidate(CandidateKind.Host, (IPEndPoint)b.Socket.LocalEndPoint);
+            _hostOf[b.Socket] = host;
+            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && c.Kind != CandidateKind.Relay && SameFamily(host, c)))
+                AddPair(b.Socket, r, probed: false);
+        }
+        _pairs.Sort((a, b) => b.Priority.CompareTo(a.Priority));
+
+        var side = BirthdayProbing.Choose(local.ToCandidateSet(), remote);
+        var easyReflexive = remote.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Reflexive && !c.IsIpv6);
+        if (side == BirthdayProbing.Side.Hard && easyReflexive is not null)
+        {
+            for (int i = 0; i < options.BirthdaySockets; i++)
+            {
+                var socket = new CheckDemultiplexer(socketFactory(AddressFamily.InterNetwork));
+                _opened.Add(socket);
+                socket.Register(_keys.SessionId, this);
+                _hostOf[socket] = new Candidate(CandidateKind.Host, (IPEndPoint)socket.LocalEndPoint);
+                var pair = AddPair(socket, easyReflexive, probed: true)!;
+                pair.State = PairState.Failed;   // one opening packet each (below); revived only by the peer's probe
+            }
+        }
+        else if (side == BirthdayProbing.Side.Easy && easyReflexive is not null
+            && _shared.FirstOrDefault(s => _hostOf[s].EndPoint.AddressFamily == AddressFamily.InterNetwork) is { } probeBase)
+        {
+            _probeBase = probeBase;
+            _probeTarget = easyReflexive.EndPoint.Address;
+            _probePorts = BirthdayProbing.PortOrder(options.Random ?? Random.Shared, options.BirthdayProbes);
+        }
+        _timer = time.CreateTimer(_ => Tick(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public Task<LinkEstablishment> Result => _result.Task;
+
+    /// <summary>Called when our consent/keepalive check is answered on the selected path: RTT, and the address the peer saw it from.</summary>
+    public Action<TimeSpan, IPEndPoint?>? ConsentAnswered { get; set; }
+
+    /// <summary>Called when an authenticated request from the peer arrives on the selected path.</summary>
+    public Action? PeerActive { get; set; }
+
+    public void Start(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, _time.GetTimestamp());
+        }
+        _cancel = ct.Register(() => Finish(null, "canceled", canceled: ct));
+        _timer.Change(TimeSpan.Zero, _options.Pacing);
+    }
+
+    /// <summary>Sends one consent check on the selected path (the path monitor's probe and keepalive).</summary>
+    public void SendConsentCheck()
+    {
+        lock (_gate)
+        {
+            if (_selected is null || _disposed) return;
+            if (_transactions.Count > 64) _transactions.Clear();   // unanswered consent checks of a dead path
+            Send(_selected, nominate: false, _time.GetTimestamp());
+        }
+    }
+
+    private CandidatePair? AddPair(CheckDemultiplexer socket, Candidate remote, bool probed)
+    {
+        if (_pairs.Any(p => p.Socket == socket && p.Remote.EndPoint.Equals(remote.EndPoint))) return null;
+        var local = _hostOf[socket];
+        ulong priority = _role == CheckRole.Controlling ? CandidatePriority.Pair(local.Priority, remote.Priority) : CandidatePriority.Pair(remote.Priority, local.Priority);
+        var pair = new CandidatePair(socket, local, remote, priority, probed);
+        _pairs.Add(pair);
+        return pair;
+    }
+
+    private void Tick()
+    {
+        try { TickLocked(); }
+        finally { Complete(); }
+    }
+
+    private void TickLocked()
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            long now = _time.GetTimestamp();
+            if (now >= _deadline)
+            {
+                FinishLocked(null, $"no candidate pair answered within {_options.Deadline.TotalSeconds:0.#} s " +
+                    $"({_pairs.Count} pairs, {_checksSent} checks, {_probesSent} probes)");
+                return;
+            }
+            foreach (var pair in _pairs)
+            {
+                if (pair.State != PairState.InProgress || pair.NextSend > now) continue;
+                if (pair.Attempts >= _options.CheckAttempts) pair.State = PairState.Failed;
+                else Send(pair, nominate: false, now);
+            }
+            if (_nominating is { } nominated && nominated.NextSend <= now)
+            {
+                if (nominated.Attempts >= _options.CheckAttempts) { nominated.State = PairState.Failed; _nominating = null; _nominateAt = now; }
+                else Send(nominated, nominate: true, now);
+            }
+
+            var next = _triggered.FirstOrDefault();
+            if (next is not null) _triggered.RemoveAt(0);
+            else next = _pairs.FirstOrDefault(p => p.State == PairState.Waiting);
+            if (next is not null)
+            {
+                next.State = PairState.InProgress;
+                next.Attempts = 0;
+                Send(next, nominate: false, now);
+            }
+
+            if (_probeBase is not null && _probeTarget is not null)
+            {
+                int share = Math.Max(1, (int)(_options.Pacing / _options.ProbePacing));
+                for (int i = 0; i < share && _probeIndex < _probePorts.Length; i++, _probeIndex++)
+                {
+                    var to = new IPEndPoint(_probeTarget, _probePorts[_probeIndex]);
+                    if (_remoteCandidates.Contains(to)) continue;
+                    SendRequest(_probeBase, to, null, CheckFlags.Probe, now);
+                    _probesSent++;
+                }
+            }
+
+            if (_role == CheckRole.Controlling && _nominating is null && now >= _nominateAt)
+            {
+                var best = _pairs.Where(p => p.State == PairState.Succeeded)
+                    .OrderByDescending(p => p.Priority).ThenBy(p => p.Rtt ?? TimeSpan.MaxValue).FirstOrDefault();
+                if (best is null) _nominateAt = long.MaxValue;
+                else
+                {
+                    _nominating = best;
+                    best.Attempts = 0;
+                    Send(best, nominate: true, now);
+                }
+            }
+        }
+    }
+
+    private void Send(CandidatePair pair, bool nominate, long now)
+    {
+        var flags = (nominate ? CheckFlags.Nominate : CheckFlags.None) | (pair.Probed ? CheckFlags.Probe : CheckFlags.None);
+        SendRequest(pair.Socket, pair.Remote.EndPoint, pair, flags, now);
+        pair.Attempts++;
+        pair.NextSend = now + Ticks(RetransmitWait(pair.Attempts));
+    }
+
+    private void SendRequest(CheckDemultiplexer socket, IPEndPoint to, CandidatePair? pair, CheckFlags flags, long now)
+    {
+        ulong id = NewTransactionId();
+        if (_role == CheckRole.Controlling) flags |= CheckFlags.Controlling;
+        bool ipv6 = to.AddressFamily == AddressFamily.InterNetworkV6 && !to.Address.IsIPv4MappedToIPv6;
+        var packet = new CheckPacket(CheckPacketType.Request, flags, _keys.SessionId, id, CandidatePriority.For(CandidateKind.PeerReflexive, ipv6), to);
+        _transactions[id] = new Transaction(pair, socket, to, now, flags.HasFlag(CheckFlags.Nominate));
+        Span<byte> bytes = stackalloc byte[CheckCodec.Length];
+        _keys.Seal(packet, bytes);
+        socket.Send(bytes, to);
+        if (pair is not null) _checksSent++;
+    }
+
+    private TimeSpan RetransmitWait(int attempts)
+    {
+        var wait = _options.CheckRetransmit * Math.Pow(2, Math.Min(attempts - 1, 16));
+        return wait > _options.MaxRetransmit ? _options.MaxRetransmit : wait;
+    }
+
+    public void OnCheckDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote, CheckDemultiplexer socket)
+    {
+        Action? after = null;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            if (!_keys.Verify(datagram) || !CheckCodec.TryParse(datagram, out var packet, out _)
+                || packet.Flags.HasFlag(CheckFlags.Controlling) == (_role == CheckRole.Controlling))
+            {
+                _rejected++;   // a stranger's, a forgery, or our own packet reflected back: no state, no answer
+                return;
+            }
+            remote = Normal(remote);
+            long now = _time.GetTimestamp();
+            after = packet.Type == CheckPacketType.Request ? OnRequest(packet, remote, socket, now) : OnResponse(packet, remote, socket, now);
+        }
+        Complete();
+        after?.Invoke();
+    }
+
+    private Action? OnRequest(CheckPacket request, IPEndPoint remote, CheckDemultiplexer socket, long now)
+    {
+        if (!MayAnswer(now)) { _rejected++; return null; }
+        var flags = (request.Flags & CheckFlags.Nominate) | (_role == CheckRole.Controlling ? CheckFlags.Controlling : CheckFlags.None);
+        Span<byte> bytes = stackalloc byte[CheckCodec.Length];
+        _keys.Seal(new CheckPacket(CheckPacketType.Response, flags, _keys.SessionId, request.TransactionId, 0, remote), bytes);
+        socket.Send(bytes, remote);
+        _responsesSent++;
+
+        if (_finished)
+            return _selected is { } s && s.Socket == socket && s.Remote.EndPoint.Equals(remote) ? PeerActive : null;
+
+        var pair = _pairs.FirstOrDefault(p => p.Socket == socket && p.Remote.EndPoint.Equals(remote));
+        if (pair is null)
+        {
+            if (_peerReflexive >= _options.MaxPeerReflexive) return null;
+            _peerReflexive++;
+            bool probed = _opened.Contains(socket) || (_probeTarget is not null && remote.Address.Equals(_probeTarget) && !_remoteCandidates.Contains(remote));
+            pair = AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed)!;
+        }
+        pair.ReachedAt = request.Address;
+        if (pair.State is PairState.Waiting or PairState.Failed && !_triggered.Contains(pair))
+        {
+            pair.State = PairState.Waiting;
+            _triggered.Add(pair);
+        }
+        if (request.Flags.HasFlag(CheckFlags.Nominate) && _role == CheckRole.Controlled)
+            FinishLocked(pair, "direct");
+        return null;
+    }
+
+    private Action? OnResponse(CheckPacket response, IPEndPoint remote, CheckDemultiplexer socket, long now)
+    {
+        if (!_transactions.Remove(response.TransactionId, out var tx) || tx.Socket != socket || !tx.To.Equals(remote))
+        {
+            _rejected++;   // not ours, stale, replayed, or from another address than asked (RFC 8445 7.2.5.2.1)
+            return null;
+        }
+        var rtt = TimeSpan.FromSeconds((now - tx.SentAt) / (double)_time.TimestampFrequency);
+        if (_finished)
+        {
+            var answered = ConsentAnswered;
+            return _selected is { } s && s.Socket == socket && s.Remote.EndPoint.Equals(remote) && answered is not null ? () => answered(rtt, response.Address) : null;
+        }
+        var pair = tx.Pair ?? _pairs.FirstOrDefault(p => p.Socket == socket && p.Remote.EndPoint.Equals(remote))
+            ?? AddPair(socket, new Candidate(CandidateKind.PeerReflexive, remote), probed: true)!;
+        pair.State = PairState.Succeeded;
+        pair.SeenAs = response.Address;
+        _triggered.Remove(pair);
+        pair.Rtt = pair.Rtt is { } known && known < rtt ? known : rtt;
+        if (_role != CheckRole.Controlling) return null;
+        if (tx.Nominate && pair == _nominating) FinishLocked(pair, "direct");
+        else if (_nominating is null)
+        {
+            var wait = rtt < _options.Pacing ? _options.Pacing : rtt > MaxNominationWait ? MaxNominationWait : rtt;
+            _nominateAt = Math.Min(_nominateAt, now + Ticks(wait));
+        }
+        return null;
+    }
+
+    private bool MayAnswer(long now)
+    {
+        if (now - _windowStart >= _time.TimestampFrequency)
+        {
+            _windowStart = now;
+            _answersInWindow = 0;
+        }
+        return ++_answersInWindow <= _options.MaxResponsesPerSecond;
+    }
+
+    private PathVia ViaOf(CandidatePair pair)
+    {
+        if (pair.Probed || _opened.Contains(pair.Socket)) return PathVia.Probed;
+        if (pair.Remote.IsLan && pair.Local.IsLan) return PathVia.Lan;
+        bool reachedMapped = pair.ReachedAt is { } at && _localCandidates.Any(c => c.Kind == CandidateKind.Mapped && Normal(c.EndPoint).Equals(Normal(at)));
+        return pair.Remote.Kind == CandidateKind.Mapped || reachedMapped ? PathVia.Mapped : PathVia.Reflexive;
+    }
+
+    private void Finish(CandidatePair? pair, string outcome, CancellationToken canceled = default)
+    {
+        lock (_gate) FinishLocked(pair, outcome, canceled);
+        Complete();
+    }
+
+    private void Complete() => Interlocked.Exchange(ref _completion, null)?.Invoke();
+
+    private void FinishLocked(CandidatePair? pair, string outcome, CancellationToken canceled = default)
+    {
+        if (_finished) return;
+        _finished = true;
+        _timer.Dispose();
+        _cancel.Unregister();
+        _triggered.Clear();
+        _transactions.Clear();
+        _selected = pair;
+        foreach (var socket in _shared.Concat(_opened))
+        {
+            if (pair is not null && socket == pair.Socket) continue;
+            socket.Unregister(_keys.SessionId, this);
+            if (_opened.Contains(socket)) socket.Dispose();
+        }
+        var stats = new CheckStatistics(_pairs.Count(p => p.Attempts > 0 || p.State == PairState.Succeeded), _checksSent, _responsesSent, _probesSent, _opened.Count, _rejected);
+        if (canceled.IsCancellationRequested) { _disposed = true; _completion = () => _result.TrySetCanceled(canceled); return; }
+        if (pair is null) { _disposed = true; _completion = () => _result.TrySetResult(new LinkEstablishment(null, outcome, stats)); return; }
+        var path = new EstablishedPath(pair.Local, pair.Remote, ViaOf(pair), pair.Socket, _shared.Contains(pair.Socket), pair.Rtt ?? TimeSpan.Zero, pair.SeenAs, this);
+        _completion = () => _result.TrySetResult(new LinkEstablishment(path, outcome, stats));
+    }
+
+    public int Rejected { get { lock (_gate) return _rejected; } }
+    public int ResponsesSent { get { lock (_gate) return _responsesSent; } }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (!_finished) FinishLocked(null, "disposed");
+            _disposed = true;
+            _selected?.Socket.Unregister(_keys.SessionId, this);
+        }
+        Complete();
+    }
+
+    private static bool SameFamily(Candidate a, Candidate b) =>
+        (a.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && !a.EndPoint.Address.IsIPv4MappedToIPv6) == b.IsIpv6;
+
+    private static IPEndPoint Normal(IPEndPoint e) => e.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(e.Address.MapToIPv4(), e.Port) : e;
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private static ulong NewTransactionId()
+    {
+        Span<byte> b = stackalloc byte[8];
+        RandomNumberGenerator.Fill(b);
+        return BitConverter.ToUInt64(b);
+    }
+}

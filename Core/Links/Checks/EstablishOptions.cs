@@ -1,0 +1,38 @@
+// The engine's timers and budgets, each with the reason for its value (docs/nat-traversal.md, "The link engine").
+namespace P2PChat.Core.Links.Checks;
+
+public sealed record EstablishOptions
+{
+    /// <summary>Ta, the pacing of new checks (RFC 8445 section 14.2 default 50 ms; our checks are 64 bytes, 3.2 kB/s).</summary>
+    public TimeSpan Pacing { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>First retransmission of an unanswered check; doubles per attempt.</summary>
+    public TimeSpan CheckRetransmit { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Sends of one check before its pair fails (200+400+800+1600+1600 ms: 4.6 s).</summary>
+    public int CheckAttempts { get; init; } = 6;
+
+    /// <summary>Longest wait between sends of one check.</summary>
+    public TimeSpan MaxRetransmit { get; init; } = TimeSpan.FromMilliseconds(1600);
+
+    /// <summary>Giving up on a direct path (then relay).</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Hard side: sockets (NAT mappings) opened toward the easy side's reflexive address.</summary>
+    public int BirthdaySockets { get; init; } = 256;
+
+    /// <summary>Easy side: random ports of the hard side's public address probed, at most.</summary>
+    public int BirthdayProbes { get; init; } = 2048;
+
+    /// <summary>Easy side: pacing of probes (2048 × 2 ms = 4.1 s, 32 kB/s).</summary>
+    public TimeSpan ProbePacing { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Answers per session per second at most (replayed requests cannot turn us into a reflector).</summary>
+    public int MaxResponsesPerSecond { get; init; } = 200;
+
+    /// <summary>The order of probed ports comes from this (tests pass a seeded one); null: <see cref="Random.Shared"/>.</summary>
+    public Random? Random { get; init; }
+
+    /// <summary>Peer-reflexive candidates learned from requests, at most (state a flood could otherwise grow).</summary>
+    public int MaxPeerReflexive { get; init; } = 16;
+}

@@ -1,0 +1,196 @@
+// The link engine on the NAT simulator: every NAT pairing ends direct where it can (and how), relay where it cannot.
+using System.Net;
+using P2PChat.Core.Links.Checks;
+using P2PChat.Core.Links.Paths;
+using P2PChat.NetLab.Sim;
+using Xunit;
+
+namespace P2PChat.Core.Tests.Links.Checks;
+
+public sealed class LinkEstablisherSimTests
+{
+    private static readonly byte[] Token = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
+    private static EstablishOptions Seeded(int seed) => new() { Random = new Random(seed) };
+
+    [Fact]
+    public void Cone_to_cone_goes_direct_over_the_reflexive_addresses_on_the_shared_sockets()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var b = lab.BehindNat(2, NatBehaviour.PortRestrictedCone);
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.NotNull(ra.Path);
+        Assert.NotNull(rb.Path);
+        Assert.Equal(PathVia.Reflexive, ra.Path.Via);
+        Assert.Equal(PathVia.Reflexive, rb.Path.Via);
+        Assert.Equal(IPEndPoint.Parse("192.0.2.2:5000"), ra.Path.Remote.EndPoint);
+        Assert.Equal(IPEndPoint.Parse("192.0.2.1:5000"), rb.Path.Remote.EndPoint);
+        Assert.Same(a.Checks, ra.Path.Socket);
+        Assert.True(ra.Path.SocketIsShared && rb.Path.SocketIsShared);
+        Assert.Equal(0, ra.Statistics.SocketsOpened + ra.Statistics.ProbesSent + rb.Statistics.SocketsOpened + rb.Statistics.ProbesSent);
+        Assert.True(ra.Path.Rtt >= 2 * lab.Network.Latency, $"a check takes a round trip, measured {ra.Path.Rtt}");
+    }
+
+    [Fact]
+    public void Full_cone_to_public_host_goes_direct()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.FullCone);
+        var b = lab.Public(2);
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.Equal(PathVia.Reflexive, ra.Path!.Via);
+        Assert.Equal(IPEndPoint.Parse("198.51.100.2:5000"), ra.Path.Remote.EndPoint);
+        Assert.Equal(IPEndPoint.Parse("192.0.2.1:5000"), rb.Path!.Remote.EndPoint);
+    }
+
+    [Fact]
+    public void Symmetric_to_symmetric_finds_no_direct_path_and_does_not_probe()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.Symmetric);
+        var b = lab.BehindNat(2, NatBehaviour.Symmetric);
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.Null(ra.Path);
+        Assert.Null(rb.Path);
+        Assert.Contains("no candidate pair answered", ra.Outcome);
+        Assert.Equal(0, ra.Statistics.SocketsOpened + ra.Statistics.ProbesSent + rb.Statistics.SocketsOpened + rb.Statistics.ProbesSent);
+        Assert.Equal(0, a.Checks.DroppedChecks + b.Checks.DroppedChecks);
+    }
+
+    [Theory]
+    [InlineData(1, true)] [InlineData(2, true)] [InlineData(3, false)] [InlineData(4, false)]
+    public void Symmetric_to_cone_goes_direct_by_birthday_probing_within_the_budget(int seed, bool hardControls)
+    {
+        var lab = new LinkLab(seed);
+        var hard = lab.BehindNat(1, NatBehaviour.Symmetric);
+        var easy = lab.BehindNat(2, NatBehaviour.PortRestrictedCone);
+        int boundBefore = lab.Network.BoundSockets;
+
+        var (first, second) = hardControls ? lab.Establish(hard, easy, Token, Seeded(seed)) : lab.Establish(easy, hard, Token, Seeded(seed));
+        var (rh, re) = hardControls ? (first, second) : (second, first);
+
+        Assert.NotNull(rh.Path);
+        Assert.NotNull(re.Path);
+        Assert.Equal(PathVia.Probed, rh.Path.Via);
+        Assert.Equal(PathVia.Probed, re.Path.Via);
+        Assert.False(rh.Path.SocketIsShared);                        // one of the hard side's extra sockets
+        Assert.Contains(rh.Path.Socket.LocalEndPoint, hard.Opened.Select(s => s.LocalEndPoint));
+        Assert.Equal(IPEndPoint.Parse("192.0.2.2:5000"), rh.Path.Remote.EndPoint);
+        Assert.True(re.Path.SocketIsShared);
+        Assert.Equal(IPAddress.Parse("192.0.2.1"), re.Path.Remote.EndPoint.Address);
+        var options = new EstablishOptions();
+        Assert.Equal(options.BirthdaySockets, rh.Statistics.SocketsOpened);
+        Assert.InRange(re.Statistics.ProbesSent, 1, options.BirthdayProbes);
+        // Every extra socket but the one in use is closed.
+        Assert.Equal(boundBefore + 1, lab.Network.BoundSockets);
+        rh.Path.Dispose();
+        Assert.Equal(boundBefore, lab.Network.BoundSockets);
+    }
+
+    [Fact]
+    public void Upnp_router_to_symmetric_goes_direct_through_the_mapped_port_without_probing()
+    {
+        var lab = new LinkLab();
+        var mapped = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var symmetric = lab.BehindNat(2, NatBehaviour.Symmetric);
+        mapped.Gather(portMapping: true);
+        Assert.True(mapped.Gathered!.Bases[0].Candidates.Any(c => c.Kind == CandidateKind.Mapped), string.Join("\n", mapped.Log));
+
+        var (rm, rs) = lab.Establish(mapped, symmetric, Token);
+
+        Assert.Equal(PathVia.Mapped, rs.Path!.Via);
+        Assert.Equal(PathVia.Mapped, rm.Path!.Via);
+        Assert.Equal(mapped.Nat!.ExplicitMappings.Keys.Single(), rs.Path.Remote.EndPoint.Port);
+        Assert.Equal(0, rm.Statistics.ProbesSent + rs.Statistics.SocketsOpened);
+    }
+
+    [Fact]
+    public void Symmetric_nat_with_a_pcp_mapping_to_symmetric_goes_direct_through_the_mapped_port()
+    {
+        var lab = new LinkLab();
+        var mapped = lab.BehindNat(1, NatBehaviour.Symmetric);
+        mapped.Router!.Upnp = false;
+        var symmetric = lab.BehindNat(2, NatBehaviour.Symmetric);
+        mapped.Gather(portMapping: true);
+
+        var (rs, rm) = lab.Establish(symmetric, mapped, Token);
+
+        Assert.Equal(PathVia.Mapped, rs.Path!.Via);
+        Assert.Equal(PathVia.Mapped, rm.Path!.Via);
+        Assert.Contains(mapped.Router.Requests, r => r.StartsWith("pcp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Same_lan_goes_over_the_lan_even_without_hairpinning()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var b = lab.OnSameLan(a);
+
+        var (ra, rb) = lab.Establish(a, b, Token);
+
+        Assert.Equal(PathVia.Lan, ra.Path!.Via);
+        Assert.Equal(PathVia.Lan, rb.Path!.Via);
+        Assert.Equal(b.Local, ra.Path.Remote.EndPoint);
+        Assert.Equal(a.Local, rb.Path.Remote.EndPoint);
+    }
+
+    [Fact]
+    public void Lan_candidates_of_another_site_lead_nowhere_and_do_not_delay_the_direct_path()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var b = lab.BehindNat(2, NatBehaviour.PortRestrictedCone);
+
+        var (ra, _) = lab.Establish(a, b, Token);
+
+        Assert.Equal(PathVia.Reflexive, ra.Path!.Via);
+        Assert.Contains(lab.Network.Drops, d => d.Contains("192.168.2.10:5000 is not routable", StringComparison.Ordinal));
+        Assert.True(lab.Time.Elapsed < TimeSpan.FromSeconds(2), $"the engine waited for a dead LAN pair: {lab.Time.Elapsed}");
+    }
+
+    [Fact]
+    public void The_two_sides_need_the_same_token()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.FullCone);
+        var b = lab.BehindNat(2, NatBehaviour.FullCone);
+        var ca = a.Gather();
+        var cb = b.Gather();
+        var other = Token.Select(x => (byte)(x ^ 0x55)).ToArray();
+
+        var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None);
+        var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), other, CheckRole.Controlled, b.NewSocket, lab.Time, CancellationToken.None);
+        var results = lab.Run(Task.WhenAll(ta, tb), 60);
+
+        Assert.All(results, r => Assert.Null(r.Path));
+        Assert.True(a.Checks.DroppedChecks > 0 && b.Checks.DroppedChecks > 0, "each side's checks carry a session id the other does not know");
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_checks_and_unregisters_the_session()
+    {
+        var lab = new LinkLab();
+        var a = lab.BehindNat(1, NatBehaviour.Symmetric);
+        var b = lab.BehindNat(2, NatBehaviour.Symmetric);
+        var ca = a.Gather();
+        var cb = b.Gather();
+        using var cts = new CancellationTokenSource();
+        var task = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, cts.Token);
+        lab.Time.Advance(TimeSpan.FromMilliseconds(300));
+
+        cts.Cancel();
+        lab.Time.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.True(task.IsCanceled);
+        var again = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None);
+        Assert.False(again.IsFaulted, "the session id is free again after cancellation");
+    }
+}
