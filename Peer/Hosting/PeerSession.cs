@@ -35,6 +35,11 @@ public sealed class PeerSession : IAsyncDisposable
         {
             LoopbackOnly = settings.LoopbackLinksOnly,
         };
+        if (settings.DirectLinks)
+        {
+            DirectRoute = new DirectRoute(Links, Chat.Server, Chat.Hooks, Recorder);
+            Chat.Router.AddFirst(DirectRoute);
+        }
     }
 
     public PeerSettings Settings { get; }
@@ -48,6 +53,8 @@ public sealed class PeerSession : IAsyncDisposable
     public PeerNat Nat { get; }
     /// <summary>Direct links to contacts (introduction, relay, upgrade to direct; /links, /set direct).</summary>
     public PeerLinks Links { get; }
+    /// <summary>PMs over links, tried before the server (null with the hidden --no-direct-pms, for baselines).</summary>
+    public DirectRoute? DirectRoute { get; }
 
     /// <exception cref="ArgumentException">the settings name no server.</exception>
     public static PeerSession Open(PeerSettings settings) =>
@@ -79,6 +86,7 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        DirectRoute?.Dispose();
         await Links.DisposeAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);

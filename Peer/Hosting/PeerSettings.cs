@@ -7,4 +7,5 @@ namespace P2PChat.Peer.Hosting;
 public sealed record PeerSettings(
     bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
     bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
-    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null, bool LoopbackLinksOnly = false);
+    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null, bool LoopbackLinksOnly = false,
+    bool DirectLinks = true);

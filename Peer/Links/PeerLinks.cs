@@ -36,6 +36,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
     public static readonly TimeSpan UpgradeInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan UpgradeAskGap = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan PrefetchBackoff = TimeSpan.FromSeconds(30);
     private static readonly EndPoint VirtualPeer = new IPEndPoint(IPAddress.Any, 1);
 
     private readonly ServerConnection _client;
@@ -50,6 +51,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<Tag, LinkAttempt> _attempts = [];
     private readonly Dictionary<uint, TaskCompletionSource<Intro>> _requests = [];
+    private readonly Dictionary<Tag, long> _prefetchFailed = [];
     private readonly CancellationTokenSource _stop = new();
     private DirectRouter? _router;
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? _discovery;
@@ -115,6 +117,28 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (attempt is null) throw new ContactLinkUnavailableException(peer, "the introduction was refused");
         }
         return await attempt.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM went through the server because
+    /// there was none: the next one can go direct). Not again within <see cref="PrefetchBackoff"/> after a failure.</summary>
+    public void Prefetch(Tag peer)
+    {
+        lock (_gate)
+        {
+            if (_attempts.ContainsKey(peer) || !_client.IsSignedIn) return;
+            var now = _time.GetTimestamp();
+            if (_prefetchFailed.TryGetValue(peer, out var failed) && _time.GetElapsedTime(failed, now) < PrefetchBackoff) return;
+            _prefetchFailed[peer] = now;   // also stops a second prefetch while this one asks
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ConnectAsync(peer, _stop.Token).ConfigureAwait(false);
+                lock (_gate) _prefetchFailed.Remove(peer);
+            }
+            catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException) { }
+        });
     }
 
     /// <summary>Sees every server frame first (on the client's read loop; never blocks).</summary>

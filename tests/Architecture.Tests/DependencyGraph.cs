@@ -62,7 +62,7 @@ public static class DependencyGraph
         "Peer.Commands -> Core.Protocol Peer.Events Peer.Session",
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Server Peer.Commands",
         "Peer.Links -> Core.Protocol Core.Crypto.* Core.Links Core.Payloads Core.Transport Core.Nat Peer.Events Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Nat Peer.Links",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Links",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",

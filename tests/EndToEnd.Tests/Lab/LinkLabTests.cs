@@ -124,4 +124,33 @@ public sealed class LinkLabTests
         await RouteAsync(bob, "alice", "relay");
         Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && (e.Is("route", "direct") || e.Is("state", "down")));
     }
+
+    [Fact]
+    public async Task Scenario_10_when_the_rendezvous_server_is_killed_two_linked_peers_keep_exchanging_PMs()
+    {
+        await using var run = await StartAsync("cone");
+        var (alice, bob) = await run.FriendsAsync();
+        await alice.SendAsync("/link bob");
+        await RouteAsync(alice, "bob", "direct");
+        await RouteAsync(bob, "alice", "direct");
+        // A first PM each way sets up the end-to-end sessions (their keys come from the server, while it is up).
+        await alice.SendAsync("/msg bob hi");
+        await bob.WaitForAsync("message", e => e.Is("text", "hi"));
+        await bob.SendAsync("/msg alice hi");
+        await alice.WaitForAsync("message", e => e.Is("text", "hi"));
+
+        await run.Server.KillAsync();
+        await alice.WaitForAsync("disconnected");
+        await bob.WaitForAsync("disconnected");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await alice.SendAsync($"/msg bob still here {i}");
+            var m = await bob.WaitForAsync("message", e => e.Is("text", $"still here {i}"));
+            Assert.Equal("direct", m.Str("route"));
+            await bob.SendAsync($"/msg alice me too {i}");
+            Assert.Equal("direct", (await alice.WaitForAsync("message", e => e.Is("text", $"me too {i}"))).Str("route"));
+        }
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && e.Is("state", "down"));
+    }
 }

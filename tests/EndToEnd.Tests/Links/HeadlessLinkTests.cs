@@ -64,4 +64,43 @@ public sealed class HeadlessLinkTests
         await bob.WaitForAsync("link", e => e.Is("peer", "alice") && e.Is("state", "up") && e.Is("route", "direct"));
         Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && e.Is("state", "down"));
     }
+
+    [Fact]
+    public async Task A_first_PM_goes_through_the_server_and_opens_a_link_then_PMs_go_direct_both_ways()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
+        await BefriendAsync(alice, bob);
+
+        await alice.SendAsync("/msg bob first, through the server");
+        var first = await bob.WaitForAsync("message", e => e.Is("from", "alice"));
+        Assert.Equal(("first, through the server", "server"), (first.Str("text"), first.Str("route")));
+        await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("route", "direct"));
+
+        await alice.SendAsync("/msg bob second, over the link");
+        var second = await bob.WaitForAsync("message", e => e.Is("from", "alice") && e.Is("text", "second, over the link"));
+        Assert.Equal(("direct", true), (second.Str("route"), second.Bool("e2e")));
+        Assert.Equal("direct", (await alice.WaitForAsync("sent", e => e.Is("route", "direct"))).Str("route"));
+
+        await bob.WaitForAsync("link", e => e.Is("peer", "alice") && e.Is("route", "direct"));
+        await bob.SendAsync("/msg alice and back");
+        var back = await alice.WaitForAsync("message", e => e.Is("from", "bob"));
+        Assert.Equal(("and back", "direct"), (back.Str("text"), back.Str("route")));
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "decrypt_failed") || e.Is("event", "error"));
+    }
+
+    [Fact]
+    public async Task Strangers_PMs_over_a_link_go_through_the_relay_and_say_so()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
+        await alice.SendAsync("/link bob");
+        await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("route", "relay"));
+
+        await alice.SendAsync("/msg bob hello stranger");
+        var message = await bob.WaitForAsync("message", e => e.Is("from", "alice"));
+        Assert.Equal(("hello stranger", "relay", true), (message.Str("text"), message.Str("route"), message.Bool("e2e")));
+    }
 }

@@ -1,8 +1,9 @@
 // The receiver's duplicate filter for PMs that may come over a link and through the server.
 using P2PChat.Peer.Links;
+using P2PChat.Peer.Routing;
 using Xunit;
 
-namespace P2PChat.Peer.Tests.Links;
+namespace P2PChat.Peer.Tests.Routing;
 
 public sealed class DeliveredEnvelopesTests
 {

@@ -1,7 +1,7 @@
 // Which PM envelopes already arrived (over a link or through the server): the receiver's duplicate filter.
 using System.Security.Cryptography;
 
-namespace P2PChat.Peer.Links;
+namespace P2PChat.Peer.Routing;
 
 /// <summary>
 /// A message whose link send was not acknowledged in time goes through the server too, with the very same envelope
