@@ -73,7 +73,7 @@ public static class DependencyGraph
         "Peer.Tui.Screen -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Input Peer.Tui.Widgets",
         "Peer.Tui -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Terminal Peer.Tui.Widgets Peer.Tui.Screen",
         "Peer.Tui.Demo -> Peer.Tui.State Peer.Tui",
-        "Peer.Tui.Binding -> Core.Protocol Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Tui.*",
+        "Peer.Tui.Binding -> Core.Protocol Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Links Peer.Tui.*",
         "Peer -> Core.* Peer.*",
     ];
 
