@@ -88,7 +88,7 @@ public sealed class DirectRoute : IMessageRoute, IDisposable
         // Local ids for linked PMs: top two bits set, apart from the server's (persistent ids, and live ids with the top bit).
         var id = 0xC000_0000_0000_0000UL | (ulong)Interlocked.Increment(ref _nextId);
         var encrypted = h.Flags.HasFlag(LinkMessageCodec.Flags.Encrypted);
-        var read = _hooks.Read(new IncomingMessage(from, _server.Me, ToMe: true, ToInviteOnly: false, body, encrypted, id, Offline: false));
+        var read = _hooks.Read(new IncomingMessage(from, _server.Me, ToMe: true, ToInviteOnly: false, body, encrypted, id, Offline: false, ViaLink: true));
         if (read is not null && !h.Flags.HasFlag(LinkMessageCodec.Flags.Control) && read.Text.Length > 0)
             _events.Publish(new MessageEvent(from, _server.Username, read.Text, _time.GetUtcNow(), false, RouteName(link), encrypted, id, read.KeyStatus));
         await stream.WriteAsync(new[] { LinkMessageCodec.Taken }, ct).ConfigureAwait(false);

@@ -41,7 +41,7 @@ public sealed class EndToEndHooks(EndToEnd e2e, IEventSink events, DeliveredEnve
     public ReadText? Read(IncomingMessage m)
     {
         // The same envelope by a second route (a direct link's send that fell back to the server): dropped unread.
-        if (m.ToMe && m.Encrypted && delivered?.FirstSight(m.From, m.Data.Span) == false) return null;
+        if (m.ToMe && m.Encrypted && delivered?.Arrived(m.From, m.Data.Span, viaLink: m.ViaLink) == false) return null;
         if (!e2e.Enabled) return IServerHooks.PlainText.Read(m);
         if (!m.Encrypted)
         {

@@ -8,15 +8,24 @@ namespace P2PChat.Peer.Tests.Routing;
 public sealed class DeliveredEnvelopesTests
 {
     [Fact]
-    public void The_same_envelope_from_the_same_sender_is_seen_once_and_the_window_is_bounded()
+    public void An_envelope_the_other_route_delivered_is_refused_but_a_repeat_on_the_same_route_goes_on_to_the_ratchet()
     {
         var seen = new DeliveredEnvelopes();
-        Assert.True(seen.FirstSight("bob", [1, 2, 3]));
-        Assert.False(seen.FirstSight("Bob", [1, 2, 3]));
-        Assert.True(seen.FirstSight("carol", [1, 2, 3]));
-        Assert.True(seen.FirstSight("bob", [1, 2, 4]));
-        for (var i = 0; i < DeliveredEnvelopes.Capacity; i++) seen.FirstSight("dave", BitConverter.GetBytes(i));
-        Assert.True(seen.FirstSight("bob", [1, 2, 3]));   // forgotten: the window holds the last Capacity only
+        Assert.True(seen.Arrived("bob", [1, 2, 3], viaLink: true));
+        Assert.False(seen.Arrived("Bob", [1, 2, 3], viaLink: false));   // the fallback's second copy
+        Assert.True(seen.Arrived("bob", [1, 2, 3], viaLink: true));     // a replay on the link: the ratchet reports it
+        Assert.True(seen.Arrived("carol", [1, 2, 3], viaLink: false));
+        Assert.False(seen.Arrived("carol", [1, 2, 3], viaLink: true));
+        Assert.True(seen.Arrived("bob", [1, 2, 4], viaLink: false));
+    }
+
+    [Fact]
+    public void The_window_is_bounded()
+    {
+        var seen = new DeliveredEnvelopes();
+        seen.Arrived("bob", [1, 2, 3], viaLink: true);
+        for (var i = 0; i < DeliveredEnvelopes.Capacity; i++) seen.Arrived("dave", BitConverter.GetBytes(i), viaLink: true);
+        Assert.True(seen.Arrived("bob", [1, 2, 3], viaLink: false));   // forgotten: the window holds the last Capacity only
     }
 
     [Fact]
