@@ -9,7 +9,7 @@ One p2pchat-rendezvous on 127.0.0.1 and headless peers that send only to loopbac
     direct link, and the same exchange between two peers started with --no-direct-pms (through the server), p50/p99.
 Both round trips include the same headless overheads (stdin command, JSON event on stdout), so their ratio is fair.
 """
-import json, os, queue, re, subprocess, sys, tempfile, threading, time
+import json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
@@ -101,8 +101,11 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
+
+
 def main():
-    folder = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
+    folder = FOLDER
     server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(folder, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
                                "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -154,5 +157,7 @@ finally:
     for p in procs:
         try:
             p.kill()
+            p.wait(timeout=10)
         except Exception:
             pass
+    shutil.rmtree(FOLDER, ignore_errors=True)
