@@ -26,6 +26,8 @@ public static class PeerCommandLine
     public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
 
     /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
+    public static readonly Option<bool> LoopbackLinksOnly = new("--loopback-links-only") { Description = "offer only 127.0.0.1 as a direct-link candidate (tests on one machine)", Hidden = true };
+    public static readonly Option<bool> NoDirectPms = new("--no-direct-pms") { Description = "send every PM through the server, never over a link (benchmark baselines)", Hidden = true };
     public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };
 
     public static readonly Option<string?> DownloadFolder = new("--download-folder") { Description = "where accepted files go unless /accept names a folder (default: PROFILE/downloads)" };
@@ -34,7 +36,7 @@ public static class PeerCommandLine
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, LoopbackLinksOnly, NoDirectPms, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -105,7 +107,8 @@ public static class PeerCommandLine
             return false;
         }
         settings = new PeerSettings(result.GetValue(Headless), server, folder, fingerprint, login, password, registerIfMissing, stun, !result.GetValue(NoPortMapping),
-            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol)
+            result.GetValue(PortMappingLifetime) is int seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null, protocol, result.GetValue(LoopbackLinksOnly),
+            !result.GetValue(NoDirectPms))
         {
             DownloadFolder = result.GetValue(DownloadFolder) is { Length: > 0 } downloads ? Path.GetFullPath(downloads) : null,
         };

@@ -14,8 +14,12 @@
 #   upnp       cone + miniupnpd answering UPnP IGD, NAT-PMP and PCP
 #   pmp        cone + miniupnpd with UPnP disabled (NAT-PMP and PCP only)
 #   v6         cone for IPv4 plus global IPv6 everywhere: no IPv6 NAT, an ip6tables stateful firewall on the routers
+# Link scenarios (docs/nat-traversal.md, "Link lab"):
+#   symsym     both routers MASQUERADE --random-fully (symmetric on both sides: no direct path, relay)
+#   lan        cone, and a third host h3 (192.168.1.11) on router 1's LAN (a bridge): two peers on one LAN
+#   udpblock   cone, but router 1 forwards no UDP from its LAN at all (only TCP gets out: the relay over TLS)
 #
-# Namespaces: PREFIX-inet, PREFIX-r1, PREFIX-r2, PREFIX-h1, PREFIX-h2. State (configs, pids, logs): /tmp/netlab-PREFIX.
+# Namespaces: PREFIX-inet, PREFIX-r1, PREFIX-r2, PREFIX-h1, PREFIX-h2 (and PREFIX-h3 in the lan scenario). State (configs, pids, logs): /tmp/netlab-PREFIX.
 # Addresses: 11.0.0.0/8 and 2a0f:11::/32 are not reserved blocks (miniupnpd refuses to map behind RFC 1918, CGNAT,
 # benchmarking and documentation WAN addresses); the namespaces are isolated, so nothing ever leaves the machine.
 #   inet  lo 11.0.0.1/32 + 2a0f:11::1/128 (servers bind these)   r1 link 11.1.1.0/30   r2 link 11.1.2.0/30
@@ -37,7 +41,7 @@ check_prefix() {
   [[ "$1" =~ ^[a-z0-9][a-z0-9-]{0,30}$ ]] || die "PREFIX must be 1-31 characters of a-z, 0-9 and '-' (got '$1')"
 }
 
-namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$1-(inet|r1|r2|h1|h2)$" || true; }
+namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$1-(inet|r1|r2|h1|h2|h3)$" || true; }
 
 down() {
   local prefix=$1 state=/tmp/netlab-$1
@@ -130,6 +134,24 @@ router() {
   fi
 }
 
+# lan scenario: router 1's LAN becomes a bridge (lanbr, 192.168.1.1) holding h1 and a third host h3 (192.168.1.11).
+# bridge-nf-call-iptables is 0, so iptables sees traffic from either host as coming in on lanbr.
+lan_host() {
+  local p=$1 r=$1-r1 h=$1-h3
+  ip -n "$r" link add lanbr type bridge
+  ip -n "$r" link set lanbr up
+  ip -n "$r" addr del 192.168.1.1/24 dev lan
+  ip -n "$r" link set lan master lanbr
+  ip -n "$r" addr add 192.168.1.1/24 dev lanbr
+  new_ns "$h" off
+  link "$r" lan3 "$h" eth0
+  ip -n "$r" link set lan3 master lanbr
+  ip -n "$h" addr add 192.168.1.11/24 dev eth0
+  ip -n "$h" route add default via 192.168.1.1
+  nsx "$r" iptables -A INPUT -i lanbr -j ACCEPT
+  nsx "$r" iptables -A FORWARD -i lanbr -o wan -j ACCEPT
+}
+
 # miniupnpd in router 1. Debian 12's nft init script is broken, so its table and chains are made here and named in
 # the config; the forward chain accepts by default (iptables' FORWARD chain above is the firewall).
 miniupnpd_start() {
@@ -199,7 +221,8 @@ coturn_start() {
 up() {
   local prefix=$1 scenario=$2 state=/tmp/netlab-$1
   check_prefix "$prefix"
-  case "$scenario" in cone|symmetric|upnp|pmp|v6) ;; *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6)";; esac
+  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock) ;;
+    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock)";; esac
   [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
   for prog in ip iptables nft; do need "$prog"; done
   [ "$scenario" = v6 ] && need ip6tables
@@ -215,12 +238,16 @@ up() {
   sys "$prefix-inet" net.ipv4.ip_forward=1
   for n in 1 2; do new_ns "$prefix-r$n" "$ipv6"; new_ns "$prefix-h$n" "$ipv6"; done
   local kind=cone
-  [ "$scenario" = symmetric ] && kind=symmetric
+  local kind2=cone
+  case "$scenario" in symmetric) kind=symmetric;; symsym) kind=symmetric; kind2=symmetric;; esac
   router "$prefix" 1 "$kind" "$ipv6"
-  router "$prefix" 2 cone "$ipv6"
+  router "$prefix" 2 "$kind2" "$ipv6"
   case "$scenario" in
     upnp) miniupnpd_start "$prefix" yes ;;
     pmp) miniupnpd_start "$prefix" no ;;
+    lan) lan_host "$prefix" ;;
+    # First in the chain: no UDP leaves router 1's LAN (STUN, checks, everything); TCP (the server's TLS) still does.
+    udpblock) nsx "$prefix-r1" iptables -I FORWARD 1 -i lan -p udp -j DROP ;;
   esac
   trap - ERR
   echo "netlab: $prefix up ($scenario): namespaces $prefix-{inet,r1,r2,h1,h2}, server address $SERVER4"

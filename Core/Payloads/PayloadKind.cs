@@ -7,7 +7,7 @@ namespace P2PChat.Core.Payloads;
 /// shown. Ranges are reserved per feature so that adding a kind never renumbers another:
 /// <code>
 /// 0x01–0x0F  messaging      0x01 Text, 0x02 SenderKey
-/// 0x10–0x1F  direct links   (introduction, path and keepalive control)
+/// 0x10–0x1F  direct links   0x10 PrivateMessage (a link stream carrying one PM envelope)
 /// 0x20–0x2F  file transfer  (offer, accept, reject, chunk requests, cancel)
 /// 0x30–0x3F  private rooms  (state, votes, membership, handoff)
 /// 0x40–0x4F  games          (commit, reveal, results)
@@ -21,6 +21,9 @@ public enum PayloadKind : byte
 
     /// <summary>Our sender key for an invite-only channel (control, never shown): body = channel tag u32 BE | SenderKeyDistribution.</summary>
     SenderKey = 0x02,
+
+    /// <summary>A contact-link stream carrying one PM (the same end-to-end envelope the server would carry); layout in Peer/Links/LinkMessageCodec.</summary>
+    PrivateMessage = 0x10,
 
     /// <summary>A contact-link stream carrying one file transfer control message and its answer (docs/files.md).</summary>
     FileControl = 0x20,

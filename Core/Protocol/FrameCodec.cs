@@ -101,6 +101,10 @@ public static class FrameCodec
             Opcode.Ticket => toServer ? TicketRequest.Read(ref r) : TicketIssued.Read(ref r),
             Opcode.Resume when toServer => Resume.Read(ref r),
             Opcode.Revoke when toServer => Revoke.Read(ref r),
+            Opcode.Link when toServer => LinkRequest.Read(ref r),
+            Opcode.Candidates when toServer => LinkCandidates.Read(ref r),
+            Opcode.Intro when !toServer => Intro.Read(ref r),
+            Opcode.Relay => toServer ? RelaySend.Read(ref r) : RelayDeliver.Read(ref r),
             _ => throw new ProtocolException(StatusCode.MalformedFrame, $"opcode {(byte)opcode} is not valid {(toServer ? "from a client" : "from the server")}"),
         };
     }

@@ -88,4 +88,13 @@ public enum Opcode : byte
     Resume = 0x2E,
     /// <summary>C→S: u8 scope (1 one device, 2 every device), bytes16 deviceId (empty for 2). Answered by STATUS 18 (value: tickets revoked).</summary>
     Revoke = 0x2F,
+
+    /// <summary>C→S: tag peer, u32 requestId, u8 direct setting, u8 nat, u8 n, n × candidate. Asks for an introduction; answered by INTRO or STATUS 51/52.</summary>
+    Link = 0x40,
+    /// <summary>C→S: u8 direct setting, u8 nat, u8 n, n × candidate. Publishes what an introduction to us may reveal. Answered by STATUS 18.</summary>
+    Candidates = 0x41,
+    /// <summary>S→C: tag peer, u32 requestId, bytes16 identityKey, bytes16 token, u8 flags (1 controlling, 2 withheld), i64 startAtMs, u8 nat, u8 n, n × candidate.</summary>
+    Intro = 0x42,
+    /// <summary>C→S: tag to, bytes16 packet. S→C: tag from, bytes16 packet. Opaque link packets through the server.</summary>
+    Relay = 0x43,
 }

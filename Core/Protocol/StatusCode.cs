@@ -93,6 +93,14 @@ public enum StatusCode : byte
     SignInDelayed = 42,
     /// <summary>Too many sign-ups from this address or on the server: REGISTER not carried out. Value: seconds to wait. Not closed.</summary>
     SignUpsThrottled = 43,
+
+    /// <summary>A relay limit (packets or bytes a second, server config) was hit: packets are being dropped. Subject:
+    /// the peer the packet was for; value: milliseconds until the budget allows again. At most one a second.</summary>
+    RelayLimited = 50,
+    /// <summary>LINK refused: a link to yourself, or to a user without an identity key. Subject: the peer; value: requestId.</summary>
+    LinkNotAllowed = 51,
+    /// <summary>LINK: the peer is not online (or unknown, or does not take links from you). Subject: the peer; value: requestId.</summary>
+    PeerUnreachable = 52,
 }
 
 /// <summary>Which status codes end the connection after they are sent.</summary>

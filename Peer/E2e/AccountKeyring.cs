@@ -29,6 +29,9 @@ public sealed class AccountKeyring(E2eState state)
 
     public byte[]? MyIdentity { get { lock (state.Gate) return state.Keys?.Identity.Public.Encode(); } }
 
+    /// <summary>Our identity key pair, which direct links prove in their handshake; null until the keys are open.</summary>
+    public IdentityKeyPair? LinkIdentity { get { lock (state.Gate) return state.Keys?.Identity; } }
+
     /// <summary>Makes the identity for a new account; returns its 131-byte public key for REGISTER.</summary>
     public byte[]? PrepareRegistration(string username, string password)
     {

@@ -26,6 +26,19 @@ public sealed class ContactTrust(E2eState state)
         }
     }
 
+    /// <summary>
+    /// The identity key of <paramref name="user"/> the trust book accepts (first seen, trusted or verified); null when
+    /// none is known or a changed key waits for /trust — a direct link to that key must be refused.
+    /// </summary>
+    public IdentityPublicKey? AcceptedKey(string user)
+    {
+        lock (state.Gate)
+        {
+            if (state.Keys is not { } keys || keys.Contacts.StatusOf(user) is ContactKeyStatus.Unknown or ContactKeyStatus.Changed) return null;
+            return keys.Contacts.CurrentKey(user);
+        }
+    }
+
     /// <summary>/safety USER: the pair's safety number for the key in use (the pending one if a change is pending).</summary>
     public ContactKeyEvent Safety(string user, int released = 0)
     {

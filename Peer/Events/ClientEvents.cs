@@ -75,7 +75,7 @@ public sealed record FingerprintEvent(string User, string Fingerprint) : ClientE
 public sealed record ContactKeyEvent(string User, string Status, string Fingerprint, string SafetyNumber, int Released) : ClientEvent;
 
 /// <summary>The server accepted a message we sent (MSG_ACK).</summary>
-public sealed record SentEvent(string To, uint RequestId, ulong MessageId, DateTimeOffset SentAt, bool StoredOffline) : ClientEvent;
+public sealed record SentEvent(string To, uint RequestId, ulong MessageId, DateTimeOffset SentAt, bool StoredOffline, string? Route = null) : ClientEvent;
 
 public sealed record PresenceEvent(string User, Presence Presence, string Text) : ClientEvent;
 

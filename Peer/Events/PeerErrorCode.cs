@@ -25,5 +25,7 @@ public enum PeerErrorCode
     SafetyNumberMismatch = 109,
     /// <summary>The local history database could not be written.</summary>
     HistoryFailed = 110,
+    /// <summary>No direct link (nor relayed one) to the contact could be made; the text says why (offline, key not accepted, no answer).</summary>
+    LinkUnavailable = 120,
 }
 

@@ -5,6 +5,7 @@ using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
 using P2PChat.Core.Nat.PortMapping;
+using P2PChat.Peer.Links;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Profile;
 using P2PChat.Peer.Files;
@@ -33,28 +34,32 @@ public sealed class PeerSession : IAsyncDisposable
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
             OnlyProtocol = settings.PortMappingProtocol,
         };
-        Rooms = new RoomService(() => _roomLinks is { } l && Chat.IsSignedIn
-            ? new RoomContext(Chat.Me, l.Identity, l.Links, TimeProvider.System, Recorder, Chat.Directory.NameOf)
+        Links = new PeerLinks(Chat.Server, Chat.EndToEnd, Nat, Events, new DirectSettingFile(settings.ProfileFolder), log: line => Console.Error.WriteLine("p2pchat: " + line))
+        {
+            LoopbackOnly = settings.LoopbackLinksOnly,
+        };
+        if (settings.DirectLinks)
+        {
+            DirectRoute = new DirectRoute(Links, Chat.Server, Chat.Hooks, Recorder);
+            Chat.Router.AddFirst(DirectRoute);
+        }
+        Rooms = new RoomService(() => Chat.IsSignedIn && Chat.EndToEnd.Keys.LinkIdentity is { } identity
+            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf)
             : null);
-    }
-
-    private (Core.Links.IContactLinks Links, Core.Crypto.Identity.IdentityKeyPair Identity)? _roomLinks;
-
-    /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games): live once <see cref="UseLinks"/> gave them contact links.</summary>
-    public RoomService Rooms { get; }
-
-    /// <summary>Gives rooms the peer's contact links and identity (called by whoever makes the links, issue 11).</summary>
-    public void UseLinks(Core.Links.IContactLinks links, Core.Crypto.Identity.IdentityKeyPair identity)
-    {
-        _roomLinks = (links, identity);
-        Rooms.Attach(links);
-        // Invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
+        Rooms.Attach(Links);
+        // Room invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
         Rooms.InviteThroughServer = (to, payload, ct) => Chat.Router.SendPayloadAsync(to, payload, control: true, ct);
         Chat.EndToEnd.ForeignControl = (from, payload) =>
         {
             if (Chat.Directory.FindUser(from) is { } user) Rooms.OnServerPayload(user.Tag, payload);
         };
+        Files = new FileTransfers(Links, new FileTransferOptions(Path.Combine(Settings.ProfileFolder, "transfers"), Settings.DownloadFolderOrDefault),
+            Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
+        Files.Start();
     }
+
+    /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games) over the contact links, signed with the account's identity key.</summary>
+    public RoomService Rooms { get; }
 
     public PeerSettings Settings { get; }
     public ProfileStore Profile { get; }
@@ -65,17 +70,12 @@ public sealed class PeerSession : IAsyncDisposable
     public ChatSession Chat { get; }
     /// <summary>/nat: discovery and the router port mapping (released when the session ends).</summary>
     public PeerNat Nat { get; }
-    /// <summary>/send, /accept…: file transfer over the contact links; null until <see cref="StartFiles"/> gave it links.</summary>
-    public FileTransfers? Files { get; private set; }
-
-    /// <summary>Starts file transfer on the session's contact links (once they exist): resumes saved transfers at once.</summary>
-    public FileTransfers StartFiles(IContactLinks links)
-    {
-        Files = new FileTransfers(links, new FileTransferOptions(Path.Combine(Settings.ProfileFolder, "transfers"), Settings.DownloadFolderOrDefault),
-            Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
-        Files.Start();
-        return Files;
-    }
+    /// <summary>/send, /accept…: file transfer over the contact links (saved transfers resume once contacts are reachable).</summary>
+    public FileTransfers Files { get; }
+    /// <summary>Direct links to contacts (introduction, relay, upgrade to direct; /links, /set direct).</summary>
+    public PeerLinks Links { get; }
+    /// <summary>PMs over links, tried before the server (null with the hidden --no-direct-pms, for baselines).</summary>
+    public DirectRoute? DirectRoute { get; }
 
     /// <exception cref="ArgumentException">the settings name no server.</exception>
     public static PeerSession Open(PeerSettings settings) =>
@@ -89,7 +89,7 @@ public sealed class PeerSession : IAsyncDisposable
             var encrypted = IsEndToEnd(target);
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
-        }).Concat(NatCommands.For(Nat)).Concat(Files is null ? [] : FileCommands.For(Files))
+        }).Concat(NatCommands.For(Nat)).Concat(LinkCommands.For(Links)).Concat(FileCommands.For(Files))
           .Concat(RoomCommands.For(Rooms, name => Chat.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
         registry = new CommandRegistry(RoomCommands.WithRoomMessages(registry.All, Rooms));
         return new CommandDispatcher(Chat, Events, registry);
@@ -109,8 +109,10 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Files is not null) await Files.DisposeAsync().ConfigureAwait(false);
+        await Files.DisposeAsync().ConfigureAwait(false);
         await Rooms.DisposeAsync().ConfigureAwait(false);
+        DirectRoute?.Dispose();
+        await Links.DisposeAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();

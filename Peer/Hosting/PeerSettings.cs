@@ -7,7 +7,8 @@ namespace P2PChat.Peer.Hosting;
 public sealed record PeerSettings(
     bool Headless, ServerAddress? Server, string ProfileFolder, string? ServerFingerprint, string? Login, string? Password,
     bool RegisterIfMissing = false, IReadOnlyList<ServerAddress>? Stun = null, bool PortMapping = true,
-    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null)
+    TimeSpan? PortMappingLifetime = null, string? PortMappingProtocol = null, bool LoopbackLinksOnly = false,
+    bool DirectLinks = true)
 {
     /// <summary>Where accepted files go unless /accept names a folder; null: PROFILE/downloads.</summary>
     public string? DownloadFolder { get; init; }

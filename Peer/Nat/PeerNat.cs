@@ -13,8 +13,8 @@ namespace P2PChat.Peer.Nat;
 
 /// <summary>
 /// Created with the session, it opens nothing until the first <see cref="DiscoverAsync"/>. Then it binds one IPv4
-/// UDP socket (0.0.0.0:0) behind a <see cref="StunDemultiplexer"/> with a <see cref="UdpTransportEndpoint"/> on it
-/// (the socket direct links will use), asks the STUN servers, and in parallel asks the router for a mapping of that
+/// UDP socket (0.0.0.0:0) behind a <see cref="StunDemultiplexer"/> (the socket direct links use: <see cref="LinkSocket"/>;
+/// its reflexive address and router mapping are the link candidates), asks the STUN servers, and in parallel asks the router for a mapping of that
 /// port (UPnP, PCP, NAT-PMP), kept alive by a <see cref="PortMappingKeeper"/>. IPv6 STUN servers are asked from a
 /// separate [::]:0 socket. With <c>portMapping</c> false (--no-port-mapping) the router is never asked. Disposing (on /quit, end of input or SIGTERM) deletes the mapping at the router.
 /// </summary>
@@ -23,7 +23,6 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private StunDemultiplexer? _socket;
-    private UdpTransportEndpoint? _transport;
     private StunClient? _stun;
     private StunDemultiplexer? _socket6;
     private StunClient? _stun6;
@@ -67,12 +66,28 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         }
     }
 
+    private readonly Lock _socketGate = new();
+
+    /// <summary>The shared IPv4 UDP socket (bound on first use): STUN is split off, everything else goes to whoever
+    /// <see cref="IDatagramSocket.Start"/>s it — the direct-link layer (Peer/Links).</summary>
+    public StunDemultiplexer LinkSocket
+    {
+        get
+        {
+            EnsureSocket();
+            return _socket!;
+        }
+    }
+
     private void EnsureSocket()
     {
-        if (_socket is not null) return;
-        _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
-        _stun = new StunClient(_socket, _time, log: log);
-        _transport = new UdpTransportEndpoint(_socket, new TransportOptions(), _time);
+        lock (_socketGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_socket is not null) return;
+            _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
+            _stun = new StunClient(_socket, _time, log: log);
+        }
     }
 
     private async Task<ReflexiveReport?> Discover6Async(IReadOnlyList<IPEndPoint> servers, IReadOnlyList<IPAddress> addresses, CancellationToken ct)
@@ -152,7 +167,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             if (_disposed) return;
             _disposed = true;
             if (_keeper is not null) await _keeper.DisposeAsync().ConfigureAwait(false);
-            _transport?.Dispose();
+            _socket?.Dispose();
             _socket6?.Dispose();
             _http?.Dispose();
         }

@@ -16,6 +16,10 @@ public interface IMessageRoute
 
     /// <summary>Sends <paramref name="message"/> if this route can carry it now.</summary>
     ValueTask<bool> TrySendAsync(ContactMessage message, CancellationToken ct);
+
+    /// <summary>Whether this route could carry a message to <paramref name="to"/> right now without the server (a live
+    /// direct link), so a PM may be sent while the server is unreachable.</summary>
+    bool IsLive(Tag to) => false;
 }
 
 /// <summary>

@@ -48,9 +48,10 @@ public interface IServerHooks
     }
 }
 
-/// <summary>A MSG as delivered. ToMe: a PM (else a channel message); ToInviteOnly: to an invite-only channel.</summary>
+/// <summary>A MSG as delivered. ToMe: a PM (else a channel message); ToInviteOnly: to an invite-only channel; ViaLink:
+/// it came over a direct link, not from the server.</summary>
 public sealed record IncomingMessage(string From, Tag To, bool ToMe, bool ToInviteOnly, ReadOnlyMemory<byte> Data, bool Encrypted,
-    ulong MessageId, bool Offline);
+    ulong MessageId, bool Offline, bool ViaLink = false);
 
 /// <summary>A message's text to show, and the sender's key status when it was end-to-end encrypted.</summary>
 public sealed record ReadText(string Text, string? KeyStatus);

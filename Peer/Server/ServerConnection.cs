@@ -157,6 +157,7 @@ public sealed partial class ServerConnection : IAsyncDisposable
             while (await link.Frames.ReadAsync(link.Stop.Token).ConfigureAwait(false) is { } frame)
             {
                 link.Heartbeat?.NoteReceived();
+                if (LinkFrames?.Invoke(frame) == true) continue;
                 await _handler.HandleAsync(frame, link.Stop.Token).ConfigureAwait(false);
             }
         }

@@ -30,12 +30,17 @@ public sealed class ChatSession : IChatSession, IAsyncDisposable
     {
         _events = events;
         EndToEnd = new EndToEnd(events, options.Time, profileFolder);
-        Server = new ServerConnection(options, events, new EndToEndHooks(EndToEnd, events));
+        Hooks = new EndToEndHooks(EndToEnd, events, Delivered);
+        Server = new ServerConnection(options, events, Hooks);
         Router = new MessageRouter(Server, EndToEnd);
     }
 
     public ServerConnection Server { get; }
     public EndToEnd EndToEnd { get; }
+    /// <summary>How a message body becomes text (decryption); PMs that come over a direct link are read here too.</summary>
+    public IServerHooks Hooks { get; }
+    /// <summary>PM envelopes already received by any route: a fallback's second copy is dropped before decrypting.</summary>
+    public DeliveredEnvelopes Delivered { get; } = new();
     public MessageRouter Router { get; }
 
     public ClientDirectory Directory => Server.Directory;
@@ -76,6 +81,13 @@ public sealed class ChatSession : IChatSession, IAsyncDisposable
 
     public async Task SendTextAsync(string target, string text, CancellationToken ct)
     {
+        if (!Server.IsSignedIn && Directory.FindUser(target) is { } known && Router.Routes.Any(r => r.IsLive(known.Tag)))
+        {
+            // The server is unreachable but a live direct link to the contact is not: PMs keep flowing.
+            if (EndToEnd.Enabled) CheckEncryptable(known.Tag, Encoding.UTF8.GetByteCount(text));
+            await Router.SendTextAsync(known.Tag, text, ct).ConfigureAwait(false);
+            return;
+        }
         Server.RequireSignedIn();
         var data = Encoding.UTF8.GetBytes(text);
         if (data.Length > ServerConnection.MaxMessageBytes)

@@ -3,6 +3,7 @@ using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.E2e;
 using P2PChat.Peer.Events;
+using P2PChat.Peer.Routing;
 using P2PChat.Peer.Server;
 
 namespace P2PChat.Peer.Session;
@@ -12,7 +13,7 @@ namespace P2PChat.Peer.Session;
 /// message is always encrypted, so plain text there can only be forged or downgraded and is dropped; a PM is an envelope
 /// of the pairwise session, a channel message a sender-key message of its author.
 /// </summary>
-public sealed class EndToEndHooks(EndToEnd e2e, IEventSink events) : IServerHooks
+public sealed class EndToEndHooks(EndToEnd e2e, IEventSink events, DeliveredEnvelopes? delivered = null) : IServerHooks
 {
     public byte[]? IdentityForRegistration(string username, string password) => e2e.Keys.PrepareRegistration(username, password);
 
@@ -39,6 +40,8 @@ public sealed class EndToEndHooks(EndToEnd e2e, IEventSink events) : IServerHook
 
     public ReadText? Read(IncomingMessage m)
     {
+        // The same envelope by a second route (a direct link's send that fell back to the server): dropped unread.
+        if (m.ToMe && m.Encrypted && delivered?.Arrived(m.From, m.Data.Span, viaLink: m.ViaLink) == false) return null;
         if (!e2e.Enabled) return IServerHooks.PlainText.Read(m);
         if (!m.Encrypted)
         {

@@ -2,6 +2,7 @@
 using Microsoft.Extensions.Logging;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
+using P2PChat.Rendezvous.Links;
 using P2PChat.Rendezvous.Sessions;
 
 namespace P2PChat.Rendezvous.Commands;
@@ -9,7 +10,7 @@ namespace P2PChat.Rendezvous.Commands;
 /// <summary>
 /// AwaitHello: only HELLO (else STATUS 20; no common version: STATUS 19). Anonymous: REGISTER, IAM, RESUME, PING,
 /// PONG, QUIT (else STATUS 1); REGISTER, IAM and RESUME run beside the read loop (<see cref="Session.RunInBackground"/>). SignedIn: everything; all but PING, PONG, OFFLINE_ACK and QUIT count against the
-/// rate limit (PREKEYS, BUNDLE and ROSTER_PAGE against their own, larger one; a MSG_MULTI counts once, whatever its parts) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
+/// rate limit (PREKEYS, BUNDLE, ROSTER_PAGE, LINK and CANDIDATES against their own, larger one; RELAY against the relay budget; a MSG_MULTI counts once, whatever its parts) and are refused with STATUS 25 while a penalty runs. Each command runs on its session's read loop.
 /// </summary>
 public sealed class CommandDispatcher(ServerContext ctx)
 {
@@ -23,6 +24,7 @@ public sealed class CommandDispatcher(ServerContext ctx)
     private readonly KeyCommands _keys = new(ctx);
     private readonly TicketCommands _tickets = new(ctx);
     private readonly RosterCommands _roster = new(ctx);
+    private readonly LinkCommands _links = new(ctx.Sessions, ctx.Ignores, ctx.Options, ctx.Time, ctx.Log);
 
     /// <summary>Runs one command. A command that fails is answered with STATUS 28 (an argument the store refused)
     /// or 35 (anything else; for MSG and MSG_MULTI the value is the requestId) and the session carries on; only protocol errors close it.</summary>
@@ -102,12 +104,18 @@ public sealed class CommandDispatcher(ServerContext ctx)
             await AlwaysAsync(s, frame, ct);
             return;
         }
+        if (frame is RelaySend relay)
+        {
+            // Link packets have their own per-user budget (packets and bytes a second), not the command limit.
+            _links.Relay(s, relay);
+            return;
+        }
         if (frame is OfflineAck ack)
         {
             await _messages.AcknowledgeAsync(s, ack, ct);
             return;
         }
-        var limiter = frame is Prekeys or BundleRequest or RosterPageRequest ? ctx.KeyRequests : ctx.Commands;
+        var limiter = frame is Prekeys or BundleRequest or RosterPageRequest or LinkRequest or LinkCandidates ? ctx.KeyRequests : ctx.Commands;
         if (limiter.TryAccept(s.UserTag.Value) is { } penalty)
         {
             var seconds = Replies.Seconds(penalty);
@@ -145,6 +153,8 @@ public sealed class CommandDispatcher(ServerContext ctx)
             RosterPageRequest r => _roster.PageAsync(s, r, ct),
             TicketRequest t => _tickets.IssueAsync(s, t, ct),
             Revoke r => _tickets.RevokeAsync(s, r, ct),
+            LinkRequest l => _links.RequestAsync(s, l, ct),
+            LinkCandidates c => _links.PublishAsync(s, c, ct).AsTask(),
             Resume => s.ReplyAsync(StatusCode.NotAllowed, Opcode.Resume, ct, text: "already signed in").AsTask(),
             _ => s.ReplyAsync(StatusCode.NotAllowed, frame.Opcode, ct, text: "not valid now").AsTask(),
         });

@@ -150,6 +150,15 @@ public sealed class RendezvousOptions
     /// <summary>How long a device's resumption ticket stays valid after it was issued.</summary>
     public int TicketLifetimeDays { get; set; } = 30;
 
+    /// <summary>Relayed link packets one user may send a second (docs/nat-traversal.md, "Relay"); beyond: dropped, STATUS 50.</summary>
+    public int RelayPacketsPerSecond { get; set; } = 2_000;
+
+    /// <summary>Relayed link bytes one user may send a second; beyond: dropped, STATUS 50. Both budgets allow a burst of one second's worth.</summary>
+    public int RelayBytesPerSecond { get; set; } = 1 << 20;
+
+    /// <summary>Whether the server relays link packets at all (off: every link must be direct).</summary>
+    public bool Relay { get; set; } = true;
+
     /// <summary>How often to look whether a burst left garbage to give back to the OS (0: never; see MemoryTrimmer).</summary>
     public int MemoryTrimSeconds { get; set; } = 30;
 

@@ -20,5 +20,8 @@ public static class CommandLineSwitches
         ["--password-memory-kib"] = S + nameof(RendezvousOptions.PasswordMemoryKib),
         ["--password-passes"] = S + nameof(RendezvousOptions.PasswordPasses),
         ["--stun"] = S + nameof(RendezvousOptions.Stun),
+        ["--relay"] = S + nameof(RendezvousOptions.Relay),
+        ["--relay-packets"] = S + nameof(RendezvousOptions.RelayPacketsPerSecond),
+        ["--relay-bytes"] = S + nameof(RendezvousOptions.RelayBytesPerSecond),
     };
 }

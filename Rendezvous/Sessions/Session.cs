@@ -194,6 +194,14 @@ public sealed class Session
         }
     }
 
+    /// <summary>A best-effort frame from elsewhere (a relayed link packet): queued if there is room now, else dropped —
+    /// never held, never waited for, and a full queue does not drop this session (the link's transport resends).</summary>
+    public bool Offer(Frame frame)
+    {
+        if (IsClosing) return false;
+        lock (_gate) return _held is null && _queue.TryEnqueue(frame);
+    }
+
     /// <summary>A roster delta about <paramref name="userTag"/> from elsewhere (a card or a presence change): coalesced
     /// with any still waiting for the same user (see <see cref="OutgoingQueue.TryEnqueueDelta"/>). Never waits; held
     /// during the sign-in burst like <see cref="Deliver"/>.</summary>

@@ -1,10 +1,11 @@
-// Logs refused STUN datagrams without letting a flood fill the log: a few lines a minute, then a count.
+// Logs refused datagrams (STUN, relayed link packets) without letting a flood fill the log: a few lines a minute, then a count.
 using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace P2PChat.Rendezvous.Stun;
 
-public sealed class RefusalLog(ILogger log, TimeProvider time)
+/// <param name="what">the prefix of each line and what is refused: "stun" datagrams, "relay" frames.</param>
+public sealed class RefusalLog(ILogger log, TimeProvider time, string what = "stun")
 {
     public const int PerMinute = 20;
     private readonly object _gate = new();
@@ -15,7 +16,9 @@ public sealed class RefusalLog(ILogger log, TimeProvider time)
 
     public long Total => Interlocked.Read(ref _total);
 
-    public void Add(IPEndPoint source, string reason)
+    public void Add(IPEndPoint source, string reason) => Add(source.ToString(), reason);
+
+    public void Add(string source, string reason)
     {
         Interlocked.Increment(ref _total);
         long suppressed = 0;
@@ -35,7 +38,7 @@ public sealed class RefusalLog(ILogger log, TimeProvider time)
                 return;
             }
         }
-        if (suppressed > 0) log.LogWarning("stun: {Count} more datagrams refused in the last minute (not logged one by one)", suppressed);
-        log.LogWarning("stun: refused a datagram from {Source}: {Reason}", source, reason);
+        if (suppressed > 0) log.LogWarning("{What}: {Count} more refused in the last minute (not logged one by one)", what, suppressed);
+        log.LogWarning("{What}: refused from {Source}: {Reason}", what, source, reason);
     }
 }

@@ -48,7 +48,8 @@ public static class DependencyGraph
         "Rendezvous.Flood ->",
         "Rendezvous.Storage -> Core.Unicode Rendezvous.Accounts",
         "Rendezvous.Sessions -> Core.Protocol Core.Framing",
-        "Rendezvous.Commands -> Core.Protocol Core.Crypto.Primitives Core.Unicode Rendezvous.Configuration Rendezvous.Validation Rendezvous.Accounts Rendezvous.Flood Rendezvous.Storage Rendezvous.Relations Rendezvous.Sessions",
+        "Rendezvous.Links -> Core.Protocol Rendezvous.Configuration Rendezvous.Relations Rendezvous.Sessions Rendezvous.Stun",
+        "Rendezvous.Commands -> Core.Protocol Core.Crypto.Primitives Core.Unicode Rendezvous.Configuration Rendezvous.Validation Rendezvous.Accounts Rendezvous.Flood Rendezvous.Storage Rendezvous.Relations Rendezvous.Sessions Rendezvous.Links",
         "Rendezvous.Network -> Core.Protocol Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Sessions Rendezvous.Commands",
         "Rendezvous.Hosting -> Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Network Rendezvous.Stun",
         "Rendezvous -> Core.* Rendezvous.*",
@@ -68,7 +69,8 @@ public static class DependencyGraph
         "Peer.Nat -> Core.Nat Core.Transport Peer.Events Peer.Server Peer.Commands",
         "Peer.Files -> Core.Bytes Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Commands",
         "Peer.Rooms -> Core.Protocol Core.Crypto Core.Crypto.Identity Core.Crypto.Groups Core.Links Core.Transport Core.Payloads Core.Rooms Core.Rooms.Games Peer.Events Peer.Server Peer.Session Peer.Commands",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Files Peer.Rooms",
+        "Peer.Links -> Core.Protocol Core.Crypto.* Core.Links Core.Payloads Core.Transport Core.Nat Peer.Events Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Links Peer.Files Peer.Rooms",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",
@@ -79,7 +81,7 @@ public static class DependencyGraph
         "Peer.Tui.Screen -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Input Peer.Tui.Widgets",
         "Peer.Tui -> Peer.Tui.Text Peer.Tui.State Peer.Tui.Terminal Peer.Tui.Widgets Peer.Tui.Screen",
         "Peer.Tui.Demo -> Peer.Tui.State Peer.Tui",
-        "Peer.Tui.Binding -> Core.Protocol Core.Nat Peer.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Files Peer.Rooms Peer.Tui.*",
+        "Peer.Tui.Binding -> Core.Protocol Core.Nat Peer.Nat Peer.Events Peer.Profile Peer.History Peer.Server Peer.Session Peer.Commands Peer.Hosting Peer.Links Peer.Files Peer.Rooms Peer.Tui.*",
         "Peer -> Core.* Peer.*",
     ];
 

@@ -8,21 +8,13 @@ namespace P2PChat.EndToEnd.Tests;
 
 public sealed class HeadlessEncryptionTests
 {
-    /// <summary>Signs up and waits until the peer's prekeys are on the server (STATUS 18 answering PREKEYS).</summary>
-    private static async Task<PeerProcess> WithKeysAsync(Cluster cluster, string name)
-    {
-        var peer = await cluster.SignedUpAsync(name);
-        await peer.WaitForAsync("status", e => e.Is("command", "prekeys"));
-        return peer;
-    }
-
     [Fact]
     public async Task A_pm_to_an_offline_user_is_stored_as_ciphertext_only_and_read_at_sign_in()
     {
         const string Secret = "meet me at the old mill at midnight";
         await using var cluster = await Cluster.StartAsync();
-        var alice = await WithKeysAsync(cluster, "alice");
-        var bob = await WithKeysAsync(cluster, "bob");
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
         await bob.QuitAsync();
         await alice.WaitForAsync("presence", e => e.Is("user", "bob") && e.Is("presence", "offline"));
 
@@ -55,8 +47,8 @@ public sealed class HeadlessEncryptionTests
     public async Task Fingerprints_and_safety_numbers_agree_across_peers_and_verify_checks_them()
     {
         await using var cluster = await Cluster.StartAsync();
-        var alice = await WithKeysAsync(cluster, "alice");
-        var bob = await WithKeysAsync(cluster, "bob");
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
 
         await alice.SendAsync("/fingerprint");
         var fingerprint = (await alice.WaitForAsync("fingerprint")).Str("fingerprint");
@@ -82,8 +74,8 @@ public sealed class HeadlessEncryptionTests
     public async Task A_new_identity_raises_key_changed_and_holds_messages_until_trust()
     {
         await using var cluster = await Cluster.StartAsync();
-        var alice = await WithKeysAsync(cluster, "alice");
-        var bob = await WithKeysAsync(cluster, "bob");
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
         await alice.SendAsync("/msg bob before");
         await bob.WaitForAsync("message", e => e.Is("text", "before"));
         await bob.QuitAsync();
@@ -108,9 +100,9 @@ public sealed class HeadlessEncryptionTests
     public async Task Invite_only_channels_are_end_to_end_encrypted_and_rekeyed_when_a_member_leaves_while_general_is_not()
     {
         await using var cluster = await Cluster.StartAsync();
-        var alice = await WithKeysAsync(cluster, "alice");
-        var bob = await WithKeysAsync(cluster, "bob");
-        var carol = await WithKeysAsync(cluster, "carol");
+        var alice = await cluster.WithKeysAsync("alice");
+        var bob = await cluster.WithKeysAsync("bob");
+        var carol = await cluster.WithKeysAsync("carol");
         await alice.SendAsync("/create #secret invite-only");
         await alice.WaitForAsync("joined", e => e.Is("channel", "#secret") && e.Is("user", "alice"));
         foreach (var (name, peer) in new[] { ("bob", bob), ("carol", carol) })

@@ -1,6 +1,7 @@
 // Turns client events into view state: messages into their buffers, members, presence, notices, errors, the status bar.
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Peer.Links;
 using P2PChat.Peer.Nat;
 using P2PChat.Peer.Rooms;
 using P2PChat.Peer.Tui.Input;
@@ -69,6 +70,9 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
             case JoinedEvent j: OnJoined(j); break;
             case LeftEvent l: OnLeft(l); break;
             case MessageEvent m: OnMessage(m); break;
+            // The status bar of a private buffer shows how PMs to that contact travel now (direct, relay, or the server).
+            case LinkEvent { State: "up" } l when state.HasBuffer(BufferIds.ForPeer(l.Peer)): state.SetRoute(l.Peer, RouteOf(l.Route ?? "server")); break;
+            case LinkEvent { State: "down" } l when state.HasBuffer(BufferIds.ForPeer(l.Peer)): state.SetRoute(l.Peer, PeerRoute.Server); break;
             case SentEvent { StoredOffline: true } s:
                 state.Notice($"{s.To} is offline: the server keeps the message until they sign in", HistoryBuffers.ForTarget(s.To));
                 break;

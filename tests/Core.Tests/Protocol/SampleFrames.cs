@@ -48,6 +48,11 @@ internal static class SampleFrames
         new IdentityChange(new byte[131]),
         new MsgMultiSend([new MsgPart(Bob, "k1"u8.ToArray()), new MsgPart(Alice, new byte[300])], 8, MessageFlags.Encrypted),
         new MsgMultiSend([], 0, MessageFlags.None),
+        new LinkRequest(Bob, 9, DirectSetting.Friends, 3, [new(LinkCandidateKind.Lan, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("192.168.1.10"), 40000)),
+            new(LinkCandidateKind.Ipv6, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("2a0f:11:10::10"), 40000))]),
+        new LinkRequest(Bob, 0, DirectSetting.Nobody, 0, []),
+        new LinkCandidates(DirectSetting.Everyone, 5, [new(LinkCandidateKind.Reflexive, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("11.1.1.2"), 1))]),
+        new RelaySend(Bob, new byte[1200]),
     ];
 
     public static readonly Frame[] ToClient =
@@ -78,6 +83,10 @@ internal static class SampleFrames
             new MsgPartOutcome(Bob, StatusCode.Ok, MessageFlags.Offline, 100),
             new MsgPartOutcome(Alice, StatusCode.UnknownUser, MessageFlags.None, 0)]),
         new MsgMultiAck(9, 0, []),
+        new Intro(Bob, 9, new byte[65], new byte[16], IntroFlags.Controlling, 1_767_268_800_100, 3,
+            [new(LinkCandidateKind.Mapped, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("11.1.1.2"), 5000))]),
+        new Intro(Alice, 0, new byte[65], new byte[16], IntroFlags.Withheld, 0, 0, []),
+        new RelayDeliver(Alice, new byte[] { 1, 2, 3 }),
     ];
 
     public static IEnumerable<(Frame Frame, FrameDirection Direction)> All =>

@@ -47,7 +47,9 @@ public sealed class Cluster : IAsyncDisposable
     /// <summary>Starts a headless peer whose profile folder is named after <paramref name="name"/>.</summary>
     public PeerProcess Peer(string name, IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var peer = new PeerProcess(name, Server.Address, _folder.Combine("profiles", name), extraArgs, environment);
+        // Tests send only to loopback: no router is asked for a port mapping, and links offer 127.0.0.1 only.
+        var peer = new PeerProcess(name, Server.Address, _folder.Combine("profiles", name),
+            ["--no-port-mapping", "--loopback-links-only", .. extraArgs ?? []], environment);
         _peers.Add(peer);
         return peer;
     }
@@ -59,6 +61,14 @@ public sealed class Cluster : IAsyncDisposable
         await peer.SendAsync($"/register {name} \"{Password}\" nickname={name.ToUpperInvariant()}");
         await peer.WaitForAsync("registered", e => e.Is("user", name));
         return await SignedInAsync(peer, name);
+    }
+
+    /// <summary>Signs up and waits until the peer's prekeys are on the server (STATUS 18 answering PREKEYS).</summary>
+    public async Task<PeerProcess> WithKeysAsync(string name)
+    {
+        var peer = await SignedUpAsync(name);
+        await peer.WaitForAsync("status", e => e.Is("command", "prekeys"));
+        return peer;
     }
 
     public static async Task<PeerProcess> SignedInAsync(PeerProcess peer, string name)

@@ -1,0 +1,96 @@
+// The socket one contact link's transport runs over: one virtual address, carried by the relay or by a direct UDP path.
+using System.Net;
+using P2PChat.Core.Transport.Sockets;
+
+namespace P2PChat.Peer.Links;
+
+/// <summary>
+/// The transport sees one fixed remote address (<see cref="Virtual"/>) for the whole life of the link; underneath,
+/// every datagram goes either through the server's relay or straight to the nominated direct endpoint, and datagrams
+/// arriving on <b>either</b> path are handed to the transport as coming from <see cref="Virtual"/>. Switching the path
+/// is therefore invisible to the transport's connection: nothing is re-handshaken, and the streams' own acknowledgements
+/// and retransmissions carry every message across the switch exactly once (a packet lost in the switch is resent; a
+/// late relayed duplicate is dropped by the transport's packet numbers). Thread-safe.
+/// </summary>
+public sealed class LinkPathSocket : IDatagramSocket
+{
+    private readonly Action<ReadOnlyMemory<byte>> _relay;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private IDatagramReceiver? _receiver;
+    private IDatagramSocket? _directSocket;
+    private EndPoint? _directRemote;
+    private long _lastDirectReceive;
+    private bool _disposed;
+
+    /// <param name="relay">sends one datagram through the server's relay (never blocks; may drop).</param>
+    public LinkPathSocket(EndPoint @virtual, Action<ReadOnlyMemory<byte>> relay, TimeProvider time)
+    {
+        Virtual = @virtual;
+        _relay = relay;
+        _time = time;
+    }
+
+    /// <summary>The address the transport connects to; it never appears on a wire.</summary>
+    public EndPoint Virtual { get; }
+    public EndPoint LocalEndPoint => Virtual;
+
+    /// <summary>The direct endpoint in use, or null while relayed.</summary>
+    public EndPoint? DirectRemote { get { lock (_gate) return _directRemote; } }
+
+    /// <summary>When a datagram last arrived on the direct path (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long LastDirectReceive { get { lock (_gate) return _lastDirectReceive; } }
+
+    public void Start(IDatagramReceiver receiver) => _receiver = receiver;
+
+    public void Send(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        IDatagramSocket? direct;
+        EndPoint? to;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            (direct, to) = (_directSocket, _directRemote);
+        }
+        if (direct is not null && to is not null) direct.Send(datagram, to);
+        else _relay(datagram.ToArray());
+    }
+
+    /// <summary>From now on, sends go straight to <paramref name="remote"/> through <paramref name="socket"/>.</summary>
+    public void UseDirect(IDatagramSocket socket, EndPoint remote)
+    {
+        lock (_gate)
+        {
+            (_directSocket, _directRemote) = (socket, remote);
+            _lastDirectReceive = _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>From now on, sends go through the relay (the direct path died or was never found).</summary>
+    public void UseRelay()
+    {
+        lock (_gate) (_directSocket, _directRemote) = (null, null);
+    }
+
+    /// <summary>A datagram that came on the direct path (from the shared socket's router).</summary>
+    public void OnDirect(Span<byte> datagram)
+    {
+        lock (_gate) _lastDirectReceive = _time.GetTimestamp();
+        Deliver(datagram);
+    }
+
+    /// <summary>A datagram that came through the relay.</summary>
+    public void OnRelayed(Span<byte> datagram) => Deliver(datagram);
+
+    private void Deliver(Span<byte> datagram)
+    {
+        if (_receiver is not { } receiver) return;
+        receiver.OnDatagram(datagram, Virtual);
+        receiver.OnBatchEnd();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) _disposed = true;
+    }
+}

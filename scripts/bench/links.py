@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Link benchmarks on loopback with real processes (scripts/bench-links.sh runs this).
+
+One p2pchat-rendezvous on 127.0.0.1 and headless peers that send only to loopback (--no-port-mapping,
+--loopback-links-only). Measured, in one run:
+  * time to direct: from the first /msg to a friend with no link until the link event says route direct
+    (the first PM itself goes through the server and opens the link); REPEATS fresh pairs;
+  * PM round trip: alice /msg bob, bob's message event, bob /msg alice, alice's message event; EXCHANGES times over a
+    direct link, and the same exchange between two peers started with --no-direct-pms (through the server), p50/p99.
+Both round trips include the same headless overheads (stdin command, JSON event on stdout), so their ratio is fair.
+"""
+import json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
+PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+EXCHANGES = int(os.environ.get("EXCHANGES", "1000"))
+REPEATS = int(os.environ.get("REPEATS", "5"))
+PASSWORD = "correct horse"
+procs = []
+
+
+class Peer:
+    def __init__(self, name, server, fingerprint, folder, extra=()):
+        self.name = name
+        self.events = queue.Queue()
+        self.p = subprocess.Popen(["dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
+                                   "--server-fingerprint", fingerprint, "--no-port-mapping", "--loopback-links-only", *extra],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        procs.append(self.p)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.seen = []
+
+    def _read(self):
+        for line in self.p.stdout:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            self.events.put((time.perf_counter(), e))
+
+    def send(self, command):
+        self.p.stdin.write(command + "\n")
+        self.p.stdin.flush()
+        return time.perf_counter()
+
+    def wait(self, name, match=lambda e: True, timeout=60):
+        for i, (t, e) in enumerate(self.seen):
+            if e.get("event") == name and match(e):
+                del self.seen[i]
+                return t, e
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                t, e = self.events.get(timeout=max(0.01, deadline - time.time()))
+            except queue.Empty:
+                break
+            if e.get("event") == name and match(e):
+                return t, e
+            self.seen.append((t, e))
+            if len(self.seen) > 10000:
+                del self.seen[:5000]
+        raise SystemExit(f"bench-links: {self.name}: no {name} event within {timeout} s")
+
+    def signed_up(self):
+        self.send(f'/register {self.name} "{PASSWORD}"')
+        self.wait("registered")
+        self.send(f'/login {self.name} "{PASSWORD}"')
+        self.wait("signed_in")
+        self.wait("status", lambda e: e.get("command") == "prekeys")
+        return self
+
+
+def befriend(a, b):
+    a.send(f"/friend add {b.name}")
+    b.wait("friend_request")
+    b.send(f"/friend accept {a.name}")
+    a.wait("user", lambda e: e.get("user") == b.name and e.get("friend"))
+    b.wait("user", lambda e: e.get("user") == a.name and e.get("friend"))
+
+
+def pm(a, b, text):
+    a.send(f"/msg {b.name} {text}")
+    return b.wait("message", lambda e: e.get("text") == text)[1]
+
+
+def round_trips(a, b, n, route):
+    rtts = []
+    for i in range(n):
+        t0 = a.send(f"/msg {b.name} ping {i}")
+        _, m = b.wait("message", lambda e, i=i: e.get("text") == f"ping {i}")
+        if m.get("route") != route:
+            raise SystemExit(f"bench-links: ping {i} came by {m.get('route')}, expected {route}")
+        b.send(f"/msg {a.name} pong {i}")
+        t1, _ = a.wait("message", lambda e, i=i: e.get("text") == f"pong {i}")
+        rtts.append((t1 - t0) * 1000)
+    return sorted(rtts)
+
+
+def pct(values, p):
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
+
+
+def main():
+    folder = FOLDER
+    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(folder, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
+                               "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    procs.append(server)
+    address = fingerprint = None
+    for line in server.stdout:
+        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
+        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
+        if address and fingerprint: break
+    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+
+    to_direct = []
+    for r in range(REPEATS):
+        a = Peer(f"alice{r}", address, fingerprint, folder).signed_up()
+        b = Peer(f"bobby{r}", address, fingerprint, folder).signed_up()
+        befriend(a, b)
+        t0 = a.send(f"/msg {b.name} hello")
+        t1, _ = a.wait("link", lambda e: e.get("route") == "direct", timeout=60)
+        b.wait("message", lambda e: e.get("text") == "hello")
+        to_direct.append((t1 - t0) * 1000)
+        if r < REPEATS - 1:
+            for p in (a, b):
+                p.send("/quit")
+    alice, bob = a, b
+    pm(bob, alice, "hi")   # bob's session with alice exists both ways now
+    bob.wait("link", lambda e: e.get("route") == "direct")
+    for i in range(20): round_trips(alice, bob, 1, "direct")   # warm-up
+    direct = round_trips(alice, bob, EXCHANGES, "direct")
+
+    carol = Peer("carol", address, fingerprint, folder, ["--no-direct-pms"]).signed_up()
+    dave = Peer("dave", address, fingerprint, folder, ["--no-direct-pms"]).signed_up()
+    befriend(carol, dave)
+    pm(carol, dave, "hi"); pm(dave, carol, "hi")
+    for i in range(20): round_trips(carol, dave, 1, "server")
+    through_server = round_trips(carol, dave, EXCHANGES, "server")
+
+    to_direct.sort()
+    print(f"time to direct (first /msg to a friend without a link -> link route direct), {REPEATS} pairs: "
+          f"p50 {pct(to_direct, 50):.0f} ms, max {to_direct[-1]:.0f} ms")
+    print(f"PM round trip over {EXCHANGES} exchanges (headless, loopback):")
+    print(f"  direct link   p50 {pct(direct, 50):.2f} ms  p99 {pct(direct, 99):.2f} ms")
+    print(f"  via server    p50 {pct(through_server, 50):.2f} ms  p99 {pct(through_server, 99):.2f} ms")
+    print(f"ratio direct/server p50 {pct(direct, 50) / pct(through_server, 50):.2f} p99 {pct(direct, 99) / pct(through_server, 99):.2f}")
+
+
+try:
+    main()
+finally:
+    for p in procs:
+        try:
+            p.kill()
+            p.wait(timeout=10)
+        except Exception:
+            pass
+    shutil.rmtree(FOLDER, ignore_errors=True)
