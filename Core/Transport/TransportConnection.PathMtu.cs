@@ -1,4 +1,5 @@
 // Path MTU discovery of a connection: sending probe packets, feeding their fate to PathMtuDiscovery, applying the confirmed size.
+using P2PChat.Core.Bytes;
 using System.Net;
 using System.Net.Sockets;
 using P2PChat.Core.Transport.Recovery;

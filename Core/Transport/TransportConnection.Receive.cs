@@ -1,4 +1,5 @@
 // Receiving side of a connection: opening Data packets, dedup by packet number, and applying their frames.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Transport.Streams;
 using P2PChat.Core.Transport.Wire;
 
@@ -25,7 +26,7 @@ public sealed partial class TransportConnection
         if (State is ConnectionState.Closed or ConnectionState.Handshaking) return;
         if (!TryOpen(datagram, out int start, out int length)) return;
         var plaintext = datagram.Slice(start, length);
-        var reader = new SpanReader(plaintext);
+        var reader = new ByteReader(plaintext);
         if (!reader.TryReadUInt64(out ulong rawNumber) || rawNumber > VarInt.Max) return;
         long number = (long)rawNumber;
         if (_receivedPackets.Contains(number) || (!_receivedPackets.IsEmpty && number < _receivedPackets.First.Start)) return;

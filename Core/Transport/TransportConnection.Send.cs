@@ -1,4 +1,5 @@
 // Sending side of a connection: assembling one Data packet from pending acks, control frames, datagrams and stream data.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Transport.Recovery;
 using P2PChat.Core.Transport.Streams;
 using P2PChat.Core.Transport.Wire;

@@ -25,7 +25,7 @@ public static class DependencyGraph
         "Core.Crypto.Groups -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
         "Core.Crypto.Handshake -> Core.Bytes Core.Crypto Core.Crypto.Primitives Core.Crypto.Identity",
         "Core.Crypto.Vault -> Core.Bytes Core.Crypto Core.Crypto.Primitives",
-        "Core.Transport -> Core.Crypto.Primitives",
+        "Core.Transport -> Core.Bytes Core.Crypto.Primitives",
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
         "Core.Links.Paths -> Core.Nat",
         "Core.Links.Checks -> Core.Links.Paths Core.Nat Core.Transport",

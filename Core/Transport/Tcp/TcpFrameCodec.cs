@@ -1,4 +1,5 @@
 // Pure codec of the TCP path's length-prefixed frames.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Transport.Wire;
 
 namespace P2PChat.Core.Transport.Tcp;
@@ -48,7 +49,7 @@ internal static class TcpFrameCodec
         streamId = 0;
         payloadLength = headerLength = 0;
         malformed = false;
-        var reader = new SpanReader(buffer);
+        var reader = new ByteReader(buffer);
         if (!reader.TryReadByte(out type) || !reader.TryReadVarInt((long)VarInt.Max, out streamId) || !reader.TryReadVarInt((long)VarInt.Max, out long length))
             return false;
         if (type is < Stream or > Sealed || length > MaxPayload)

@@ -1,4 +1,5 @@
 // The TCP path: many streams and datagrams as length-prefixed frames over one connected Socket, same API as UDP.
+using P2PChat.Core.Bytes;
 using System.Net;
 using System.Net.Sockets;
 using P2PChat.Core.Transport.Wire;

@@ -1,10 +1,12 @@
 // Walks the packet-number ranges of an ACK frame from the highest down (already validated by FrameReader).
+using P2PChat.Core.Bytes;
+
 namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Yields inclusive [smallest, largest] ranges in descending order.</summary>
 internal ref struct AckRangeReader
 {
-    private SpanReader _reader;
+    private ByteReader _reader;
     private long _remaining;
     private long _nextLargest;
     private bool _first;
@@ -15,7 +17,7 @@ internal ref struct AckRangeReader
     /// <param name="extraRanges">The (gap, length) pairs, count given by <paramref name="extraCount"/>.</param>
     public AckRangeReader(long largest, long firstLength, long extraCount, ReadOnlySpan<byte> extraRanges)
     {
-        _reader = new SpanReader(extraRanges);
+        _reader = new ByteReader(extraRanges);
         _remaining = extraCount;
         _nextLargest = largest;
         _firstLength = firstLength;

@@ -1,4 +1,6 @@
 // Decodes the frames of a packet payload one at a time; pure, no allocation, rejects malformed input.
+using P2PChat.Core.Bytes;
+
 namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
 {
     /// <summary>Offsets, lengths and stream ids are capped at 2^62-1 by the varint encoding.</summary>
     private const long MaxValue = (long)VarInt.Max;
-    private SpanReader _reader = new(payload);
+    private ByteReader _reader = new(payload);
     private readonly ReadOnlySpan<byte> _payload = payload;
 
     public bool Malformed { get; private set; }

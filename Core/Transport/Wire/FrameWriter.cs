@@ -1,4 +1,6 @@
 // Encodes frames into a packet payload; callers size-check with the *Size helpers first.
+using P2PChat.Core.Bytes;
+
 namespace P2PChat.Core.Transport.Wire;
 
 /// <summary>Writers for the layouts documented in <see cref="FrameType"/>.</summary>

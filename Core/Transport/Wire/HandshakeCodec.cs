@@ -1,4 +1,5 @@
 // Pure encoder/decoder of the three handshake packets: Initial, Retry and Accept.
+using P2PChat.Core.Bytes;
 using System.Security.Cryptography;
 
 namespace P2PChat.Core.Transport.Wire;
@@ -47,7 +48,7 @@ internal static class HandshakeCodec
     public static bool TryParse(ReadOnlySpan<byte> datagram, out HandshakePacket packet)
     {
         packet = default;
-        var reader = new SpanReader(datagram);
+        var reader = new ByteReader(datagram);
         if (!reader.TryReadByte(out byte typeByte) || !reader.TryReadByte(out byte version) || version != Version) return false;
         if (!reader.TryReadUInt64(out ulong clientId)) return false;
         var type = (PacketType)typeByte;

@@ -1,4 +1,5 @@
 // BenchmarkDotNet suite for the per-packet CPU path of the transport: protection, frame parsing, ACK encoding.
+using P2PChat.Core.Bytes;
 using BenchmarkDotNet.Attributes;
 using P2PChat.Core.Crypto.Vault;
 using P2PChat.Core.Transport;

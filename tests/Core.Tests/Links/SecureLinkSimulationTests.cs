@@ -1,4 +1,5 @@
 // The link handshake over a real transport connection on a lossy simulated network: it always comes up, then keys every packet.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;

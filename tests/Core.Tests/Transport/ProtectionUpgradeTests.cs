@@ -1,4 +1,5 @@
 // Switching a live connection from unkeyed to AES-GCM protection: no byte lost, and old-style packets refused afterwards.
+using P2PChat.Core.Bytes;
 using P2PChat.Core.Transport;
 using P2PChat.Core.Transport.Protection;
 using P2PChat.Core.Transport.Sockets;

@@ -1,4 +1,5 @@
 // Round-trip and fuzz tests of the frame encoder and decoder.
+using P2PChat.Core.Bytes;
 using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Core.Transport;

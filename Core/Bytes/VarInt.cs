@@ -1,14 +1,14 @@
 // QUIC-style variable-length integer codec (RFC 9000 §16) used by every frame field.
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport.Wire;
+namespace P2PChat.Core.Bytes;
 
 /// <summary>
 /// Encodes unsigned integers up to 2^62-1 in 1, 2, 4 or 8 bytes, big-endian.
 /// The two top bits of the first byte give the length: 00 = 1 byte (6 bits), 01 = 2 bytes (14 bits),
 /// 10 = 4 bytes (30 bits), 11 = 8 bytes (62 bits).
 /// </summary>
-internal static class VarInt
+public static class VarInt
 {
     public const ulong Max = (1UL << 62) - 1;
 

@@ -1,10 +1,10 @@
-// Forward-only writer into a byte span for the packet and frame encoders.
+// Fixed-span big-endian writer for the transport's packet and frame encoders (the caller owns the buffer; ByteWriter grows its own).
 using System.Buffers.Binary;
 
-namespace P2PChat.Core.Transport.Wire;
+namespace P2PChat.Core.Bytes;
 
 /// <summary>Writes big-endian integers, varints and byte runs; callers check <see cref="Remaining"/> first.</summary>
-internal ref struct SpanWriter(Span<byte> buffer)
+public ref struct SpanWriter(Span<byte> buffer)
 {
     private readonly Span<byte> _buffer = buffer;
 

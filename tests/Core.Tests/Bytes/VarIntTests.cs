@@ -2,10 +2,10 @@
 using FsCheck;
 using FsCheck.Fluent;
 using P2PChat.Core.Transport;
-using P2PChat.Core.Transport.Wire;
+using P2PChat.Core.Bytes;
 using Xunit;
 
-namespace P2PChat.Core.Tests.Transport.Wire;
+namespace P2PChat.Core.Tests.Bytes;
 
 public sealed class VarIntTests
 {
