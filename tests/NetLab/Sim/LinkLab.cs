@@ -42,7 +42,7 @@ public sealed class LinkLab
     /// <summary>A host with a public address and no NAT.</summary>
     public LinkSite Public(int site) => new(this, IPEndPoint.Parse($"198.51.100.{site}:5000"), null, null);
 
-    public T Run<T>(Task<T> task, double seconds = 30) => LabClock.Run(Time, task, TimeSpan.FromSeconds(seconds));
+    public T Run<T>(Task<T> task, double seconds = 30) => Time.RunUntilDone(task, TimeSpan.FromSeconds(seconds));
 
     /// <summary>Runs both sides' engines at once (as after an introduction) until both have finished.</summary>
     public (LinkEstablishment A, LinkEstablishment B) Establish(LinkSite a, LinkSite b, byte[] token, EstablishOptions? options = null)

@@ -22,7 +22,7 @@ public sealed class EstablishmentTimeSimTests
         var options = new EstablishOptions { Random = new Random(seed + 7919) };   // not the network's seed: NAT ports and probe order must not correlate
         var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, sa.NewSocket, lab.Time, CancellationToken.None, options);
         var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), Token, CheckRole.Controlled, sb.NewSocket, lab.Time, CancellationToken.None, options);
-        var done = LabClock.Run(lab.Time, Task.WhenAll(ta, tb), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1));
+        var done = lab.Time.RunUntilDone(Task.WhenAll(ta, tb), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1));
         return (lab.Time.Elapsed - start, done[0], done[1]);
     }
 
