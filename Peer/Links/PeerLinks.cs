@@ -25,8 +25,9 @@ namespace P2PChat.Peer.Links;
 /// key; the other accepts and responds. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
 /// <para><b>Upgrade</b>: when a check is answered, the path socket switches to the direct endpoint (event <c>link</c>,
 /// route direct). The transport connection and its streams carry on unchanged, so nothing is lost or duplicated. While
-/// relayed, the controlling side asks for a fresh introduction every <see cref="UpgradeInterval"/> and checks again
-/// (a NAT that changed, a new mapping). A direct path that stops answering is dropped back to the relay.</para>
+/// relayed, the controlling side asks for a fresh introduction and checks again (a NAT that changed, a new mapping, or
+/// candidates the other side had not published yet when the first introduction was made): after 5 s, then 10 s, 20 s,
+/// and every <see cref="UpgradeInterval"/> from then on (<see cref="UpgradeDelay"/>). A direct path that stops answering is dropped back to the relay.</para>
 /// <para><b>Privacy</b>: with the setting <c>nobody</c> this peer publishes no candidates and sends no check; the
 /// server withholds both sides' candidates unless both settings allow them, and without candidates no check is sent.</para>
 /// </summary>
@@ -36,6 +37,12 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
     public static readonly TimeSpan UpgradeInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan UpgradeAskGap = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a relayed link waits before its <paramref name="tries"/>-th (from 0) fresh introduction: 5 s
+    /// doubling to <see cref="UpgradeInterval"/>, so a link made before the other side published its candidates (it had
+    /// just signed in) goes direct within seconds, while a pair that can never go direct asks only every 30 s.</summary>
+    public static TimeSpan UpgradeDelay(int tries) =>
+        TimeSpan.FromSeconds(Math.Min(UpgradeAskGap.TotalSeconds * Math.Pow(2, Math.Min(tries, 10)), UpgradeInterval.TotalSeconds));
     public static readonly TimeSpan PrefetchBackoff = TimeSpan.FromSeconds(30);
     private static readonly EndPoint VirtualPeer = new IPEndPoint(IPAddress.Any, 1);
 
@@ -283,6 +290,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             }
             a.Active = probe;
             a.Direct = path;
+            a.UpgradeTries = 0;   // if this path dies, the search starts again from the short delay
             _router!.Map(path.Remote, a.Path);
             a.Path.UseDirect(_router.Socket, path.Remote);
             foreach (var other in a.Probes.Where(p => p != probe).ToList()) Drop(a, other);
@@ -326,19 +334,21 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         probe.Dispose();
     }
 
-    /// <summary>While relayed, the controlling side asks for a fresh introduction every <see cref="UpgradeInterval"/>.</summary>
+    /// <summary>While relayed, the controlling side asks for a fresh introduction after <see cref="UpgradeDelay"/>.</summary>
     private void ScheduleUpgrade(LinkAttempt a)
     {
+        TimeSpan delay;
         lock (_gate)
         {
             if (!a.Controlling || a.UpgradeScheduled || a.Ended || a.Active is not null || Direct == DirectSetting.Nobody) return;
             a.UpgradeScheduled = true;
+            delay = UpgradeDelay(a.UpgradeTries++);
         }
         _ = Task.Run(async () =>
         {
             try
             {
-                await Task.Delay(UpgradeInterval, _time, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
                 lock (_gate) a.UpgradeScheduled = false;
                 if (!a.Ended && a.Link is not null) RequestUpgrade(a.Peer);
             }
