@@ -97,17 +97,8 @@ public sealed class DirectRoute : IMessageRoute, IDisposable
 
     private static string RouteName(IContactLink link) => link.Route == LinkRoute.Direct ? "direct" : "relay";
 
-    private static async Task<bool> ReadExactlyAsync(IReliableStream stream, byte[] buffer, CancellationToken ct)
-    {
-        var got = 0;
-        while (got < buffer.Length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(got), ct).ConfigureAwait(false);
-            if (n == 0) return false;
-            got += n;
-        }
-        return true;
-    }
+    private static async Task<bool> ReadExactlyAsync(IReliableStream stream, byte[] buffer, CancellationToken ct) =>
+        await stream.ReadFullyAsync(buffer, ct).ConfigureAwait(false) == buffer.Length;
 
     public void Dispose() => _registration.Dispose();
 }

@@ -72,17 +72,8 @@ public sealed class RoomConnection
         return reason;
     }
 
-    private async Task<bool> FillAsync(byte[] buffer)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await _stream.ReadAsync(buffer.AsMemory(read), _stop.Token).ConfigureAwait(false);
-            if (n == 0) return false;
-            read += n;
-        }
-        return true;
-    }
+    private async Task<bool> FillAsync(byte[] buffer) =>
+        await _stream.ReadFullyAsync(buffer, _stop.Token).ConfigureAwait(false) == buffer.Length;
 
     private async Task WriteLoopAsync()
     {

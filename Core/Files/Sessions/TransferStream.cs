@@ -35,18 +35,10 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
 
     private async ValueTask<bool> FillAsync(Memory<byte> destination, bool allowEnd, CancellationToken ct)
     {
-        var done = 0;
-        while (done < destination.Length)
-        {
-            var n = await stream.ReadAsync(destination[done..], ct).ConfigureAwait(false);
-            if (n == 0)
-            {
-                if (done == 0 && allowEnd) return false;
-                throw new FileProtocolException("the stream ended inside a frame");
-            }
-            done += n;
-        }
-        return true;
+        var done = await stream.ReadFullyAsync(destination, ct).ConfigureAwait(false);
+        if (done == destination.Length) return true;
+        if (done == 0 && allowEnd) return false;
+        throw new FileProtocolException("the stream ended inside a frame");
     }
 
     public void Dispose()
