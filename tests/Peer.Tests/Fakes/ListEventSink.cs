@@ -29,16 +29,25 @@ public sealed class ListEventSink : IEventSink
     public T Single<T>() where T : ClientEvent => Assert.Single(Events.OfType<T>());
 
     /// <summary>The first event (already published or still to come) of type T matching <paramref name="match"/>.</summary>
-    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null) where T : ClientEvent
+    public Task<T> WaitForAsync<T>(Func<T, bool>? match = null) where T : ClientEvent => WaitForFromAsync(0, match);
+
+    /// <summary>The first event of type T matching <paramref name="match"/> at position <paramref name="from"/> or later
+    /// (already published or still to come); <paramref name="cancel"/> stops waiting without failing the test.</summary>
+    public async Task<T> WaitForFromAsync<T>(int from, Func<T, bool>? match = null, CancellationToken cancel = default) where T : ClientEvent
     {
         bool Matches(ClientEvent e) => e is T t && (match?.Invoke(t) ?? true);
         TaskCompletionSource<ClientEvent> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_events)
         {
-            if (_events.FirstOrDefault(Matches) is T found) return found;
+            if (_events.Skip(from).FirstOrDefault(Matches) is T found) return found;
             _waiters.Add((Matches, done));
         }
-        try { return (T)await done.Task.WaitAsync(SafetyNet, TestContext.Current.CancellationToken); }
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken, cancel);
+        try { return (T)await done.Task.WaitAsync(SafetyNet, both.Token); }
         catch (TimeoutException) { throw new TimeoutException($"no {typeof(T).Name} within {SafetyNet}; got: {string.Join(", ", Events)}"); }
+        finally { lock (_events) _waiters.RemoveAll(w => w.Done == done); }
     }
+
+    /// <summary>How many events have been published so far (a position for <see cref="WaitForFromAsync{T}"/>).</summary>
+    public int Count { get { lock (_events) return _events.Count; } }
 }

@@ -49,6 +49,23 @@ internal sealed class RoomLab : IAsyncDisposable
         return (members, room);
     }
 
+    /// <summary>Returns once the latest room_host event of every member names the same host and epoch; waits on events, not time.</summary>
+    public static async Task UntilAllAgreeOnHostAsync(IReadOnlyList<LabMember> members)
+    {
+        while (true)
+        {
+            var marks = members.Select(x => x.Events.Count).ToArray();
+            var latest = members.Select(x => x.Events.Events.OfType<RoomHostEvent>().LastOrDefault()).ToList();
+            if (latest.All(e => e is not null) && latest.Select(e => (e!.Host, e.Epoch)).Distinct().Count() == 1) return;
+            using var stop = new CancellationTokenSource();
+            var next = members.Select((x, i) => x.Events.WaitForFromAsync<RoomHostEvent>(marks[i], cancel: stop.Token)).ToList();
+            var first = await Task.WhenAny(next);
+            stop.Cancel();
+            await first;   // a timeout here fails the test with the events seen
+            foreach (var t in next) await t.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     /// <summary>Invites <paramref name="who"/> again (the host side refuses banned users).</summary>
     public Task RoomOfInviteAsync(LabMember inviter, RoomPeer room, LabMember who) => inviter.Rooms.InviteAsync(room, who.Tag, CancellationToken.None);
 
