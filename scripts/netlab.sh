@@ -284,6 +284,8 @@ up() {
   ip -n "$prefix-inet" addr add "$SERVER4/32" dev lo
   [ "$ipv6" = on ] && ip -n "$prefix-inet" addr add "$SERVER6/128" dev lo nodad
   sys "$prefix-inet" net.ipv4.ip_forward=1
+  # The internet routes between the two homes over IPv6 too (host to host, not only host to server).
+  [ "$ipv6" = on ] && sys "$prefix-inet" net.ipv6.conf.all.forwarding=1
   for n in 1 2; do new_ns "$prefix-r$n" "$ipv6"; new_ns "$prefix-h$n" "$ipv6"; done
   local kind=cone
   local kind2=cone

@@ -55,8 +55,8 @@ public sealed partial class LinkLabKeepaliveTests
         var linkEventsBefore = LinkEvents(alice) + LinkEvents(bob);
 
         // Idle from here. The bindings that carry the link through each NAT, as they are now:
-        var r1 = await BindingAsync(run.Lab, "r1", NetLabInstance.Host1, alicePort, "11.1.2.2", ct);
-        var r2 = await BindingAsync(run.Lab, "r2", "192.168.2.10", bobPort, NetLabInstance.Router1Wan, ct);
+        var r1 = await BindingAsync(run.Lab, "r1", NetLabInstance.Host1, alicePort, "11.1.2.2", bobPort, ct);
+        var r2 = await BindingAsync(run.Lab, "r2", "192.168.2.10", bobPort, NetLabInstance.Router1Wan, alicePort, ct);
         Assert.True(r1 is not null, "no conntrack entry carries the link through router 1");
         Assert.True(r2 is not null, "no conntrack entry carries the link through router 2");
         var maxRemaining = 0;
@@ -64,8 +64,8 @@ public sealed partial class LinkLabKeepaliveTests
         deadline.CancelAfter(TimeSpan.FromSeconds(UdpTimeoutSeconds * (IdleTimeouts + 3)));
         while (true)
         {
-            var now1 = await BindingAsync(run.Lab, "r1", NetLabInstance.Host1, alicePort, "11.1.2.2", ct);
-            var now2 = await BindingAsync(run.Lab, "r2", "192.168.2.10", bobPort, NetLabInstance.Router1Wan, ct);
+            var now1 = await BindingAsync(run.Lab, "r1", NetLabInstance.Host1, alicePort, "11.1.2.2", bobPort, ct);
+            var now2 = await BindingAsync(run.Lab, "r2", "192.168.2.10", bobPort, NetLabInstance.Router1Wan, alicePort, ct);
             Assert.True(now1?.Id == r1!.Id, $"router 1's binding for the link expired or was recreated during the idle period (was id {r1.Id}, now {now1?.Id ?? "gone"})");
             Assert.True(now2?.Id == r2!.Id, $"router 2's binding for the link expired or was recreated during the idle period (was id {r2.Id}, now {now2?.Id ?? "gone"})");
             maxRemaining = Math.Max(maxRemaining, Math.Max(now1!.Remaining, now2!.Remaining));
@@ -94,12 +94,14 @@ public sealed partial class LinkLabKeepaliveTests
         return int.Parse(nat.Str("local").Split(':')[^1]);
     }
 
-    /// <summary>The UDP entry from <paramref name="host"/>:<paramref name="port"/> to <paramref name="to"/> that has seen replies,
-    /// in <paramref name="router"/>'s conntrack table, or null when there is none.</summary>
-    private static async Task<Binding?> BindingAsync(NetLabInstance lab, string router, string host, int port, string to, CancellationToken ct)
+    /// <summary>The UDP entry from <paramref name="host"/>:<paramref name="port"/> to <paramref name="to"/>:<paramref name="toPort"/>
+    /// that has seen replies, in <paramref name="router"/>'s conntrack table, or null when there is none. Both ends are
+    /// the link sockets (the cone NATs keep ports), so the binding-lifetime test's spare sockets, whose entries are
+    /// meant to expire, are not mistaken for the link's.</summary>
+    private static async Task<Binding?> BindingAsync(NetLabInstance lab, string router, string host, int port, string to, int toPort, CancellationToken ct)
     {
         var (code, output) = await lab.ExecAsync(router, ["conntrack", "-L", "-p", "udp", "--orig-src", host, "--orig-dst", to,
-            "--sport", port.ToString(), "-o", "ktimestamp,id"], ct);
+            "--sport", port.ToString(), "--dport", toPort.ToString(), "-o", "ktimestamp,id"], ct);
         Assert.True(code == 0, $"conntrack -L in {router} failed: {output}");
         foreach (var line in output.Split('\n'))
         {
