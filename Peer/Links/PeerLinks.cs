@@ -202,7 +202,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             if (_attempts.TryGetValue(intro.Peer, out var existing) && !existing.Ended)
             {
-                if (existing.Expected.Equals(presented)) StartChecks(existing, intro);
+                if (existing.Expected.Equals(presented)) StartChecks(existing, intro, rediscover: true);
                 return null;
             }
             var path = new LinkPathSocket(VirtualPeer, packet => _relay.Send(intro.Peer, packet), _time);
@@ -267,21 +267,24 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
 
     /// <summary>Starts the link engine on the introduction's candidates (under the lock); its nominated path moves the
     /// link off the relay (<see cref="OnChecked"/>).</summary>
-    private void StartChecks(LinkAttempt a, Intro intro)
+    private void StartChecks(LinkAttempt a, Intro intro, bool rediscover = false)
     {
         if (intro.Candidates.Count == 0 || Direct == DirectSetting.Nobody) return;
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         a.Checks.Add(cts);
-        _ = Task.Run(() => CheckAsync(a, intro, cts));
+        _ = Task.Run(() => CheckAsync(a, intro, cts, rediscover));
     }
 
-    private async Task CheckAsync(LinkAttempt a, Intro intro, CancellationTokenSource cts)
+    /// <param name="rediscover">a re-introduction of a live link: look at the NAT again first (<see cref="RefreshedCandidatesAsync"/>).</param>
+    private async Task CheckAsync(LinkAttempt a, Intro intro, CancellationTokenSource cts, bool rediscover)
     {
         LinkEstablishment? result = null;
         string? failure = null;
         try
         {
-            var (nat, candidates) = await CandidatesAsync(cts.Token).ConfigureAwait(false);
+            var (nat, candidates) = rediscover && a.Active is null
+                ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
+                : await CandidatesAsync(cts.Token).ConfigureAwait(false);
             var (v4, v6) = EnsureChecks();
             var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
@@ -338,13 +341,13 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                     a.Lifetime = a.Monitor?.Lifetime ?? a.Lifetime;
                     _router?.Unmap(a.Path);
                 }
-                var (v4, _) = EnsureChecks();
+                EnsureChecks();
                 if (!path.SocketIsShared) path.Socket.Start(_router!);   // a birthday-probing socket: the transport runs on it
                 a.Active = path;
                 a.NoDirect = null;
                 a.UpgradeTries = 0;   // if this path dies, the search starts again from the short delay
                 a.DirectRtt = path.Rtt > TimeSpan.Zero ? path.Rtt : null;
-                monitor = path.Monitor(_time, TestSocketFor(path, v4), a.Lifetime);
+                monitor = path.Monitor(_time, TestSocketFor(path), a.Lifetime);
                 a.Monitor = monitor;
                 var answered = path.ConsentAnswered;
                 path.ConsentAnswered = (rtt, seen) =>
@@ -376,7 +379,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     }
 
     /// <summary>A spare socket of the path's family for the binding-lifetime test (null when none can be opened).</summary>
-    private static Core.Transport.Sockets.IDatagramSocket? TestSocketFor(EstablishedPath path, CheckDemultiplexer v4)
+    private static Core.Transport.Sockets.IDatagramSocket? TestSocketFor(EstablishedPath path)
     {
         try { return EngineCandidates.NewSocket(path.Remote.IsIpv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork); }
         catch (System.Net.Sockets.SocketException) { return null; }
@@ -466,7 +469,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             try
             {
-                var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
+                // A fresh discovery first: the NAT may have changed (a new type, a new reflexive port, a mapping) since we
+                // last looked, and the introduction must carry what is true now.
+                var (nat, candidates) = await RediscoverAsync(_stop.Token).ConfigureAwait(false);
                 await _client.SendLinkFrameAsync(new LinkRequest(peer, 0, Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException) { }
@@ -540,6 +545,35 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             _log?.Invoke($"links: could not publish candidates: {e.Message}");
         }
+    }
+
+    /// <summary>Discovers again (unless a discovery is running: then that one's result) and returns what it found.</summary>
+    private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RediscoverAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_discovery is null || _discovery.IsCompleted) _discovery = DiscoverAsync(_stop.Token);
+            return _discovery.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Before checking a re-introduction (the link exists, so it is relayed and someone asked again): discover again and,
+    /// when the NAT type or the candidates changed, publish them (CANDIDATES), so the next introduction carries what is
+    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>).
+    /// </summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RefreshedCandidatesAsync(CancellationToken ct)
+    {
+        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? previous;
+        lock (_gate) previous = _discovery;
+        var before = previous is { IsCompletedSuccessfully: true } ? previous.Result : default;
+        var now = await RediscoverAsync(ct).ConfigureAwait(false);
+        if (before.Candidates is not null && (before.Nat != now.Nat || !before.Candidates.SequenceEqual(now.Candidates)) && _client.IsSignedIn)
+        {
+            try { await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), ct).ConfigureAwait(false); }
+            catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
+        }
+        return now;
     }
 
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesAsync(CancellationToken ct)
