@@ -16,9 +16,7 @@ public sealed class LinkLabIpv6Tests
 {
     private const string Stun6 = $"[{NetLabInstance.ServerAddress6}]:3478";
 
-    // Explicit until the link engine (IPv6 candidates, probing, fresh discovery on re-introduction) is wired into
-    // the peer: the stand-in checks are IPv4 only and never probe, so this scenario cannot pass on it yet.
-    [Fact(Explicit = true)]
+    [Fact]
     public async Task Scenario_7_IPv6_hosts_behind_stateful_firewalls_link_directly_over_IPv6()
     {
         await using var run = await LinkLabTests.StartAsync("v6sym", $"{LinkLabTests.Stun},{LinkLabTests.Stun2},{Stun6}");

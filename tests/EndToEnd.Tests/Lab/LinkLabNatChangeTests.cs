@@ -20,9 +20,7 @@ public sealed class LinkLabNatChangeTests
     private const int MaxStream = 5000;
     private const int AfterDirect = 10;
 
-    // Explicit until the link engine (IPv6 candidates, probing, fresh discovery on re-introduction) is wired into
-    // the peer: the stand-in checks are IPv4 only and never probe, so this scenario cannot pass on it yet.
-    [Fact(Explicit = true)]
+    [Fact]
     public async Task Scenario_9_a_relayed_link_goes_direct_when_a_NAT_changes_from_symmetric_to_cone_without_losing_a_PM()
     {
         var ct = TestContext.Current.CancellationToken;
