@@ -10,7 +10,7 @@ linux/netfilter/nfnetlink_queue.h:
   verdict  type ... | NFQNL_MSG_VERDICT (1): NFQA_VERDICT_HDR {be32 verdict, be32 packet_id}
 The delay is the same for every packet, so packets leave in the order they came (a FIFO). With --log, each IPv4 UDP
 packet whose source and destination are both outside 11.0.0.0/24 (router to router: checks, probes, direct link
-traffic) is logged as "MONOTONIC_SECONDS SRC:PORT DST:PORT" when it arrives, so a benchmark can see when checks start.
+traffic) is logged as "MONOTONIC_SECONDS SRC:PORT DST:PORT IP_LENGTH" when it arrives, so a benchmark can see when checks start.
 The queue fails open: when it is full, packets pass undelayed rather than being dropped.
 """
 import argparse, collections, os, select, socket, struct, sys, time
@@ -73,7 +73,8 @@ def udp_between_routers(payload):
         return None
     ihl = (payload[0] & 0x0F) * 4
     sport, dport = struct.unpack_from("!HH", payload, ihl)
-    return f"{src}:{sport} {dst}:{dport}"
+    (length,) = struct.unpack_from("!H", payload, 2)
+    return f"{src}:{sport} {dst}:{dport} {length}"
 
 
 def main():

@@ -28,12 +28,13 @@ SERVER4, SERVER6 = "11.0.0.1", "2a0f:11::1"
 STUN = [f"{SERVER4}:3478", f"{SERVER4}:3479"]
 STUN6 = f"[{SERVER6}]:3478"
 WANS = {"11.1.1.2", "11.1.2.2"}
+CHECK_IP_LENGTH = 20 + 8 + 64   # IPv4 + UDP headers + a check packet (Core/Links/Checks/CheckPacket)
 
 # number -> (lab, alice's host, bob's host, NAT pair, can be direct, extra peer options)
 SCENARIOS = {
     1: ("cone", "h1", "h2", "cone <-> cone", True, []),
     2: ("symsym", "h1", "h2", "symmetric <-> symmetric", False, []),
-    3: ("upnp", "h1", "h2", "UPnP router <-> cone", True, ["port-mapping"]),
+    3: ("upnpsym", "h1", "h2", "UPnP router <-> symmetric", True, ["port-mapping"]),
     4: ("symmetric", "h1", "h2", "symmetric <-> cone", True, []),
     5: ("lan", "h1", "h3", "same LAN", True, []),
     6: ("udpblock", "h1", "h2", "UDP blocked <-> cone", False, []),
@@ -93,17 +94,15 @@ class Lab:
         if "port-mapping" not in extra: args.append("--no-port-mapping")
         return Peer(name, f"{SERVER4}:7777", self.fingerprint, self.folder, args, ["ip", "netns", "exec", f"{self.prefix}-{host}"], procs).signed_up()
 
-    def first_check_after(self, t0):
-        """Monotonic time of the first UDP packet between the two routers' WAN addresses after t0 (None without a log)."""
+    def direct_packets_after(self, t0):
+        """(time, IP length) of each UDP packet between the two routers' WAN addresses after t0, from the delay log."""
         try:
             with open(f"/tmp/netlab-{self.prefix}/delay.log") as f:
-                for line in f:
-                    t, src, dst = line.split()
-                    if float(t) >= t0 and src.split(":")[0] in WANS and dst.split(":")[0] in WANS:
-                        return float(t)
+                rows = [line.split() for line in f]
         except FileNotFoundError:
-            return None
-        return None
+            return []
+        return [(float(r[0]), int(r[3])) for r in rows
+                if len(r) == 4 and float(r[0]) >= t0 and r[1].split(":")[0] in WANS and r[2].split(":")[0] in WANS]
 
     def close(self):
         if self.server:
@@ -133,8 +132,15 @@ def attempt(lab, r, alice_host, bob_host, extra, timeout):
             a.send(f"/msg {b.name} second")
             t2, m = b.wait("message", lambda e: e.get("text") == "second", timeout)
             res["t_carried_ms"] = (t2 - t0) * 1000 if m.get("route") == "direct" else None
-            check = lab.first_check_after(t0)
-            res["after_intro_ms"] = (t1 - check) * 1000 if check else None
+            packets = lab.direct_packets_after(t0)
+            if packets:
+                # Checks are 64-byte UDP payloads (IP length 92); the first other packet between the routers is the
+                # link's own traffic on the nominated path.
+                check = packets[0][0]
+                moved = next((t for t, length in packets if length != CHECK_IP_LENGTH), None)
+                res["after_intro_ms"] = (t1 - check) * 1000
+                res["checks_ms"] = (moved - check) * 1000 if moved else None
+                res["event_lag_ms"] = (t1 - moved) * 1000 if moved else None
         return res
     finally:
         a.quit()
@@ -162,6 +168,7 @@ def time_to_link(rtts, repeat, timeout):
         verdict = "no direct link" if not after_ok else ("met" if max(after_ok) <= goal else f"missed (max {max(after_ok) / goal:.2f}x the goal)")
         print(f"time to link, cone<->cone, RTT {rtt} ms (one-way delay {rtt // 2} ms each way), {len(direct)}/{repeat} direct: "
               f"after the introduction {fmt(after)} (goal <= 2 RTT + 100 = {goal} ms: {verdict}); "
+              f"of which checks until the link's first packet on the direct path {fmt([x.get('checks_ms') for x in direct])}; "
               f"first /msg -> direct link event {fmt([x['t_link_ms'] for x in direct])}; "
               f"first /msg -> a PM carried direct {fmt([x.get('t_carried_ms') for x in direct])}; "
               f"path RTT seen by the peer {fmt([x.get('rtt_ms') for x in direct])}", flush=True)
