@@ -30,7 +30,8 @@ STUN6 = f"[{SERVER6}]:3478"
 WANS = {"11.1.1.2", "11.1.2.2"}
 CHECK_IP_LENGTH = 20 + 8 + 64   # IPv4 + UDP headers + a check packet (Core/Links/Checks/CheckPacket)
 
-# number -> (lab, alice's host, bob's host, NAT pair, can be direct, extra peer options)
+# number -> (lab, alice's host, bob's host, NAT pair, can be direct, extra peer options: "ipv6" adds the IPv6 STUN
+# server; "port-mapping" lets alice (only: bob's router has no mapping service) ask her router for a port mapping)
 SCENARIOS = {
     1: ("cone", "h1", "h2", "cone <-> cone", True, []),
     2: ("symsym", "h1", "h2", "symmetric <-> symmetric", False, []),
@@ -115,7 +116,7 @@ class Lab:
 def attempt(lab, r, alice_host, bob_host, extra, timeout):
     """One fresh pair: returns dict(outcome, route, via, ip, t_link_ms, t_carried_ms, after_intro_ms, rtt_ms)."""
     a = lab.peer(f"alice{r}", alice_host, extra)
-    b = lab.peer(f"bobby{r}", bob_host, extra)
+    b = lab.peer(f"bobby{r}", bob_host, [x for x in extra if x != "port-mapping"])   # only alice's router maps ports
     try:
         befriend(a, b)
         t0 = a.send(f"/msg {b.name} hello")
