@@ -311,6 +311,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// </summary>
     private void OnChecked(LinkAttempt a, CancellationTokenSource cts, LinkEstablishment? result, string? failure)
     {
+        if (result is { Statistics: var st })
+            _log?.Invoke($"links: checks with {a.Name}: {(result.Path is { } p ? $"direct via {p.Via.Name()} to {p.Remote.EndPoint}" : result.Outcome)}; " +
+                $"{st.PairsChecked} pairs, {st.ChecksSent} checks, {st.ResponsesSent} answers, {st.ProbesSent} probes, {st.SocketsOpened} sockets opened, {st.Rejected} rejected");
+        else if (failure is not null) _log?.Invoke($"links: checks with {a.Name} could not run: {failure}");
         LinkEvent? changed = null;
         var path = result?.Path;
         PathMonitor? monitor = null;
