@@ -24,8 +24,11 @@ public sealed class LinkLabEngineTests
     private static async Task LinkGoesDirectAsync(PeerProcess alice, PeerProcess bob, string via)
     {
         await HeadlessLinkTests.BefriendAsync(alice, bob);
+        var asked = System.Diagnostics.Stopwatch.StartNew();
         await alice.SendAsync("/link bob");
         var up = await LinkLabTests.RouteAsync(alice, "bob", "direct");
+        // A figure for the log (never asserted): from /link to alice's direct event, introduction and relay handshake included.
+        TestContext.Current.TestOutputHelper?.WriteLine($"{via}: /link to direct in {asked.ElapsedMilliseconds} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         var upBob = await LinkLabTests.RouteAsync(bob, "alice", "direct");
         foreach (var e in new[] { up, upBob })
         {
