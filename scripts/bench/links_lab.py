@@ -61,8 +61,8 @@ class Lab:
         self.scenario = scenario
         self.folder = tempfile.mkdtemp(prefix=f"bench-links-lab-{os.getpid()}-")
         self.server = None
-        sh("bash", NETLAB, "up", self.prefix, scenario)
-        try:
+        try:   # a lab that fails to come up is torn down too (netlab.sh also undoes a failed `up` itself)
+            sh("bash", NETLAB, "up", self.prefix, scenario)
             self._start(scenario, delay_ms)
         except BaseException:
             self.close()
