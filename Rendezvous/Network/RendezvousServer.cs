@@ -69,6 +69,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connection slots (for tests and diagnostics).</summary>
     internal ConnectionAdmission Admission => _context.Admission;
 
+    /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
+    public ServerCounters Counters => _context.Counters;
+
     public Task StartAsync(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -94,6 +97,10 @@ public sealed class RendezvousServer : IAsyncDisposable
         _abort.Cancel();
         try { await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(2), TimeProvider.System, CancellationToken.None).ConfigureAwait(false); }
         catch (Exception) { /* abandoned */ }
+        foreach (var (name, value) in _context.Counters.Report()) _log.LogInformation("counter {Name} {Value}", name, value);
+        if (_context.Store is SqliteRendezvousStore sqlite)
+            foreach (var (name, value) in sqlite.Writes.Report())
+                _log.LogInformation("counter {Name} {Value}", name, value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()
@@ -129,6 +136,7 @@ public sealed class RendezvousServer : IAsyncDisposable
         {
             // Over the unauthenticated cap: refused before any TLS work (a reset, not a handshake).
             _log.LogDebug("refused a connection from {Address}: too many not signed in", address);
+            _context.Counters.RefusedBeforeTls();
             try { socket.LingerState = new LingerOption(true, 0); }
             catch (SocketException) { }
             socket.Dispose();
@@ -151,13 +159,15 @@ public sealed class RendezvousServer : IAsyncDisposable
         {
             // No STATUS is possible here: the protocol only starts once TLS is up.
             _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
+            _context.Counters.HandshakeFailed();
             slot.Dispose();   // first: once the client sees the close, the slot is free again
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             return;
         }
 
-        var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log);
+        _context.Counters.HandshakeDone(_time.GetElapsedTime(accepted));
+        var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log) { AcceptedAt = accepted };
         _context.Admission.Attach(session.Id, slot);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sessions[session] = done.Task;
@@ -175,7 +185,7 @@ public sealed class RendezvousServer : IAsyncDisposable
                 return;
             }
             session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
-                $"not signed in within {_options.SignInDeadlineSeconds} s"));
+                $"not signed in within {_options.SignInDeadlineSeconds} s"), "signin_deadline");
         }, null, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         await using var signInDeadline = deadlineTimer;
         try
@@ -186,6 +196,8 @@ public sealed class RendezvousServer : IAsyncDisposable
         catch (Exception ex) { _log.LogError(ex, "session {Id} crashed", session.Id); }
         finally
         {
+            var (closedIn, reason) = session.ClosedAs;
+            _context.Counters.Closed(closedIn, reason);
             _context.Admission.Release(session.Id);
             _sessions.TryRemove(session, out _);
             done.TrySetResult();

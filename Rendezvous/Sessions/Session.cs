@@ -33,6 +33,8 @@ public sealed class Session
     private List<Frame>? _held;
     private ITimer? _idleTimer;
     private int _closing;
+    private string _closeReason = "open";
+    private SessionState _closedIn;
     private int _idleSuspended;
     private Task _background = Task.CompletedTask;
 
@@ -51,11 +53,17 @@ public sealed class Session
     }
 
     public long Id { get; }
+    /// <summary>When the connection was accepted (a timestamp of the session's clock), for <see cref="ServerCounters"/>.</summary>
+    public long AcceptedAt { get; init; }
     public IPAddress Address { get; }
     public SessionState State { get; private set; } = SessionState.AwaitHello;
     public SignedInUser? User { get; private set; }
     public Tag UserTag => User?.Tag ?? Tag.None;
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Once closing: the state the session was in and why it closed (e.g. "idle_timeout", "client_left",
+    /// "status_27"), for <see cref="ServerCounters"/>.</summary>
+    public (SessionState State, string Reason) ClosedAs { get { lock (_gate) return (_closedIn, _closeReason); } }
 
     /// <summary>True when this client receives every user's roster deltas (its burst listed the whole general channel,
     /// or it paged through all of it); otherwise only those of its friends and co-members of its other channels.</summary>
@@ -68,15 +76,15 @@ public sealed class Session
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_reading.Token, serverStopping);
         using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
-        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null); }, TaskScheduler.Default);
-        _idleTimer = _time.CreateTimer(_ => Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout")),
+        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null, "write_failed"); }, TaskScheduler.Default);
+        _idleTimer = _time.CreateTimer(_ => Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout"), "idle_timeout"),
             null, _idleTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             while (!IsClosing)
             {
                 var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
-                if (frame is null) break;
+                if (frame is null) { Close(null, "client_left"); break; }
                 if (Volatile.Read(ref _idleSuspended) == 0) _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
                 // Heartbeats are answered even while a sign-in runs in the background; any other command waits for it,
                 // so one client's commands still run one after another.
@@ -85,8 +93,8 @@ public sealed class Session
             }
         }
         catch (ProtocolException ex) { Close(Status(ex.Code, ex.Code == StatusCode.FrameTooLarge ? (uint)_connection.MaxFrameSize : 0, ex.Message)); }
-        catch (OperationCanceledException) { }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException) { }
+        catch (OperationCanceledException) { Close(null, serverStopping.IsCancellationRequested ? "server_stopping" : "cancelled"); }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException) { Close(null, "connection_lost"); }
         catch (Exception ex)
         {
             _log.LogError(ex, "session {Id} failed", Id);
@@ -186,7 +194,7 @@ public sealed class Session
         {
             if (_held is not null)
             {
-                if (_held.Count >= _heldCapacity) { Close(null); return false; }
+                if (_held.Count >= _heldCapacity) { Close(null, "send_queue_full"); return false; }
                 _held.Add(frame);
                 return true;
             }
@@ -222,10 +230,15 @@ public sealed class Session
 
     /// <summary>Ends the session: <paramref name="last"/> (a STATUS, usually) is sent after what is queued, then the
     /// connection is shut down. Safe from any thread; only the first call counts.</summary>
-    public void Close(Frame? last)
+    public void Close(Frame? last, string? reason = null)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
-        lock (_gate) State = SessionState.Closing;
+        lock (_gate)
+        {
+            _closedIn = State;
+            _closeReason = reason ?? (last is Status st ? $"status_{(int)st.Code}" : "closed");
+            State = SessionState.Closing;
+        }
         if (last is Status s) _log.LogDebug("session {Id} closing with {Code}: {Text}", Id, s.Code, s.Text);
         _queue.Complete(last);
         // Cancelled asynchronously: Close may be called under another session's lock (Deliver), and the read loop's
@@ -267,7 +280,7 @@ public sealed class Session
     private void Dropped()
     {
         _log.LogWarning("session {Id} dropped: its client is not reading", Id);
-        Close(null);
+        Close(null, "send_queue_full");
     }
 
     private async Task FlushAndShutDownAsync(Task writer, CancellationTokenSource abortWrites, CancellationToken serverStopping)

@@ -73,7 +73,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in a write transaction; commits when it returns, rolls back when it throws.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        var queued = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -95,8 +97,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         finally
         {
             _writeLock.Release();
+            Writes.Observe(started - queued, System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
     }
+
+    /// <summary>How many writes ran, how long they waited for the writer and how long they held it.</summary>
+    public StoreWriteStats Writes { get; } = new();
 
     /// <summary>Called with the write lock held after a write failed: rolls back what is left of the transaction and,
     /// if the writer is not in autocommit mode afterwards (or the rollback itself failed), opens a fresh writer.</summary>
