@@ -40,6 +40,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     private readonly SessionSettings _sessionSettings;
     private readonly ConcurrentDictionary<Session, Task> _sessions = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly SemaphoreSlim _handshakeSlots;
     private TcpListener? _listener;
     private X509Certificate2? _certificate;
     private SslStreamCertificateContext? _certificateContext;
@@ -54,6 +55,7 @@ public sealed class RendezvousServer : IAsyncDisposable
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("P2PChat.Rendezvous");
         _context = new ServerContext(store, options, time, _log);
         _dispatcher = new CommandDispatcher(_context);
+        _handshakeSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentHandshakes));
         _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds));
     }
 
@@ -69,6 +71,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connection slots (for tests and diagnostics).</summary>
     internal ConnectionAdmission Admission => _context.Admission;
 
+    /// <summary>TLS handshakes running now (for tests and diagnostics).</summary>
+    internal int HandshakesRunning => Math.Max(1, _options.MaxConcurrentHandshakes) - _handshakeSlots.CurrentCount;
+
     /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
     public ServerCounters Counters => _context.Counters;
 
@@ -78,7 +83,7 @@ public sealed class RendezvousServer : IAsyncDisposable
         _certificate = ServerCertificate.LoadOrCreate(_options.DataDirectory, _time);
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
         _listener = new TcpListener(ListenEndpoint.Parse(_options.Listen));
-        _listener.Start(backlog: 512);
+        _listener.Start(backlog: Math.Max(16, _options.ListenBacklog));
         _log.LogInformation("fingerprint SHA256 {Fingerprint}", Fingerprint);
         _log.LogInformation("listening on {Endpoint}", Endpoint);
         _acceptLoop = AcceptLoopAsync(_listener);
@@ -144,8 +149,16 @@ public sealed class RendezvousServer : IAsyncDisposable
         }
         socket.NoDelay = true;
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        var slotTaken = false;
         try
         {
+            // 1. The ClientHello has arrived (a connection that sends nothing never takes a handshake slot).
+            using (var firstBytes = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time))
+            using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
+            // 2. A handshake slot, in arrival order; 3. the handshake itself, within the handshake timeout.
+            await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false);
+            slotTaken = true;
             using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -154,9 +167,12 @@ public sealed class RendezvousServer : IAsyncDisposable
                 EnabledSslProtocols = SslProtocols.Tls13,
                 ClientCertificateRequired = false,
             }, linked.Token).ConfigureAwait(false);
+            _handshakeSlots.Release();
+            slotTaken = false;
         }
         catch (Exception ex)
         {
+            if (slotTaken) _handshakeSlots.Release();
             // No STATUS is possible here: the protocol only starts once TLS is up.
             _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
             _context.Counters.HandshakeFailed();
@@ -171,7 +187,8 @@ public sealed class RendezvousServer : IAsyncDisposable
         _context.Admission.Attach(session.Id, slot);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sessions[session] = done.Task;
-        var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds) - _time.GetElapsedTime(accepted);
+        // Counted from the end of the handshake: the wait in the handshake queue is the server's, not the client's.
+        var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds);
         // Time the server itself holds a sign-in up (queued hash, slow store) is not the client's: while the session
         // awaits the server the deadline looks again a second later instead of closing.
         ITimer? deadlineTimer = null;
@@ -186,7 +203,7 @@ public sealed class RendezvousServer : IAsyncDisposable
             }
             session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
                 $"not signed in within {_options.SignInDeadlineSeconds} s"), "signin_deadline");
-        }, null, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }, null, deadline, Timeout.InfiniteTimeSpan);
         await using var signInDeadline = deadlineTimer;
         try
         {

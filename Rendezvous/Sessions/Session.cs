@@ -36,6 +36,8 @@ public sealed class Session
     private string _closeReason = "open";
     private SessionState _closedIn;
     private int _idleSuspended;
+    private int _commandRunning;
+    private long _lastHeard;
     private Task _background = Task.CompletedTask;
 
     public Session(long id, Socket socket, Stream stream, IPAddress address, SessionSettings settings, TimeProvider time, ILogger log)
@@ -77,19 +79,28 @@ public sealed class Session
         using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
         _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null, "write_failed"); }, TaskScheduler.Default);
-        _idleTimer = _time.CreateTimer(_ => Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout"), "idle_timeout"),
-            null, _idleTimeout, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+        _idleTimer = _time.CreateTimer(_ => OnIdleTimer(), null, _idleTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             while (!IsClosing)
             {
                 var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
                 if (frame is null) { Close(null, "client_left"); break; }
-                if (Volatile.Read(ref _idleSuspended) == 0) _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
                 // Heartbeats are answered even while a sign-in runs in the background; any other command waits for it,
-                // so one client's commands still run one after another.
-                if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
-                await handle(this, frame, linked.Token).ConfigureAwait(false);
+                // so one client's commands still run one after another. While a command runs (or waits for the store)
+                // the client is waiting for us: the dead-connection clock restarts only when it is done.
+                Volatile.Write(ref _commandRunning, 1);
+                try
+                {
+                    if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
+                    await handle(this, frame, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+                    Volatile.Write(ref _commandRunning, 0);
+                }
             }
         }
         catch (ProtocolException ex) { Close(Status(ex.Code, ex.Code == StatusCode.FrameTooLarge ? (uint)_connection.MaxFrameSize : 0, ex.Message)); }
@@ -125,8 +136,6 @@ public sealed class Session
     public void RunInBackground(Func<Task> work)
     {
         Interlocked.Exchange(ref _idleSuspended, 1);
-        try { _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan); }
-        catch (ObjectDisposedException) { }
         _background = Task.Run(async () =>
         {
             try { await work().ConfigureAwait(false); }
@@ -138,11 +147,33 @@ public sealed class Session
             }
             finally
             {
+                Volatile.Write(ref _lastHeard, _time.GetTimestamp());
                 Interlocked.Exchange(ref _idleSuspended, 0);
-                try { _idleTimer?.Change(_idleTimeout, Timeout.InfiniteTimeSpan); }
-                catch (ObjectDisposedException) { }
             }
         });
+    }
+
+    /// <summary>
+    /// The dead-connection timer fired: the session is closed with STATUS 33 only if the client has really been silent
+    /// for the whole timeout, counted from the last frame read or, when a command of its own or a sign-in was running,
+    /// from when that finished (time the server spends on the client's behalf is not the client's silence). Otherwise
+    /// the timer is set again for what is left. Reading a frame only stores a timestamp: no timer call per frame.
+    /// </summary>
+    private void OnIdleTimer()
+    {
+        if (IsClosing) return;
+        var left = _idleTimeout;
+        if (Volatile.Read(ref _idleSuspended) == 0 && Volatile.Read(ref _commandRunning) == 0)
+        {
+            left = _idleTimeout - _time.GetElapsedTime(Volatile.Read(ref _lastHeard));
+            if (left <= TimeSpan.Zero)
+            {
+                Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout"), "idle_timeout");
+                return;
+            }
+        }
+        try { _idleTimer?.Change(left, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { }
     }
 
     /// <summary>Moves from AwaitHello to Anonymous.</summary>
