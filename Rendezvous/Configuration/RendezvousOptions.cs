@@ -150,6 +150,11 @@ public sealed class RendezvousOptions
     /// that listed everyone. 0 pages always.</summary>
     public int GeneralRosterPageThreshold { get; set; } = 1000;
 
+    /// <summary>Roster deltas (cards, presence) for one client wait up to this long to be coalesced and batched, unless
+    /// another frame for that client goes out first (0: no wait). Bounds the writes a sign-in storm causes per listening
+    /// client to a few a second instead of one per sign-in.</summary>
+    public int RosterDeltaDelayMs { get; set; } = 250;
+
     /// <summary>Password hashes (sign-ins, registrations) run at most this many at a time (0: one per processor).</summary>
     public int SignInConcurrency { get; set; }
 

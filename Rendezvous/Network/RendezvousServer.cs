@@ -56,7 +56,8 @@ public sealed class RendezvousServer : IAsyncDisposable
         _context = new ServerContext(store, options, time, _log);
         _dispatcher = new CommandDispatcher(_context);
         _handshakeSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentHandshakes));
-        _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds));
+        _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds),
+            options.RosterDeltaDelayMs > 0 ? new DeltaFlusher(time, TimeSpan.FromMilliseconds(options.RosterDeltaDelayMs)) : null);
     }
 
     /// <summary>The bound endpoint (the real port when the options asked for port 0).</summary>

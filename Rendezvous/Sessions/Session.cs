@@ -46,7 +46,7 @@ public sealed class Session
         _socket = socket;
         if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
-        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, Dropped);
         _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;

@@ -7,7 +7,12 @@ namespace P2PChat.Rendezvous.Storage;
 /// time a write holds the writer is mostly the disk's; the time it queues is how far behind the writer is.</summary>
 public sealed class StoreWriteStats
 {
-    private long _count, _waitTicks, _holdTicks, _maxWaitTicks, _maxHoldTicks;
+    private long _count, _commits, _waitTicks, _holdTicks, _maxWaitTicks, _maxHoldTicks;
+
+    /// <summary>Transactions committed (a batch of writes shares one: see SqliteDatabase.WriteAsync).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    public void Committed() => Interlocked.Increment(ref _commits);
 
     public void Observe(long waitTicks, long holdTicks)
     {
@@ -24,6 +29,7 @@ public sealed class StoreWriteStats
         var n = Math.Max(1, Interlocked.Read(ref _count));
         static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         yield return ("store_writes", Interlocked.Read(ref _count));
+        yield return ("store_commits", Commits);
         yield return ("store_write_wait_ms_mean", Ms(Interlocked.Read(ref _waitTicks) / n));
         yield return ("store_write_wait_ms_max", Ms(Interlocked.Read(ref _maxWaitTicks)));
         yield return ("store_write_hold_ms_mean", Ms(Interlocked.Read(ref _holdTicks) / n));
