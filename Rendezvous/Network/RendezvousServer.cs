@@ -41,6 +41,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Session, Task> _sessions = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _handshakeSlots;
+    private int _handshakesWaiting;
     private TcpListener? _listener;
     private X509Certificate2? _certificate;
     private SslStreamCertificateContext? _certificateContext;
@@ -74,6 +75,9 @@ public sealed class RendezvousServer : IAsyncDisposable
 
     /// <summary>TLS handshakes running now (for tests and diagnostics).</summary>
     internal int HandshakesRunning => Math.Max(1, _options.MaxConcurrentHandshakes) - _handshakeSlots.CurrentCount;
+
+    /// <summary>Connections whose ClientHello has arrived, waiting for a handshake slot (for tests and diagnostics).</summary>
+    internal int HandshakesWaiting => Volatile.Read(ref _handshakesWaiting);
 
     /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
     public ServerCounters Counters => _context.Counters;
@@ -158,7 +162,9 @@ public sealed class RendezvousServer : IAsyncDisposable
             using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
             // 2. A handshake slot, in arrival order; 3. the handshake itself, within the handshake timeout.
-            await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _handshakesWaiting);
+            try { await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false); }
+            finally { Interlocked.Decrement(ref _handshakesWaiting); }
             slotTaken = true;
             using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);

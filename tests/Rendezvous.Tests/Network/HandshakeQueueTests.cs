@@ -49,6 +49,7 @@ public sealed class HandshakeQueueTests
         await stalled.SendAsync(new byte[] { 0x16 }, SocketFlags.None, TestClient.Ct);
         Assert.True(SpinWait.SpinUntil(() => server.Server.HandshakesRunning == 1, TestClient.Patience), "the stalled handshake never started");
         var waiting = server.ConnectAsync();
+        Assert.True(SpinWait.SpinUntil(() => server.Server.HandshakesWaiting == 1, TestClient.Patience), "the next client never queued");
         clock.Advance(TimeSpan.FromSeconds(15));       // the stalled handshake (and the silent ones) time out
         await ReadToEndAsync(stalled);
         await using var second = await waiting;
