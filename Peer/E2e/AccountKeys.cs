@@ -82,9 +82,9 @@ public sealed class AccountKeys : IDisposable
         else SaveSession(contact);
     }
 
-    public void SaveSession(string contact)
+    public void SaveSession(string contact, KeyFileWrite mode = KeyFileWrite.Durable)
     {
-        if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()));
+        if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()), mode);
     }
 
     /// <summary>The sender keys of an invite-only channel, loaded from its file on first use (empty when there is none).</summary>

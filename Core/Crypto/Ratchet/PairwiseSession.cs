@@ -91,6 +91,17 @@ public sealed class PairwiseSession : IDisposable
         && info.InitiatorIdentity.Equals(RemoteIdentity)
         && CryptographicOperations.FixedTimeEquals(info.BaseKey.Span, pending.BaseKey);
 
+    /// <summary>
+    /// True when the next <see cref="Encrypt"/> goes past the sending lease: call <see cref="ExtendSendLease"/> first
+    /// and make the state saved after it durable before the message leaves (DoubleRatchet, "Sending lease").
+    /// </summary>
+    public bool SendExtendsLease => _ratchet.SendExtendsLease;
+
+    /// <summary>Message numbers one lease covers.</summary>
+    public const uint SendLeaseLength = DoubleRatchet.SendLeaseLength;
+
+    public void ExtendSendLease() => _ratchet.ExtendSendLease();
+
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext)
     {
         var prefix = MessageEnvelope.EncodePrefix(IsInitiator && _pending is { } p

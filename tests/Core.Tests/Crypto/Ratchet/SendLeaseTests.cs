@@ -1,0 +1,89 @@
+// The sending lease: a saved state restored after a crash (any copy written since the last durable save) never reuses a message number, and durable saves are rare.
+using P2PChat.Core.Crypto.Ratchet;
+using P2PChat.Core.Tests.Crypto.Support;
+using Xunit;
+using static P2PChat.Core.Tests.Crypto.Support.Conversation;
+
+namespace P2PChat.Core.Tests.Crypto.Ratchet;
+
+public sealed class SendLeaseTests
+{
+    private static uint Number(byte[] envelope) => MessageEnvelope.Decode(envelope).Header.MessageNumber;
+
+    /// <summary>The sender as PairwiseMessages drives it: extend the lease when asked, then encrypt, then save.</summary>
+    private static (byte[] Envelope, byte[] Saved, bool Durable) Send(PairwiseSession session, string text)
+    {
+        bool durable = session.SendExtendsLease;
+        if (durable) session.ExtendSendLease();
+        var envelope = session.Encrypt(Utf8(text));
+        return (envelope, session.Serialize(), durable);
+    }
+
+    [Fact]
+    public void Any_copy_a_crash_can_leave_resumes_past_every_message_number_used_and_the_receiver_reads_on()
+    {
+        using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("reply")));   // alice now sends on a chain of her own
+        var saved = new List<byte[]>();
+        int lastDurable = -1;
+        uint highestUsed = 0;
+        const int Messages = 150;   // more than two leases
+        for (int k = 0; k < Messages; k++)
+        {
+            var (envelope, state, durable) = Send(c.Alice, $"m{k}");
+            if (durable) lastDurable = saved.Count;
+            saved.Add(state);
+            highestUsed = Math.Max(highestUsed, Number(envelope));
+            Assert.Equal($"m{k}", Text(c.Bob.Decrypt(envelope)));
+            if (k % 9 != 4) continue;
+
+            // A crash now: the file holds the last durable copy or any written after it (written, not flushed).
+            var bobNow = c.Bob.Serialize();
+            for (int survivor = Math.Max(0, lastDurable); survivor < saved.Count; survivor++)
+            {
+                using var restarted = PairwiseSession.Deserialize(saved[survivor]);
+                using var bob = PairwiseSession.Deserialize(bobNow);
+                var (after, _, mustBeDurable) = Send(restarted, "after the crash");
+                Assert.True(mustBeDurable);   // a loaded state has no lease: its first send is saved durably
+                Assert.True(Number(after) > highestUsed, $"copy {survivor} resumed at {Number(after)}, but {highestUsed} was used");
+                Assert.Equal("after the crash", Text(bob.Decrypt(after)));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_back_and_forth_conversation_never_needs_a_durable_save_and_a_one_way_burst_needs_one_per_lease()
+    {
+        using var c = new Conversation();
+        int durable = 0;
+        for (int round = 0; round < 100; round++)
+        {
+            var (fromBob, _, bobDurable) = Send(c.Bob, $"b{round}");
+            c.Alice.Decrypt(fromBob);
+            var (fromAlice, _, aliceDurable) = Send(c.Alice, $"a{round}");
+            c.Bob.Decrypt(fromAlice);
+            durable += (bobDurable ? 1 : 0) + (aliceDurable ? 1 : 0);
+        }
+        Assert.Equal(0, durable);
+
+        var burst = Enumerable.Range(0, 2 * (int)PairwiseSession.SendLeaseLength + 2).Select(i => Send(c.Alice, $"x{i}")).ToList();
+        Assert.Equal(2, burst.Count(s => s.Durable));
+        Assert.All(burst, s => c.Bob.Decrypt(s.Envelope));
+    }
+
+    [Fact]
+    public void A_state_saved_within_a_lease_claims_the_lease_bound_so_a_clean_reload_skips_at_most_one_lease()
+    {
+        using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("reply")));
+        var (first, saved, _) = Send(c.Alice, "one");
+        Assert.Equal(0u, Number(first));
+        c.Bob.Decrypt(first);
+
+        using var reloaded = PairwiseSession.Deserialize(saved);
+        var (next, _, durable) = Send(reloaded, "two");
+        Assert.True(durable);
+        Assert.Equal(PairwiseSession.SendLeaseLength, Number(next));
+        Assert.Equal("two", Text(c.Bob.Decrypt(next)));
+    }
+}
