@@ -237,7 +237,12 @@ internal sealed class DoubleRatchet : IDisposable
     private static CryptoProtocolException TooManySkipped() =>
         new(CryptoFailure.TooManySkippedMessages, $"message would skip more than {MaxSkip} keys");
 
-    public byte[] Serialize()
+    /// <summary>Whether the state as serialised claims a lease bound past the live Ns (see the class summary).</summary>
+    public bool HoldsSendLease => _leaseCks is not null && _leaseBound > _ns;
+
+    /// <param name="atLiveCounter">Write the live Ns and chain key instead of the lease bound: only for the last save
+    /// before the state is dropped (a clean close), flushed to disk, so a clean restart skips no message numbers.</param>
+    public byte[] Serialize(bool atLiveCounter = false)
     {
         var dhsPrivate = _dhs.ExportPrivate();
         var writer = new ByteWriter(512 + _skipped.Count * 68)
@@ -245,7 +250,7 @@ internal sealed class DoubleRatchet : IDisposable
         CryptographicOperations.ZeroMemory(dhsPrivate);
         if (_dhr is not null) writer.Bytes(_dhr);
         // Within a lease the sending chain is written as it will be at the bound (see the class summary).
-        bool leased = _leaseCks is not null && _leaseBound > _ns;
+        bool leased = HoldsSendLease && !atLiveCounter;
         var (cks, ns) = leased ? (_leaseCks, _leaseBound) : (_cks, _ns);
         writer.Bytes(_rk).Flag(cks is not null);
         if (cks is not null) writer.Bytes(cks);

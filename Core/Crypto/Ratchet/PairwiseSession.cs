@@ -125,7 +125,11 @@ public sealed class PairwiseSession : IDisposable
     private byte[] DecryptRatchet(MessageEnvelope envelope) =>
         _ratchet.Decrypt(envelope.Header, envelope.HeaderBytes, envelope.Ciphertext, [.. _associatedData, .. envelope.PrefixBeforeHeader]);
 
-    public byte[] Serialize()
+    /// <summary>Whether <see cref="Serialize"/> writes a sending lease bound past the live counter.</summary>
+    public bool HoldsSendLease => _ratchet.HoldsSendLease;
+
+    /// <param name="atLiveCounter">For the last, durable save before a clean close only (DoubleRatchet.Serialize).</param>
+    public byte[] Serialize(bool atLiveCounter = false)
     {
         var writer = new ByteWriter(1024).Byte(CryptoSuite.Current).Bytes(LocalIdentity.Encoded).Bytes(RemoteIdentity.Encoded)
             .Flag(IsInitiator).Flag(_pending is not null);
@@ -134,7 +138,7 @@ public sealed class PairwiseSession : IDisposable
             writer.Bytes(pending.BaseKey).UInt32(pending.SignedPrekeyId).Flag(pending.OneTimePrekeyId.HasValue);
             if (pending.OneTimePrekeyId is { } oneTimeId) writer.UInt32(oneTimeId);
         }
-        writer.Bytes(_ratchet.Serialize());
+        writer.Bytes(_ratchet.Serialize(atLiveCounter));
         return writer.ToArray();
     }
 

@@ -86,4 +86,55 @@ public sealed class SendLeaseTests
         Assert.Equal(PairwiseSession.SendLeaseLength, Number(next));
         Assert.Equal("two", Text(c.Bob.Decrypt(next)));
     }
+
+    [Fact]
+    public void Restarts_without_a_send_do_not_add_up_and_a_clean_close_skips_nothing()
+    {
+        using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("reply")));
+        var (first, saved, _) = Send(c.Alice, "one");
+        c.Bob.Decrypt(first);
+
+        for (int restart = 0; restart < 10; restart++)   // load, save, load ... without sending
+        {
+            using var loaded = PairwiseSession.Deserialize(saved);
+            Assert.False(loaded.HoldsSendLease);
+            saved = loaded.Serialize();
+        }
+        using (var restarted = PairwiseSession.Deserialize(saved))
+            Assert.Equal(PairwiseSession.SendLeaseLength, Number(Send(restarted, "after ten restarts").Envelope));
+
+        var (second, _, _) = Send(c.Alice, "two");   // the live session, then closed cleanly
+        c.Bob.Decrypt(second);
+        using var reopened = PairwiseSession.Deserialize(c.Alice.Serialize(atLiveCounter: true));
+        var (third, _, durable) = Send(reopened, "three");
+        Assert.True(durable);
+        Assert.Equal(2u, Number(third));
+        Assert.Equal("three", Text(c.Bob.Decrypt(third)));
+    }
+
+    [Fact]
+    public void Many_crash_and_send_cycles_in_one_chain_stay_within_the_receivers_skipped_key_limit_and_are_all_read()
+    {
+        using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("reply")));
+        var state = c.Alice.Serialize();
+        for (int cycle = 0; cycle < 40; cycle++)   // each: load the leased copy, send once (durably), crash
+        {
+            using var alice = PairwiseSession.Deserialize(state);
+            var (envelope, saved, durable) = Send(alice, $"cycle {cycle}");
+            Assert.True(durable);
+            Assert.Equal((uint)(cycle + 1) * PairwiseSession.SendLeaseLength, Number(envelope));
+            Assert.Equal($"cycle {cycle}", Text(c.Bob.Decrypt(envelope)));
+            Assert.InRange(c.Bob.StoredSkippedKeys, 0, 1000);
+            state = saved;
+        }
+        // The skipped keys are of numbers never sent; a reply starts a new chain and reading goes on.
+        using var last = PairwiseSession.Deserialize(state);
+        last.Decrypt(c.Bob.Encrypt(Utf8("a new chain")));
+        var (fresh, _, freshDurable) = Send(last, "fresh");
+        Assert.False(freshDurable);
+        Assert.Equal(0u, Number(fresh));
+        Assert.Equal("fresh", Text(c.Bob.Decrypt(fresh)));
+    }
 }
