@@ -103,17 +103,18 @@ public sealed class PairwiseMessages(E2eState state, ContactTrust trust)
     }
 
     /// <summary>
-    /// Within the sending lease the state is saved atomically but not flushed: any copy a power loss leaves behind
-    /// resumes past every message number used (DoubleRatchet, "Sending lease"). A send that extends the lease is
-    /// flushed to disk before the envelope is returned (and so before it is sent): once per
-    /// <see cref="PairwiseSession.SendLeaseLength"/> sends in one chain, never in a back-and-forth conversation.
+    /// Within the sending lease a send changes nothing the saved state holds (it claims the lease bound; DoubleRatchet,
+    /// "Sending lease"), so nothing is written: the copy on disk already resumes past every number this send may use.
+    /// A send that extends the lease saves the state and flushes it to disk before the envelope is returned (and so
+    /// before it is sent): once per <see cref="PairwiseSession.SendLeaseLength"/> sends in one chain, never in a
+    /// back-and-forth conversation.
     /// </summary>
     private static byte[] EncryptLocked(AccountKeys keys, string user, PairwiseSession session, byte[] payload)
     {
         bool extends = session.SendExtendsLease;
         if (extends) session.ExtendSendLease();
         var envelope = session.Encrypt(payload);
-        keys.SaveSession(user, extends ? KeyFileWrite.Durable : KeyFileWrite.Atomic);
+        if (extends) keys.SaveSession(user, KeyFileWrite.Durable);
         return envelope;
     }
 

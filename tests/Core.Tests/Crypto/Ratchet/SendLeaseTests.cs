@@ -137,4 +137,20 @@ public sealed class SendLeaseTests
         Assert.Equal(0u, Number(fresh));
         Assert.Equal("fresh", Text(c.Bob.Decrypt(fresh)));
     }
+
+    [Fact]
+    public void Within_a_lease_a_send_leaves_the_saved_state_byte_for_byte_as_it_was()
+    {
+        using var c = new Conversation();
+        c.Alice.Decrypt(c.Bob.Encrypt(Utf8("reply")));
+        var before = c.Alice.Serialize();
+        for (int i = 0; i < (int)PairwiseSession.SendLeaseLength; i++)
+        {
+            var (envelope, after, durable) = Send(c.Alice, $"m{i}");
+            Assert.False(durable);
+            Assert.Equal(before, after);   // so the sender need not write it (PairwiseMessages.EncryptLocked)
+            c.Bob.Decrypt(envelope);
+        }
+        Assert.True(Send(c.Alice, "past the bound").Durable);
+    }
 }
