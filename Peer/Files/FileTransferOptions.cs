@@ -14,4 +14,6 @@ public sealed record FileTransferOptions(string StateFolder, string DownloadFold
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Least time between two progress events of one transfer.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Cap on the bytes per second sent for all transfers together (--file-send-rate); null: no cap.</summary>
+    public long? SendRate { get; init; }
 }

@@ -48,7 +48,7 @@ public sealed partial class FileTransfers
             {
                 sent += n;
                 Progress(record, "send", sent, startBytes, start);
-            });
+            }, _pacer, _options.Time, _options.Receive.StallTimeout);
             outcome = await session.RunAsync(stream, cancel.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TransportException or FileProtocolException || e is OperationCanceledException && !_stop.IsCancellationRequested)
@@ -94,6 +94,8 @@ public sealed partial class FileTransfers
                     break;
             }
         }
+        // Nothing moves though the link looks alive (the receiver restarted behind it): drop it, so the next one is new.
+        if (outcome.Reason?.StartsWith("stalled", StringComparison.Ordinal) == true) (link as ContactLink)?.Abort();
         if (outcome.Outcome == SessionOutcome.Interrupted) Backoff(record.Id);
         foreach (var e in events) Publish(e);
         Kick(record.Peer);
@@ -155,9 +157,10 @@ public sealed partial class FileTransfers
             {
                 Progress = bytes =>
                 {
-                    if (startBytes < 0) startBytes = bytes;
+                    var first = startBytes < 0;
+                    if (first) startBytes = bytes;
                     lock (_gate) _bytes[record.Id] = bytes;
-                    Progress(record, "receive", bytes, startBytes, start);
+                    Progress(record, "receive", bytes, startBytes, start, always: first);
                 },
                 FileFinished = (_, path) => singlePath = path,
             };
@@ -230,14 +233,14 @@ public sealed partial class FileTransfers
         try { running?.Cancel.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    /// <summary>Publishes file_progress at most every ProgressInterval, and always at 100 %.</summary>
-    private void Progress(TransferRecord record, string direction, long bytes, long startBytes, long start)
+    /// <summary>Publishes file_progress at most every ProgressInterval, and always at 100 % (and when <paramref name="always"/>: a session's start).</summary>
+    private void Progress(TransferRecord record, string direction, long bytes, long startBytes, long start, bool always = false)
     {
         var now = _options.Time.GetTimestamp();
         var total = record.Manifest.TotalSize;
         lock (_gate)
         {
-            if (bytes < total && _lastProgress.TryGetValue(record.Id, out var last) && _options.Time.GetElapsedTime(last, now) < _options.ProgressInterval) return;
+            if (!always && bytes < total && _lastProgress.TryGetValue(record.Id, out var last) && _options.Time.GetElapsedTime(last, now) < _options.ProgressInterval) return;
             _lastProgress[record.Id] = now;
         }
         var seconds = _options.Time.GetElapsedTime(start, now).TotalSeconds;
