@@ -16,6 +16,7 @@ public sealed class PeerProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         Name = name;
+        ProfileFolder = profileFolder;
         _process = new ChildProcess(BuiltPrograms.Peer,
             ["--headless", "--server", server, "--profile", profileFolder, .. extraArgs ?? []], OnStdout, OnStderr, environment, launcher);
     }
@@ -57,6 +58,9 @@ public sealed class PeerProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The --profile folder (its transfers/ subfolder holds the saved file transfers).</summary>
+    public string ProfileFolder { get; }
 
     /// <summary>Every event so far, in order.</summary>
     public IReadOnlyList<JsonElement> Events { get { lock (_events) return [.. _events]; } }
@@ -130,6 +134,9 @@ public sealed class PeerProcess : IAsyncDisposable
         await _process.StopAsync(TimeSpan.FromSeconds(15));
         return _process.ExitCode;
     }
+
+    /// <summary>SIGKILL: no goodbye, nothing flushed (a crash, as far as the process can tell).</summary>
+    public Task KillAsync() => _process.KillAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
