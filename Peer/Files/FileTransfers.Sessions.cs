@@ -14,15 +14,31 @@ public sealed partial class FileTransfers
 {
     private readonly Dictionary<TransferId, long> _lastProgress = [];
 
-    private void StartSessions(Tag peer, IContactLink link)
+    private readonly HashSet<TransferId> _relayWaitReported = [];
+
+    /// <summary>Starts the due send sessions on <paramref name="link"/>; true when one was held back from the relay (see <see cref="FileTransferOptions.RelayMaxBytes"/>).</summary>
+    private bool StartSessions(Tag peer, IContactLink link)
     {
         var now = _options.Time.GetTimestamp();
+        var heldBack = false;
+        var waiting = new List<ClientEvent>();
         lock (_gate)
         {
             foreach (var record in _records.Values.ToList())
             {
                 if (record.Peer != peer || record.Direction != TransferDirection.Send || record.Status != TransferStatus.Accepted || _running.ContainsKey(record.Id)) continue;
                 if (_retry.TryGetValue(record.Id, out var retry) && retry.NotBefore > now) continue;
+                var remaining = record.Manifest.TotalSize - _bytes.GetValueOrDefault(record.Id);
+                if (link.Route == LinkRoute.Relay && remaining > _options.RelayMaxBytes)
+                {
+                    heldBack = true;
+                    if (_relayWaitReported.Add(record.Id))
+                        waiting.Add(new FileWaitingEvent(record.Id.ToString(), "send", record.PeerName, remaining,
+                            $"no direct path to {record.PeerName}: the link goes through the server's relay, whose byte limits are for messages " +
+                            $"(at most {_options.RelayMaxBytes >> 20} MiB of a file goes that way); the transfer starts by itself when a direct path is up"));
+                    continue;
+                }
+                _relayWaitReported.Remove(record.Id);
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var task = Task.Run(async () => { await started.Task.ConfigureAwait(false); await RunSendAsync(record, link, cancel).ConfigureAwait(false); });
@@ -30,6 +46,8 @@ public sealed partial class FileTransfers
                 started.SetResult();
             }
         }
+        foreach (var e in waiting) Publish(e);
+        return heldBack;
     }
 
     private async Task RunSendAsync(TransferRecord record, IContactLink link, CancellationTokenSource cancel)

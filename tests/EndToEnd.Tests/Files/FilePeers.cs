@@ -22,7 +22,8 @@ internal sealed class FilePeers : IAsyncDisposable
     public PeerProcess Bob { get; private set; } = null!;
     public string Downloads(PeerProcess peer) => Data.Combine("downloads-" + peer.Name);
 
-    public static async Task<FilePeers> StartAsync(string[]? aliceArgs = null, string[]? bobArgs = null)
+    /// <param name="friends">false: strangers, whose links stay on the server's relay (default /set direct friends).</param>
+    public static async Task<FilePeers> StartAsync(string[]? aliceArgs = null, string[]? bobArgs = null, bool friends = true)
     {
         var data = new TempDirectory("p2pchat-files");
         Cluster? cluster = null;
@@ -32,7 +33,7 @@ internal sealed class FilePeers : IAsyncDisposable
             var peers = new FilePeers(cluster, data);
             peers.Alice = await cluster.WithKeysAsync("alice", [.. peers.DownloadArgs("alice"), .. aliceArgs ?? []]);
             peers.Bob = await cluster.WithKeysAsync("bob", [.. peers.DownloadArgs("bob"), .. bobArgs ?? []]);
-            await HeadlessLinkTests.BefriendAsync(peers.Alice, peers.Bob);
+            if (friends) await HeadlessLinkTests.BefriendAsync(peers.Alice, peers.Bob);
             return peers;
         }
         catch
