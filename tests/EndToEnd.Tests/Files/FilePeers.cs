@@ -57,9 +57,11 @@ internal sealed class FilePeers : IAsyncDisposable
     }
 
     /// <summary>A file of <paramref name="size"/> random bytes under the data folder.</summary>
-    public string RandomFile(string relative, long size)
+    public string RandomFile(string relative, long size) => WriteRandom(Data.Combine("src", relative), size);
+
+    /// <summary>Writes <paramref name="size"/> random bytes to <paramref name="path"/> (folders made as needed).</summary>
+    public static string WriteRandom(string path, long size)
     {
-        var path = Data.Combine("src", relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = File.Create(path);
         var buffer = new byte[1 << 20];
