@@ -50,15 +50,18 @@ public sealed class FileTransferPanelTests
         string shown = "";
         var keys = new Queue<Key>([Key.A, Key.Esc]);
         var safetyNet = false;
+        object? answered = null; // the dialog a key went to (it may still be up at the next tick)
         screen.App.AddTimeout(TimeSpan.FromSeconds(20), () => { safetyNet = true; screen.App.RequestStop(screen.Window); return false; });
         screen.App.AddTimeout(TimeSpan.FromMilliseconds(10), () =>
         {
             if (screen.App.TopRunnableView == screen.Window)
             {
-                if (keys.Count == 0) { screen.App.RequestStop(screen.Window); return false; }
+                if (keys.Count == 0 && screen.Submitted.Count == 2) { screen.App.RequestStop(screen.Window); return false; }
                 screen.Window.Refresh(); // a frame: asks the next offer
                 return true;
             }
+            if (screen.App.TopRunnableView == answered || keys.Count == 0) return true;
+            answered = screen.App.TopRunnableView;
             screen.App.LayoutAndDraw(true);
             shown += screen.App.Driver!.ToString();
             screen.Press(keys.Dequeue());
