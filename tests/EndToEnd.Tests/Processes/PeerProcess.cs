@@ -89,9 +89,10 @@ public sealed class PeerProcess : IAsyncDisposable
 
     /// <summary>
     /// The first event named <paramref name="name"/> that matches (already written or still to come), or with
-    /// <paramref name="skip"/> the one after that many earlier matches.
+    /// <paramref name="skip"/> the one after that many earlier matches; <paramref name="within"/>: a longer safety net
+    /// for slow work (default 30 s).
     /// </summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0)
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0, TimeSpan? within = null)
     {
         var seen = 0;
         bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true) && seen++ >= skip;
@@ -103,11 +104,11 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         try
         {
-            return await done.Task.WaitAsync(SafetyNet, TestContext.Current.CancellationToken);
+            return await done.Task.WaitAsync(within ?? SafetyNet, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no '{name}' event within {SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
             throw;
         }
     }
