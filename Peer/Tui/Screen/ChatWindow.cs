@@ -2,6 +2,7 @@
 using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Widgets;
+using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -107,11 +108,14 @@ internal sealed class ChatWindow : Runnable
         _asking = true;
         app.Invoke(() =>
         {
-            try { _submit(OfferDialog.Ask(app, offer.View) ? offer.AcceptLine : offer.RejectLine); }
+            try { Answer(app, offer); }
             finally { _asking = false; }
             AskPendingOffer(); // the next one, if several came at once
         });
     }
+
+    /// <summary>Puts <paramref name="offer"/> to the user in the modal dialog and submits the answer's line (UI thread).</summary>
+    internal void Answer(IApplication app, PendingOffer offer) => _submit(OfferDialog.Ask(app, offer.View) ? offer.AcceptLine : offer.RejectLine);
 
     private bool _asking;
 

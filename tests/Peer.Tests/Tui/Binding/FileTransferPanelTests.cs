@@ -1,5 +1,6 @@
 // File events in the TUI: an offer asks accept/reject in the modal dialog and submits the answer; transfers get bars.
 using P2PChat.Peer.Files;
+using P2PChat.Peer.Tests.Tui.Screen;
 using P2PChat.Peer.Tests.Tui.Support;
 using P2PChat.Peer.Tui.Binding;
 using P2PChat.Peer.Tui.State;
@@ -48,30 +49,12 @@ public sealed class FileTransferPanelTests
         binder.Apply(new FileOfferEvent(Id, "bob", "album", 5_000_000, 3, 2));
         binder.Apply(new FileOfferEvent("ffff" + Id[4..], "carol", "x.bin", 10, 1, 0));
         string shown = "";
-        var keys = new Queue<Key>([Key.A, Key.Esc]);
-        var safetyNet = false;
-        object? answered = null; // the dialog a key went to (it may still be up at the next tick)
-        screen.App.AddTimeout(TimeSpan.FromSeconds(20), () => { safetyNet = true; screen.App.RequestStop(screen.Window); return false; });
-        screen.App.AddTimeout(TimeSpan.FromMilliseconds(10), () =>
-        {
-            if (screen.App.TopRunnableView == screen.Window)
-            {
-                if (keys.Count == 0 && screen.Submitted.Count == 2) { screen.App.RequestStop(screen.Window); return false; }
-                screen.Window.Refresh(); // a frame: asks the next offer
-                return true;
-            }
-            if (screen.App.TopRunnableView == answered || keys.Count == 0) return true;
-            answered = screen.App.TopRunnableView;
-            screen.App.LayoutAndDraw(true);
-            shown += screen.App.Driver!.ToString();
-            screen.Press(keys.Dequeue());
-            return true;
-        });
-        screen.App.Run(screen.Window);
-        Assert.False(safetyNet, "the dialogs did not come and go");
-        Assert.Equal([$"/accept {Id}", $"/reject ffff{Id[4..]}"], screen.Submitted);
+        PanelsTests.WhileModal(screen, () => { screen.Window.Answer(screen.App, _state.TakeOffer()!); return true; }, s => shown = s, Key.A);
         Assert.Contains("Incoming file", shown);
         Assert.Contains("bob wants to send you the folder album", shown);
+        PanelsTests.WhileModal(screen, () => { screen.Window.Answer(screen.App, _state.TakeOffer()!); return true; }, s => shown = s, Key.Esc);
         Assert.Contains("carol wants to send you x.bin", shown);
+        Assert.Equal([$"/accept {Id}", $"/reject ffff{Id[4..]}"], screen.Submitted);
+        Assert.Null(_state.TakeOffer());
     }
 }
