@@ -1,5 +1,4 @@
 // The receiver's half of a data stream: request what is missing, verify every chunk before writing it, finish files.
-using System.Security.Cryptography;
 using P2PChat.Core.Files.Disk;
 
 namespace P2PChat.Core.Files.Sessions;
@@ -123,12 +122,12 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
     }
 
-    /// <summary>Whether a chunk has the length and the SHA-256 the offer gave for its place.</summary>
+    /// <summary>Whether a chunk has the length and the hash (<see cref="ChunkHash"/>) the offer gave for its place.</summary>
     private bool Matches(ChunkMessage chunk, ManifestEntry entry)
     {
         if (chunk.Data.Length != manifest.ChunkLength(chunk.Entry, chunk.Index)) return false;
         Span<byte> hash = stackalloc byte[FileManifest.HashLength];
-        SHA256.HashData(chunk.Data.Span, hash);
+        ChunkHash.Compute(chunk.Data.Span, hash);
         return hash.SequenceEqual(entry.ChunkHash(chunk.Index));
     }
 
