@@ -80,7 +80,8 @@ internal sealed class FilePeers : IAsyncDisposable
         return (await to.WaitForAsync("file_offer", e => e.Is("from", from.Name), skip)).Str("id");
     }
 
-    public static Task<JsonElement> DoneAsync(PeerProcess peer, string id) => peer.WaitForAsync("file_done", e => e.Is("id", id));
+    public static Task<JsonElement> DoneAsync(PeerProcess peer, string id, TimeSpan? within = null) =>
+        peer.WaitForAsync("file_done", e => e.Is("id", id), within: within);
 
     /// <summary>The first progress event of <paramref name="id"/> on <paramref name="peer"/> at or past <paramref name="bytes"/>.</summary>
     public static Task<JsonElement> PastAsync(PeerProcess peer, string id, long bytes, int skip = 0) =>
