@@ -32,11 +32,13 @@ public static class PeerCommandLine
 
     public static readonly Option<string?> DownloadFolder = new("--download-folder") { Description = "where accepted files go unless /accept names a folder (default: PROFILE/downloads)" };
 
+    public static readonly Option<long?> FileSendRate = new("--file-send-rate") { Description = "send files at most this many bytes per second, all transfers together (default: no cap)" };
+
     public static readonly Option<bool> TuiDemo = new("--tui-demo") { Description = "show the terminal UI with made-up data (no network)", Hidden = true };
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, LoopbackLinksOnly, NoDirectPms, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, FileSendRate, LoopbackLinksOnly, NoDirectPms, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -111,6 +113,7 @@ public static class PeerCommandLine
             !result.GetValue(NoDirectPms))
         {
             DownloadFolder = result.GetValue(DownloadFolder) is { Length: > 0 } downloads ? Path.GetFullPath(downloads) : null,
+            FileSendRate = result.GetValue(FileSendRate) is > 0 and var rate ? rate : null,
         };
         error = "";
         return true;

@@ -7,9 +7,9 @@ namespace P2PChat.Core.Files;
 
 /// <summary>
 /// <code>
-/// manifest := version u8 (1) | transfer id (16) | chunk size u32 BE | entry count u32 BE | entry*
+/// manifest := version u8 (2) | transfer id (16) | chunk size u32 BE | entry count u32 BE | entry*
 /// entry    := kind u8 (0 file, 1 folder) | path length u16 BE | path (UTF-8, relative, '/'-separated)
-///             file only: size u64 BE | whole-file SHA-256 (32) | chunk SHA-256 (32) × ceil(size / chunk size)
+///             file only: size u64 BE | whole-file SHA-256 (32) | chunk BLAKE3-256 (32) × ceil(size / chunk size)
 /// </code>
 /// Limits (a decode that breaks one throws <see cref="FileProtocolException"/>): chunk size a power of two in
 /// [16 KiB, 16 MiB]; 1 to 100 000 entries; at most 2^19 chunks in all; size below 2^62; every path passes
@@ -18,7 +18,8 @@ namespace P2PChat.Core.Files;
 /// </summary>
 public static class FileManifestCodec
 {
-    public const byte Version = 1;
+    /// <summary>2: chunk hashes are BLAKE3-256 (<see cref="ChunkHash"/>); 1 had SHA-256 chunk hashes and is refused.</summary>
+    public const byte Version = 2;
 
     public static byte[] Encode(FileManifest manifest)
     {

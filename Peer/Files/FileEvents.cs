@@ -31,6 +31,9 @@ public sealed record FileFailedEvent(string Id, string Direction, string Reason,
 /// <summary>Cancelled by "me" or by "peer"; finished files of a folder are kept, partial ones deleted.</summary>
 public sealed record FileCancelledEvent(string Id, string Direction, string By, string Reason) : ClientEvent;
 
+/// <summary>Our transfer cannot go through the server's relay (over its byte limits): it waits for a direct path to User and starts by itself.</summary>
+public sealed record FileWaitingEvent(string Id, string Direction, string User, long Remaining, string Reason) : ClientEvent;
+
 /// <summary>The link went away or stalled mid-transfer; it resumes from the last verified chunk by itself.</summary>
 public sealed record FileInterruptedEvent(string Id, string Direction, string Reason) : ClientEvent;
 

@@ -57,12 +57,13 @@ public sealed partial class FileTransfers
             record = _records.GetValueOrDefault(id) is { } found && found.Peer == peer ? found : null;
             (answer, stop) = Apply(peer, record, message, events);
         }
-        foreach (var e in events) Publish(e);
         if (stop && record is not null)
         {
+            // Before the events: when file_cancelled is out, the partial files are already gone.
             StopSession(record.Id);
             if (record.Status == TransferStatus.Cancelled) DiscardPartials(record);
         }
+        foreach (var e in events) Publish(e);
         if (record is not null) Kick(peer);
         return reply ? null : answer;
     }

@@ -64,8 +64,10 @@ public sealed partial class FileTransfers
                     await WaitAsync(pump, delay, link.Closed, ct).ConfigureAwait(false);
                     continue;
                 }
-                StartSessions(peer, link);
-                await WaitAsync(pump, WorkFor(peer).Wake, link.Closed, ct).ConfigureAwait(false);
+                var heldBack = StartSessions(peer, link);
+                var next = WorkFor(peer).Wake;
+                if (heldBack && (next == Timeout.InfiniteTimeSpan || next > _options.RelayRecheck)) next = _options.RelayRecheck;
+                await WaitAsync(pump, next, link.Closed, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }

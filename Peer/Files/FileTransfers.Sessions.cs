@@ -14,15 +14,31 @@ public sealed partial class FileTransfers
 {
     private readonly Dictionary<TransferId, long> _lastProgress = [];
 
-    private void StartSessions(Tag peer, IContactLink link)
+    private readonly HashSet<TransferId> _relayWaitReported = [];
+
+    /// <summary>Starts the due send sessions on <paramref name="link"/>; true when one was held back from the relay (see <see cref="FileTransferOptions.RelayMaxBytes"/>).</summary>
+    private bool StartSessions(Tag peer, IContactLink link)
     {
         var now = _options.Time.GetTimestamp();
+        var heldBack = false;
+        var waiting = new List<ClientEvent>();
         lock (_gate)
         {
             foreach (var record in _records.Values.ToList())
             {
                 if (record.Peer != peer || record.Direction != TransferDirection.Send || record.Status != TransferStatus.Accepted || _running.ContainsKey(record.Id)) continue;
                 if (_retry.TryGetValue(record.Id, out var retry) && retry.NotBefore > now) continue;
+                var remaining = record.Manifest.TotalSize - _bytes.GetValueOrDefault(record.Id);
+                if (link.Route == LinkRoute.Relay && remaining > _options.RelayMaxBytes)
+                {
+                    heldBack = true;
+                    if (_relayWaitReported.Add(record.Id))
+                        waiting.Add(new FileWaitingEvent(record.Id.ToString(), "send", record.PeerName, remaining,
+                            $"no direct path to {record.PeerName}: the link goes through the server's relay, whose byte limits are for messages " +
+                            $"(at most {_options.RelayMaxBytes >> 20} MiB of a file goes that way); the transfer starts by itself when a direct path is up"));
+                    continue;
+                }
+                _relayWaitReported.Remove(record.Id);
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var task = Task.Run(async () => { await started.Task.ConfigureAwait(false); await RunSendAsync(record, link, cancel).ConfigureAwait(false); });
@@ -30,6 +46,8 @@ public sealed partial class FileTransfers
                 started.SetResult();
             }
         }
+        foreach (var e in waiting) Publish(e);
+        return heldBack;
     }
 
     private async Task RunSendAsync(TransferRecord record, IContactLink link, CancellationTokenSource cancel)
@@ -48,7 +66,7 @@ public sealed partial class FileTransfers
             {
                 sent += n;
                 Progress(record, "send", sent, startBytes, start);
-            });
+            }, _pacer, _options.Time, _options.Receive.StallTimeout);
             outcome = await session.RunAsync(stream, cancel.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TransportException or FileProtocolException || e is OperationCanceledException && !_stop.IsCancellationRequested)
@@ -94,6 +112,8 @@ public sealed partial class FileTransfers
                     break;
             }
         }
+        // Nothing moves though the link looks alive (the receiver restarted behind it): drop it, so the next one is new.
+        if (outcome.Reason?.StartsWith("stalled", StringComparison.Ordinal) == true) (link as ContactLink)?.Abort();
         if (outcome.Outcome == SessionOutcome.Interrupted) Backoff(record.Id);
         foreach (var e in events) Publish(e);
         Kick(record.Peer);
@@ -155,9 +175,10 @@ public sealed partial class FileTransfers
             {
                 Progress = bytes =>
                 {
-                    if (startBytes < 0) startBytes = bytes;
+                    var first = startBytes < 0;
+                    if (first) startBytes = bytes;
                     lock (_gate) _bytes[record.Id] = bytes;
-                    Progress(record, "receive", bytes, startBytes, start);
+                    Progress(record, "receive", bytes, startBytes, start, always: first);
                 },
                 FileFinished = (_, path) => singlePath = path,
             };
@@ -230,14 +251,14 @@ public sealed partial class FileTransfers
         try { running?.Cancel.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    /// <summary>Publishes file_progress at most every ProgressInterval, and always at 100 %.</summary>
-    private void Progress(TransferRecord record, string direction, long bytes, long startBytes, long start)
+    /// <summary>Publishes file_progress at most every ProgressInterval, and always at 100 % (and when <paramref name="always"/>: a session's start).</summary>
+    private void Progress(TransferRecord record, string direction, long bytes, long startBytes, long start, bool always = false)
     {
         var now = _options.Time.GetTimestamp();
         var total = record.Manifest.TotalSize;
         lock (_gate)
         {
-            if (bytes < total && _lastProgress.TryGetValue(record.Id, out var last) && _options.Time.GetElapsedTime(last, now) < _options.ProgressInterval) return;
+            if (!always && bytes < total && _lastProgress.TryGetValue(record.Id, out var last) && _options.Time.GetElapsedTime(last, now) < _options.ProgressInterval) return;
             _lastProgress[record.Id] = now;
         }
         var seconds = _options.Time.GetElapsedTime(start, now).TotalSeconds;

@@ -44,7 +44,10 @@ public sealed partial class FileTransfers : IAsyncDisposable
         _events = events;
         _findUser = findUser;
         _store = new TransferStore(options.StateFolder);
+        _pacer = options.SendRate is > 0 and var rate ? new SendPacer(rate, options.Time) : null;
     }
+
+    private readonly SendPacer? _pacer;
 
     /// <summary>Loads saved transfers, listens for the contacts' file streams, and resumes what was under way.</summary>
     public void Start()

@@ -53,7 +53,7 @@ public sealed class PeerSession : IAsyncDisposable
         {
             if (Chat.Directory.FindUser(from) is { } user) Rooms.OnServerPayload(user.Tag, payload);
         };
-        Files = new FileTransfers(Links, new FileTransferOptions(Path.Combine(Settings.ProfileFolder, "transfers"), Settings.DownloadFolderOrDefault),
+        Files = new FileTransfers(Links, new FileTransferOptions(Path.Combine(Settings.ProfileFolder, "transfers"), Settings.DownloadFolderOrDefault) { SendRate = Settings.FileSendRate },
             Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
         Files.Start();
     }

@@ -13,5 +13,8 @@ public sealed record PeerSettings(
     /// <summary>Where accepted files go unless /accept names a folder; null: PROFILE/downloads.</summary>
     public string? DownloadFolder { get; init; }
 
+    /// <summary>Cap on file sending in bytes per second (--file-send-rate); null: none.</summary>
+    public long? FileSendRate { get; init; }
+
     public string DownloadFolderOrDefault => DownloadFolder ?? Path.Combine(ProfileFolder, "downloads");
 }

@@ -70,7 +70,7 @@ public static class ManifestBuilder
         {
             var length = (int)Math.Min(chunkSize, size - (long)i * chunkSize);
             await ChunkSource.ReadExactlyAsync(handle, buffer.AsMemory(0, length), (long)i * chunkSize, relative, ct).ConfigureAwait(false);
-            SHA256.HashData(buffer.AsSpan(0, length), hashes.AsSpan(i * FileManifest.HashLength, FileManifest.HashLength));
+            ChunkHash.Compute(buffer.AsSpan(0, length), hashes.AsSpan(i * FileManifest.HashLength, FileManifest.HashLength));
             whole.AppendData(buffer, 0, length);
             hashed?.Report(length);
         }

@@ -1,5 +1,4 @@
 // The receiver's half of a data stream: request what is missing, verify every chunk before writing it, finish files.
-using System.Security.Cryptography;
 using P2PChat.Core.Files.Disk;
 
 namespace P2PChat.Core.Files.Sessions;
@@ -7,9 +6,13 @@ namespace P2PChat.Core.Files.Sessions;
 /// <summary>Timing of the receiver's stall watchdog (the injected clock drives it).</summary>
 /// <param name="StallTimeout">no chunk for this long while chunks are owed: the session ends as stalled, so the link is made again.</param>
 /// <param name="CheckpointChunks">verified chunks between two bitmap saves (each save flushes the data first).</param>
+/// <param name="CheckpointInterval">and at most this long between two saves while chunks arrive, so a killed receiver
+/// on a slow link loses at most this much verified work (one flush a second costs nothing measurable).</param>
 /// <param name="MaxRefetches">times one chunk may fail verification before the transfer fails.</param>
 public sealed record ReceiveOptions(TimeSpan StallTimeout, int CheckpointChunks = 64, int MaxRefetches = 4)
 {
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public static readonly ReceiveOptions Default = new(TimeSpan.FromSeconds(10));
 }
 
@@ -45,6 +48,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             try { session.Cancel(); } catch (ObjectDisposedException) { }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var refetches = new Dictionary<int, int>();
+        var lastCheckpoint = time.GetTimestamp();
         try
         {
             Volatile.Write(ref waiting, false);
@@ -86,7 +90,11 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                 files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
                 verifiedBytes += chunk.Data.Length;
                 Progress?.Invoke(verifiedBytes);
-                if (files.Unsaved >= options.CheckpointChunks) files.Checkpoint();
+                if (files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
+                {
+                    files.Checkpoint();
+                    lastCheckpoint = time.GetTimestamp();
+                }
                 if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
                 {
                     try
@@ -114,12 +122,12 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
     }
 
-    /// <summary>Whether a chunk has the length and the SHA-256 the offer gave for its place.</summary>
+    /// <summary>Whether a chunk has the length and the hash (<see cref="ChunkHash"/>) the offer gave for its place.</summary>
     private bool Matches(ChunkMessage chunk, ManifestEntry entry)
     {
         if (chunk.Data.Length != manifest.ChunkLength(chunk.Entry, chunk.Index)) return false;
         Span<byte> hash = stackalloc byte[FileManifest.HashLength];
-        SHA256.HashData(chunk.Data.Span, hash);
+        ChunkHash.Compute(chunk.Data.Span, hash);
         return hash.SequenceEqual(entry.ChunkHash(chunk.Index));
     }
 

@@ -29,14 +29,54 @@ public sealed record SessionResult(SessionOutcome Outcome, string? Reason = null
 ///                  <--------     Done(id) and end
 /// </code>
 /// Requests are served in arrival order; flow control is the stream's own (a slow receiver slows the reads from disk),
-/// so memory stays at one chunk. <paramref name="sent"/> is told the bytes of every chunk written.
+/// so memory stays at one chunk. <paramref name="sent"/> is told the bytes of every chunk written; a
+/// <paramref name="pacer"/> caps the rate (--file-send-rate).
+/// Stall watchdog (with <paramref name="time"/>): a chunk write that does not complete within <paramref name="stallTimeout"/>
+/// (the stream's window stays full: the receiver is gone though the link looks alive, e.g. it was killed and restarted),
+/// or no message from the receiver for <see cref="ReadStallFactor"/> times that while waiting for one, ends the session
+/// as stalled, so the caller drops the link and makes a new one.
 /// </summary>
-public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, Action<long>? sent = null)
+public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, Action<long>? sent = null, SendPacer? pacer = null,
+    TimeProvider? time = null, TimeSpan? stallTimeout = null)
 {
-    public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
+    private long _writeStarted = -1; // timestamp of the chunk write under way, -1 when none
+    private long _readStarted = -1;  // timestamp of the wait for the receiver's next message, -1 when none
+
+    /// <summary>Waiting for the receiver's next message is a stall only after this many stall timeouts: it may be
+    /// finishing a file (a whole-file hash re-read after an out-of-order resume) before it answers.</summary>
+    public const int ReadStallFactor = 3;
+
+    public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken outer)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        var stalled = false;
+        using var watchdog = time is null || stallTimeout is not { } limit ? null : time.CreateTimer(_ =>
+        {
+            var writing = Interlocked.Read(ref _writeStarted);
+            var reading = Interlocked.Read(ref _readStarted);
+            if ((writing < 0 || time.GetElapsedTime(writing) < limit) && (reading < 0 || time.GetElapsedTime(reading) < limit * ReadStallFactor)) return;
+            stalled = true;
+            try { session.Cancel(); } catch (ObjectDisposedException) { }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        try { return await ServeSessionAsync(stream, session.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (stalled && !outer.IsCancellationRequested)
+        {
+            return new(SessionOutcome.Interrupted, $"stalled: the receiver took no data or sent nothing for {stallTimeout!.Value.TotalSeconds:0} s (or {stallTimeout.Value.TotalSeconds * ReadStallFactor:0} s for an answer)");
+        }
+    }
+
+    /// <summary>The receiver's next message, timed by the watchdog (a link that died without closing never answers).</summary>
+    private async Task<TransferMessage?> ReadAsync(TransferStream stream, CancellationToken ct)
+    {
+        Interlocked.Exchange(ref _readStarted, time?.GetTimestamp() ?? -1);
+        try { return await stream.ReadAsync(ct).ConfigureAwait(false); }
+        finally { Interlocked.Exchange(ref _readStarted, -1); }
+    }
+
+    private async Task<SessionResult> ServeSessionAsync(TransferStream stream, CancellationToken ct)
     {
         await stream.WriteAsync(new HelloMessage(manifest.Id), ct).ConfigureAwait(false);
-        var first = await stream.ReadAsync(ct).ConfigureAwait(false);
+        var first = await ReadAsync(stream, ct).ConfigureAwait(false);
         switch (first)
         {
             case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
@@ -49,7 +89,7 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
         {
             while (true)
             {
-                switch (await stream.ReadAsync(ct).ConfigureAwait(false))
+                switch (await ReadAsync(stream, ct).ConfigureAwait(false))
                 {
                     case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
                     case DoneMessage: return new(SessionOutcome.Completed);
@@ -75,7 +115,10 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
         {
             var length = await source.ReadAsync(request.Entry, chunk, frame.AsMemory(header), ct).ConfigureAwait(false);
             TransferFrameCodec.WriteChunkHeader(frame, request.Entry, chunk, length);
+            if (pacer is not null) await pacer.WaitAsync(length, ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
             await stream.Stream.WriteAsync(frame.AsMemory(0, header + length), ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _writeStarted, -1);
             sent?.Invoke(length);
         }
     }

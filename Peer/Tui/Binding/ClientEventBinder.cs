@@ -23,6 +23,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
 {
     private readonly KnownKeys _keys = new();
     private readonly FileNotices _files = new();
+    private readonly FileTransferPanel _transfers = new();
     private readonly RoomEvents _rooms = new();
     private readonly Dictionary<string, MemberPresence> _presence = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _topics = new(StringComparer.OrdinalIgnoreCase);
@@ -132,6 +133,7 @@ public sealed class ClientEventBinder(ChatViewState state, PendingWhois? whois =
                 break;
             case ErrorEvent err: state.Error(err.Command is null ? err.Text : $"/{err.Command}: {err.Text}"); break;
             default:
+                _transfers.Apply(state, e);
                 if (_files.Describe(e) is { Text: { } text } file)
                     foreach (var line in text.Split('\n'))
                         if (file.Error) state.Error(line, file.Buffer); else state.Notice(line, file.Buffer);

@@ -6,7 +6,7 @@ using P2PChat.Peer.History;
 namespace P2PChat.Peer.Tui.Binding;
 
 /// <summary>
-/// Until the offer dialog and transfers panel widgets exist, file events are notices in the contact's buffer: an offer
+/// File events are also notices in the contact's buffer (the offer dialog and the transfers panel are <see cref="FileTransferPanel"/>'s): an offer
 /// names its size and the /accept and /reject lines to type; progress is a bar at every tenth of the way (not every
 /// event, so a fast transfer does not flood the buffer); done, failed, cancelled and refused say what happened.
 /// </summary>
@@ -39,6 +39,7 @@ public sealed class FileNotices
                 return (d.Direction == "send" ? $"{d.User} has {Path.GetFileName(d.Path)} ({Size(d.Size)}), verified" : $"received {d.Path} ({Size(d.Size)}), verified{(d.Sha256 is { } h ? " sha256 " + h[..16] + "…" : "")}", Buffer(d.User), false);
             case FileFailedEvent f: return ($"{Short(f.Id)} failed: {f.Reason}{(f.Resumable ? $" (/accept {Short(f.Id)} resumes it)" : "")}", PeerBuffer(f.Id), true);
             case FileCancelledEvent c: return ($"{Short(c.Id)} cancelled by {(c.By == "me" ? "you" : "the other side")}", PeerBuffer(c.Id), false);
+            case FileWaitingEvent w: return ($"{Short(w.Id)} waits for a direct path: {w.Reason}", PeerBuffer(w.Id), false);
             case FileInterruptedEvent i: return ($"{Short(i.Id)} interrupted ({i.Reason}); it resumes by itself", PeerBuffer(i.Id), false);
             case FileRefusedEvent r: return ($"refused from {r.From}: {r.Reason}", Buffer(r.From), true);
             case TransfersEvent t:

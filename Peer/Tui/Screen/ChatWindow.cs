@@ -2,6 +2,7 @@
 using P2PChat.Peer.Tui.Input;
 using P2PChat.Peer.Tui.State;
 using P2PChat.Peer.Tui.Widgets;
+using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -24,6 +25,7 @@ internal sealed class ChatWindow : Runnable
     private readonly InputController _controller;
     private readonly RowsView[] _regions;
     private long _drawnVersion = -1;
+    private readonly Action<string> _submit;
     private (bool Flashing, long Minute) _drawnClock;
     private (bool Members, int Transfers, int Prompt) _laidOut = (false, -1, -1);
 
@@ -31,6 +33,7 @@ internal sealed class ChatWindow : Runnable
     {
         _state = state;
         _controller = new InputController(state, line => SubmitOrBrowse(line, submit));
+        _submit = submit;
         Width = Dim.Fill();
         Height = Dim.Fill();
         SetScheme(new Scheme(Theme.Plain));
@@ -95,6 +98,27 @@ internal sealed class ChatWindow : Runnable
         });
     }
 
+    /// <summary>
+    /// An offer waiting for an answer (<see cref="ChatViewState.AskOffer"/>) gets the modal <see cref="OfferDialog"/>
+    /// once no other dialog is open; its answer is submitted as a command line (/accept ID or /reject ID).
+    /// </summary>
+    private void AskPendingOffer()
+    {
+        if (_asking || App is not { } app || app.TopRunnableView != this || _state.TakeOffer() is not { } offer) return;
+        _asking = true;
+        app.Invoke(() =>
+        {
+            try { Answer(app, offer); }
+            finally { _asking = false; }
+            AskPendingOffer(); // the next one, if several came at once
+        });
+    }
+
+    /// <summary>Puts <paramref name="offer"/> to the user in the modal dialog and submits the answer's line (UI thread).</summary>
+    internal void Answer(IApplication app, PendingOffer offer) => _submit(OfferDialog.Ask(app, offer.View) ? offer.AcceptLine : offer.RejectLine);
+
+    private bool _asking;
+
     /// <summary>A click on a member: their private buffer, opened and shown (as /query does).</summary>
     private void OpenPrivate(string nick)
     {
@@ -133,6 +157,7 @@ internal sealed class ChatWindow : Runnable
     public void Refresh(bool force = false)
     {
         Input.PullFromState();
+        AskPendingOffer();
         var now = _state.Time.GetUtcNow();
         long version = _state.Changes.Version;
         (bool, long) clock;

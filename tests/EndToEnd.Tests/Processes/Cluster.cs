@@ -55,18 +55,18 @@ public sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>A peer that has registered <paramref name="name"/> and signed in.</summary>
-    public async Task<PeerProcess> SignedUpAsync(string name)
+    public async Task<PeerProcess> SignedUpAsync(string name, IEnumerable<string>? extraArgs = null)
     {
-        var peer = Peer(name);
+        var peer = Peer(name, extraArgs);
         await peer.SendAsync($"/register {name} \"{Password}\" nickname={name.ToUpperInvariant()}");
         await peer.WaitForAsync("registered", e => e.Is("user", name));
         return await SignedInAsync(peer, name);
     }
 
     /// <summary>Signs up and waits until the peer's prekeys are on the server (STATUS 18 answering PREKEYS).</summary>
-    public async Task<PeerProcess> WithKeysAsync(string name)
+    public async Task<PeerProcess> WithKeysAsync(string name, IEnumerable<string>? extraArgs = null)
     {
-        var peer = await SignedUpAsync(name);
+        var peer = await SignedUpAsync(name, extraArgs);
         await peer.WaitForAsync("status", e => e.Is("command", "prekeys"));
         return peer;
     }

@@ -16,6 +16,7 @@ public sealed class PeerProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         Name = name;
+        ProfileFolder = profileFolder;
         _process = new ChildProcess(BuiltPrograms.Peer,
             ["--headless", "--server", server, "--profile", profileFolder, .. extraArgs ?? []], OnStdout, OnStderr, environment, launcher);
     }
@@ -58,6 +59,9 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The --profile folder (its transfers/ subfolder holds the saved file transfers).</summary>
+    public string ProfileFolder { get; }
+
     /// <summary>Every event so far, in order.</summary>
     public IReadOnlyList<JsonElement> Events { get { lock (_events) return [.. _events]; } }
 
@@ -85,9 +89,10 @@ public sealed class PeerProcess : IAsyncDisposable
 
     /// <summary>
     /// The first event named <paramref name="name"/> that matches (already written or still to come), or with
-    /// <paramref name="skip"/> the one after that many earlier matches.
+    /// <paramref name="skip"/> the one after that many earlier matches; <paramref name="within"/>: a longer safety net
+    /// for slow work (default 30 s).
     /// </summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0)
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0, TimeSpan? within = null)
     {
         var seen = 0;
         bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true) && seen++ >= skip;
@@ -99,11 +104,11 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         try
         {
-            return await done.Task.WaitAsync(SafetyNet, TestContext.Current.CancellationToken);
+            return await done.Task.WaitAsync(within ?? SafetyNet, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no '{name}' event within {SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
             throw;
         }
     }
@@ -130,6 +135,9 @@ public sealed class PeerProcess : IAsyncDisposable
         await _process.StopAsync(TimeSpan.FromSeconds(15));
         return _process.ExitCode;
     }
+
+    /// <summary>SIGKILL: no goodbye, nothing flushed (a crash, as far as the process can tell).</summary>
+    public Task KillAsync() => _process.KillAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

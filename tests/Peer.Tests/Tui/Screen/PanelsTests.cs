@@ -16,7 +16,7 @@ public sealed class PanelsTests
     private readonly ChatViewState _state = new(TuiTestTime.Clock());
 
     /// <summary>Runs <paramref name="keys"/> once the modal is up (the main loop's first timer tick), then returns what the modal returned.</summary>
-    private static T WhileModal<T>(HeadlessScreen screen, Func<T> modal, Action<string> atScreen, params Key[] keys)
+    internal static T WhileModal<T>(HeadlessScreen screen, Func<T> modal, Action<string> atScreen, params Key[] keys)
     {
         screen.App.AddTimeout(TimeSpan.Zero, () =>
         {
