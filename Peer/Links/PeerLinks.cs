@@ -351,7 +351,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             failure = e.Message;
         }
-        OnChecked(a, cts, result, failure);
+        try { OnChecked(a, cts, result, failure); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log?.Invoke($"links: moving the link with {a.Name} onto the checked path failed: {e}");
+        }
     }
 
     /// <summary>The engine's options (tests may shorten them).</summary>
@@ -424,9 +428,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 {
                     link.Route = LinkRoute.Direct;
                     (link.Connection as TransportConnection)?.RestartPathMtuDiscovery();   // the new path may carry more than 1200 bytes
-                    if (a.DirectRtt is not null) changed = a.Up();
+                    changed = a.Up();   // without an RTT when the check had none: a second event brings it
                 }
-                if (a.DirectRtt is null) path.SendConsentCheck();   // its answer measures the RTT the event reports
+                if (a.DirectRtt is null) _ = Task.Run(() => MeasureRttAsync(a, path));
             }
         }
         if (replaced is { } r)
@@ -444,8 +448,27 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         catch (System.Net.Sockets.SocketException) { return null; }
     }
 
+    /// <summary>Consent checks on a path nominated without an RTT, every <see cref="RttProbeGap"/> until one is answered
+    /// (<see cref="OnConsentAnswered"/> then publishes the event again, with the RTT), at most <see cref="RttProbes"/>.</summary>
+    private async Task MeasureRttAsync(LinkAttempt a, EstablishedPath path)
+    {
+        try
+        {
+            for (int i = 0; i < RttProbes; i++)
+            {
+                lock (_gate) if (a.Active != path || a.DirectRtt is not null) return;
+                path.SendConsentCheck();
+                await Task.Delay(RttProbeGap, _time, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public const int RttProbes = 8;
+    public static readonly TimeSpan RttProbeGap = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A consent check on the link's path was answered: the first one gives a path found without an RTT its
-    /// RTT (the controlled side may be nominated before its own check came back), and the event goes out then.</summary>
+    /// RTT (the controlled side may be nominated before its own check came back), and the event says it.</summary>
     private void OnConsentAnswered(LinkAttempt a, EstablishedPath path, TimeSpan rtt)
     {
         LinkEvent? changed = null;
