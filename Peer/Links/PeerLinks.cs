@@ -378,6 +378,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         var path = result?.Path;
         PathMonitor? monitor = null;
         (EstablishedPath Path, PathMonitor? Monitor)? replaced = null;
+        List<CancellationTokenSource> superseded = [];
         lock (_gate)
         {
             a.Checks.Remove(cts);
@@ -397,7 +398,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             }
             else
             {
-                foreach (var other in a.Checks) other.Cancel();
+                superseded = [.. a.Checks];   // canceled after the lock: a cancellation runs its session's end inline
                 if (a.Active is { } old)
                 {
                     replaced = (old, a.Monitor);
@@ -432,6 +433,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 }
                 if (a.DirectRtt is null) _ = Task.Run(() => MeasureRttAsync(a, path));
             }
+        }
+        foreach (var other in superseded)
+        {
+            try { other.Cancel(); }
+            catch (ObjectDisposedException) { }   // that session ended meanwhile
         }
         if (replaced is { } r)
         {
@@ -564,18 +570,24 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     {
         ContactLink? link;
         (EstablishedPath? Path, PathMonitor? Monitor) active;
+        List<CancellationTokenSource> checks;
         lock (_gate)
         {
             if (a.Ended) return;
             a.Ended = true;
             if (_attempts.GetValueOrDefault(a.Peer) == a) _attempts.Remove(a.Peer);
-            foreach (var checks in a.Checks) checks.Cancel();
+            checks = [.. a.Checks];
             active = (a.Active, a.Monitor);
             a.Active = null;
             a.Monitor = null;
             _router?.Unmap(a.Path);
             _relay.Unregister(a.Peer, a.Path);
             link = a.Link;
+        }
+        foreach (var c in checks)
+        {
+            try { c.Cancel(); }
+            catch (ObjectDisposedException) { }   // that session ended meanwhile
         }
         active.Monitor?.Dispose();
         active.Path?.Dispose();
