@@ -351,7 +351,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             failure = e.Message;
         }
-        OnChecked(a, cts, result, failure);
+        try { OnChecked(a, cts, result, failure); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log?.Invoke($"links: moving the link with {a.Name} onto the checked path failed: {e}");
+        }
     }
 
     /// <summary>The engine's options (tests may shorten them).</summary>
@@ -374,6 +378,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         var path = result?.Path;
         PathMonitor? monitor = null;
         (EstablishedPath Path, PathMonitor? Monitor)? replaced = null;
+        List<CancellationTokenSource> superseded = [];
         lock (_gate)
         {
             a.Checks.Remove(cts);
@@ -393,7 +398,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             }
             else
             {
-                foreach (var other in a.Checks) other.Cancel();
+                superseded = [.. a.Checks];   // canceled after the lock: a cancellation runs its session's end inline
                 if (a.Active is { } old)
                 {
                     replaced = (old, a.Monitor);
@@ -424,10 +429,15 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 {
                     link.Route = LinkRoute.Direct;
                     (link.Connection as TransportConnection)?.RestartPathMtuDiscovery();   // the new path may carry more than 1200 bytes
-                    if (a.DirectRtt is not null) changed = a.Up();
+                    changed = a.Up();   // without an RTT when the check had none: a second event brings it
                 }
-                if (a.DirectRtt is null) path.SendConsentCheck();   // its answer measures the RTT the event reports
+                if (a.DirectRtt is null) _ = Task.Run(() => MeasureRttAsync(a, path));
             }
+        }
+        foreach (var other in superseded)
+        {
+            try { other.Cancel(); }
+            catch (ObjectDisposedException) { }   // that session ended meanwhile
         }
         if (replaced is { } r)
         {
@@ -444,8 +454,27 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         catch (System.Net.Sockets.SocketException) { return null; }
     }
 
+    /// <summary>Consent checks on a path nominated without an RTT, every <see cref="RttProbeGap"/> until one is answered
+    /// (<see cref="OnConsentAnswered"/> then publishes the event again, with the RTT), at most <see cref="RttProbes"/>.</summary>
+    private async Task MeasureRttAsync(LinkAttempt a, EstablishedPath path)
+    {
+        try
+        {
+            for (int i = 0; i < RttProbes; i++)
+            {
+                lock (_gate) if (a.Active != path || a.DirectRtt is not null) return;
+                path.SendConsentCheck();
+                await Task.Delay(RttProbeGap, _time, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public const int RttProbes = 8;
+    public static readonly TimeSpan RttProbeGap = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A consent check on the link's path was answered: the first one gives a path found without an RTT its
-    /// RTT (the controlled side may be nominated before its own check came back), and the event goes out then.</summary>
+    /// RTT (the controlled side may be nominated before its own check came back), and the event says it.</summary>
     private void OnConsentAnswered(LinkAttempt a, EstablishedPath path, TimeSpan rtt)
     {
         LinkEvent? changed = null;
@@ -541,18 +570,24 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     {
         ContactLink? link;
         (EstablishedPath? Path, PathMonitor? Monitor) active;
+        List<CancellationTokenSource> checks;
         lock (_gate)
         {
             if (a.Ended) return;
             a.Ended = true;
             if (_attempts.GetValueOrDefault(a.Peer) == a) _attempts.Remove(a.Peer);
-            foreach (var checks in a.Checks) checks.Cancel();
+            checks = [.. a.Checks];
             active = (a.Active, a.Monitor);
             a.Active = null;
             a.Monitor = null;
             _router?.Unmap(a.Path);
             _relay.Unregister(a.Peer, a.Path);
             link = a.Link;
+        }
+        foreach (var c in checks)
+        {
+            try { c.Cancel(); }
+            catch (ObjectDisposedException) { }   // that session ended meanwhile
         }
         active.Monitor?.Dispose();
         active.Path?.Dispose();

@@ -45,6 +45,8 @@ public sealed class HeadlessLinkTests
         var alice = await cluster.WithKeysAsync("alice");
         var bob = await cluster.WithKeysAsync("bob");
 
+        // Strangers learn of each other from the server's user events (batched since the server's delta flush): wait for bob's.
+        await alice.WaitForAsync("user", e => e.Is("user", "bob"));
         await alice.SendAsync("/link bob");
         var up = await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up"));
         Assert.Equal(("relay", "relay"), (up.Str("route"), up.Str("via")));
@@ -96,6 +98,8 @@ public sealed class HeadlessLinkTests
         await using var cluster = await Cluster.StartAsync();
         var alice = await cluster.WithKeysAsync("alice");
         var bob = await cluster.WithKeysAsync("bob");
+        // Strangers learn of each other from the server's user events (batched since the server's delta flush): wait for bob's.
+        await alice.WaitForAsync("user", e => e.Is("user", "bob"));
         await alice.SendAsync("/link bob");
         await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("route", "relay"));
 
