@@ -18,6 +18,14 @@ public sealed class PipeStreamPair
     public IReliableStream A { get; }
     public IReliableStream B { get; }
 
+    /// <summary>B goes away, as a receiver that stopped does: its writes end, and A's pending and later writes
+    /// fail with AbortedByPeer instead of waiting forever for room in a pipe nobody reads.</summary>
+    public void CloseB()
+    {
+        _bToA.Writer.Complete();
+        _aToB.Reader.Complete();
+    }
+
     private sealed class End(PipeReader reader, PipeWriter writer, long id) : IReliableStream
     {
         public long Id => id;

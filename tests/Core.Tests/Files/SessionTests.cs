@@ -48,8 +48,11 @@ public sealed class SessionTests : IDisposable
         var sending = Task.Run(() => sender(senderStream), Ct);
         Assert.IsType<HelloMessage>(await receiverStream.ReadAsync(Ct));
         var result = await new ReceiveSession(manifest, files, time ?? TimeProvider.System, options ?? ReceiveOptions.Default).RunAsync(receiverStream, Ct);
-        pipe.B.CompleteWrites();
-        await sending;
+        // A receiver that stopped early (disk full, refused chunk) leaves the sender with chunks nobody reads: closing
+        // our end fails its writes instead of leaving it blocked on the pipe's back-pressure (this test hung that way).
+        pipe.CloseB();
+        try { await sending; }
+        catch (P2PChat.Core.Transport.TransportException e) when (e.Error == P2PChat.Core.Transport.TransportError.AbortedByPeer) { }
         return result;
     }
 
