@@ -157,12 +157,19 @@ public sealed partial class RoomPeer
     internal void OnOffer(RoomConnection conn, SignedRoomState offer)
     {
         var adopted = false;
-        try { adopted = Adopt(offer); }
-        catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
+        // An older state (a host that restarted after we failed over without it): answer with ours, it steps down.
+        if (!IsOlder(offer.State))
+        {
+            try { adopted = Adopt(offer); }
+            catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
+        }
         if (!adopted && !offer.State.Digest().AsSpan().SequenceEqual(State.Digest())) conn.Send(new RoomFrame.State(_signed));
         conn.End();
         if (!IsHost && _host is null or { Ended: true }) StartConnecting(State.Host);
     }
+
+    /// <summary>Whether <paramref name="other"/> is an earlier state of our room than the one we hold (not a rival or a successor).</summary>
+    private bool IsOlder(RoomState other) => other.Epoch < State.Epoch || other.Epoch == State.Epoch && other.Version < State.Version;
 
     private void TickMember()
     {
@@ -185,6 +192,7 @@ public sealed partial class RoomPeer
     {
         if (_left) return;
         if (IsHost) TickHost(); else TickMember();
+        SaveIfDirty();
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
@@ -214,7 +222,10 @@ public sealed partial class RoomPeer
         if (box.To != _ctx.Me || State.Find(box.From) is not { } sender) return;
         var distribution = RoomKeySeal.Open(Id, box.From, sender.Identity, _ctx.Me, _ctx.Identity, box.Sealed);
         if (!_receivers.ContainsKey((box.From, distribution.KeyId)))
+        {
             _receivers[(box.From, distribution.KeyId)] = GroupReceiverKey.FromDistribution(distribution);
+            _dirty = true;
+        }
         var waiting = _undecryptable.Where(d => d.Entry.Id.Sender == box.From).ToList();
         _undecryptable.RemoveAll(d => d.Entry.Id.Sender == box.From);
         foreach (var d in waiting) OnDeliver(d);

@@ -131,5 +131,8 @@ public sealed class PeerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL: the process ends at once, saying goodbye to no one (a crash or a pulled plug).</summary>
+    public Task KillAsync() => _process.KillAsync();
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
