@@ -1,6 +1,8 @@
-// One contact's link while it is being made and while it lives: its path socket, transport endpoint, probes and route.
+// One contact's link while it is being made and while it lives: its path socket, transport endpoint, checks and route.
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
+using P2PChat.Core.Links.Checks;
+using P2PChat.Core.Links.Paths;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Transport;
 
@@ -16,12 +18,18 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
     public LinkPathSocket Path { get; } = path;
     public UdpTransportEndpoint Endpoint { get; } = endpoint;
     public TaskCompletionSource<ContactLink> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    public List<ProbeSession> Probes { get; } = [];
+    /// <summary>The engine sessions still checking (one per introduction); canceled when a path is chosen or the link ends.</summary>
+    public List<CancellationTokenSource> Checks { get; } = [];
 
     public ContactLink? Link { get; set; }
-    /// <summary>The probe whose path is in use (null while relayed).</summary>
-    public ProbeSession? Active { get; set; }
-    public DirectPath? Direct { get; set; }
+    /// <summary>The engine's nominated path in use (null while relayed).</summary>
+    public EstablishedPath? Active { get; set; }
+    /// <summary>The monitor of <see cref="Active"/>.</summary>
+    public PathMonitor? Monitor { get; set; }
+    /// <summary>What this link learned about our NAT's binding lifetime; carried over to the next path's monitor.</summary>
+    public BindingLifetime Lifetime { get; set; } = BindingLifetime.Unknown;
+    /// <summary>The direct path's round trip: the check's, else the first consent check's (null: not measured yet).</summary>
+    public TimeSpan? DirectRtt { get; set; }
     public DateTimeOffset Since { get; set; }
     public bool Ended { get; set; }
     public bool UpgradeScheduled { get; set; }
@@ -34,13 +42,18 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
 
     public LinkRoute Route => Active is null ? LinkRoute.Relay : LinkRoute.Direct;
 
-    public LinkEvent Up() => Direct is { } d && Active is not null
-        ? new LinkEvent(Name, "up", "direct", "udp", d.Via, 4, Math.Round(d.Rtt.TotalMilliseconds, 2))
+    /// <summary>The <c>link</c> event for the link as it is now (route, how the path was found, IP version, RTT).</summary>
+    public LinkEvent Up() => Active is { } p
+        ? new LinkEvent(Name, "up", "direct", "udp", p.Via.Name(), IpVersion(p), RttMs(DirectRtt))
         : new LinkEvent(Name, "up", "relay", "udp", "relay", null, RelayRttMs(), NoDirect);
 
-    public LinkEntry Entry() => Direct is { } d && Active is not null
-        ? new LinkEntry(Name, "direct", "udp", d.Via, 4, Math.Round(d.Rtt.TotalMilliseconds, 2), Since)
+    public LinkEntry Entry() => Active is { } p
+        ? new LinkEntry(Name, "direct", "udp", p.Via.Name(), IpVersion(p), RttMs(Monitor?.Rtt ?? DirectRtt), Since)
         : new LinkEntry(Name, "relay", "udp", "relay", null, RelayRttMs(), Since);
+
+    private static int IpVersion(EstablishedPath p) => p.Remote.IsIpv6 ? 6 : 4;
+
+    private static double? RttMs(TimeSpan? rtt) => rtt is { } r ? Math.Round(r.TotalMilliseconds, 2) : null;
 
     private double? RelayRttMs() => Link?.Connection is TransportConnection c && c.Statistics.SmoothedRttMicros > 0
         ? Math.Round(c.Statistics.SmoothedRttMicros / 1000.0, 2) : null;

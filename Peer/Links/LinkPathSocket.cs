@@ -1,5 +1,6 @@
 // The socket one contact link's transport runs over: one virtual address, carried by the relay or by a direct UDP path.
 using System.Net;
+using P2PChat.Core.Links.Paths;
 using P2PChat.Core.Transport.Sockets;
 
 namespace P2PChat.Peer.Links;
@@ -11,6 +12,9 @@ namespace P2PChat.Peer.Links;
 /// is therefore invisible to the transport's connection: nothing is re-handshaken, and the streams' own acknowledgements
 /// and retransmissions carry every message across the switch exactly once (a packet lost in the switch is resent; a
 /// late relayed duplicate is dropped by the transport's packet numbers). Thread-safe.
+/// While direct, the path's <see cref="PathMonitor"/> hears of the transport's traffic both ways (at most once per
+/// <see cref="MonitorReportGap"/> each way, so a busy link does not re-arm its timer per packet): packets out that
+/// nothing answers make the path suspect and then dead; packets in keep it alive and spare keepalives.
 /// </summary>
 public sealed class LinkPathSocket : IDatagramSocket
 {
@@ -21,7 +25,12 @@ public sealed class LinkPathSocket : IDatagramSocket
     private IDatagramSocket? _directSocket;
     private EndPoint? _directRemote;
     private long _lastDirectReceive;
+    private PathMonitor? _monitor;
+    private long _lastOutReport, _lastInReport;
     private bool _disposed;
+
+    /// <summary>The longest a send or a receive on the direct path goes unreported to its monitor.</summary>
+    public static readonly TimeSpan MonitorReportGap = TimeSpan.FromMilliseconds(20);
 
     /// <param name="relay">sends one datagram through the server's relay (never blocks; may drop).</param>
     public LinkPathSocket(EndPoint @virtual, Action<ReadOnlyMemory<byte>> relay, TimeProvider time)
@@ -47,36 +56,56 @@ public sealed class LinkPathSocket : IDatagramSocket
     {
         IDatagramSocket? direct;
         EndPoint? to;
+        PathMonitor? monitor = null;
         lock (_gate)
         {
             if (_disposed) return;
             (direct, to) = (_directSocket, _directRemote);
+            if (direct is not null && _monitor is not null && Due(ref _lastOutReport)) monitor = _monitor;
         }
         if (direct is not null && to is not null) direct.Send(datagram, to);
         else _relay(datagram.ToArray());
+        monitor?.OnOutbound();
     }
 
-    /// <summary>From now on, sends go straight to <paramref name="remote"/> through <paramref name="socket"/>.</summary>
-    public void UseDirect(IDatagramSocket socket, EndPoint remote)
+    /// <summary>From now on, sends go straight to <paramref name="remote"/> through <paramref name="socket"/>;
+    /// <paramref name="monitor"/> (the path's) hears of the traffic.</summary>
+    public void UseDirect(IDatagramSocket socket, EndPoint remote, PathMonitor? monitor = null)
     {
         lock (_gate)
         {
-            (_directSocket, _directRemote) = (socket, remote);
+            (_directSocket, _directRemote, _monitor) = (socket, remote, monitor);
             _lastDirectReceive = _time.GetTimestamp();
+            _lastOutReport = _lastInReport = long.MinValue / 2;
         }
     }
 
     /// <summary>From now on, sends go through the relay (the direct path died or was never found).</summary>
     public void UseRelay()
     {
-        lock (_gate) (_directSocket, _directRemote) = (null, null);
+        lock (_gate) (_directSocket, _directRemote, _monitor) = (null, null, null);
     }
 
     /// <summary>A datagram that came on the direct path (from the shared socket's router).</summary>
     public void OnDirect(Span<byte> datagram)
     {
-        lock (_gate) _lastDirectReceive = _time.GetTimestamp();
+        PathMonitor? monitor = null;
+        lock (_gate)
+        {
+            _lastDirectReceive = _time.GetTimestamp();
+            if (_monitor is not null && Due(ref _lastInReport)) monitor = _monitor;
+        }
+        monitor?.OnInbound();
         Deliver(datagram);
+    }
+
+    /// <summary>Under the lock: true (and the mark moved) when the last report this way is older than the gap.</summary>
+    private bool Due(ref long lastReport)
+    {
+        long now = _time.GetTimestamp();
+        if (now - lastReport < MonitorReportGap.TotalSeconds * _time.TimestampFrequency) return false;
+        lastReport = now;
+        return true;
     }
 
     /// <summary>A datagram that came through the relay.</summary>

@@ -4,6 +4,8 @@ using System.Net;
 using P2PChat.Core.Crypto;
 using P2PChat.Core.Crypto.Identity;
 using P2PChat.Core.Links;
+using P2PChat.Core.Links.Checks;
+using P2PChat.Core.Links.Paths;
 using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
@@ -20,14 +22,18 @@ namespace P2PChat.Peer.Links;
 /// (docs/protocol.md, "Direct links"). On INTRO the identity key it names must be the one the trust book accepts for
 /// that user (first seen, trusted or verified); a changed key waiting for /trust, or any other key, is refused. Then a
 /// <see cref="LinkPathSocket"/> is made for the contact and the UDP transport runs on it at once — over the relay —
-/// while a <see cref="ProbeSession"/> checks the peer's candidates from the shared socket. The controlling side (the
+/// while the link engine (<see cref="LinkEstablisher"/>: ICE-style checks on every candidate pair, birthday probing when
+/// exactly one side is symmetric) checks the peer's candidates from the shared IPv4 and IPv6 sockets. The controlling side (the
 /// lower tag) connects and initiates the Noise XX handshake (<see cref="SecureLink"/>), which must prove the expected
 /// key; the other accepts and responds. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
-/// <para><b>Upgrade</b>: when a check is answered, the path socket switches to the direct endpoint (event <c>link</c>,
-/// route direct). The transport connection and its streams carry on unchanged, so nothing is lost or duplicated. While
+/// <para><b>Upgrade</b>: when the engine nominates a pair, the path socket switches to it (event <c>link</c>, route
+/// direct, via lan/reflexive/mapped/probed, IP version and the check's RTT) and path MTU discovery starts again on it. The transport connection and its streams carry on unchanged, so nothing is lost or duplicated. While
 /// relayed, the controlling side asks for a fresh introduction and checks again (a NAT that changed, a new mapping, or
 /// candidates the other side had not published yet when the first introduction was made): after 5 s, then 10 s, 20 s,
-/// and every <see cref="UpgradeInterval"/> from then on (<see cref="UpgradeDelay"/>). A direct path that stops answering is dropped back to the relay.</para>
+/// and every <see cref="UpgradeInterval"/> from then on (<see cref="UpgradeDelay"/>). The direct path's
+/// <see cref="PathMonitor"/> sends consent checks as keepalives at the interval the measured NAT binding lifetime
+/// allows (<see cref="KeepalivePolicy"/>) and declares the path dead 3.5 s after the first packet nothing answered: the
+/// link then drops back to the relay (1200-byte packets, no MTU probing) and looks for a new path.</para>
 /// <para><b>Privacy</b>: with the setting <c>nobody</c> this peer publishes no candidates and sends no check; the
 /// server withholds both sides' candidates unless both settings allow them, and without candidates no check is sent.</para>
 /// </summary>
@@ -61,6 +67,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private readonly Dictionary<Tag, long> _prefetchFailed = [];
     private readonly CancellationTokenSource _stop = new();
     private DirectRouter? _router;
+    private CheckDemultiplexer? _checks4;
+    private CheckDemultiplexer? _checks6;
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? _discovery;
     private uint _nextRequest;
 
@@ -194,7 +202,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             if (_attempts.TryGetValue(intro.Peer, out var existing) && !existing.Ended)
             {
-                if (existing.Expected.Equals(presented)) StartProbe(existing, intro);
+                if (existing.Expected.Equals(presented)) StartChecks(existing, intro, rediscover: true);
                 return null;
             }
             var path = new LinkPathSocket(VirtualPeer, packet => _relay.Send(intro.Peer, packet), _time);
@@ -202,7 +210,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             attempt = new LinkAttempt(intro.Peer, name, presented, intro.Controlling, path, endpoint);
             _attempts[intro.Peer] = attempt;
             _relay.Register(intro.Peer, path);
-            StartProbe(attempt, intro);
+            StartChecks(attempt, intro);
         }
         _ = Task.Run(() => EstablishAsync(attempt));
         return null;
@@ -242,6 +250,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 a.Since = _time.GetUtcNow();
                 up = a.Up();
             }
+            (connection as TransportConnection)?.RestartPathMtuDiscovery(a.Active is null ? RelayPacketSize : null);
             link.Start();
             _events.Publish(up);
             a.Ready.TrySetResult(link);
@@ -256,83 +265,170 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
-    /// <summary>Checks the introduction's candidates (under the lock); the first answer moves the link to that path.</summary>
-    private void StartProbe(LinkAttempt a, Intro intro)
+    /// <summary>Starts the link engine on the introduction's candidates (under the lock); its nominated path moves the
+    /// link off the relay (<see cref="OnChecked"/>).</summary>
+    private void StartChecks(LinkAttempt a, Intro intro, bool rediscover = false)
     {
-        if (intro.Candidates.Count == 0 || Direct == DirectSetting.Nobody || a.Active is not null) return;
-        var router = EnsureRouter();
-        var probe = new ProbeSession(router.Socket, intro.Token, intro.Controlling, intro.Candidates, _time);
-        a.Probes.Add(probe);
-        router.Add(probe);
-        probe.Start();
-        _ = probe.Found.ContinueWith(t => OnProbed(a, probe, t.Result), TaskScheduler.Default);
+        if (intro.Candidates.Count == 0 || Direct == DirectSetting.Nobody) return;
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        a.Checks.Add(cts);
+        _ = Task.Run(() => CheckAsync(a, intro, cts, rediscover));
     }
 
-    private void OnProbed(LinkAttempt a, ProbeSession probe, DirectPath? path)
+    /// <param name="rediscover">a re-introduction of a live link: look at the NAT again first (<see cref="RefreshedCandidatesAsync"/>).</param>
+    private async Task CheckAsync(LinkAttempt a, Intro intro, CancellationTokenSource cts, bool rediscover)
+    {
+        LinkEstablishment? result = null;
+        string? failure = null;
+        try
+        {
+            var (nat, candidates) = rediscover && a.Active is null
+                ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
+                : await CandidatesAsync(cts.Token).ConfigureAwait(false);
+            var (v4, v6) = EnsureChecks();
+            var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
+            var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
+            result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
+                _time, cts.Token, EngineOptions).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }   // the link ended, or another introduction's path was chosen
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException or CommandFailedException or ObjectDisposedException)
+        {
+            failure = e.Message;
+        }
+        OnChecked(a, cts, result, failure);
+    }
+
+    /// <summary>The engine's options (tests may shorten them).</summary>
+    public EstablishOptions EngineOptions { get; init; } = new();
+
+    /// <summary>
+    /// One engine session ended. A nominated path becomes the link's path: the newest nomination wins, on both sides
+    /// alike (the controlling side chose it, the controlled side follows; a fresh introduction while direct only comes
+    /// when one side has lost the old path). The path's socket carries the transport from now on, its
+    /// <see cref="PathMonitor"/> keeps the NAT bindings open and notices its death, and path MTU discovery starts again
+    /// for it. No path: the link stays on the relay, says why, and asks again later.
+    /// </summary>
+    private void OnChecked(LinkAttempt a, CancellationTokenSource cts, LinkEstablishment? result, string? failure)
     {
         LinkEvent? changed = null;
+        var path = result?.Path;
+        PathMonitor? monitor = null;
+        (EstablishedPath Path, PathMonitor? Monitor)? replaced = null;
         lock (_gate)
         {
-            if (path is null || a.Ended || a.Active is not null || Direct == DirectSetting.Nobody)
+            a.Checks.Remove(cts);
+            cts.Dispose();
+            if (path is null || a.Ended || Direct == DirectSetting.Nobody)
             {
-                Drop(a, probe);
-                if (!a.Ended && a.Active is null)
+                path?.Dispose();
+                if (!a.Ended && a.Active is null && a.Checks.Count == 0)
                 {
-                    if (path is null && a.Probes.Count == 0)
+                    if (path is null && (result is not null || failure is not null))
                     {
-                        a.NoDirect = $"no direct path answered within {ProbeSession.Deadline.TotalSeconds:0} s; staying on the relay";
+                        a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
                         if (a.Link is not null) changed = a.Up();
                     }
                     ScheduleUpgrade(a);
                 }
-                if (changed is not null) _events.Publish(changed);
-                return;
             }
-            a.Active = probe;
-            a.Direct = path;
-            a.UpgradeTries = 0;   // if this path dies, the search starts again from the short delay
-            _router!.Map(path.Remote, a.Path);
-            a.Path.UseDirect(_router.Socket, path.Remote);
-            foreach (var other in a.Probes.Where(p => p != probe).ToList()) Drop(a, other);
-            if (a.Link is { } link)
+            else
             {
-                link.Route = LinkRoute.Direct;
-                changed = a.Up();
+                foreach (var other in a.Checks) other.Cancel();
+                if (a.Active is { } old)
+                {
+                    replaced = (old, a.Monitor);
+                    a.Lifetime = a.Monitor?.Lifetime ?? a.Lifetime;
+                    _router?.Unmap(a.Path);
+                }
+                EnsureChecks();
+                if (!path.SocketIsShared) path.Socket.Start(_router!);   // a birthday-probing socket: the transport runs on it
+                a.Active = path;
+                a.NoDirect = null;
+                a.UpgradeTries = 0;   // if this path dies, the search starts again from the short delay
+                a.DirectRtt = path.Rtt > TimeSpan.Zero ? path.Rtt : null;
+                monitor = path.Monitor(_time, TestSocketFor(path), a.Lifetime);
+                a.Monitor = monitor;
+                var answered = path.ConsentAnswered;
+                path.ConsentAnswered = (rtt, seen) =>
+                {
+                    answered?.Invoke(rtt, seen);
+                    OnConsentAnswered(a, path, rtt);
+                };
+                monitor.HealthChanged += health =>
+                {
+                    if (health == PathHealth.Dead) FallBack(a, path, "the direct path stopped answering");
+                };
+                _router!.Map(path.Remote.EndPoint, a.Path);
+                a.Path.UseDirect(path.Socket, path.Remote.EndPoint, monitor);
+                if (a.Link is { } link)
+                {
+                    link.Route = LinkRoute.Direct;
+                    (link.Connection as TransportConnection)?.RestartPathMtuDiscovery();   // the new path may carry more than 1200 bytes
+                    if (a.DirectRtt is not null) changed = a.Up();
+                }
+                if (a.DirectRtt is null) path.SendConsentCheck();   // its answer measures the RTT the event reports
             }
         }
+        if (replaced is { } r)
+        {
+            r.Monitor?.Dispose();
+            r.Path.Dispose();
+        }
         if (changed is not null) _events.Publish(changed);
-        probe.Monitor(path, () => FallBack(a, probe, "the direct path stopped answering"));
     }
 
-    /// <summary>Moves a link back to the relay (its direct path died, or the setting became nobody).</summary>
-    private void FallBack(LinkAttempt a, ProbeSession probe, string why)
+    /// <summary>A spare socket of the path's family for the binding-lifetime test (null when none can be opened).</summary>
+    private static Core.Transport.Sockets.IDatagramSocket? TestSocketFor(EstablishedPath path)
+    {
+        try { return EngineCandidates.NewSocket(path.Remote.IsIpv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork); }
+        catch (System.Net.Sockets.SocketException) { return null; }
+    }
+
+    /// <summary>A consent check on the link's path was answered: the first one gives a path found without an RTT its
+    /// RTT (the controlled side may be nominated before its own check came back), and the event goes out then.</summary>
+    private void OnConsentAnswered(LinkAttempt a, EstablishedPath path, TimeSpan rtt)
     {
         LinkEvent? changed = null;
         lock (_gate)
         {
-            if (a.Active != probe) return;
+            if (a.Active != path || a.DirectRtt is not null) return;
+            a.DirectRtt = rtt;
+            if (a.Link is not null) changed = a.Up();
+        }
+        if (changed is not null) _events.Publish(changed);
+    }
+
+    /// <summary>Moves a link back to the relay (its direct path died, or the setting became nobody).</summary>
+    private void FallBack(LinkAttempt a, EstablishedPath path, string why)
+    {
+        LinkEvent? changed = null;
+        PathMonitor? monitor;
+        lock (_gate)
+        {
+            if (a.Active != path) return;
+            monitor = a.Monitor;
+            a.Lifetime = monitor?.Lifetime ?? a.Lifetime;
             a.Active = null;
-            a.Direct = null;
+            a.Monitor = null;
+            a.DirectRtt = null;
             _router?.Unmap(a.Path);
             a.Path.UseRelay();
-            Drop(a, probe);
-            if (a.Ended) return;
-            if (a.Link is { } link)
+            if (!a.Ended && a.Link is { } link)
             {
                 link.Route = LinkRoute.Relay;
+                (link.Connection as TransportConnection)?.RestartPathMtuDiscovery(RelayPacketSize);   // the relay carries 1200-byte packets, no probing
                 changed = a.Up() with { Reason = why };
             }
         }
+        monitor?.Dispose();
+        path.Dispose();
         if (changed is not null) _events.Publish(changed);
         ScheduleUpgrade(a);
     }
 
-    private void Drop(LinkAttempt a, ProbeSession probe)
-    {
-        a.Probes.Remove(probe);
-        _router?.Remove(probe);
-        probe.Dispose();
-    }
+    /// <summary>The largest transport packet sent over the relay (RELAY frames carry at most 1500; the base size needs no probing).</summary>
+    public const int RelayPacketSize = 1200;
 
     /// <summary>While relayed, the controlling side asks for a fresh introduction after <see cref="UpgradeDelay"/>.</summary>
     private void ScheduleUpgrade(LinkAttempt a)
@@ -364,7 +460,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         lock (_gate)
         {
             a = _attempts.GetValueOrDefault(peer);
-            if (a is null || a.Ended || a.Active is not null || a.Probes.Count > 0 || Direct == DirectSetting.Nobody) return;
+            if (a is null || a.Ended || a.Active is not null || a.Checks.Count > 0 || Direct == DirectSetting.Nobody) return;
             var now = _time.GetTimestamp();
             if (a.LastUpgradeAsk != 0 && _time.GetElapsedTime(a.LastUpgradeAsk, now) < UpgradeAskGap) return;
             a.LastUpgradeAsk = now;
@@ -373,7 +469,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             try
             {
-                var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
+                // A fresh discovery first: the NAT may have changed (a new type, a new reflexive port, a mapping) since we
+                // last looked, and the introduction must carry what is true now.
+                var (nat, candidates) = await RediscoverAsync(_stop.Token).ConfigureAwait(false);
                 await _client.SendLinkFrameAsync(new LinkRequest(peer, 0, Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException) { }
@@ -383,17 +481,22 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private async Task EndAsync(LinkAttempt a, string reason)
     {
         ContactLink? link;
+        (EstablishedPath? Path, PathMonitor? Monitor) active;
         lock (_gate)
         {
             if (a.Ended) return;
             a.Ended = true;
             if (_attempts.GetValueOrDefault(a.Peer) == a) _attempts.Remove(a.Peer);
-            foreach (var probe in a.Probes.ToList()) Drop(a, probe);
+            foreach (var checks in a.Checks) checks.Cancel();
+            active = (a.Active, a.Monitor);
             a.Active = null;
+            a.Monitor = null;
             _router?.Unmap(a.Path);
             _relay.Unregister(a.Peer, a.Path);
             link = a.Link;
         }
+        active.Monitor?.Dispose();
+        active.Path?.Dispose();
         if (link is not null)
         {
             _events.Publish(new LinkEvent(a.Name, "down", null, null, null, null, null, reason));
@@ -417,9 +520,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         _setting.Set(setting);
         if (setting == DirectSetting.Nobody)
         {
-            List<(LinkAttempt, ProbeSession)> direct;
+            List<(LinkAttempt, EstablishedPath)> direct;
             lock (_gate) direct = [.. _attempts.Values.Where(a => a.Active is not null).Select(a => (a, a.Active!))];
-            foreach (var (a, probe) in direct) FallBack(a, probe, "direct links are off (/set direct nobody)");
+            foreach (var (a, path) in direct) FallBack(a, path, "direct links are off (/set direct nobody)");
         }
         if (_client.IsSignedIn)
         {
@@ -444,6 +547,35 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>Discovers again (unless a discovery is running: then that one's result) and returns what it found.</summary>
+    private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RediscoverAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_discovery is null || _discovery.IsCompleted) _discovery = DiscoverAsync(_stop.Token);
+            return _discovery.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Before checking a re-introduction (the link exists, so it is relayed and someone asked again): discover again and,
+    /// when the NAT type or the candidates changed, publish them (CANDIDATES), so the next introduction carries what is
+    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>).
+    /// </summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RefreshedCandidatesAsync(CancellationToken ct)
+    {
+        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? previous;
+        lock (_gate) previous = _discovery;
+        var before = previous is { IsCompletedSuccessfully: true } ? previous.Result : default;
+        var now = await RediscoverAsync(ct).ConfigureAwait(false);
+        if (before.Candidates is not null && (before.Nat != now.Nat || !before.Candidates.SequenceEqual(now.Candidates)) && _client.IsSignedIn)
+        {
+            try { await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), ct).ConfigureAwait(false); }
+            catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
+        }
+        return now;
+    }
+
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesAsync(CancellationToken ct)
     {
         lock (_gate) _discovery ??= DiscoverAsync(_stop.Token);
@@ -452,8 +584,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
 
     private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> DiscoverAsync(CancellationToken ct)
     {
-        var router = EnsureRouter();
-        int port = ((IPEndPoint)router.Socket.LocalEndPoint).Port;
+        int port = ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port;
         if (LoopbackOnly) return ((byte)Core.Nat.MappingBehaviour.NoNat, LinkCandidatesFrom.Lan([], port));
         try
         {
@@ -467,14 +598,24 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
-    private DirectRouter EnsureRouter()
+    /// <summary>The check demultiplexers on the shared sockets (IPv6 only once discovery bound one), with the router
+    /// behind them: checks to the engine, transport packets to their link.</summary>
+    private (CheckDemultiplexer V4, CheckDemultiplexer? V6) EnsureChecks()
     {
         lock (_gate)
         {
-            if (_router is not null) return _router;
-            _router = new DirectRouter(_nat.LinkSocket);
-            _router.Start();
-            return _router;
+            _router ??= new DirectRouter();
+            if (_checks4 is null)
+            {
+                _checks4 = new CheckDemultiplexer(_nat.LinkSocket);
+                _checks4.Start(_router);
+            }
+            if (_checks6 is null && !LoopbackOnly && _nat.LinkSocket6 is { } six)
+            {
+                _checks6 = new CheckDemultiplexer(six);
+                _checks6.Start(_router);
+            }
+            return (_checks4, _checks6);
         }
     }
 

@@ -50,6 +50,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             EnsureSocket();
             int port = ((IPEndPoint)_socket!.LocalEndPoint).Port;
             var addresses = LocalAddresses.All();
+            if (addresses.Any(a => a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal)) TryEnsureSocket6();
             var v4 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetwork).ToList();
             var v6 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetworkV6).ToList();
 
@@ -58,7 +59,8 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
                 [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port))], port, ct);
             var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
             await Task.WhenAll(mapping, report, report6).ConfigureAwait(false);
-            return Describe(resolved, port, addresses, report.Result, report6.Result, mapping.Result);
+            int port6 = _socket6 is { } s6 ? ((IPEndPoint)s6.LocalEndPoint).Port : port;
+            return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapping.Result);
         }
         finally
         {
@@ -79,6 +81,28 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         }
     }
 
+    /// <summary>The shared IPv6 UDP socket ([::]:0, bound by the first <see cref="DiscoverAsync"/> on a host with a
+    /// non-link-local IPv6 address): IPv6 STUN and IPv6 direct links. Null when the host has none or IPv6 is off.</summary>
+    public StunDemultiplexer? LinkSocket6
+    {
+        get { lock (_socketGate) return _socket6; }
+    }
+
+    private void TryEnsureSocket6()
+    {
+        lock (_socketGate)
+        {
+            if (_socket6 is not null || _disposed) return;
+            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
+            catch (SocketException e)
+            {
+                log?.Invoke($"nat: no IPv6 socket: {e.Message}");
+                return;
+            }
+            _stun6 = new StunClient(_socket6, _time, log: log);
+        }
+    }
+
     private void EnsureSocket()
     {
         lock (_socketGate)
@@ -92,16 +116,8 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
 
     private async Task<ReflexiveReport?> Discover6Async(IReadOnlyList<IPEndPoint> servers, IReadOnlyList<IPAddress> addresses, CancellationToken ct)
     {
-        if (_socket6 is null)
-        {
-            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
-            catch (SocketException e)
-            {
-                log?.Invoke($"nat: no IPv6 socket: {e.Message}");
-                return null;
-            }
-            _stun6 = new StunClient(_socket6, _time, log: log);
-        }
+        TryEnsureSocket6();
+        if (_socket6 is null) return null;
         int port = ((IPEndPoint)_socket6.LocalEndPoint).Port;
         return await ReflexiveDiscovery.DiscoverAsync(_stun6!, servers,
             [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetworkV6).Select(a => new IPEndPoint(a, port))], port, ct).ConfigureAwait(false);
@@ -132,7 +148,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         return mapping;
     }
 
-    private static NatEvent Describe(IReadOnlyList<(ServerAddress Given, IPEndPoint? EndPoint, string? Error)> resolved, int port,
+    private static NatEvent Describe(IReadOnlyList<(ServerAddress Given, IPEndPoint? EndPoint, string? Error)> resolved, int port, int port6,
         IReadOnlyList<IPAddress> addresses, ReflexiveReport report, ReflexiveReport? report6, IPortMapping? mapping)
     {
         var answers = resolved.Select(r =>
@@ -144,9 +160,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         var candidates = new List<NatCandidate>();
         if (mapping is not null) candidates.Add(new("mapped", mapping.External.ToString()));
         if (report.Reflexive is { } r4 && report.Behaviour != MappingBehaviour.NoNat) candidates.Add(new("reflexive", r4.ToString()));
-        candidates.AddRange(ipv6.Select(a => new NatCandidate("ipv6", new IPEndPoint(IPAddress.Parse(a), report6?.Reflexive?.Port ?? port).ToString())));
+        candidates.AddRange(ipv6.Select(a => new NatCandidate("ipv6", new IPEndPoint(IPAddress.Parse(a), port6).ToString())));
         candidates.AddRange(addresses.Where(a => !LocalAddresses.IsGlobalIpv6(a) && !a.IsIPv6LinkLocal)
-            .Select(a => new NatCandidate("lan", new IPEndPoint(a, a.AddressFamily == AddressFamily.InterNetwork ? port : report6?.Reflexive?.Port ?? port).ToString())));
+            .Select(a => new NatCandidate("lan", new IPEndPoint(a, a.AddressFamily == AddressFamily.InterNetwork ? port : port6).ToString())));
         return new NatEvent(report.Behaviour, $"0.0.0.0:{port}", report.Reflexive?.ToString(), report.PortPreserved, answers,
             mapping is null ? null : ProtocolName(mapping.Protocol), mapping?.External.ToString(), mapping?.GoodUntil,
             ipv6, report6?.Reflexive?.ToString(), report6?.Behaviour, candidates);
