@@ -18,6 +18,8 @@ public sealed partial class RoomPeer
     private int _attempt;
     private bool _failingOver;
     private bool _notHostYet;
+    private bool _everConnected;
+    private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
     private void StartConnecting(Tag target)
@@ -59,6 +61,7 @@ public sealed partial class RoomPeer
         }
         _connecting = default;
         _host = conn;
+        _everConnected = true;
         _watch.Heard();
         _unreachable.Clear();
         _onlineAsSeen.Clear();
@@ -72,6 +75,11 @@ public sealed partial class RoomPeer
     {
         if (attempt != _attempt) return;
         _connecting = default;
+        // The host we have not yet found silent for HostTimeout (say we just started, and the link is still being
+        // made) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
+        // A member that has not reached any host since it started gives the host StartupGrace (links take a few
+        // seconds to make on a loaded machine) before it fails over.
+        if (target == State.Host && !_failingOver && (!_watch.HostSuspected || !_everConnected && _watch.Silence < StartupGrace)) return;
         _unreachable.Add(target);
         FailOver(target, why);
     }

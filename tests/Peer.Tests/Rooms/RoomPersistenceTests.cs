@@ -86,7 +86,7 @@ public sealed class RoomPersistenceTests
         await using var lab = new RoomLab { SaveFolder = folder.Path };
         var (m, _) = await lab.RoomOfAsync(2);
         await m[1].Room.SayAsync("kept");
-        await m[0].Events.WaitForAsync<MessageEvent>(e => e.Text == "kept");
+        foreach (var x in m) await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "kept");
         await lab.StopAsync(m[1]);
         var bytes = File.ReadAllBytes(Directory.GetFiles(Path.Combine(folder.Path, m[1].Name), "room-*.bin").Single());
 
