@@ -18,6 +18,7 @@
 #   symsym     both routers MASQUERADE --random-fully (symmetric on both sides: no direct path, relay)
 #   lan        cone, and a third host h3 (192.168.1.11) on router 1's LAN (a bridge): two peers on one LAN
 #   udpblock   cone, but router 1 forwards no UDP from its LAN at all (only TCP gets out: the relay over TLS)
+#   upnpsym    router 1 cone + miniupnpd (UPnP IGD, NAT-PMP, PCP), router 2 symmetric: direct through the mapped port
 #
 # Namespaces: PREFIX-inet, PREFIX-r1, PREFIX-r2, PREFIX-h1, PREFIX-h2 (and PREFIX-h3 in the lan scenario). State (configs, pids, logs): /tmp/netlab-PREFIX.
 # Addresses: 11.0.0.0/8 and 2a0f:11::/32 are not reserved blocks (miniupnpd refuses to map behind RFC 1918, CGNAT,
@@ -221,12 +222,12 @@ coturn_start() {
 up() {
   local prefix=$1 scenario=$2 state=/tmp/netlab-$1
   check_prefix "$prefix"
-  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock) ;;
-    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock)";; esac
+  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock|upnpsym) ;;
+    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock, upnpsym)";; esac
   [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
   for prog in ip iptables nft; do need "$prog"; done
   [ "$scenario" = v6 ] && need ip6tables
-  case "$scenario" in upnp|pmp) need miniupnpd;; esac
+  case "$scenario" in upnp|pmp|upnpsym) need miniupnpd;; esac
   [ -z "$(namespaces "$prefix")" ] || die "a lab with prefix '$prefix' exists already (netlab.sh down $prefix)"
   trap 'down "$prefix"' ERR
   mkdir -p "$state"
@@ -239,11 +240,11 @@ up() {
   for n in 1 2; do new_ns "$prefix-r$n" "$ipv6"; new_ns "$prefix-h$n" "$ipv6"; done
   local kind=cone
   local kind2=cone
-  case "$scenario" in symmetric) kind=symmetric;; symsym) kind=symmetric; kind2=symmetric;; esac
+  case "$scenario" in symmetric) kind=symmetric;; symsym) kind=symmetric; kind2=symmetric;; upnpsym) kind2=symmetric;; esac
   router "$prefix" 1 "$kind" "$ipv6"
   router "$prefix" 2 "$kind2" "$ipv6"
   case "$scenario" in
-    upnp) miniupnpd_start "$prefix" yes ;;
+    upnp|upnpsym) miniupnpd_start "$prefix" yes ;;
     pmp) miniupnpd_start "$prefix" no ;;
     lan) lan_host "$prefix" ;;
     # First in the chain: no UDP leaves router 1's LAN (STUN, checks, everything); TCP (the server's TLS) still does.

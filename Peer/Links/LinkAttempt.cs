@@ -33,6 +33,8 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
     public DateTimeOffset Since { get; set; }
     public bool Ended { get; set; }
     public bool UpgradeScheduled { get; set; }
+    /// <summary>An introduction came while the link was up: its connection is being asked for a sign of life.</summary>
+    public bool Verifying { get; set; }
     /// <summary>Fresh introductions asked for since the link was last direct (the next waits <see cref="PeerLinks.UpgradeDelay"/>).</summary>
     public int UpgradeTries { get; set; }
     /// <summary>Why the last checks found no direct path (said in the relayed link's events), or null.</summary>

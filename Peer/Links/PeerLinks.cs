@@ -202,7 +202,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             if (_attempts.TryGetValue(intro.Peer, out var existing) && !existing.Ended)
             {
-                if (existing.Expected.Equals(presented)) StartChecks(existing, intro, rediscover: true);
+                if (existing.Expected.Equals(presented))
+                {
+                    StartChecks(existing, intro, rediscover: true);
+                    if (existing.Link?.Connection is TransportConnection live) VerifyAlive(existing, live);
+                }
                 return null;
             }
             var path = new LinkPathSocket(VirtualPeer, packet => _relay.Send(intro.Peer, packet), _time);
@@ -215,6 +219,57 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         _ = Task.Run(() => EstablishAsync(attempt));
         return null;
     }
+
+    /// <summary>How long a live link has to answer a PING when an introduction comes for it (see <see cref="VerifyAlive"/>).</summary>
+    public static readonly TimeSpan RestartCheck = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// An introduction for a contact we hold a live link to: either the other side wants a better path (its link is
+    /// relayed) or it is a new process (restarted, or signed in elsewhere) that knows nothing of our link and is
+    /// already handshaking a new one. Tell them apart by asking the old connection for a sign of life: its silence
+    /// alarm is set to go off <see cref="RestartCheck"/> from now, which makes it PING at once; any answer disarms it.
+    /// Silence: the old link is ended and a fresh introduction asked for, so the new process gets its link within
+    /// seconds instead of after the old connection's idle timeout.
+    /// </summary>
+    private void VerifyAlive(LinkAttempt a, TransportConnection connection)
+    {
+        if (a.Verifying) return;
+        a.Verifying = true;
+        EventHandler? silent = null;
+        silent = (_, _) =>
+        {
+            connection.PathSilent -= silent;
+            _log?.Invoke($"links: {a.Name}'s old link did not answer after a new introduction (the peer restarted?); making a new one");
+            _ = Task.Run(async () =>
+            {
+                await EndAsync(a, "the peer started a new link (its old one stopped answering)").ConfigureAwait(false);
+                RequestIntroduction(a.Peer);
+            });
+        };
+        connection.PathSilent += silent;
+        try { connection.PathSilenceTimeout = connection.SinceLastReceived + RestartCheck; }
+        catch (ObjectDisposedException) { connection.PathSilent -= silent; a.Verifying = false; return; }
+        _ = Task.Run(async () =>
+        {
+            try { await Task.Delay(RestartCheck + RestartCheck, _time, _stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+            connection.PathSilent -= silent;
+            try { connection.PathSilenceTimeout = Timeout.InfiniteTimeSpan; }
+            catch (ObjectDisposedException) { }
+            lock (_gate) a.Verifying = false;
+        });
+    }
+
+    /// <summary>Asks the server for an introduction to <paramref name="peer"/> (no caller waits for it).</summary>
+    private void RequestIntroduction(Tag peer) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
+            await _client.SendLinkFrameAsync(new LinkRequest(peer, 0, Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
+    });
 
     private string Refuse(string name, string reason)
     {
@@ -311,6 +366,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// </summary>
     private void OnChecked(LinkAttempt a, CancellationTokenSource cts, LinkEstablishment? result, string? failure)
     {
+        if (result is { Statistics: var st })
+            _log?.Invoke($"links: checks with {a.Name}: {(result.Path is { } p ? $"direct via {p.Via.Name()} to {p.Remote.EndPoint}" : result.Outcome)}; " +
+                $"{st.PairsChecked} pairs, {st.ChecksSent} checks, {st.ResponsesSent} answers, {st.ProbesSent} probes, {st.SocketsOpened} sockets opened, {st.Rejected} rejected");
+        else if (failure is not null) _log?.Invoke($"links: checks with {a.Name} could not run: {failure}");
         LinkEvent? changed = null;
         var path = result?.Path;
         PathMonitor? monitor = null;

@@ -12,7 +12,7 @@ namespace P2PChat.Core.Links.Checks;
 /// under one lock. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
 /// one per pair per Ta). Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends over 6.2 s, then the pair
 /// fails), send one new check (a queued triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
-/// (easy side), and, on the controlling side, nominate when due. Session states:
+/// (easy side), and, on the controlling side, nominate when due (the succeeded pair <see cref="PathRanker"/> ranks best). Session states:
 /// <code>
 /// Checking ──(controlling: a pair succeeded — our check was answered, or the peer's request arrived on it — then
 ///    │        wait Ta for better ones; nominate the highest-priority succeeded pair; the nomination's answer)──► Selected
@@ -211,8 +211,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
             if (_role == CheckRole.Controlling && _nominating is null && now >= _nominateAt)
             {
-                var best = _pairs.Where(p => p.State == PairState.Succeeded)
-                    .OrderByDescending(p => p.Priority).ThenBy(p => p.Rtt ?? TimeSpan.MaxValue).FirstOrDefault();
+                var best = BestSucceeded();
                 if (best is null) _nominateAt = long.MaxValue;
                 else
                 {
@@ -505,6 +504,23 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _answersInWindow = 0;
         }
         return ++_answersInWindow <= _options.MaxResponsesPerSecond;
+    }
+
+    /// <summary>
+    /// The pair to nominate: <see cref="PathRanker.Best"/> over the succeeded pairs (class first: LAN, direct, mapped;
+    /// then the lower check RTT; measured before unmeasured), ties broken by pair priority (the sample id orders by it).
+    /// </summary>
+    private CandidatePair? BestSucceeded()
+    {
+        var byId = new Dictionary<string, CandidatePair>();
+        var samples = new List<PathSample>();
+        foreach (var pair in _pairs.Where(p => p.State == PairState.Succeeded))
+        {
+            var id = $"{ulong.MaxValue - pair.Priority:D20} {pair.Local.EndPoint}>{pair.Remote.EndPoint}";
+            if (!byId.TryAdd(id, pair)) continue;
+            samples.Add(new PathSample(id, ViaOf(pair), pair.Rtt, Alive: true));
+        }
+        return PathRanker.Best(samples) is { } best ? byId[best.Id] : null;
     }
 
     private PathVia ViaOf(CandidatePair pair)

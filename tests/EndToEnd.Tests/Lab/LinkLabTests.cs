@@ -42,7 +42,8 @@ public sealed class LinkLabTests
             return (alice, bob);
         }
 
-        private static async Task<PeerProcess> SignedUpAsync(PeerProcess peer)
+        /// <summary>Registers <paramref name="peer"/>, signs it in and waits for its prekeys to be published.</summary>
+        internal static async Task<PeerProcess> SignedUpAsync(PeerProcess peer)
         {
             await peer.SendAsync($"/register {peer.Name} \"{Cluster.Password}\"");
             await peer.WaitForAsync("registered", e => e.Is("user", peer.Name));

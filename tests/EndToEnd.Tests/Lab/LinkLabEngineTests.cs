@@ -1,0 +1,66 @@
+// Lab scenarios 3 and 4 of issue 11 (the link engine in real processes): a router-mapped port, and birthday probing.
+using P2PChat.EndToEnd.Tests.Links;
+using P2PChat.EndToEnd.Tests.Processes;
+using P2PChat.NetLab.Real;
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.EndToEnd.Tests.Lab;
+
+/// <summary>
+/// Same layout as <see cref="LinkLabTests"/> (server in "inet" on 11.0.0.1, alice on h1 behind router 1, bob on h2
+/// behind router 2, friends, alice asks for a link), but each peer's port mapping is chosen per scenario. The test
+/// checks the route and how the path was found (the <c>link</c> event's via), then that a PM goes over it.
+/// </summary>
+public sealed class LinkLabEngineTests
+{
+    /// <summary>A peer in <paramref name="node"/>; with <paramref name="portMapping"/> it asks its router for a mapping.</summary>
+    private static PeerProcess Peer(LinkLabTests.Run run, string name, string node, bool portMapping) =>
+        new(name, NetLabInstance.ServerAddress + ":7777", run.Temp.Combine(name),
+            ["--server-fingerprint", run.Server.Fingerprint, .. portMapping ? Array.Empty<string>() : ["--no-port-mapping"],
+             "--stun", LinkLabTests.Stun, "--stun", LinkLabTests.Stun2], launcher: run.Lab.In(node));
+
+    /// <summary>Both peers see the link go direct with <paramref name="via"/> over IPv4 UDP, and a PM each way uses it.</summary>
+    private static async Task LinkGoesDirectAsync(PeerProcess alice, PeerProcess bob, string via)
+    {
+        await HeadlessLinkTests.BefriendAsync(alice, bob);
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        await alice.SendAsync("/link bob");
+        var up = await LinkLabTests.RouteAsync(alice, "bob", "direct");
+        // A figure for the log (never asserted): from /link to alice's direct event, introduction and relay handshake included.
+        TestContext.Current.TestOutputHelper?.WriteLine($"{via}: /link to direct in {asked.ElapsedMilliseconds} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        var upBob = await LinkLabTests.RouteAsync(bob, "alice", "direct");
+        foreach (var e in new[] { up, upBob })
+        {
+            Assert.Equal((via, "udp", 4), (e.Str("via"), e.Str("transport"), e.Int("ip_version")));
+            Assert.True(e.GetProperty("rtt_ms").GetDouble() > 0, $"rtt_ms {e.GetProperty("rtt_ms")}");
+        }
+        await alice.SendAsync("/msg bob over the engine's path");
+        Assert.Equal("direct", (await bob.WaitForAsync("message", e => e.Is("text", "over the engine's path"))).Str("route"));
+        await bob.SendAsync("/msg alice and back");
+        Assert.Equal("direct", (await alice.WaitForAsync("message", e => e.Is("text", "and back"))).Str("route"));
+    }
+
+    [Fact]
+    public async Task Scenario_3_one_behind_a_UPnP_router_the_other_symmetric_links_directly_through_the_mapped_port()
+    {
+        Require.That(Require.HasProgram("miniupnpd"), "'miniupnpd' is not installed (scripts/install-test-deps.sh)");
+        await using var run = await LinkLabTests.StartAsync("upnpsym");
+        await using var alice = Peer(run, "alice", "h1", portMapping: true);
+        await using var bob = Peer(run, "bob", "h2", portMapping: false);
+        await LinkLabTests.Run.SignedUpAsync(alice);
+        await LinkLabTests.Run.SignedUpAsync(bob);
+        await LinkGoesDirectAsync(alice, bob, "mapped");
+    }
+
+    [Fact]
+    public async Task Scenario_4_one_symmetric_one_cone_and_no_port_mapping_link_directly_by_birthday_probing()
+    {
+        await using var run = await LinkLabTests.StartAsync("symmetric");
+        await using var alice = Peer(run, "alice", "h1", portMapping: false);
+        await using var bob = Peer(run, "bob", "h2", portMapping: false);
+        await LinkLabTests.Run.SignedUpAsync(alice);
+        await LinkLabTests.Run.SignedUpAsync(bob);
+        await LinkGoesDirectAsync(alice, bob, "probed");
+    }
+}
