@@ -104,12 +104,16 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def sign_up(peers):
-    for p in peers: p.send(f'/register {p.name} "{PASSWORD}"')
-    for p in peers: p.wait("registered")
-    for p in peers: p.send(f'/login {p.name} "{PASSWORD}"')
-    for p in peers: p.wait("signed_in")
-    for p in peers: p.wait("status", lambda e: e.get("command") == "prekeys")
+def sign_up(peers, batch=5):
+    """Registers and signs in `batch` peers at a time (a few dozen TLS handshakes at once on 2 loaded cores get
+    connections reset)."""
+    for i in range(0, len(peers), batch):
+        group = peers[i:i + batch]
+        for p in group: p.send(f'/register {p.name} "{PASSWORD}"')
+        for p in group: p.wait("registered")
+        for p in group: p.send(f'/login {p.name} "{PASSWORD}"')
+        for p in group: p.wait("signed_in")
+        for p in group: p.wait("status", lambda e: e.get("command") == "prekeys")
 
 
 def channel_of(peers, channel):
