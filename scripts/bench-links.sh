@@ -1,20 +1,64 @@
 #!/usr/bin/env bash
-# Link benchmarks (docs/benchmarks.md, "Direct links"): time from the first /msg to a direct link, and the PM round
-# trip over a direct link next to the same exchange through the server, p50/p99 over EXCHANGES (1000), with real
-# p2pchat-rendezvous and p2pchat --headless processes on loopback only. Waits (bounded) for a quiet machine first and
-# prints the load average before and after.
-#   EXCHANGES=1000 REPEATS=5 QUIET_LOAD=2.0 QUIET_WAIT_SECONDS=120 scripts/bench-links.sh
+# Link benchmarks (docs/benchmarks.md, "Direct links"), one line per figure:
+#   ttl       in the real NAT lab (root): time from the first /msg to a friend without a link until the direct link
+#             carries a PM, on cone<->cone with 20 ms and 100 ms RTT, against "2 RTT + 100 ms after the introduction"
+#   table     in the real NAT lab (root): each NAT-pair scenario of issue 11 (1-7) repeated, outcome/route/via/time to
+#             link and the success rate (direct where the pair can be direct, relay where it cannot)
+#   loopback  on loopback: time to direct, and the PM round trip over a direct link next to the same exchange through
+#             the server (p50/p99 over --exchanges)
+# Waits (bounded) for a quiet machine before each part and prints the load average before and after it.
+#
+#   scripts/bench-links.sh                       everything, 20 repetitions (what the docs report)
+#   scripts/bench-links.sh --repeat 5 --part table --scenarios 1,4
+#   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7  --part ttl|table|loopback|all (all)
+#            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-QUIET_LOAD=${QUIET_LOAD:-2.0}
-QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120}
-dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-waited=0
-while awk -v limit="$QUIET_LOAD" '{ exit !($1 > limit) }' /proc/loadavg && [ "$waited" -lt "$QUIET_WAIT_SECONDS" ]; do
-  sleep 10
-  waited=$((waited + 10))
+REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
+QUIET_LOAD=${QUIET_LOAD:-2.0} QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120} BUILD=yes
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repeat) REPEAT=$2; shift 2 ;;
+    --rtt) RTT=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --part) PART=$2; shift 2 ;;
+    --exchanges) EXCHANGES=$2; shift 2 ;;
+    --timeout) TIMEOUT=$2; shift 2 ;;
+    --quiet-load) QUIET_LOAD=$2; shift 2 ;;
+    --quiet-wait) QUIET_WAIT_SECONDS=$2; shift 2 ;;
+    --skip-build) BUILD=no; shift ;;
+    -h|--help) usage 0 ;;
+    *) echo "bench-links: unknown option '$1'" >&2; usage 2 ;;
+  esac
 done
-echo "bench-links: $(date -u '+%F %T') UTC, $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s for <= $QUIET_LOAD)"
-python3 scripts/bench/links.py
-echo "bench-links: load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
+case "$PART" in ttl|table|loopback|all) ;; *) echo "bench-links: --part must be ttl, table, loopback or all" >&2; exit 2 ;; esac
+
+if [ "$BUILD" = yes ]; then
+  dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+  dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+fi
+
+quiet() {   # bounded wait for a load average at or below QUIET_LOAD, then one line saying how loaded the machine is
+  local waited=0
+  while awk -v limit="$QUIET_LOAD" '{ exit !($1 > limit) }' /proc/loadavg && [ "$waited" -lt "$QUIET_WAIT_SECONDS" ]; do
+    sleep 10
+    waited=$((waited + 10))
+  done
+  echo "bench-links: $1 at $(date -u '+%F %T') UTC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s for <= $QUIET_LOAD)"
+}
+
+lab() {
+  if [ "$(id -u)" != 0 ]; then echo "bench-links: $1 skipped: the lab needs root (network namespaces)"; return; fi
+  quiet "$1"
+  python3 scripts/bench/links_lab.py --part "$1" --repeat "$REPEAT" --rtt "$RTT" --scenarios "$SCENARIOS" --timeout "$TIMEOUT"
+  echo "bench-links: $1 done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+case "$PART" in ttl|all) lab ttl ;; esac
+case "$PART" in table|all) lab table ;; esac
+case "$PART" in loopback|all)
+  quiet loopback
+  EXCHANGES=$EXCHANGES REPEATS=$REPEAT python3 scripts/bench/links.py
+  echo "bench-links: loopback done, load average $(cut -d' ' -f1-3 /proc/loadavg)" ;;
+esac

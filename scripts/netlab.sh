@@ -7,6 +7,13 @@
 #   netlab.sh down PREFIX            stop the lab's daemons and delete its namespaces (always safe to run)
 #   netlab.sh coturn PREFIX PORT...  start coturn (STUN only) in PREFIX-inet on 11.0.0.1:PORT, one instance per port
 #   netlab.sh try SCENARIO           interactive: up with a fresh prefix, print how to use it, down on exit/Ctrl-C
+#   netlab.sh nat PREFIX N KIND      router N (1 or 2) becomes KIND (cone or symmetric) now, as a router whose NAT
+#                                    changed: its MASQUERADE rule is replaced and its UDP conntrack entries are flushed
+#   netlab.sh delay PREFIX MS        every packet crossing the internet namespace (router to router, and to or from the
+#                                    servers there) waits MS ms each way, so a path's RTT grows by 2*MS (netem is not in
+#                                    every kernel: scripts/netlab-delay.py holds packets in an NFQUEUE); its log of UDP
+#                                    packets between the two routers (monotonic time, source, destination) is
+#                                    /tmp/netlab-PREFIX/delay.log
 #
 # SCENARIO (router 1's kind; router 2 is always a port-restricted cone):
 #   cone       MASQUERADE: endpoint-independent mapping, source ports kept, replies only from the contacted endpoint
@@ -19,6 +26,8 @@
 #   lan        cone, and a third host h3 (192.168.1.11) on router 1's LAN (a bridge): two peers on one LAN
 #   udpblock   cone, but router 1 forwards no UDP from its LAN at all (only TCP gets out: the relay over TLS)
 #   upnpsym    router 1 cone + miniupnpd (UPnP IGD, NAT-PMP, PCP), router 2 symmetric: direct through the mapped port
+#   v6sym      as v6, but both routers are symmetric for IPv4: the only direct path is IPv6 through the two stateful
+#              IPv6 firewalls (opened by both sides' simultaneous checks)
 #
 # Namespaces: PREFIX-inet, PREFIX-r1, PREFIX-r2, PREFIX-h1, PREFIX-h2 (and PREFIX-h3 in the lan scenario). State (configs, pids, logs): /tmp/netlab-PREFIX.
 # Addresses: 11.0.0.0/8 and 2a0f:11::/32 are not reserved blocks (miniupnpd refuses to map behind RFC 1918, CGNAT,
@@ -219,28 +228,69 @@ coturn_start() {
   done
 }
 
+# nat_change PREFIX N KIND: router N's IPv4 NAT becomes KIND; the mappings it held are forgotten (as after a router
+# swap or a carrier moving a subscriber to another NAT), TCP entries (the peers' TLS to the server) are kept.
+nat_change() {
+  local p=$1 n=$2 kind=$3 r=$1-r$2
+  [ -n "$(namespaces "$p")" ] || die "no lab with prefix '$p'"
+  case "$n" in 1|2) ;; *) die "router must be 1 or 2 (got '$n')";; esac
+  nsx "$r" iptables -t nat -F POSTROUTING
+  case "$kind" in
+    cone) nsx "$r" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE ;;
+    symmetric) nsx "$r" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE --random-fully ;;
+    *) die "NAT kind must be cone or symmetric (got '$kind')" ;;
+  esac
+  need conntrack
+  nsx "$r" conntrack -D -p udp >/dev/null 2>&1 || true   # exit 1 when there was nothing to delete
+}
+
+# delay_start PREFIX MS: scripts/netlab-delay.py in the internet namespace; iptables sends it every packet that is
+# forwarded there or goes to or from its addresses over the router links (not loopback), and it releases each after MS.
+delay_start() {
+  local p=$1 ms=$2 state=/tmp/netlab-$1 ns=$1-inet
+  [ -d "$state" ] || die "no lab with prefix '$p'"
+  [[ "$ms" =~ ^[0-9]+$ ]] || die "delay must be whole milliseconds (got '$ms')"
+  need python3
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  nsx "$ns" python3 "$here/netlab-delay.py" --queue 7 --delay-ms "$ms" --log "$state/delay.log" >"$state/delay.out" 2>&1 &
+  echo $! > "$state/delay.pid"
+  for _ in $(seq 100); do   # ready when it has bound the queue (a bounded poll on a condition, at most 10 s)
+    grep -q '^ready' "$state/delay.out" 2>/dev/null && break
+    kill -0 "$(cat "$state/delay.pid")" 2>/dev/null || { cat "$state/delay.out" >&2; die "netlab-delay.py did not start"; }
+    sleep 0.1
+  done
+  grep -q '^ready' "$state/delay.out" || { cat "$state/delay.out" >&2; die "netlab-delay.py did not start"; }
+  for chain in FORWARD "INPUT -i r+" "OUTPUT -o r+"; do
+    # shellcheck disable=SC2086
+    nsx "$ns" iptables -t mangle -A $chain -j NFQUEUE --queue-num 7 --queue-bypass
+  done
+}
+
 up() {
   local prefix=$1 scenario=$2 state=/tmp/netlab-$1
   check_prefix "$prefix"
-  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock|upnpsym) ;;
-    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock, upnpsym)";; esac
+  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock|upnpsym|v6sym) ;;
+    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock, upnpsym, v6sym)";; esac
   [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
   for prog in ip iptables nft; do need "$prog"; done
-  [ "$scenario" = v6 ] && need ip6tables
+  case "$scenario" in v6|v6sym) need ip6tables;; esac
   case "$scenario" in upnp|pmp|upnpsym) need miniupnpd;; esac
   [ -z "$(namespaces "$prefix")" ] || die "a lab with prefix '$prefix' exists already (netlab.sh down $prefix)"
   trap 'down "$prefix"' ERR
   mkdir -p "$state"
   local ipv6=off
-  [ "$scenario" = v6 ] && ipv6=on
+  case "$scenario" in v6|v6sym) ipv6=on;; esac
   new_ns "$prefix-inet" "$ipv6"
   ip -n "$prefix-inet" addr add "$SERVER4/32" dev lo
   [ "$ipv6" = on ] && ip -n "$prefix-inet" addr add "$SERVER6/128" dev lo nodad
   sys "$prefix-inet" net.ipv4.ip_forward=1
+  # The internet routes between the two homes over IPv6 too (host to host, not only host to server).
+  [ "$ipv6" = on ] && sys "$prefix-inet" net.ipv6.conf.all.forwarding=1
   for n in 1 2; do new_ns "$prefix-r$n" "$ipv6"; new_ns "$prefix-h$n" "$ipv6"; done
   local kind=cone
   local kind2=cone
-  case "$scenario" in symmetric) kind=symmetric;; symsym) kind=symmetric; kind2=symmetric;; upnpsym) kind2=symmetric;; esac
+  case "$scenario" in symmetric) kind=symmetric;; symsym|v6sym) kind=symmetric; kind2=symmetric;; upnpsym) kind2=symmetric;; esac
   router "$prefix" 1 "$kind" "$ipv6"
   router "$prefix" 2 "$kind2" "$ipv6"
   case "$scenario" in
@@ -258,6 +308,8 @@ case "${1:-}" in
   up) [ $# -eq 3 ] || die "usage: netlab.sh up PREFIX SCENARIO"; up "$2" "$3" ;;
   down) [ $# -eq 2 ] || die "usage: netlab.sh down PREFIX"; down "$2" ;;
   coturn) [ $# -ge 3 ] || die "usage: netlab.sh coturn PREFIX PORT..."; check_prefix "$2"; p=$2; shift 2; coturn_start "$p" "$@" ;;
+  nat) [ $# -eq 4 ] || die "usage: netlab.sh nat PREFIX 1|2 cone|symmetric"; check_prefix "$2"; nat_change "$2" "$3" "$4" ;;
+  delay) [ $# -eq 3 ] || die "usage: netlab.sh delay PREFIX MS"; check_prefix "$2"; delay_start "$2" "$3" ;;
   try)
     [ $# -eq 2 ] || die "usage: netlab.sh try SCENARIO"
     prefix="nl$$"
@@ -268,5 +320,5 @@ case "${1:-}" in
     echo "press Enter to tear the lab down"
     read -r _ || true
     ;;
-  *) die "usage: netlab.sh up PREFIX SCENARIO | down PREFIX | coturn PREFIX PORT... | try SCENARIO" ;;
+  *) die "usage: netlab.sh up PREFIX SCENARIO | down PREFIX | coturn PREFIX PORT... | nat PREFIX N KIND | delay PREFIX MS | try SCENARIO" ;;
 esac

@@ -9,74 +9,18 @@ One p2pchat-rendezvous on 127.0.0.1 and headless peers that send only to loopbac
     direct link, and the same exchange between two peers started with --no-direct-pms (through the server), p50/p99.
 Both round trips include the same headless overheads (stdin command, JSON event on stdout), so their ratio is fair.
 """
-import json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time
+import os, re, shutil, subprocess, sys, tempfile, threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
-PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from headless_peer import SERVER, Peer as LabPeer, befriend, pct, stop   # noqa: E402
+
 EXCHANGES = int(os.environ.get("EXCHANGES", "1000"))
 REPEATS = int(os.environ.get("REPEATS", "5"))
-PASSWORD = "correct horse"
 procs = []
 
 
-class Peer:
-    def __init__(self, name, server, fingerprint, folder, extra=()):
-        self.name = name
-        self.events = queue.Queue()
-        self.p = subprocess.Popen(["dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
-                                   "--server-fingerprint", fingerprint, "--no-port-mapping", "--loopback-links-only", *extra],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        procs.append(self.p)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.seen = []
-
-    def _read(self):
-        for line in self.p.stdout:
-            try:
-                e = json.loads(line)
-            except ValueError:
-                continue
-            self.events.put((time.perf_counter(), e))
-
-    def send(self, command):
-        self.p.stdin.write(command + "\n")
-        self.p.stdin.flush()
-        return time.perf_counter()
-
-    def wait(self, name, match=lambda e: True, timeout=60):
-        for i, (t, e) in enumerate(self.seen):
-            if e.get("event") == name and match(e):
-                del self.seen[i]
-                return t, e
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                t, e = self.events.get(timeout=max(0.01, deadline - time.time()))
-            except queue.Empty:
-                break
-            if e.get("event") == name and match(e):
-                return t, e
-            self.seen.append((t, e))
-            if len(self.seen) > 10000:
-                del self.seen[:5000]
-        raise SystemExit(f"bench-links: {self.name}: no {name} event within {timeout} s")
-
-    def signed_up(self):
-        self.send(f'/register {self.name} "{PASSWORD}"')
-        self.wait("registered")
-        self.send(f'/login {self.name} "{PASSWORD}"')
-        self.wait("signed_in")
-        self.wait("status", lambda e: e.get("command") == "prekeys")
-        return self
-
-
-def befriend(a, b):
-    a.send(f"/friend add {b.name}")
-    b.wait("friend_request")
-    b.send(f"/friend accept {a.name}")
-    a.wait("user", lambda e: e.get("user") == b.name and e.get("friend"))
-    b.wait("user", lambda e: e.get("user") == a.name and e.get("friend"))
+def Peer(name, server, fingerprint, folder, extra=()):
+    return LabPeer(name, server, fingerprint, folder, ["--no-port-mapping", "--loopback-links-only", *extra], procs=procs)
 
 
 def pm(a, b, text):
@@ -95,10 +39,6 @@ def round_trips(a, b, n, route):
         t1, _ = a.wait("message", lambda e, i=i: e.get("text") == f"pong {i}")
         rtts.append((t1 - t0) * 1000)
     return sorted(rtts)
-
-
-def pct(values, p):
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
@@ -154,10 +94,5 @@ def main():
 try:
     main()
 finally:
-    for p in procs:
-        try:
-            p.kill()
-            p.wait(timeout=10)
-        except Exception:
-            pass
+    stop(procs)
     shutil.rmtree(FOLDER, ignore_errors=True)

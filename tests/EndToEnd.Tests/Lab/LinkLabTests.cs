@@ -61,14 +61,17 @@ public sealed class LinkLabTests
         }
     }
 
-    internal static async Task<Run> StartAsync(string scenario)
+    internal static Task<Run> StartAsync(string scenario) => StartAsync(scenario, Stun + "," + Stun2);
+
+    /// <summary>A lab whose server answers STUN on <paramref name="serverStun"/> (comma-separated, e.g. with an IPv6 one).</summary>
+    internal static async Task<Run> StartAsync(string scenario, string serverStun)
     {
         var ct = TestContext.Current.CancellationToken;
         var lab = await NetLabInstance.StartAsync(scenario, ct);
         var temp = new TempDirectory("p2pchat-linklab");
         try
         {
-            var server = await ServerProcess.StartAsync(temp.Combine("server"), NetLabInstance.ServerAddress + ":7777", ["--stun", Stun + "," + Stun2], lab.In("inet"));
+            var server = await ServerProcess.StartAsync(temp.Combine("server"), NetLabInstance.ServerAddress + ":7777", ["--stun", serverStun], lab.In("inet"));
             return new Run { Lab = lab, Server = server, Temp = temp };
         }
         catch

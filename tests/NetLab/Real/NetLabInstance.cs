@@ -41,7 +41,7 @@ public sealed class NetLabInstance : IAsyncDisposable
         Require.Root("network namespaces");
         var programs = new List<string> { "ip", "iptables", "nft", "ss" };
         if (scenario is "upnp" or "pmp") programs.AddRange(["miniupnpd", "upnpc"]);
-        if (scenario == "v6") programs.Add("ip6tables");
+        if (scenario is "v6" or "v6sym") programs.Add("ip6tables");
         foreach (var p in programs) Require.That(Require.HasProgram(p), $"'{p}' is not installed (scripts/install-test-deps.sh)");
         var lab = new NetLabInstance($"p2l{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}", scenario);
         var (code, output) = await RunAsync(["bash", Script, "up", lab.Prefix, scenario], ct);
@@ -59,6 +59,15 @@ public sealed class NetLabInstance : IAsyncDisposable
         Require.That(Require.HasProgram("turnserver"), "coturn is not installed (scripts/install-test-deps.sh)");
         var (code, output) = await RunAsync(["bash", Script, "coturn", Prefix, .. ports.Select(p => p.ToString())], ct);
         if (code != 0) throw new InvalidOperationException($"netlab.sh coturn failed ({code}): {output}");
+    }
+
+    /// <summary>Router <paramref name="router"/> (1 or 2) becomes a <paramref name="kind"/> NAT (cone or symmetric) now,
+    /// forgetting the UDP mappings it held (<c>netlab.sh nat</c>).</summary>
+    public async Task ChangeNatAsync(int router, string kind, CancellationToken ct)
+    {
+        Require.That(Require.HasProgram("conntrack"), "conntrack is not installed (scripts/install-test-deps.sh)");
+        var (code, output) = await RunAsync(["bash", Script, "nat", Prefix, router.ToString(), kind], ct);
+        if (code != 0) throw new InvalidOperationException($"netlab.sh nat failed ({code}): {output}");
     }
 
     /// <summary>Runs a command inside a node and returns its exit code and output (stdout then stderr).</summary>

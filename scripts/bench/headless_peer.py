@@ -1,0 +1,97 @@
+"""Drives real p2pchat --headless processes for the benchmarks: slash commands on stdin, JSON events from stdout, each
+event stamped with time.monotonic() when it is read (the same clock as scripts/netlab-delay.py's log)."""
+import json, os, queue, subprocess, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
+PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+PASSWORD = "correct horse"
+
+
+class BenchError(SystemExit):
+    pass
+
+
+class Peer:
+    """One headless peer; launcher runs it elsewhere (e.g. ["ip", "netns", "exec", NS])."""
+
+    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None):
+        self.name = name
+        self.events = queue.Queue()
+        self.p = subprocess.Popen([*launcher, "dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
+                                   "--server-fingerprint", fingerprint, *extra],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        if procs is not None:
+            procs.append(self.p)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.seen = []
+
+    def _read(self):
+        for line in self.p.stdout:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            self.events.put((time.monotonic(), e))
+
+    def send(self, command):
+        self.p.stdin.write(command + "\n")
+        self.p.stdin.flush()
+        return time.monotonic()
+
+    def wait(self, name, match=lambda e: True, timeout=60):
+        """(time read, event) of the first event named NAME that matches, already read or still to come."""
+        for i, (t, e) in enumerate(self.seen):
+            if e.get("event") == name and match(e):
+                del self.seen[i]
+                return t, e
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                t, e = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if e.get("event") == name and match(e):
+                return t, e
+            self.seen.append((t, e))
+            if len(self.seen) > 10000:
+                del self.seen[:5000]
+        raise BenchError(f"bench-links: {self.name}: no {name} event within {timeout} s")
+
+    def signed_up(self):
+        self.send(f'/register {self.name} "{PASSWORD}"')
+        self.wait("registered")
+        self.send(f'/login {self.name} "{PASSWORD}"')
+        self.wait("signed_in")
+        self.wait("status", lambda e: e.get("command") == "prekeys")
+        return self
+
+    def quit(self):
+        try:
+            self.send("/quit")
+            self.p.wait(timeout=15)
+        except Exception:
+            self.p.kill()
+
+
+def befriend(a, b):
+    a.send(f"/friend add {b.name}")
+    b.wait("friend_request")
+    b.send(f"/friend accept {a.name}")
+    a.wait("user", lambda e: e.get("user") == b.name and e.get("friend"))
+    b.wait("user", lambda e: e.get("user") == a.name and e.get("friend"))
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def stop(procs):
+    """Kills every process a benchmark started (servers, peers), whatever state they are in."""
+    for p in procs:
+        try:
+            p.kill()
+            p.wait(timeout=10)
+        except Exception:
+            pass
