@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transport benchmarks: bulk throughput against Linux TCP (CUBIC, forced per socket with iperf3 -C: this kernel defaults to BBR) on impaired links between two network namespaces,
-# and against raw 1200-byte UDP (iperf3) on loopback (bulk alone, as iperf3); LiteNetLib 2.1.5 (reliable ordered) as a
+# and against raw 1200-byte UDP (iperf3) on loopback (bulk alone, as iperf3; ours with its default path MTU discovery,
+# which goes to 8192-byte packets towards loopback, and capped at 1472 as on Ethernet); LiteNetLib 2.1.5 (reliable ordered) as a
 # second baseline row on every path; then chat latency in a separate run with a chat stream beside the bulk stream on
 # the same connection. Ours runs with the links' packet protection (AEGIS-128L) and path MTU discovery (default), plus a
 # row with 1200-byte packets (--no-pmtud) on the impaired links. Before each path it waits (bounded) for a quiet machine
@@ -149,7 +150,7 @@ median() { python3 -c "import statistics,sys; print(statistics.median(float(x) f
 loopback_path() {
   ip netns add bt-lo; namespaces+=(bt-lo)   # a loopback of our own, for both the baseline and ours
   ip -n bt-lo link set lo up
-  local raws=() ourses=() lites=() ours lite
+  local raws=() ourses=() eths=() lites=() ours eth lite
   wait_quiet
   for round in $(seq "$LOOPBACK_ROUNDS"); do
     ip netns exec bt-lo iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
@@ -161,21 +162,25 @@ loopback_path() {
     rm -f "$udp_json"
     ours=$(run_ours bt-lo bt-lo 127.0.0.1 7100 --bytes "$LOOPBACK_BYTES" --chat-interval-ms 0)
     ourses+=("$(field "$ours" MBps)")
+    eth=$(run_ours bt-lo bt-lo 127.0.0.1 7103 --bytes "$LOOPBACK_BYTES" --chat-interval-ms 0 --max-probe 1472)
+    eths+=("$(field "$eth" MBps)")
     lite=$(run_litenet bt-lo bt-lo 127.0.0.1 7102 --bytes "$LOOPBACK_BYTES")
     lites+=("$(field "$lite" MBps)")
-    printf '  round %s (load %s): iperf3 -u %8.2f MB/s, p2pchat %8.2f MB/s, litenetlib %8.2f MB/s  %s\n' "$round" \
-      "$(cut -d' ' -f1 /proc/loadavg)" "${raws[-1]}" "${ourses[-1]}" "${lites[-1]}" "${ours#result }"
+    printf '  round %s (load %s): iperf3 -u %8.2f MB/s, p2pchat %8.2f MB/s (1472: %8.2f), litenetlib %8.2f MB/s  %s\n' "$round" \
+      "$(cut -d' ' -f1 /proc/loadavg)" "${raws[-1]}" "${ourses[-1]}" "${eths[-1]}" "${lites[-1]}" "${ours#result }"
   done
   local chat; chat=$(run_ours bt-lo bt-lo 127.0.0.1 7101 --bytes "$LOOPBACK_BYTES" --chat-interval-ms 20)
   printf '  bulk + chat: %s\n' "${chat#result }"
   ip netns del bt-lo
-  local raw_mbps ours_mbps lite_mbps
-  raw_mbps=$(median "${raws[@]}"); ours_mbps=$(median "${ourses[@]}"); lite_mbps=$(median "${lites[@]}")
+  local raw_mbps ours_mbps eth_mbps lite_mbps
+  raw_mbps=$(median "${raws[@]}"); ours_mbps=$(median "${ourses[@]}"); eth_mbps=$(median "${eths[@]}"); lite_mbps=$(median "${lites[@]}")
   printf '%-18s %s with AEGIS-128L packet protection and PMTUD, UDP GSO/GRO where available (medians of %s rounds)\n' loopback "$LOOPBACK_BYTES" "$LOOPBACK_ROUNDS"
   printf '  iperf3 -u -b 0 -l 1200 (received): %8.2f MB/s\n' "$raw_mbps"
-  printf '  p2pchat udp:                        %8.2f MB/s\n' "$ours_mbps"
+  printf '  p2pchat udp (PMTUD: 8192 on loopback): %8.2f MB/s\n' "$ours_mbps"
+  printf '  p2pchat udp (PMTUD capped at 1472):  %8.2f MB/s\n' "$eth_mbps"
   printf '  litenetlib 2.1.5 (no encryption):   %8.2f MB/s\n' "$lite_mbps"
   ratios+=("ratio loopback-protected $(python3 -c "print(f'{$ours_mbps/$raw_mbps:.2f}')")")
+  ratios+=("ratio loopback-protected-1472 $(python3 -c "print(f'{$eth_mbps/$raw_mbps:.2f}')")")
   ratios+=("ratio loopback-litenetlib $(python3 -c "print(f'{$lite_mbps/$raw_mbps:.2f}')")")
 }
 

@@ -82,9 +82,9 @@ public sealed class AccountKeys : IDisposable
         else SaveSession(contact);
     }
 
-    public void SaveSession(string contact)
+    public void SaveSession(string contact, KeyFileWrite mode = KeyFileWrite.Durable)
     {
-        if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()));
+        if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()), mode);
     }
 
     /// <summary>The sender keys of an invite-only channel, loaded from its file on first use (empty when there is none).</summary>
@@ -125,6 +125,21 @@ public sealed class AccountKeys : IDisposable
         else _files.Write(KeyFiles.HeldFile, _vault.Seal(Held.Serialize()));
     }
 
+    /// <summary>
+    /// A clean close: sessions saved under a sending lease are saved once more at their live counter, flushed, so a
+    /// clean restart resumes exactly where sending stopped (only a crash skips to the lease bound). Best effort: a
+    /// folder that is gone leaves the leased copy, which is safe.
+    /// </summary>
+    private void SaveLeasedSessionsAtLiveCounter()
+    {
+        foreach (var (contact, session) in _sessions)
+        {
+            if (session is not { HoldsSendLease: true }) continue;
+            try { _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize(atLiveCounter: true))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException) { }
+        }
+    }
+
     public void SaveAll()
     {
         _files.Write(KeyFiles.IdentityFile, _vault.Seal(Identity.ExportPrivate()));
@@ -135,6 +150,7 @@ public sealed class AccountKeys : IDisposable
 
     public void Dispose()
     {
+        SaveLeasedSessionsAtLiveCounter();
         foreach (var session in _sessions.Values) session?.Dispose();
         foreach (var group in _groups.Values) group.Dispose();
         Prekeys.Dispose();

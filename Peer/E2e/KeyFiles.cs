@@ -38,8 +38,13 @@ public sealed class KeyFiles
         return File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 
-    /// <summary>Writes a temporary file, flushes it to disk, then renames it over the old one.</summary>
-    public void Write(string name, ReadOnlySpan<byte> sealedBlob)
+    /// <summary>
+    /// Writes a temporary file and renames it over the old one, so a killed process leaves the old or the new
+    /// content, never a mix. <see cref="KeyFileWrite.Durable"/> also flushes the file to disk before the rename and the
+    /// folder after it, so the new content survives a power loss once this returns;
+    /// <see cref="KeyFileWrite.SyncSoon"/> does that flush on a pool thread right after, off the caller's path.
+    /// </summary>
+    public void Write(string name, ReadOnlySpan<byte> sealedBlob, KeyFileWrite mode = KeyFileWrite.Durable)
     {
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, name);
@@ -47,9 +52,25 @@ public sealed class KeyFiles
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             file.Write(sealedBlob);
-            file.Flush(flushToDisk: true);
+            if (mode == KeyFileWrite.Durable) file.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
+        if (mode == KeyFileWrite.Durable) DurableFiles.SyncFolder(Folder);
+        else if (mode == KeyFileWrite.SyncSoon) ScheduleSync(path);
+    }
+
+    /// <summary>Syncs waiting per file: a write while one waits is covered by it (it syncs whatever the file holds then).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _syncsWaiting = new();
+
+    private void ScheduleSync(string path)
+    {
+        if (!_syncsWaiting.TryAdd(path, true)) return;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            _syncsWaiting.TryRemove(path, out bool _);
+            DurableFiles.SyncFile(path);
+            DurableFiles.SyncFolder(Folder);
+        }, null);
     }
 
     public void Delete(string name) => File.Delete(Path.Combine(Folder, name));
@@ -62,4 +83,15 @@ public sealed class KeyFiles
 
     private static bool IsSafeName(string name) =>
         name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && name.Trim('.').Length > 0;
+}
+
+/// <summary>How <see cref="KeyFiles.Write"/> makes a file last.</summary>
+public enum KeyFileWrite
+{
+    /// <summary>On disk (file and folder flushed) before Write returns: survives a power loss.</summary>
+    Durable,
+    /// <summary>Atomic only: survives a killed process, not necessarily a power loss.</summary>
+    Atomic,
+    /// <summary>Atomic now, flushed to disk on a pool thread right after.</summary>
+    SyncSoon,
 }

@@ -18,7 +18,7 @@ public abstract record SendPlan
 }
 
 /// <summary>
-/// One <see cref="PairwiseSession"/> per contact, saved after every encrypt and decrypt. A contact whose key changed
+/// One <see cref="PairwiseSession"/> per contact, saved after every encrypt and decrypt (see EncryptLocked and DecryptLocked for when it is flushed to disk). A contact whose key changed
 /// gets nothing (<see cref="ContactTrust"/> holds it); a first message under a changed key is read but does not replace
 /// a working session. Control payloads (a member's sender key) are applied to <see cref="GroupKeys"/> here.
 /// </summary>
@@ -102,10 +102,19 @@ public sealed class PairwiseMessages(E2eState state, ContactTrust trust)
         keys.SaveGroup(channel);
     }
 
+    /// <summary>
+    /// Within the sending lease a send changes nothing the saved state holds (it claims the lease bound; DoubleRatchet,
+    /// "Sending lease"), so nothing is written: the copy on disk already resumes past every number this send may use.
+    /// A send that extends the lease saves the state and flushes it to disk before the envelope is returned (and so
+    /// before it is sent): once per <see cref="PairwiseSession.SendLeaseLength"/> sends in one chain, never in a
+    /// back-and-forth conversation.
+    /// </summary>
     private static byte[] EncryptLocked(AccountKeys keys, string user, PairwiseSession session, byte[] payload)
     {
+        bool extends = session.SendExtendsLease;
+        if (extends) session.ExtendSendLease();
         var envelope = session.Encrypt(payload);
-        keys.SaveSession(user);
+        if (extends) keys.SaveSession(user, KeyFileWrite.Durable);
         return envelope;
     }
 
@@ -135,7 +144,9 @@ public sealed class PairwiseMessages(E2eState state, ContactTrust trust)
     {
         if (session is null) throw new CryptoProtocolException(CryptoFailure.UnknownKey, "no session with the sender");
         var payload = session.Decrypt(envelope);
-        keys.SaveSession(from);
+        // Written before the message is shown; flushed to disk just after, off this path. A power loss in between
+        // leaves the older state, which can decrypt this message again: a redelivered copy is dropped by its id.
+        keys.SaveSession(from, KeyFileWrite.SyncSoon);
         return payload;
     }
 }

@@ -39,7 +39,8 @@ public sealed class ServerContext
         ConfiguredAdmins = options.AdminNames();
         Ignores = new IgnoreLists(store);
         Channels = new ChannelRosters(store);
-        HashQueue = new SignInAdmission(options.SignInConcurrency, options.SignInQueueLimit);
+        Counters = new ServerCounters(time);
+        HashQueue = new SignInAdmission(options.SignInConcurrency, options.SignInQueueLimit, Counters);
         Roster = new RosterFanOut(this);
     }
 
@@ -56,6 +57,8 @@ public sealed class ServerContext
     public ChannelRosters Channels { get; }
     /// <summary>Admits password hashes a few at a time; the rest are told to retry later.</summary>
     public SignInAdmission HashQueue { get; }
+    /// <summary>Connection, sign-in and close counters (logged when the server stops).</summary>
+    public ServerCounters Counters { get; }
     /// <summary>Who hears about a user's sign-in, sign-off, presence and card changes.</summary>
     public RosterFanOut Roster { get; }
     public LoginThrottle Logins { get; }

@@ -85,6 +85,7 @@ public sealed class SignInCommand(ServerContext ctx)
     /// sending PING is never closed for silence meanwhile.</summary>
     public static ValueTask RetryLaterAsync(ServerContext ctx, Session s, Opcode re, TimeSpan after, CancellationToken ct)
     {
+        ctx.Counters.RetryLaterSent();
         var cap = TimeSpan.FromSeconds(ctx.Options.HeartbeatIntervalSeconds);
         var ms = (uint)Math.Ceiling((after < cap ? after : cap).TotalMilliseconds);
         return s.ReplyAsync(StatusCode.RetryLater, re, ct, value: ms, text: $"the server is busy; try again in {ms} ms");
@@ -140,6 +141,7 @@ public sealed class SignInCommand(ServerContext ctx)
         {
             s.EndBurst();
         }
+        ctx.Counters.SignedIn(re == Opcode.Resume, ctx.Time.GetElapsedTime(s.AcceptedAt));
         await ctx.Roster.AnnounceCardAsync(user, s, except: s, ct);
         ctx.Log.LogInformation("{User} signed in from {Address} (session {Id})", user.Username, s.Address, s.Id);
     }

@@ -65,8 +65,16 @@ public sealed class RendezvousOptions
     /// <summary>Largest MSG data in bytes (STATUS 28 beyond).</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Time allowed for the TLS handshake and HELLO of a new connection.</summary>
+    /// <summary>Time allowed for a new connection's first bytes (the TLS ClientHello) after accept, and again for the
+    /// TLS handshake once the server starts it (a connection may wait in the handshake queue in between).</summary>
     public int HandshakeTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>TLS handshakes the server runs at once; more wait in arrival order. A burst of thousands is then served
+    /// a few dozen at a time, each in milliseconds, instead of all at once, each finishing only near the end.</summary>
+    public int MaxConcurrentHandshakes { get; set; } = 64;
+
+    /// <summary>The listening socket's accept queue (the kernel caps it at net.core.somaxconn).</summary>
+    public int ListenBacklog { get; set; } = 4096;
 
     // ---- pre-authentication (issue 13): connections that have not signed in yet ----
 
@@ -76,7 +84,8 @@ public sealed class RendezvousOptions
     /// <summary>Connections on the whole server that have not signed in yet; more are closed before TLS.</summary>
     public int MaxUnauthenticatedConnections { get; set; } = 1024;
 
-    /// <summary>A connection not signed in this long after it was accepted is closed (STATUS 33 once TLS is up).</summary>
+    /// <summary>A connection not signed in this long after its TLS handshake is closed (STATUS 33, value: these seconds);
+    /// time the server holds a sign-in up (a queued password hash) does not count.</summary>
     public int SignInDeadlineSeconds { get; set; } = 30;
 
     // ---- sign-in and sign-up cost (issue 13) ----
@@ -140,6 +149,11 @@ public sealed class RendezvousOptions
     /// STATUS 37 and the client pages through it with ROSTER_PAGE; deltas then reach friends, co-members and clients
     /// that listed everyone. 0 pages always.</summary>
     public int GeneralRosterPageThreshold { get; set; } = 1000;
+
+    /// <summary>Roster deltas (cards, presence) for one client wait up to this long to be coalesced and batched, unless
+    /// another frame for that client goes out first (0: no wait). Bounds the writes a sign-in storm causes per listening
+    /// client to a few a second instead of one per sign-in.</summary>
+    public int RosterDeltaDelayMs { get; set; } = 250;
 
     /// <summary>Password hashes (sign-ins, registrations) run at most this many at a time (0: one per processor).</summary>
     public int SignInConcurrency { get; set; }

@@ -40,6 +40,8 @@ public sealed class RendezvousServer : IAsyncDisposable
     private readonly SessionSettings _sessionSettings;
     private readonly ConcurrentDictionary<Session, Task> _sessions = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly SemaphoreSlim _handshakeSlots;
+    private int _handshakesWaiting;
     private TcpListener? _listener;
     private X509Certificate2? _certificate;
     private SslStreamCertificateContext? _certificateContext;
@@ -54,7 +56,9 @@ public sealed class RendezvousServer : IAsyncDisposable
         _log = (loggers ?? NullLoggerFactory.Instance).CreateLogger("P2PChat.Rendezvous");
         _context = new ServerContext(store, options, time, _log);
         _dispatcher = new CommandDispatcher(_context);
-        _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds));
+        _handshakeSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentHandshakes));
+        _sessionSettings = new SessionSettings(options.MaxFrameSize, options.SendQueueCapacity, TimeSpan.FromSeconds(options.HeartbeatTimeoutSeconds),
+            options.RosterDeltaDelayMs > 0 ? new DeltaFlusher(time, TimeSpan.FromMilliseconds(options.RosterDeltaDelayMs)) : null);
     }
 
     /// <summary>The bound endpoint (the real port when the options asked for port 0).</summary>
@@ -69,13 +73,22 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connection slots (for tests and diagnostics).</summary>
     internal ConnectionAdmission Admission => _context.Admission;
 
+    /// <summary>TLS handshakes running now (for tests and diagnostics).</summary>
+    internal int HandshakesRunning => Math.Max(1, _options.MaxConcurrentHandshakes) - _handshakeSlots.CurrentCount;
+
+    /// <summary>Connections whose ClientHello has arrived, waiting for a handshake slot (for tests and diagnostics).</summary>
+    internal int HandshakesWaiting => Volatile.Read(ref _handshakesWaiting);
+
+    /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
+    public ServerCounters Counters => _context.Counters;
+
     public Task StartAsync(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         _certificate = ServerCertificate.LoadOrCreate(_options.DataDirectory, _time);
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
         _listener = new TcpListener(ListenEndpoint.Parse(_options.Listen));
-        _listener.Start(backlog: 512);
+        _listener.Start(backlog: Math.Max(16, _options.ListenBacklog));
         _log.LogInformation("fingerprint SHA256 {Fingerprint}", Fingerprint);
         _log.LogInformation("listening on {Endpoint}", Endpoint);
         _acceptLoop = AcceptLoopAsync(_listener);
@@ -94,6 +107,10 @@ public sealed class RendezvousServer : IAsyncDisposable
         _abort.Cancel();
         try { await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(2), TimeProvider.System, CancellationToken.None).ConfigureAwait(false); }
         catch (Exception) { /* abandoned */ }
+        foreach (var (name, value) in _context.Counters.Report()) _log.LogInformation("counter {Name} {Value}", name, value);
+        if (_context.Store is SqliteRendezvousStore sqlite)
+            foreach (var (name, value) in sqlite.Writes.Report())
+                _log.LogInformation("counter {Name} {Value}", name, value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()
@@ -129,6 +146,7 @@ public sealed class RendezvousServer : IAsyncDisposable
         {
             // Over the unauthenticated cap: refused before any TLS work (a reset, not a handshake).
             _log.LogDebug("refused a connection from {Address}: too many not signed in", address);
+            _context.Counters.RefusedBeforeTls();
             try { socket.LingerState = new LingerOption(true, 0); }
             catch (SocketException) { }
             socket.Dispose();
@@ -136,8 +154,18 @@ public sealed class RendezvousServer : IAsyncDisposable
         }
         socket.NoDelay = true;
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        var slotTaken = false;
         try
         {
+            // 1. The ClientHello has arrived (a connection that sends nothing never takes a handshake slot).
+            using (var firstBytes = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time))
+            using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
+            // 2. A handshake slot, in arrival order; 3. the handshake itself, within the handshake timeout.
+            Interlocked.Increment(ref _handshakesWaiting);
+            try { await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false); }
+            finally { Interlocked.Decrement(ref _handshakesWaiting); }
+            slotTaken = true;
             using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
@@ -146,22 +174,28 @@ public sealed class RendezvousServer : IAsyncDisposable
                 EnabledSslProtocols = SslProtocols.Tls13,
                 ClientCertificateRequired = false,
             }, linked.Token).ConfigureAwait(false);
+            _handshakeSlots.Release();
+            slotTaken = false;
         }
         catch (Exception ex)
         {
+            if (slotTaken) _handshakeSlots.Release();
             // No STATUS is possible here: the protocol only starts once TLS is up.
             _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
+            _context.Counters.HandshakeFailed();
             slot.Dispose();   // first: once the client sees the close, the slot is free again
             await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             return;
         }
 
-        var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log);
+        _context.Counters.HandshakeDone(_time.GetElapsedTime(accepted));
+        var session = new Session(Interlocked.Increment(ref _nextSessionId), socket, tls, address, _sessionSettings, _time, _log) { AcceptedAt = accepted };
         _context.Admission.Attach(session.Id, slot);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _sessions[session] = done.Task;
-        var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds) - _time.GetElapsedTime(accepted);
+        // Counted from the end of the handshake: the wait in the handshake queue is the server's, not the client's.
+        var deadline = TimeSpan.FromSeconds(_options.SignInDeadlineSeconds);
         // Time the server itself holds a sign-in up (queued hash, slow store) is not the client's: while the session
         // awaits the server the deadline looks again a second later instead of closing.
         ITimer? deadlineTimer = null;
@@ -175,8 +209,8 @@ public sealed class RendezvousServer : IAsyncDisposable
                 return;
             }
             session.Close(Session.Status(StatusCode.Timeout, (uint)_options.SignInDeadlineSeconds,
-                $"not signed in within {_options.SignInDeadlineSeconds} s"));
-        }, null, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                $"not signed in within {_options.SignInDeadlineSeconds} s"), "signin_deadline");
+        }, null, deadline, Timeout.InfiniteTimeSpan);
         await using var signInDeadline = deadlineTimer;
         try
         {
@@ -186,6 +220,8 @@ public sealed class RendezvousServer : IAsyncDisposable
         catch (Exception ex) { _log.LogError(ex, "session {Id} crashed", session.Id); }
         finally
         {
+            var (closedIn, reason) = session.ClosedAs;
+            _context.Counters.Closed(closedIn, reason);
             _context.Admission.Release(session.Id);
             _sessions.TryRemove(session, out _);
             done.TrySetResult();

@@ -20,13 +20,15 @@ namespace P2PChat.Rendezvous.Sessions;
 /// a burst of 10,000 sign-ins costs a reader one queue slot and a few ROSTER frames, not 10,000 ADD frames.
 /// </para>
 /// </summary>
-public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol.FrameCodec.DefaultMaxFrameSize)
+public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol.FrameCodec.DefaultMaxFrameSize, DeltaFlusher? flusher = null,
+    Action? onFlushFailed = null)
 {
     private const int MaxBatch = 64;
     /// <summary>Stands in the frame queue for the coalesced deltas; never written itself.</summary>
     private static readonly Frame DeltaMarker = new Ping(0);
     private Dictionary<uint, Frame>? _deltas;
     private bool _markerQueued;
+    private volatile bool _flushScheduled;
     private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private static readonly object NoFrame = new();
@@ -36,6 +38,8 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
 
     public bool TryEnqueue(Frame frame)
     {
+        // Deltas waiting for the flusher go out before any later frame (a card before a message from that user).
+        if (_flushScheduled && !FlushDeltas()) return false;
         if (StoredId(frame) is not { } id) return _frames.Writer.TryWrite(frame);
         lock (_ledgerGate)
         {
@@ -57,14 +61,34 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
         {
             _deltas ??= [];
             _deltas[userTag] = _deltas.TryGetValue(userTag, out var pending) ? Merge(pending, delta) : delta;
-            return hold || QueueMarker();
+            if (hold || _markerQueued || _flushScheduled) return true;
+            if (flusher is null) return QueueMarker();
+            _flushScheduled = true;
+        }
+        flusher.Schedule(() => { if (!FlushDeltas()) onFlushFailed?.Invoke(); });
+        return true;
+    }
+
+    /// <summary>The pending deltas go into the frame queue now (the flusher's turn came, or another frame is queued).</summary>
+    /// <returns>false when the queue is full.</returns>
+    public bool FlushDeltas()
+    {
+        lock (_ledgerGate)
+        {
+            if (!_flushScheduled) return true;
+            _flushScheduled = false;
+            return _deltas is not { Count: > 0 } || QueueMarker();
         }
     }
 
     /// <summary>Puts the marker for deltas held so far into the queue (after what is queued now).</summary>
     public bool ReleaseDeltas()
     {
-        lock (_ledgerGate) return _deltas is not { Count: > 0 } || QueueMarker();
+        lock (_ledgerGate)
+        {
+            _flushScheduled = false;
+            return _deltas is not { Count: > 0 } || QueueMarker();
+        }
     }
 
     private bool QueueMarker()

@@ -33,7 +33,11 @@ public sealed class Session
     private List<Frame>? _held;
     private ITimer? _idleTimer;
     private int _closing;
+    private string _closeReason = "open";
+    private SessionState _closedIn;
     private int _idleSuspended;
+    private int _commandRunning;
+    private long _lastHeard;
     private Task _background = Task.CompletedTask;
 
     public Session(long id, Socket socket, Stream stream, IPAddress address, SessionSettings settings, TimeProvider time, ILogger log)
@@ -42,7 +46,7 @@ public sealed class Session
         _socket = socket;
         if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
-        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, Dropped);
         _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;
@@ -51,11 +55,17 @@ public sealed class Session
     }
 
     public long Id { get; }
+    /// <summary>When the connection was accepted (a timestamp of the session's clock), for <see cref="ServerCounters"/>.</summary>
+    public long AcceptedAt { get; init; }
     public IPAddress Address { get; }
     public SessionState State { get; private set; } = SessionState.AwaitHello;
     public SignedInUser? User { get; private set; }
     public Tag UserTag => User?.Tag ?? Tag.None;
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Once closing: the state the session was in and why it closed (e.g. "idle_timeout", "client_left",
+    /// "status_27"), for <see cref="ServerCounters"/>.</summary>
+    public (SessionState State, string Reason) ClosedAs { get { lock (_gate) return (_closedIn, _closeReason); } }
 
     /// <summary>True when this client receives every user's roster deltas (its burst listed the whole general channel,
     /// or it paged through all of it); otherwise only those of its friends and co-members of its other channels.</summary>
@@ -68,25 +78,34 @@ public sealed class Session
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_reading.Token, serverStopping);
         using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
-        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null); }, TaskScheduler.Default);
-        _idleTimer = _time.CreateTimer(_ => Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout")),
-            null, _idleTimeout, Timeout.InfiniteTimeSpan);
+        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null, "write_failed"); }, TaskScheduler.Default);
+        Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+        _idleTimer = _time.CreateTimer(_ => OnIdleTimer(), null, _idleTimeout, Timeout.InfiniteTimeSpan);
         try
         {
             while (!IsClosing)
             {
                 var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
-                if (frame is null) break;
-                if (Volatile.Read(ref _idleSuspended) == 0) _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+                if (frame is null) { Close(null, "client_left"); break; }
                 // Heartbeats are answered even while a sign-in runs in the background; any other command waits for it,
-                // so one client's commands still run one after another.
-                if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
-                await handle(this, frame, linked.Token).ConfigureAwait(false);
+                // so one client's commands still run one after another. While a command runs (or waits for the store)
+                // the client is waiting for us: the dead-connection clock restarts only when it is done.
+                Volatile.Write(ref _commandRunning, 1);
+                try
+                {
+                    if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
+                    await handle(this, frame, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+                    Volatile.Write(ref _commandRunning, 0);
+                }
             }
         }
         catch (ProtocolException ex) { Close(Status(ex.Code, ex.Code == StatusCode.FrameTooLarge ? (uint)_connection.MaxFrameSize : 0, ex.Message)); }
-        catch (OperationCanceledException) { }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException) { }
+        catch (OperationCanceledException) { Close(null, serverStopping.IsCancellationRequested ? "server_stopping" : "cancelled"); }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException) { Close(null, "connection_lost"); }
         catch (Exception ex)
         {
             _log.LogError(ex, "session {Id} failed", Id);
@@ -117,8 +136,6 @@ public sealed class Session
     public void RunInBackground(Func<Task> work)
     {
         Interlocked.Exchange(ref _idleSuspended, 1);
-        try { _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan); }
-        catch (ObjectDisposedException) { }
         _background = Task.Run(async () =>
         {
             try { await work().ConfigureAwait(false); }
@@ -130,11 +147,33 @@ public sealed class Session
             }
             finally
             {
+                Volatile.Write(ref _lastHeard, _time.GetTimestamp());
                 Interlocked.Exchange(ref _idleSuspended, 0);
-                try { _idleTimer?.Change(_idleTimeout, Timeout.InfiniteTimeSpan); }
-                catch (ObjectDisposedException) { }
             }
         });
+    }
+
+    /// <summary>
+    /// The dead-connection timer fired: the session is closed with STATUS 33 only if the client has really been silent
+    /// for the whole timeout, counted from the last frame read or, when a command of its own or a sign-in was running,
+    /// from when that finished (time the server spends on the client's behalf is not the client's silence). Otherwise
+    /// the timer is set again for what is left. Reading a frame only stores a timestamp: no timer call per frame.
+    /// </summary>
+    private void OnIdleTimer()
+    {
+        if (IsClosing) return;
+        var left = _idleTimeout;
+        if (Volatile.Read(ref _idleSuspended) == 0 && Volatile.Read(ref _commandRunning) == 0)
+        {
+            left = _idleTimeout - _time.GetElapsedTime(Volatile.Read(ref _lastHeard));
+            if (left <= TimeSpan.Zero)
+            {
+                Close(Status(StatusCode.Timeout, 0, "nothing heard within the dead-connection timeout"), "idle_timeout");
+                return;
+            }
+        }
+        try { _idleTimer?.Change(left, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { }
     }
 
     /// <summary>Moves from AwaitHello to Anonymous.</summary>
@@ -186,7 +225,7 @@ public sealed class Session
         {
             if (_held is not null)
             {
-                if (_held.Count >= _heldCapacity) { Close(null); return false; }
+                if (_held.Count >= _heldCapacity) { Close(null, "send_queue_full"); return false; }
                 _held.Add(frame);
                 return true;
             }
@@ -222,10 +261,15 @@ public sealed class Session
 
     /// <summary>Ends the session: <paramref name="last"/> (a STATUS, usually) is sent after what is queued, then the
     /// connection is shut down. Safe from any thread; only the first call counts.</summary>
-    public void Close(Frame? last)
+    public void Close(Frame? last, string? reason = null)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
-        lock (_gate) State = SessionState.Closing;
+        lock (_gate)
+        {
+            _closedIn = State;
+            _closeReason = reason ?? (last is Status st ? $"status_{(int)st.Code}" : "closed");
+            State = SessionState.Closing;
+        }
         if (last is Status s) _log.LogDebug("session {Id} closing with {Code}: {Text}", Id, s.Code, s.Text);
         _queue.Complete(last);
         // Cancelled asynchronously: Close may be called under another session's lock (Deliver), and the read loop's
@@ -267,7 +311,7 @@ public sealed class Session
     private void Dropped()
     {
         _log.LogWarning("session {Id} dropped: its client is not reading", Id);
-        Close(null);
+        Close(null, "send_queue_full");
     }
 
     private async Task FlushAndShutDownAsync(Task writer, CancellationTokenSource abortWrites, CancellationToken serverStopping)

@@ -1,4 +1,5 @@
 // The per-connection limits a session needs, taken from the server options.
 namespace P2PChat.Rendezvous.Sessions;
 
-public sealed record SessionSettings(int MaxFrameSize, int SendQueueCapacity, TimeSpan IdleTimeout);
+/// <param name="Deltas">delays roster deltas to coalesce them (null: each goes into the queue at once).</param>
+public sealed record SessionSettings(int MaxFrameSize, int SendQueueCapacity, TimeSpan IdleTimeout, DeltaFlusher? Deltas = null);

@@ -22,8 +22,11 @@ public sealed class SignInAdmission
     private int _inside;
     private long _averageTicks = TimeSpan.FromMilliseconds(150).Ticks;
 
-    public SignInAdmission(int concurrency, int queueLimit)
+    private readonly ServerCounters? _counters;
+
+    public SignInAdmission(int concurrency, int queueLimit, ServerCounters? counters = null)
     {
+        _counters = counters;
         _concurrency = concurrency > 0 ? concurrency : Environment.ProcessorCount;
         _capacity = _concurrency + Math.Max(0, queueLimit);
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
@@ -40,9 +43,12 @@ public sealed class SignInAdmission
             Interlocked.Decrement(ref _inside);
             return new(false, default!, RetryAfter(inside));
         }
+        _counters?.HashQueueLength(inside);
         try
         {
+            var queued = Stopwatch.GetTimestamp();
             await _slots.WaitAsync(ct).ConfigureAwait(false);
+            _counters?.HashQueueWait.Record(Stopwatch.GetElapsedTime(queued));
             try
             {
                 var started = Stopwatch.GetTimestamp();

@@ -70,33 +70,144 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private static string ConnectionString(string path, SqliteOpenMode mode, bool pooling) =>
         new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Cache = SqliteCacheMode.Private, Pooling = pooling }.ToString();
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction; commits when it returns, rolls back when it throws.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction; it is committed when it returns and rolled back when it throws.
+    /// Group commit: writes that queue while another batch holds the writer are run by the next holder together, each
+    /// inside its own SAVEPOINT (so one that throws is rolled back alone), then committed with one COMMIT, one fsync.
+    /// Each caller returns only after the commit that carries its write, exactly as before; under load many writes share
+    /// one fsync instead of each waiting for all the fsyncs ahead of it.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        var write = new PendingWrite<T>(work, cancellationToken);
+        _pending.Enqueue(write);
+        try { await _writeLock.WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) when (write.TryCancel()) { throw; }
+        catch (OperationCanceledException)
+        {
+            // Another holder has already taken it into a batch: its outcome is that batch's.
+            return await write.Result.ConfigureAwait(false);
+        }
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SqliteTransaction? transaction = null;
-            try
+            if (!write.Result.IsCompleted)
             {
-                transaction = _writer.BeginTransaction(deferred: false);
-                var result = await work(_writer, transaction);
-                await transaction.CommitAsync(cancellationToken);
-                await transaction.DisposeAsync();
-                return result;
-            }
-            catch (Exception)
-            {
-                await RecoverWriterAsync(transaction);
-                throw;
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                await RunBatchAsync();
             }
         }
         finally
         {
             _writeLock.Release();
         }
+        return await write.Result.ConfigureAwait(false);
     }
+
+    /// <summary>With the write lock held: takes what is queued (at most <see cref="MaxBatch"/>) and runs it as one
+    /// transaction. A write that throws is rolled back to its savepoint and fails alone; if SQLite rolled the whole
+    /// transaction back (disk full, I/O error), the writes already run in it fail with that error too, the writer is
+    /// recovered, and the rest go on in a fresh transaction. A failed COMMIT fails the whole batch.</summary>
+    private async Task RunBatchAsync()
+    {
+        var batch = new List<PendingWrite>();
+        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+            if (next.TryStart()) batch.Add(next);
+        var index = 0;
+        while (index < batch.Count)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var run = new List<PendingWrite>();
+            SqliteTransaction? transaction = null;
+            try
+            {
+                transaction = _writer.BeginTransaction(deferred: false);
+                for (; index < batch.Count; index++)
+                {
+                    var write = batch[index];
+                    transaction.Save(Savepoint);
+                    try
+                    {
+                        await write.RunAsync(_writer, transaction);
+                        transaction.Release(Savepoint);
+                        run.Add(write);
+                    }
+                    catch (Exception ex) when (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle!) == 0 && TryRollBackTo(transaction))
+                    {
+                        write.Fail(ex);
+                    }
+                }
+                await transaction.CommitAsync(CancellationToken.None);
+                await transaction.DisposeAsync();
+                Writes.Committed();
+                foreach (var write in run) write.Succeed();
+            }
+            catch (Exception ex)
+            {
+                // The transaction is gone: nothing run in it is stored. The write that was running fails with the error.
+                if (index < batch.Count && !run.Contains(batch[index])) batch[index++].Fail(ex);
+                foreach (var write in run) write.Fail(ex);
+                try { await RecoverWriterAsync(transaction); }
+                catch (Exception recover)
+                {
+                    for (; index < batch.Count; index++) batch[index].Fail(recover);
+                }
+            }
+            finally
+            {
+                var took = System.Diagnostics.Stopwatch.GetTimestamp() - started;
+                foreach (var write in run) Writes.Observe(started - write.Queued, took);
+            }
+        }
+    }
+
+    private bool TryRollBackTo(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback(Savepoint);
+            transaction.Release(Savepoint);
+            return true;
+        }
+        catch (SqliteException) { return false; }
+    }
+
+    private const string Savepoint = "w";
+
+    /// <summary>Writes one transaction carries at most (a bound on how long one COMMIT keeps its callers waiting).</summary>
+    private const int MaxBatch = 256;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _pending = new();
+
+    /// <summary>A queued write: Pending → Running (taken into a batch) → done; or Pending → Cancelled by its caller.</summary>
+    private abstract class PendingWrite
+    {
+        private int _state;   // 0 pending, 1 running, 2 cancelled
+        public long Queued { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+        public abstract void Succeed();
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _value = default!;
+        public Task<T> Result => _done.Task;
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _value = await work(connection, transaction);
+        }
+
+        public override void Succeed() => _done.TrySetResult(_value);
+        public override void Fail(Exception error) => _done.TrySetException(error);
+    }
+
+    /// <summary>How many writes ran, how long they waited for the writer and how long they held it.</summary>
+    public StoreWriteStats Writes { get; } = new();
 
     /// <summary>Called with the write lock held after a write failed: rolls back what is left of the transaction and,
     /// if the writer is not in autocommit mode afterwards (or the rollback itself failed), opens a fresh writer.</summary>

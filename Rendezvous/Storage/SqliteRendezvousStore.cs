@@ -13,6 +13,9 @@ namespace P2PChat.Rendezvous.Storage;
 public sealed partial class SqliteRendezvousStore : IRendezvousStore
 {
     private readonly SqliteDatabase _database;
+
+    /// <summary>Diagnostics of the writer (logged with the server's counters when it stops).</summary>
+    public StoreWriteStats Writes => _database.Writes;
     private readonly SqliteStoreOptions _options;
 
     private SqliteRendezvousStore(SqliteDatabase database, SqliteStoreOptions options, string path)

@@ -33,7 +33,7 @@ internal sealed class TestServer : IAsyncDisposable
     public System.Net.IPEndPoint Endpoint => Server.Endpoint;
     public string Fingerprint => Server.Fingerprint;
 
-    /// <summary>Test defaults: port 0, cheap Argon2id (64 KiB, 1 pass), no sign-up throttle or one-time prekey budgets, the given clock (system time if none).</summary>
+    /// <summary>Test defaults: port 0, cheap Argon2id (64 KiB, 1 pass), no sign-up throttle or one-time prekey budgets, no roster-delta delay, the given clock (system time if none).</summary>
     /// <param name="wrapStore">lets a test put a decorator (e.g. one that fails on purpose) between server and store.</param>
     public static async Task<TestServer> StartAsync(Action<RendezvousOptions>? configure = null, TimeProvider? time = null, TempDirectory? folder = null,
         Func<IRendezvousStore, IRendezvousStore>? wrapStore = null)
@@ -42,7 +42,9 @@ internal sealed class TestServer : IAsyncDisposable
         // Tests register many users from 127.0.0.1: the sign-up throttle is opened up unless a test narrows it again.
         var options = new RendezvousOptions { Listen = "127.0.0.1:0", DataDirectory = dir.Path, PasswordMemoryKib = 64, PasswordPasses = 1,
             MaxSignUpsPerAddress = 100_000, MaxSignUpsGlobal = 100_000,
-            OneTimePrekeysPerTargetPerHour = 100_000, OneTimePrekeysPerRequesterPerHour = 100_000 };
+            OneTimePrekeysPerTargetPerHour = 100_000, OneTimePrekeysPerRequesterPerHour = 100_000,
+            // Roster deltas at once, as before the flush delay existed (tests on the manual clock need not advance it for them).
+            RosterDeltaDelayMs = 0 };
         configure?.Invoke(options);
         var server = new TestServer(options, time ?? TimeProvider.System, dir, ownsFolder: folder is null, wrapStore);
         await server.OpenAsync();

@@ -26,6 +26,15 @@ namespace P2PChat.Core.Crypto.Ratchet;
 /// | has CKs (1) | [CKs (32)] | has CKr (1) | [CKr (32)] | Ns u32 | Nr u32 | PN u32 | MKSKIPPED (see SkippedMessageKeys)
 /// | remembered count (1) | count × previous DHr (32), oldest first
 /// </code>
+/// <para><b>Sending lease</b> (crash safety without an fsync per message): the state as serialised claims the sending
+/// chain is at its lease bound (Ns = the bound, CKs = the chain key advanced that far), not at the live Ns. Any copy
+/// of the state a crash or power loss leaves behind therefore resumes sending at or past the bound, never at a
+/// message number already used. A new sending chain starts with a lease of <see cref="SendLeaseLength"/> numbers
+/// (no copy written before the chain existed can reach its keys: they come from a fresh DH key pair). When the live
+/// Ns reaches the bound, <see cref="SendExtendsLease"/> turns true: the caller calls <see cref="ExtendSendLease"/> and
+/// must make the state written after that send durable (fsync) before the message leaves, so no copy with the old
+/// bound can survive. A restarted sender skips to the bound; the receiver keeps the skipped keys (at most
+/// <see cref="SendLeaseLength"/> per restart, well inside <see cref="MaxSkip"/>).</para>
 /// The last <see cref="RememberedRatchetKeys"/> peer ratchet keys are remembered so that a late copy of a message
 /// from an earlier chain (whose unused keys are in MKSKIPPED or gone) is refused as Replayed without a DH step.
 /// </summary>
@@ -34,6 +43,7 @@ internal sealed class DoubleRatchet : IDisposable
     public const int MaxSkip = 1000;
     public const int MaxStoredSkippedKeys = 1000;
     public const int RememberedRatchetKeys = 5;
+    public const uint SendLeaseLength = 64;
 
     private readonly IKeySource _keys;
     private readonly SkippedMessageKeys _skipped;
@@ -44,6 +54,8 @@ internal sealed class DoubleRatchet : IDisposable
     private byte[]? _cks;
     private byte[]? _ckr;
     private uint _ns, _nr, _pn;
+    private uint _leaseBound;
+    private byte[]? _leaseCks;
 
     private DoubleRatchet(IKeySource keys, AgreementKeyPair dhs, byte[] rootKey, SkippedMessageKeys skipped)
     {
@@ -65,6 +77,7 @@ internal sealed class DoubleRatchet : IDisposable
         var dh = ratchet._dhs.Agree(responderRatchetKey);
         (ratchet._rk, ratchet._cks) = RootStep(sharedSecret, dh);
         CryptographicOperations.ZeroMemory(sharedSecret);
+        ratchet.ExtendSendLease();
         return ratchet;
     }
 
@@ -77,6 +90,26 @@ internal sealed class DoubleRatchet : IDisposable
         var secret = key.ExportPrivate();
         try { return AgreementKeyPair.FromPrivateKey(secret); }
         finally { CryptographicOperations.ZeroMemory(secret); }
+    }
+
+    /// <summary>The next Encrypt uses a message number at or past the lease bound: extend the lease and save durably.</summary>
+    public bool SendExtendsLease => _cks is not null && _ns >= _leaseBound;
+
+    /// <summary>Moves the lease bound <see cref="SendLeaseLength"/> numbers past the live Ns (see the class summary).</summary>
+    public void ExtendSendLease()
+    {
+        if (_cks is null) return;
+        uint bound = _ns >= uint.MaxValue - SendLeaseLength ? uint.MaxValue : _ns + SendLeaseLength;
+        var chainKey = _cks;
+        for (uint n = _ns; n < bound; n++)
+        {
+            var (messageKey, next) = Kdf.ChainStep(chainKey);
+            CryptographicOperations.ZeroMemory(messageKey);
+            if (!ReferenceEquals(chainKey, _cks)) Wipe(chainKey);
+            chainKey = next;
+        }
+        Wipe(_leaseCks);
+        (_leaseCks, _leaseBound) = (ReferenceEquals(chainKey, _cks) ? null : chainKey, bound);
     }
 
     public (byte[] Header, byte[] Ciphertext) Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
@@ -170,8 +203,10 @@ internal sealed class DoubleRatchet : IDisposable
         if (!ReferenceEquals(_cks, next.Cks)) Wipe(_cks);
         if (!ReferenceEquals(_ckr, next.Ckr)) Wipe(_ckr);
         if (_dhr is not null && !ReferenceEquals(_dhr, next.Dhr)) Remember(_dhr);
+        bool newSendingChain = !ReferenceEquals(_cks, next.Cks);
         (_rk, _cks, _ckr, _dhr) = (next.Rk, next.Cks, next.Ckr, next.Dhr);
         (_ns, _nr, _pn) = (next.Ns, next.Nr, next.Pn);
+        if (newSendingChain) ExtendSendLease();
         if (next.NewDhs is not null)
         {
             _dhs.Dispose();
@@ -202,18 +237,26 @@ internal sealed class DoubleRatchet : IDisposable
     private static CryptoProtocolException TooManySkipped() =>
         new(CryptoFailure.TooManySkippedMessages, $"message would skip more than {MaxSkip} keys");
 
-    public byte[] Serialize()
+    /// <summary>Whether the state as serialised claims a lease bound past the live Ns (see the class summary).</summary>
+    public bool HoldsSendLease => _leaseCks is not null && _leaseBound > _ns;
+
+    /// <param name="atLiveCounter">Write the live Ns and chain key instead of the lease bound: only for the last save
+    /// before the state is dropped (a clean close), flushed to disk, so a clean restart skips no message numbers.</param>
+    public byte[] Serialize(bool atLiveCounter = false)
     {
         var dhsPrivate = _dhs.ExportPrivate();
         var writer = new ByteWriter(512 + _skipped.Count * 68)
             .Byte(CryptoSuite.Current).Bytes(dhsPrivate).Bytes(_dhs.PublicKey.Span).Flag(_dhr is not null);
         CryptographicOperations.ZeroMemory(dhsPrivate);
         if (_dhr is not null) writer.Bytes(_dhr);
-        writer.Bytes(_rk).Flag(_cks is not null);
-        if (_cks is not null) writer.Bytes(_cks);
+        // Within a lease the sending chain is written as it will be at the bound (see the class summary).
+        bool leased = HoldsSendLease && !atLiveCounter;
+        var (cks, ns) = leased ? (_leaseCks, _leaseBound) : (_cks, _ns);
+        writer.Bytes(_rk).Flag(cks is not null);
+        if (cks is not null) writer.Bytes(cks);
         writer.Flag(_ckr is not null);
         if (_ckr is not null) writer.Bytes(_ckr);
-        writer.UInt32(_ns).UInt32(_nr).UInt32(_pn);
+        writer.UInt32(ns).UInt32(_nr).UInt32(_pn);
         _skipped.Write(writer);
         writer.Byte((byte)_previousDhr.Count);
         foreach (var key in _previousDhr) writer.Bytes(key);
@@ -232,7 +275,8 @@ internal sealed class DoubleRatchet : IDisposable
         var ckr = reader.ReadFlag() ? reader.ReadArray(Kdf.KeyLength) : null;
         var (ns, nr, pn) = (reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32());
         var skipped = SkippedMessageKeys.Read(ref reader, MaxStoredSkippedKeys);
-        var ratchet = new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn };
+        // No lease after loading: the first send extends it (durably), as after a crash.
+        var ratchet = new DoubleRatchet(keys, dhs, rk, skipped) { _dhr = dhr, _cks = cks, _ckr = ckr, _ns = ns, _nr = nr, _pn = pn, _leaseBound = ns };
         int remembered = reader.ReadByte();
         if (remembered > RememberedRatchetKeys) throw new CryptoProtocolException(CryptoFailure.Malformed, "too many remembered ratchet keys");
         for (var i = 0; i < remembered; i++) ratchet.Remember(reader.ReadArray(AgreementKeyPair.PublicKeyLength));
@@ -242,7 +286,7 @@ internal sealed class DoubleRatchet : IDisposable
     public void Dispose()
     {
         _dhs.Dispose();
-        foreach (var key in new[] { _rk, _cks, _ckr }) Wipe(key);
+        foreach (var key in new[] { _rk, _cks, _ckr, _leaseCks }) Wipe(key);
         _skipped.Clear();
     }
 

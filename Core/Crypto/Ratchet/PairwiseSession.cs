@@ -91,6 +91,17 @@ public sealed class PairwiseSession : IDisposable
         && info.InitiatorIdentity.Equals(RemoteIdentity)
         && CryptographicOperations.FixedTimeEquals(info.BaseKey.Span, pending.BaseKey);
 
+    /// <summary>
+    /// True when the next <see cref="Encrypt"/> goes past the sending lease: call <see cref="ExtendSendLease"/> first
+    /// and make the state saved after it durable before the message leaves (DoubleRatchet, "Sending lease").
+    /// </summary>
+    public bool SendExtendsLease => _ratchet.SendExtendsLease;
+
+    /// <summary>Message numbers one lease covers.</summary>
+    public const uint SendLeaseLength = DoubleRatchet.SendLeaseLength;
+
+    public void ExtendSendLease() => _ratchet.ExtendSendLease();
+
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext)
     {
         var prefix = MessageEnvelope.EncodePrefix(IsInitiator && _pending is { } p
@@ -114,7 +125,11 @@ public sealed class PairwiseSession : IDisposable
     private byte[] DecryptRatchet(MessageEnvelope envelope) =>
         _ratchet.Decrypt(envelope.Header, envelope.HeaderBytes, envelope.Ciphertext, [.. _associatedData, .. envelope.PrefixBeforeHeader]);
 
-    public byte[] Serialize()
+    /// <summary>Whether <see cref="Serialize"/> writes a sending lease bound past the live counter.</summary>
+    public bool HoldsSendLease => _ratchet.HoldsSendLease;
+
+    /// <param name="atLiveCounter">For the last, durable save before a clean close only (DoubleRatchet.Serialize).</param>
+    public byte[] Serialize(bool atLiveCounter = false)
     {
         var writer = new ByteWriter(1024).Byte(CryptoSuite.Current).Bytes(LocalIdentity.Encoded).Bytes(RemoteIdentity.Encoded)
             .Flag(IsInitiator).Flag(_pending is not null);
@@ -123,7 +138,7 @@ public sealed class PairwiseSession : IDisposable
             writer.Bytes(pending.BaseKey).UInt32(pending.SignedPrekeyId).Flag(pending.OneTimePrekeyId.HasValue);
             if (pending.OneTimePrekeyId is { } oneTimeId) writer.UInt32(oneTimeId);
         }
-        writer.Bytes(_ratchet.Serialize());
+        writer.Bytes(_ratchet.Serialize(atLiveCounter));
         return writer.ToArray();
     }
 

@@ -26,6 +26,8 @@ internal static class BenchConnections
         StreamSendBuffer = (int)o.Bytes("send-buffer", o.Text("seconds") is null ? new TransportOptions().StreamSendBuffer : 256 << 10),
         Pacing = !o.Flag("no-pacing"),
         PathMtuDiscovery = !o.Flag("no-pmtud"),
+        // --max-probe N: cap path MTU discovery (e.g. 1472, the Ethernet size, on loopback where it would go to 8192).
+        MaxProbedPacketSize = o.Text("max-probe") is null ? null : (int)o.Number("max-probe", 0),
     };
 
     public static async Task<(IReliableConnection Connection, IAsyncDisposable Owner)> AcceptAsync(BenchOptions o, CancellationToken ct)

@@ -96,4 +96,15 @@ public sealed class PathMtuTests
         Assert.True(pair.Sim.Run(() => { }, () => pair.Client.PathMtuState == PathMtuState.SearchComplete, TimeSpan.FromMinutes(1)));
         Assert.InRange(pair.Client.PathMtu, 1392, 1400);
     }
+
+    [Theory]
+    [InlineData("127.0.0.1", 8192)]
+    [InlineData("127.9.8.7", 8192)]
+    [InlineData("::1", 8192)]
+    [InlineData("::ffff:127.0.0.1", 8192)]
+    [InlineData("10.0.0.1", 1472)]
+    [InlineData("2001:db8::1", 1452)]
+    [InlineData("::ffff:10.0.0.1", 1452)]
+    public void The_default_maximum_is_Ethernet_sized_except_towards_loopback(string address, int expected) =>
+        Assert.Equal(expected, TransportConnection.DefaultMaxProbedPacketSize(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), 7)));
 }

@@ -34,7 +34,7 @@ public sealed class AccountKeysTests
             identityPrivate = keys.Identity.ExportPrivate();
             prekeyPrivate = keys.Prekeys.Signed.ExportPrivate();
             identityPublic = keys.Identity.Public.Encode();
-            sessionState = session.Serialize();
+            sessionState = session.Serialize(atLiveCounter: true);   // what the clean close (Dispose) leaves on disk
         }
 
         using var copy = new TempDirectory("p2pchat-stolen");

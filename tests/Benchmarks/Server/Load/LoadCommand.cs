@@ -48,7 +48,7 @@ internal static class LoadCommand
                 case "pm": await PrivateMessagesAsync(o, ours, endpoint, pid, Say, ct); break;
                 case "idle": await IdleAsync(o, ours, endpoint, pid, Say, ct); break;
                 case "signup": await SignUpsAsync(o, ours, endpoint, Say, ct); break;
-                case "storm" when server is not null: await StormAsync(o, server, Say, ct); break;
+                case "storm" when server is not null: await StormAsync(o, server, label, Say, ct); break;
                 default: Console.Error.WriteLine("usage: see LoadCommand.cs"); return 2;
             }
         }
@@ -276,7 +276,7 @@ internal static class LoadCommand
     /// PM to the next user (stored if that user is not back yet). Figures: seconds from the restart until all are signed
     /// in again, sessions closed for silence (STATUS 33), and acknowledged PMs that never arrived.
     /// </summary>
-    private static async Task StormAsync(BenchOptions o, ServerProcess server, Action<string, double> say, CancellationToken ct)
+    private static async Task StormAsync(BenchOptions o, ServerProcess server, string label, Action<string, double> say, CancellationToken ct)
     {
         var n = (int)o.Number("clients", 10000);
         var endpoint = new IPEndPoint(IPAddress.Loopback, server.Port);
@@ -303,8 +303,13 @@ internal static class LoadCommand
         var back = new OursClient[n];
         int silence = 0, attempts = 0, signedIn = 0;
         var random = new Random(7);
+        var breakdown = new StormBreakdown();
+        var netstat0 = StormBreakdown.ListenDrops();
+        var cpuServer0 = ProcessProbe.CpuTime(server.Pid);
+        var cpuSelf0 = Process.GetCurrentProcess().TotalProcessorTime;
         using var heartbeats = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var beating = HeartbeatsAsync(() => [.. back.Where(b => b is not null)], heartbeats.Token);
+        var sampling = breakdown.SampleThreadPoolAsync(heartbeats.Token);
         await Task.WhenAll(clients.Select(async old =>
         {
             for (var attempt = 1; ; attempt++)
@@ -315,6 +320,8 @@ internal static class LoadCommand
                 Interlocked.Increment(ref attempts);
                 var c = new OursClient(old.Index) { Ticket = old.Ticket };
                 c.OnMessage = (from, _) => received.TryAdd(from, 0);
+                var t0 = Stopwatch.GetTimestamp();
+                string? error = null;
                 try
                 {
                     await c.ConnectAsync(endpoint, ct);
@@ -322,29 +329,45 @@ internal static class LoadCommand
                     {
                         back[old.Index] = c;
                         Interlocked.Increment(ref signedIn);
+                        breakdown.SignedIn(Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(t0), c, attempt);
                         // At once, to the next user, who may not be back yet (then it is stored and comes in their burst).
                         await c.SendPmAsync(clients[(old.Index + 1) % n], Stopwatch.GetTimestamp(), ct);
                         return;
                     }
                 }
-                catch (Exception) { }
+                catch (Exception ex) { error = ex.GetType().Name; }
+                breakdown.Failed(c, error);
                 if (c.ClosedWith == 33) Interlocked.Increment(ref silence);
                 await c.DisposeAsync();
             }
         }));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuServer = ProcessProbe.CpuTime(server.Pid) - cpuServer0;
+        var cpuSelf = Process.GetCurrentProcess().TotalProcessorTime - cpuSelf0;
+        var netstat = StormBreakdown.ListenDrops();
         // Everyone is back: wait for every PM sent on the way back to be acknowledged and delivered (or 20 s).
         var until = DateTime.UtcNow.AddSeconds(20);
         while ((received.Count < n || back.Sum(c => c.Acked) < n) && DateTime.UtcNow < until) await Task.Delay(100, ct);
         var acked = back.Sum(c => c.Acked);
+        foreach (var c in back.Where(c => c.ClosedWith is not null)) breakdown.Failed(c, "after_signin");
         silence += back.Count(c => c.ClosedWith == 33);
         heartbeats.Cancel();
         await beating;
+        await sampling;
         say("storm_s", seconds);
         say("storm_attempts", attempts);
         say("storm_closed_for_silence", silence);
         say("storm_acked", acked);
         say("storm_acked_lost", Math.Max(0, acked - received.Count));
+        // Where the time went (client side): CPU of both processes over the storm, the kernel's listen-queue overflows,
+        // per-phase times, failures by phase and closing STATUS, and sign-ins over time.
+        say("storm_server_cpu_s", cpuServer.TotalSeconds);
+        say("storm_loadgen_cpu_s", cpuSelf.TotalSeconds);
+        say("storm_listen_overflows", netstat.Overflows - netstat0.Overflows);
+        say("storm_listen_drops", netstat.Drops - netstat0.Drops);
+        breakdown.Report(say, label);
+        await server.StopAsync();
+        foreach (var (name, value) in server.Counters) Console.WriteLine($"{label} server_{name} {value}");
         foreach (var c in back) await c.DisposeAsync();
     }
 }

@@ -31,6 +31,7 @@ internal sealed class OursClient(int index) : LoadClient(index)
         _ = Task.Run(ReadLoopAsync, CancellationToken.None);
         var hello = await RequestAsync(new Hello(1, 1, "load"), f => f is HelloOk or Status, ct);
         if (hello is not HelloOk) throw new IOException($"HELLO refused: {hello}");
+        Phase = "signin";
     }
 
     public override async Task<bool> RegisterAsync(CancellationToken ct)
@@ -104,7 +105,7 @@ internal sealed class OursClient(int index) : LoadClient(index)
                     case MsgAck: Interlocked.Increment(ref Acked); continue;
                     case IamOk ok: Tag = ok.Tag; continue;
                     case Ping p: _ = _frames.SendAsync(new Pong(p.Nonce), CancellationToken.None); continue;
-                    case Status s when StatusCodes.ClosesConnection(s.Code): ClosedWith = (int)s.Code; break;
+                    case Status s when StatusCodes.ClosesConnection(s.Code): ClosedWith = (int)s.Code; ClosedValue = s.Value; break;
                 }
                 (Func<Frame, bool> Match, TaskCompletionSource<Frame> Reply)? waiting;
                 lock (_gate) waiting = _waiting;

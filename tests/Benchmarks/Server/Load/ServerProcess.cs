@@ -15,9 +15,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int Pid => _process?.Id ?? throw new InvalidOperationException("not running");
     public int Port { get; private set; }
 
+    private readonly List<(string Name, string Value)> _counters = [];
+
+    /// <summary>The "counter NAME VALUE" lines the server logged when it last stopped (see Rendezvous ServerCounters).</summary>
+    public IReadOnlyList<(string Name, string Value)> Counters { get { lock (_counters) return [.. _counters]; } }
+
     /// <summary>Starts the server and waits (up to 60 s) for its "listening on" line.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
+        lock (_counters) _counters.Clear();
         var info = new ProcessStartInfo(_exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in _args) info.ArgumentList.Add(a);
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,6 +32,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             if (line is null) return;
             if (Listening().Match(line) is { Success: true } m) listening.TrySetResult(int.Parse(m.Groups[1].Value));
+            if (Counter().Match(line) is { Success: true } c) lock (_counters) _counters.Add((c.Groups[1].Value, c.Groups[2].Value));
             if (Environment.GetEnvironmentVariable("LOAD_DEBUG") == "1" || line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("exception", StringComparison.OrdinalIgnoreCase))
                 Console.Error.WriteLine($"server: {line}");
         }
@@ -51,4 +58,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on [^\s]*:(\d+)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"counter (\S+) (.+)$")]
+    private static partial Regex Counter();
 }

@@ -1,0 +1,48 @@
+// Roster deltas wait for the flusher (on the injected clock) and go out batched, unless another frame for the client goes out first.
+using P2PChat.Core.Protocol.Frames;
+using P2PChat.TestSupport;
+using Xunit;
+
+namespace P2PChat.Rendezvous.Tests.Sessions;
+
+public sealed class DeltaFlushTests
+{
+    [Fact]
+    public async Task Sign_ins_while_a_client_is_quiet_reach_it_as_one_batch_when_the_delay_has_passed()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => (o.RosterDeltaDelayMs, o.HeartbeatTimeoutSeconds) = (250, 24 * 3600), clock);
+        await using var alice = await server.SignedInAsync("alice");
+        var others = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var c = await server.SignedInAsync($"user{i}");
+                await c.SyncAsync();                  // its sign-in (and the announcement to alice) is done
+                others.Add(c);
+            }
+            clock.Advance(TimeSpan.FromMilliseconds(250));
+            for (var i = 0; i < 5; i++) await alice.ExpectAsync<AddUser>(u => u.Username == $"user{i}");
+            // On the wire: one ROSTER frame carrying all five cards.
+            var batch = Assert.Single(alice.Wire.OfType<Roster>());
+            Assert.Equal(["user0", "user1", "user2", "user3", "user4"], batch.Users.Select(u => u.Username).Order());
+        }
+        finally
+        {
+            foreach (var c in others) await c.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_pending_delta_goes_out_before_a_later_frame_without_waiting_for_the_delay()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await TestServer.StartAsync(o => (o.RosterDeltaDelayMs, o.HeartbeatTimeoutSeconds) = (250, 24 * 3600), clock);
+        await using var alice = await server.SignedInAsync("alice");
+        await using var bob = await server.SignedInAsync("bob");
+        await bob.SyncAsync();
+        // No clock advance: alice's PONG takes bob's pending card along, in front of it.
+        Assert.Contains(await alice.SyncAsync(), f => f is AddUser { Username: "bob" });
+    }
+}
