@@ -104,16 +104,23 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def sign_up(peers, batch=5):
-    """Registers and signs in `batch` peers at a time (a few dozen TLS handshakes at once on 2 loaded cores get
-    connections reset)."""
-    for i in range(0, len(peers), batch):
-        group = peers[i:i + batch]
-        for p in group: p.send(f'/register {p.name} "{PASSWORD}"')
-        for p in group: p.wait("registered")
-        for p in group: p.send(f'/login {p.name} "{PASSWORD}"')
-        for p in group: p.wait("signed_in")
-        for p in group: p.wait("status", lambda e: e.get("command") == "prekeys")
+def started(names, address, fingerprint, batch=5):
+    """Starts and signs up `batch` peers at a time: a started peer must sign in within the server's 30 s, and a few
+    dozen TLS handshakes at once on 2 loaded cores get connections reset."""
+    peers = []
+    for i in range(0, len(names), batch):
+        group = [Peer(name, address, fingerprint) for name in names[i:i + batch]]
+        sign_up(group)
+        peers += group
+    return peers
+
+
+def sign_up(group):
+    for p in group: p.send(f'/register {p.name} "{PASSWORD}"')
+    for p in group: p.wait("registered")
+    for p in group: p.send(f'/login {p.name} "{PASSWORD}"')
+    for p in group: p.wait("signed_in")
+    for p in group: p.wait("status", lambda e: e.get("command") == "prekeys")
 
 
 def channel_of(peers, channel):
@@ -202,7 +209,7 @@ def main():
     os.makedirs(FOLDER)
     server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(FOLDER, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
                                "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000",
-                               "--Rendezvous:MaxOfflineStoresPerMinute=1000000"],
+                               "--Rendezvous:MaxOfflineStoresPerMinute=1000000", "--Rendezvous:MaxConnectionsPerAddress=1000", "--Rendezvous:MaxUnauthenticatedPerAddress=1000"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     procs.append(server)
     address = fingerprint = None
@@ -213,8 +220,7 @@ def main():
     threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
 
     if KILLS > 0:
-        peers = [Peer(f"fo{i}", address, fingerprint) for i in range(FAILOVER_MEMBERS)]
-        sign_up(peers)
+        peers = started([f"fo{i}" for i in range(FAILOVER_MEMBERS)], address, fingerprint)
         room_of(peers, "failover")
         print(f"failover: {KILLS} kills of the host (SIGKILL) in a room of {FAILOVER_MEMBERS}:", flush=True)
         times, lost, dup = failover(peers, "failover")
@@ -224,8 +230,7 @@ def main():
 
     print(f"{'members':>7} | {'path':<22} | {'msg/s':>7} | {'p50 ms':>7} | {'p99 ms':>7}")
     for size in SIZES:
-        peers = [Peer(f"s{size}m{i}", address, fingerprint) for i in range(size)]
-        sign_up(peers)
+        peers = started([f"s{size}m{i}" for i in range(size)], address, fingerprint)
         channel_of(peers, f"#bench{size}")
         room_of(peers, f"bench{size}")
         rate_c, lat_c = measure(peers, f"#bench{size}", f"c{size}")
