@@ -6,14 +6,15 @@ namespace P2PChat.Core.Rooms;
 /// giving the same entry at resync); it is delivered again only to whoever asks from an earlier position. The host
 /// keeps its epoch's last <see cref="RoomLog.Window"/> deliveries for members that reconnect.
 /// </summary>
-public sealed class HostOrder(uint epoch)
+/// <param name="lastOrder">the last position already given in this epoch (a host that restarted continues past it).</param>
+public sealed class HostOrder(uint epoch, ulong lastOrder = 0)
 {
     private readonly Dictionary<RoomMessageId, RoomDelivery> _byId = [];
     private readonly List<RoomDelivery> _log = [];
     private readonly Lock _gate = new();
 
     public uint Epoch => epoch;
-    public ulong LastOrder { get; private set; }
+    public ulong LastOrder { get; private set; } = lastOrder;
 
     /// <summary>Orders an entry; returns the delivery and whether it is new to this host.</summary>
     public (RoomDelivery Delivery, bool IsNew) Order(RoomEntry entry)

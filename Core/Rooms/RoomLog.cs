@@ -78,6 +78,24 @@ public sealed class RoomLog
         }
     }
 
+    /// <summary>
+    /// A log as it was saved (docs/rooms.md §10): the next sequence, the last position delivered, the recent window
+    /// (whose ids count as seen) and the outbox, so a restarted member neither reuses a sequence nor shows again what
+    /// it showed before, and still resends what no host delivered.
+    /// </summary>
+    public static RoomLog Restore(Tag me, ulong nextSequence, uint lastEpoch, ulong lastOrder, IEnumerable<RoomEntry> recent, IEnumerable<RoomEntry> outbox)
+    {
+        var log = new RoomLog(me, nextSequence) { LastEpoch = lastEpoch, LastOrder = lastOrder };
+        foreach (var entry in recent.TakeLast(Window))
+        {
+            if (!log._seen.Add(entry.Id)) continue;
+            log._seenOrder.Enqueue(entry.Id);
+            log._recent.AddLast(entry);
+        }
+        foreach (var entry in outbox.Where(e => e.Id.Sender == me && e.Id.Sequence < nextSequence)) log._outbox[entry.Id.Sequence] = entry;
+        return log;
+    }
+
     /// <summary>A new host epoch starts: positions are counted afresh.</summary>
     public void NewEpoch(uint epoch)
     {

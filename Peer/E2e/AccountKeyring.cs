@@ -32,6 +32,12 @@ public sealed class AccountKeyring(E2eState state)
     /// <summary>Our identity key pair, which direct links prove in their handshake; null until the keys are open.</summary>
     public IdentityKeyPair? LinkIdentity { get { lock (state.Gate) return state.Keys?.Identity; } }
 
+    /// <summary>The open account's sealed key files (see <see cref="AccountKeys.WriteSealed"/>); null while no keys are open.</summary>
+    public T? WithOpenKeys<T>(Func<AccountKeys, T> use) where T : class
+    {
+        lock (state.Gate) return state.Keys is { } keys ? use(keys) : null;
+    }
+
     /// <summary>Makes the identity for a new account; returns its 131-byte public key for REGISTER.</summary>
     public byte[]? PrepareRegistration(string username, string password)
     {

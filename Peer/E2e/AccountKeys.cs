@@ -108,6 +108,12 @@ public sealed class AccountKeys : IDisposable
         _files.Delete(KeyFiles.GroupFile(channelTag));
     }
 
+    /// <summary>Writes <paramref name="plain"/> sealed by the vault as <paramref name="name"/> (atomically: temp file, flush, rename). Rooms keep their saved state this way.</summary>
+    public void WriteSealed(string name, ReadOnlySpan<byte> plain) => _files.Write(name, _vault.Seal(plain));
+
+    /// <summary>The plaintext of sealed file <paramref name="name"/>, null when absent. Throws <see cref="CryptoProtocolException"/> when damaged.</summary>
+    public byte[]? ReadSealed(string name) => _files.Read(name) is { } blob ? _vault.Open(blob) : null;
+
     public void SavePrekeys() => _files.Write(KeyFiles.PrekeysFile, _vault.Seal(Prekeys.Serialize()));
 
     public void SaveContacts() => _files.Write(KeyFiles.ContactsFile, _vault.Seal(Contacts.Serialize()));

@@ -28,7 +28,11 @@ public sealed class PeerSession : IAsyncDisposable
         Recorder = new HistoryRecorder(History, Events);
         Chat = new ChatSession(
             new ServerConnectionOptions(server) { Pin = new ServerPin(Profile.Load().ServerFingerprint, settings.ServerFingerprint), ResumptionTickets = true },
-            new ContactOnlineTap(Recorder, user => Files?.ContactOnline(user)), settings.ProfileFolder);
+            new ContactOnlineTap(Recorder, user =>
+            {
+                Files?.ContactOnline(user);
+                if (user is null && Rooms is { } rooms) _ = Task.Run(rooms.Resume); // signed in: rejoin the rooms saved before a restart
+            }), settings.ProfileFolder);
         Nat = new PeerNat(StunServerList.Choose(settings.Stun ?? [], server), settings.PortMapping, line => Console.Error.WriteLine("p2pchat: " + line))
         {
             MappingLifetime = settings.PortMappingLifetime ?? PortMapProber.DefaultLifetime,
@@ -43,8 +47,9 @@ public sealed class PeerSession : IAsyncDisposable
             DirectRoute = new DirectRoute(Links, Chat.Server, Chat.Hooks, Recorder);
             Chat.Router.AddFirst(DirectRoute);
         }
+        var roomStore = new RoomStore(new SealedRoomFiles(Chat.EndToEnd.Keys));
         Rooms = new RoomService(() => Chat.IsSignedIn && Chat.EndToEnd.Keys.LinkIdentity is { } identity
-            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf)
+            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore }
             : null);
         Rooms.Attach(Links);
         // Room invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).

@@ -11,7 +11,7 @@ namespace P2PChat.Peer.Rooms;
 
 /// <summary>
 /// <c>/room create NAME | invite USER [ROOM] | join ROOM | decline ROOM | leave [ROOM] | members [ROOM] | vote USER [ROOM]
-/// | rotate MINUTES [ROOM] | kick USER [ROOM] | ban USER [ROOM] | mod USER [ROOM]</c>; ROOM is the room's id or name
+/// | rotate MINUTES|now [ROOM] | kick USER [ROOM] | ban USER [ROOM] | mod USER [ROOM]</c>; ROOM is the room's id or name
 /// (with or without '&amp;') and may be left out when one is in a single room. Failures become error events (code 131).
 /// </summary>
 public static class RoomCommands
@@ -22,7 +22,7 @@ public static class RoomCommands
     public static IReadOnlyList<CommandSpec> For(RoomService rooms, Func<string, Tag?> resolveUser) =>
     [
         new("room", [new Param("ACTION", ParamKind.Word, Actions), new Param("ARGS", ParamKind.OptionalText)],
-            "private rooms hosted by a peer: create NAME, invite USER, join ROOM, decline ROOM, leave, members, vote USER, rotate MINUTES, kick USER, ban USER, mod USER",
+            "private rooms hosted by a peer: create NAME, invite USER, join ROOM, decline ROOM, leave, members, vote USER, rotate MINUTES|now, kick USER, ban USER, mod USER",
             (c, a, ct) => Guard(c, "room", () => RoomAsync(rooms, resolveUser, a["ACTION"], Words(a.Optional("ARGS")), ct))),
         new("rooms", [], "list the rooms you are in and who hosts each",
             (c, _, _) => Guard(c, "rooms", () =>
@@ -124,6 +124,8 @@ public static class RoomCommands
             case "leave": return Pick(rooms, w, 0).LeaveAsync();
             case "members": return Pick(rooms, w, 0).ShowAsync();
             case "vote": return Pick(rooms, w, 1).VoteAsync(User(resolve, Need(w, 0, "a USER")));
+            case "rotate" when Need(w, 0, "MINUTES (0 stops rotation) or now") == "now":
+                return Pick(rooms, w, 1).RotateNowAsync();
             case "rotate":
                 if (!ushort.TryParse(Need(w, 0, "MINUTES (0 stops rotation)"), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > 24 * 60)
                     throw new RoomCommandException("MINUTES is a whole number from 0 (off) to 1440");

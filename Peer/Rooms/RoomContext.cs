@@ -18,5 +18,8 @@ public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks
     /// <summary>Silence after which a member suspects the host gone (HostWatch; a closed link is noticed at once).</summary>
     public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
 
+    /// <summary>Where rooms are saved so they survive a restart (null: not saved, as in most tests).</summary>
+    public RoomStore? Store { get; init; }
+
     public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(5);
 }

@@ -66,7 +66,16 @@ public sealed partial class RoomPeer
                 Members = [.. State.Members.Where(m => m.Tag != _ctx.Me)], Succession = [.. State.Succession.Skip(1)],
             }, "leave");
         }
-        else if (_host is { Ended: false } h) h.Send(new RoomFrame.Request(RoomFrame.RequestOp.Leave, _ctx.Me, null));
+        else if (_host is { Ended: false } h)
+        {
+            // We sign our own removal (anyone may remove themselves), so every member sees a leave, not a kick.
+            h.Send(new RoomFrame.State((State with
+            {
+                Version = State.Version + 1,
+                Members = [.. State.Members.Where(m => m.Tag != _ctx.Me)],
+                Succession = [.. State.Succession.Where(t => t != _ctx.Me)],
+            }).Sign(_ctx.Me, _ctx.Identity)));
+        }
         LeaveLocally("left");
         return true;
     });
@@ -86,6 +95,15 @@ public sealed partial class RoomPeer
         if (IsHost) SignAndApply(next, "rotation set");
         else SendSigned(next);
         _hostSince = _ctx.Time.GetTimestamp();
+        return true;
+    });
+
+    /// <summary>The host draws the next host now (a rotation round among the members online), whatever the interval.</summary>
+    public Task RotateNowAsync() => AskAsync(() =>
+    {
+        if (!IsHost) throw new RoomCommandException($"only the host starts a rotation now; {Name(State.Host)} hosts {RoomName}");
+        if (_rotationRound is not null) throw new RoomCommandException("a rotation draw is already under way");
+        StartRound(RoomPayload.RoundPurpose.Rotation, 0);
         return true;
     });
 

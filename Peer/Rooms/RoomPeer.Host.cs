@@ -14,12 +14,15 @@ public sealed partial class RoomPeer
     private readonly Dictionary<Tag, ReachReport> _reports = [];
     private readonly Dictionary<Tag, (long At, int Failures)> _summons = [];
     private HostOrder? _order;
+    private const ulong RestartOrderGap = 1UL << 20;
     private long _hostSince;
     private long _floodWindowStart;
 
     private void BecomeHost()
     {
-        _order = new HostOrder(State.Epoch);
+        // A host that restarted in its own epoch numbers on past a gap wider than what any member can have been
+        // given since its last save (it saves at least every tick), so a member asking "after N" misses nothing.
+        _order = new HostOrder(State.Epoch, _log.LastEpoch == State.Epoch && _log.LastOrder > 0 ? _log.LastOrder + RestartOrderGap : 0);
         _hostSince = _ctx.Time.GetTimestamp();
         _floodWindowStart = _hostSince;
         _summons.Clear();
@@ -71,7 +74,8 @@ public sealed partial class RoomPeer
     internal void OnHello(RoomConnection conn, RoomFrame.Hello hello)
     {
         var tag = conn.Link.PeerTag;
-        if (hello.Signed is { } theirs)
+        // A member's state older than ours is normal (it was away while the state moved on): ours follows below.
+        if (hello.Signed is { } theirs && !IsOlder(theirs.State))
         {
             try { Adopt(theirs); }
             catch (RoomProtocolException e) { Error($"room {Id}: {Name(tag)} sent a state we refuse: {e.Message}"); }
@@ -140,7 +144,7 @@ public sealed partial class RoomPeer
                     RelayBox(k);
                     break;
                 case RoomFrame.State s:
-                    Adopt(s.Signed, "kick");
+                    Adopt(s.Signed);
                     break;
                 case RoomFrame.Request { Op: RoomFrame.RequestOp.Admit } r:
                     if (State.Banned.Contains(r.Target)) throw new RoomProtocolException($"{Name(r.Target)} is banned from this room");

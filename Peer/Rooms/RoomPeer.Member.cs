@@ -18,6 +18,8 @@ public sealed partial class RoomPeer
     private int _attempt;
     private bool _failingOver;
     private bool _notHostYet;
+    private bool _everConnected;
+    private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
     private void StartConnecting(Tag target)
@@ -59,6 +61,7 @@ public sealed partial class RoomPeer
         }
         _connecting = default;
         _host = conn;
+        _everConnected = true;
         _watch.Heard();
         _unreachable.Clear();
         _onlineAsSeen.Clear();
@@ -72,6 +75,11 @@ public sealed partial class RoomPeer
     {
         if (attempt != _attempt) return;
         _connecting = default;
+        // The host we have not yet found silent for HostTimeout (say we just started, and the link is still being
+        // made) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
+        // A member that has not reached any host since it started gives the host StartupGrace (links take a few
+        // seconds to make on a loaded machine) before it fails over.
+        if (target == State.Host && !_failingOver && (!_watch.HostSuspected || !_everConnected && _watch.Silence < StartupGrace)) return;
         _unreachable.Add(target);
         FailOver(target, why);
     }
@@ -157,12 +165,19 @@ public sealed partial class RoomPeer
     internal void OnOffer(RoomConnection conn, SignedRoomState offer)
     {
         var adopted = false;
-        try { adopted = Adopt(offer); }
-        catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
+        // An older state (a host that restarted after we failed over without it): answer with ours, it steps down.
+        if (!IsOlder(offer.State))
+        {
+            try { adopted = Adopt(offer); }
+            catch (RoomProtocolException e) { Error($"room {RoomName}: refused a state from {Name(conn.Link.PeerTag)}: {e.Message}"); }
+        }
         if (!adopted && !offer.State.Digest().AsSpan().SequenceEqual(State.Digest())) conn.Send(new RoomFrame.State(_signed));
         conn.End();
         if (!IsHost && _host is null or { Ended: true }) StartConnecting(State.Host);
     }
+
+    /// <summary>Whether <paramref name="other"/> is an earlier state of our room than the one we hold (not a rival or a successor).</summary>
+    private bool IsOlder(RoomState other) => other.Epoch < State.Epoch || other.Epoch == State.Epoch && other.Version < State.Version;
 
     private void TickMember()
     {
@@ -185,6 +200,7 @@ public sealed partial class RoomPeer
     {
         if (_left) return;
         if (IsHost) TickHost(); else TickMember();
+        SaveIfDirty();
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
@@ -214,7 +230,10 @@ public sealed partial class RoomPeer
         if (box.To != _ctx.Me || State.Find(box.From) is not { } sender) return;
         var distribution = RoomKeySeal.Open(Id, box.From, sender.Identity, _ctx.Me, _ctx.Identity, box.Sealed);
         if (!_receivers.ContainsKey((box.From, distribution.KeyId)))
+        {
             _receivers[(box.From, distribution.KeyId)] = GroupReceiverKey.FromDistribution(distribution);
+            _dirty = true;
+        }
         var waiting = _undecryptable.Where(d => d.Entry.Id.Sender == box.From).ToList();
         _undecryptable.RemoveAll(d => d.Entry.Id.Sender == box.From);
         foreach (var d in waiting) OnDeliver(d);

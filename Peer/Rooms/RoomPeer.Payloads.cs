@@ -26,6 +26,9 @@ public sealed partial class RoomPeer
         if (_left) throw new RoomProtocolException("you left this room");
         var entry = _log.Post(_own.Encrypt(GroupId, payload.Encode()));
         _ownPlain[entry.Id.Sequence] = payload;
+        // Saved before it leaves: a post we crash after sending is resent after the restart, never lost.
+        _dirty = true;
+        SaveIfDirty();
         if (IsHost) OrderAndDeliver(entry);
         else _host?.Send(new RoomFrame.Post(entry));
     }
@@ -34,6 +37,7 @@ public sealed partial class RoomPeer
 
     private void OnDeliver(RoomDelivery d)
     {
+        _dirty = true;
         var sender = d.Entry.Id.Sender;
         if (sender == _ctx.Me)
         {

@@ -30,11 +30,12 @@ public sealed partial class RoomPeer : IAsyncDisposable
     private SignedRoomState _signed;
     private bool _left;
 
-    public RoomPeer(RoomContext ctx, SignedRoomState signed)
+    /// <param name="saved">the room as this member saved it before a restart (null for a new room or invitation).</param>
+    public RoomPeer(RoomContext ctx, SignedRoomState signed, RoomRecord? saved = null)
     {
         _ctx = ctx;
         _signed = signed;
-        _log = new RoomLog(ctx.Me);
+        _log = saved is null ? new RoomLog(ctx.Me) : Restore(saved);
         _votes = new VoteTally(signed.State.Epoch);
         _watch = new HostWatch(ctx.Time, ctx.HostTimeout);
         _loop = Task.Run(RunAsync);
@@ -124,6 +125,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
         if (next.State.Host != held.Host) _failingOver = false;
         var wasHost = held.Host == _ctx.Me;
         _signed = next;
+        _dirty = true;
         var state = next.State;
         _votes.Sync(state);
         var removed = held.Members.Where(m => !state.IsMember(m.Tag)).ToList();
@@ -131,12 +133,14 @@ public sealed partial class RoomPeer : IAsyncDisposable
         foreach (var m in added) Publish(new RoomMemberEvent(Id.ToString(), Name(m.Tag), "joined"));
         foreach (var m in removed)
         {
-            var change = state.Banned.Contains(m.Tag) ? "banned" : reason switch { "kick" => "kicked", "excluded" => "excluded", "leave" => "left", _ => "removed" };
+            // A member signs its own leave; a removal signed by anyone else is a kick (by a moderator, or the host's exclusion).
+            var change = state.Banned.Contains(m.Tag) ? "banned" : next.Signer == m.Tag || reason == "leave" ? "left" : reason == "excluded" ? "excluded" : "kicked";
             Publish(new RoomMemberEvent(Id.ToString(), Name(m.Tag), change));
         }
         if (!state.IsMember(_ctx.Me))
         {
-            LeaveLocally(state.Banned.Contains(_ctx.Me) ? "banned" : reason == "leave" ? "left" : "removed");
+            // Removed by someone else: kicked (by a moderator, or excluded by the host after strikes) or banned.
+            LeaveLocally(state.Banned.Contains(_ctx.Me) ? "banned" : reason == "leave" || next.Signer == _ctx.Me ? "left" : reason == "excluded" ? "excluded" : "kicked");
             return;
         }
         if (removed.Count > 0) Rekey(removed.Select(m => m.Tag));
@@ -152,6 +156,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
         }
         if (added.Count > 0) SendKeyBoxes(added.Select(m => m.Tag));
         SettleAdmissions();
+        SaveIfDirty();
     }
 
     /// <summary>A member left, was kicked or banned: a new sender key for the rest, so it cannot read what follows.</summary>
@@ -165,6 +170,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
             }
         _own.Dispose();
         _own = GroupSenderKey.Create();
+        _dirty = true;
         SendKeyBoxes(State.Members.Select(m => m.Tag));
     }
 
@@ -195,6 +201,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
     {
         if (_left) return;
         _left = true;
+        _ctx.Store?.Delete(Id);
         Publish(new RoomLeftEvent(Id.ToString(), RoomName, reason));
         _host?.Abort();
         foreach (var c in _members.Values) c.Abort();
@@ -208,9 +215,13 @@ public sealed partial class RoomPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _tick.DisposeAsync().ConfigureAwait(false);
+        // The last save runs after what is queued; nothing enqueued later runs (our own streams ending below must
+        // not look like a lost host and start a failover on the way down).
+        Enqueue(SaveIfDirty);
+        _work.Writer.TryComplete();
         _host?.Abort();
         foreach (var c in _members.Values) c.Abort();
-        _work.Writer.TryComplete();
+        try { await _loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); } catch (TimeoutException) { }
         _stop.Cancel();
         try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
         _own.Dispose();

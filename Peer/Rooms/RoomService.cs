@@ -18,6 +18,7 @@ public sealed class RoomService : IAsyncDisposable
     private readonly Dictionary<RoomId, RoomPeer> _rooms = [];
     private readonly Dictionary<RoomId, (SignedRoomState State, Tag From)> _invitations = [];
     private readonly Lock _gate = new();
+    private readonly Lock _resuming = new();
     private readonly CancellationTokenSource _stop = new();
     private IDisposable? _registration;
 
@@ -82,9 +83,38 @@ public sealed class RoomService : IAsyncDisposable
         return room;
     }
 
-    private RoomPeer Add(RoomContext ctx, SignedRoomState signed)
+    /// <summary>
+    /// Rejoins the rooms saved before a restart (call after each sign-in; rooms already running are left alone): each
+    /// starts from its saved state, log and keys, as host when the state names us, else by connecting to the host.
+    /// </summary>
+    public void Resume()
     {
-        var room = new RoomPeer(ctx, signed);
+        if (_context() is not { Store: { } store } ctx) return;
+        lock (_resuming) ResumeFrom(ctx, store);
+    }
+
+    private void ResumeFrom(RoomContext ctx, RoomStore store)
+    {
+        var saved = store.LoadAll(why => ctx.Events.Publish(new Events.ErrorEvent(RoomErrors.Failed, "a saved room could not be read: " + why, "room")));
+        foreach (var record in saved)
+        {
+            if (record.Signed.State.Find(ctx.Me) is not { } me || !me.Identity.Equals(ctx.Identity.Public)) continue;
+            lock (_gate)
+                if (_rooms.ContainsKey(record.Id)) continue;
+            RoomPeer room;
+            try { room = Add(ctx, record.Signed, record); }
+            catch (Exception e) when (e is RoomProtocolException or Core.Crypto.CryptoProtocolException)
+            {
+                ctx.Events.Publish(new Events.ErrorEvent(RoomErrors.Failed, $"the saved room {record.Id} could not be restored: {e.Message}", "room"));
+                continue;
+            }
+            room.Start("rejoined");
+        }
+    }
+
+    private RoomPeer Add(RoomContext ctx, SignedRoomState signed, RoomRecord? saved = null)
+    {
+        var room = new RoomPeer(ctx, signed, saved);
         room.Left += r =>
         {
             lock (_gate) _rooms.Remove(r.Id);

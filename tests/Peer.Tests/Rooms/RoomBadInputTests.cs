@@ -34,7 +34,7 @@ public sealed class RoomBadInputTests
         await m[0].Events.WaitForAsync<RoomMemberEvent>(e => e.User == attacker.Name && e.Change == "excluded");
         Assert.Equal(5, m[0].Events.Events.OfType<RoomMemberEvent>().Count(e => e.User == attacker.Name && e.Change == "refused"));
         Assert.Equal(4, (await bye.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Reason);
-        await m[1].Events.WaitForAsync<RoomMemberEvent>(e => e.User == attacker.Name && e.Change == "removed");
+        await m[1].Events.WaitForAsync<RoomMemberEvent>(e => e.User == attacker.Name && e.Change == "kicked");
         Assert.False(host.State.IsMember(attacker.Tag));
         await m[1].Room.SayAsync("still here");
         await m[0].Events.WaitForAsync<MessageEvent>(e => e.Text == "still here");

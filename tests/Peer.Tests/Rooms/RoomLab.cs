@@ -18,15 +18,35 @@ internal sealed class RoomLab : IAsyncDisposable
     /// <summary>The host timeout of every member (tests that jump a manual clock raise it so a jump is not a silence).</summary>
     public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
 
-    public LabMember Add()
+    /// <summary>When set, each member saves its rooms in its own folder under this one (restarts then rejoin them).</summary>
+    public string? SaveFolder { get; init; }
+
+    public LabMember Add() => Start(_hub.AddPeer());
+
+    private LabMember Start(LoopbackContactLinks links)
     {
-        var links = _hub.AddPeer();
         var events = new ListEventSink();
-        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout };
+        var store = SaveFolder is null ? null : new RoomStore(new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag))));
+        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout, Store = store };
         var service = new RoomService(() => ctx);
         service.Attach(links);
         var member = new LabMember(Name(links.Tag), links, service, events);
         _members.Add(member);
+        return member;
+    }
+
+    /// <summary>Stops <paramref name="member"/>'s rooms (as a quitting process would); its links stay.</summary>
+    public async Task StopAsync(LabMember member)
+    {
+        await member.Rooms.DisposeAsync();
+        _members.Remove(member);
+    }
+
+    /// <summary>A new room service for a stopped member, with fresh events, that rejoins its saved rooms.</summary>
+    public LabMember Resume(LabMember stopped)
+    {
+        var member = Start(stopped.Links);
+        member.Rooms.Resume();
         return member;
     }
 

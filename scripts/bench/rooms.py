@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Room benchmarks on loopback with real processes (scripts/bench-rooms.sh runs this; docs/benchmarks.md "Rooms").
+
+One p2pchat-rendezvous on 127.0.0.1 and one `p2pchat --headless` process per member (links to loopback only). In one
+run, for each room size in SIZES (default "10 50"):
+  * the same members are in an invite-only channel on the server (end-to-end encrypted with sender keys) and in a
+    private room hosted by the first member; SENDERS members send MESSAGES messages in turn, as fast as they can,
+    first to the channel, then to the room. Throughput: messages per second from the first send to the last delivery
+    at every member; latency: from the send to each other member's `message` event, p50/p99.
+  * Failover, in a room of KILLS + 2 members: KILLS times, the host process gets SIGKILL and at once a member sends a
+    message; time from the kill until that message is shown at every surviving member, p50/p99/max, and whether every
+    message was shown exactly once. Each round kills whoever hosts then (the room shrinks to 2).
+Both sides of each comparison pay the same headless overheads (a command on stdin, a JSON event on stdout).
+"""
+import json, os, queue, re, shutil, subprocess, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
+PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+SIZES = [int(s) for s in os.environ.get("SIZES", "10 50").split()]
+MESSAGES = int(os.environ.get("MESSAGES", "200"))
+SENDERS = int(os.environ.get("SENDERS", "5"))
+KILLS = int(os.environ.get("KILLS", "20"))
+FAILOVER_MEMBERS = KILLS + 2
+TIMEOUT = float(os.environ.get("EVENT_TIMEOUT", "180"))
+PASSWORD = "correct horse"
+FOLDER = os.path.join("/tmp", f"bench-rooms-{os.getpid()}")
+procs = []
+
+
+class Peer:
+    """A headless peer process; events are kept with their arrival time, and waited for by name and match."""
+
+    def __init__(self, name, server, fingerprint):
+        self.name, self.server, self.fingerprint = name, server, fingerprint
+        self.shown = {}   # message text -> times shown, over every process of this member (restarts included)
+        self.start()
+
+    def start(self):
+        self.events = queue.Queue()
+        self.seen = []
+        self.p = subprocess.Popen(["dotnet", PEER, "--headless", "--server", self.server, "--profile", os.path.join(FOLDER, self.name),
+                                   "--server-fingerprint", self.fingerprint, "--no-port-mapping", "--loopback-links-only"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        procs.append(self.p)
+        threading.Thread(target=self._read, args=(self.p, self.events), daemon=True).start()
+
+    def _read(self, p, events):
+        for line in p.stdout:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if e.get("event") == "message":
+                self.shown[e.get("text")] = self.shown.get(e.get("text"), 0) + 1
+            events.put((time.perf_counter(), e))
+
+    def send(self, command):
+        self.p.stdin.write(command + "\n")
+        self.p.stdin.flush()
+        return time.perf_counter()
+
+    def kill(self):
+        self.p.kill()
+        self.p.wait(timeout=30)
+        return time.perf_counter()
+
+    def wait(self, name, match=lambda e: True, timeout=TIMEOUT):
+        for i, (t, e) in enumerate(self.seen):
+            if e.get("event") == name and match(e):
+                del self.seen[i]
+                return t, e
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                t, e = self.events.get(timeout=max(0.01, deadline - time.time()))
+            except queue.Empty:
+                break
+            if e.get("event") == name and match(e):
+                return t, e
+            self.seen.append((t, e))
+            if len(self.seen) > 20000:
+                del self.seen[:10000]
+        recent = "; ".join(json.dumps(e)[:200] for _, e in self.seen[-8:])
+        raise SystemExit(f"bench-rooms: {self.name}: no {name} event within {timeout} s; last events: {recent}")
+
+    def texts(self, to):
+        """Drains what arrived: (time, text) of every message to `to` (a channel or &room)."""
+        got = []
+        while True:
+            try:
+                self.seen.append(self.events.get_nowait())
+            except queue.Empty:
+                break
+        rest = []
+        for t, e in self.seen:
+            (got if e.get("event") == "message" and e.get("to") == to else rest).append((t, e))
+        self.seen = rest
+        return [(t, e["text"]) for t, e in got]
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def started(names, address, fingerprint, batch=5):
+    """Starts and signs up `batch` peers at a time: a started peer must sign in within the server's 30 s, and a few
+    dozen TLS handshakes at once on 2 loaded cores get connections reset."""
+    peers = []
+    for i in range(0, len(names), batch):
+        group = [Peer(name, address, fingerprint) for name in names[i:i + batch]]
+        sign_up(group)
+        peers += group
+    return peers
+
+
+def sign_up(group):
+    for p in group: p.send(f'/register {p.name} "{PASSWORD}"')
+    for p in group: p.wait("registered")
+    for p in group: p.send(f'/login {p.name} "{PASSWORD}"')
+    for p in group: p.wait("signed_in")
+    for p in group: p.wait("status", lambda e: e.get("command") == "prekeys")
+
+
+def channel_of(peers, channel):
+    owner = peers[0]
+    owner.send(f"/create {channel} invite-only")
+    owner.wait("joined", lambda e: e.get("channel") == channel)
+    for p in peers[1:]:
+        owner.send(f"/invite {p.name} {channel}")
+        p.wait("invite", lambda e: e.get("channel") == channel)
+        p.send(f"/join {channel}")
+        p.wait("joined", lambda e: e.get("channel") == channel and e.get("user") in (None, p.name))
+
+
+def room_of(peers, room):
+    host = peers[0]
+    host.send(f"/room create {room}")
+    host.wait("room_joined", lambda e: e.get("name") == room)
+    for p in peers[1:]:
+        host.send(f"/room invite {p.name} &{room}")
+        _, invite = p.wait("room_invite", lambda e: e.get("name") == room)
+        p.send(f"/room join {invite['room']}")
+    for p in peers:
+        p.wait("room_state", lambda e: e.get("name") == room and len(e["members"]) == len(peers) and all(m["online"] for m in e["members"]))
+
+
+def measure(peers, to, label):
+    senders = peers[:SENDERS]
+    for i, s in enumerate(senders):
+        s.send(f"/msg {to} warm {label} {i}")
+    for p in peers:
+        for i, s in enumerate(senders):
+            if s is not p: p.wait("message", lambda e, i=i: e.get("to") == to and e.get("text") == f"warm {label} {i}")
+    sent_at, sent_by = {}, {}
+    first = time.perf_counter()
+    for k in range(MESSAGES):
+        text = f"{label} {k}"
+        sender = senders[k % len(senders)]
+        sent_at[text], sent_by[text] = sender.send(f"/msg {to} {text}"), sender.name
+    latencies, last = [], first
+    for p in peers:
+        # every other member's copy counts (a room also shows the sender its own post back; that is not counted)
+        pending = {text for text in sent_at if sent_by[text] != p.name}
+        deadline = time.time() + TIMEOUT
+        while pending and time.time() < deadline:
+            for t, text in p.texts(to):
+                if text in pending:
+                    pending.discard(text)
+                    latencies.append((t - sent_at[text]) * 1000)
+                    last = max(last, t)
+            if pending: time.sleep(0.01)
+        if pending:
+            raise SystemExit(f"bench-rooms: {p.name} is missing {len(pending)} of {MESSAGES} messages to {to}")
+    return MESSAGES / (last - first), latencies
+
+
+def failover(peers, room):
+    """KILLS rounds of: SIGKILL the host, send at once, time until every survivor shows it. Each round kills whoever
+    hosts then, so the room shrinks from KILLS + 2 members to 2. (A killed member is not started again: after a kill
+    the others' links to the dead process linger until the transport's idle timeout, which would time links, not rooms.)"""
+    by_name = {p.name: p for p in peers}
+    alive = list(peers)
+    host = peers[0].name
+    times = []
+    for k in range(KILLS):
+        victim = by_name[host]
+        alive.remove(victim)
+        killed_at = victim.kill()
+        text = f"after kill {k}"
+        alive[-1].send(f"/msg &{room} {text}")
+        done = killed_at
+        for p in alive:
+            t, _ = p.wait("message", lambda e: e.get("to") == f"&{room}" and e.get("text") == text)
+            done = max(done, t)
+        times.append((done - killed_at) * 1000)
+        _, h = alive[0].wait("room_state", lambda e: e.get("host") != victim.name and e.get("host") in by_name and by_name[e.get("host")] in alive)
+        host = h["host"]
+        for p in alive:
+            p.wait("room_state", lambda e: e.get("host") == host)
+        print(f"  kill {k + 1}: {times[-1]:.0f} ms, {len(alive)} left, host now {host}", flush=True)
+    texts = {f"after kill {k}" for k in range(KILLS)}
+    dup = sum(n - 1 for p in peers for text, n in p.shown.items() if text in texts and n > 1)
+    return times, 0, dup
+
+
+def main():
+    os.makedirs(FOLDER)
+    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(FOLDER, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
+                               "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000",
+                               "--Rendezvous:MaxOfflineStoresPerMinute=1000000", "--Rendezvous:MaxConnectionsPerAddress=1000", "--Rendezvous:MaxUnauthenticatedPerAddress=1000"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    procs.append(server)
+    address = fingerprint = None
+    for line in server.stdout:
+        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
+        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
+        if address and fingerprint: break
+    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+
+    if KILLS > 0:
+        peers = started([f"fo{i}" for i in range(FAILOVER_MEMBERS)], address, fingerprint)
+        room_of(peers, "failover")
+        print(f"failover: {KILLS} kills of the host (SIGKILL) in a room of {FAILOVER_MEMBERS}:", flush=True)
+        times, lost, dup = failover(peers, "failover")
+        ok = "met" if pct(times, 99) <= 3000 and lost == 0 and dup == 0 else "MISSED"
+        print(f"failover: time from the kill to a message sent at once shown at every survivor: p50 {pct(times, 50):.0f} ms, "
+              f"p99 {pct(times, 99):.0f} ms, max {max(times):.0f} ms; lost {lost}, shown twice {dup} (goal p99 <= 3000 ms, none lost: {ok})")
+
+    print(f"{'members':>7} | {'path':<22} | {'msg/s':>7} | {'p50 ms':>7} | {'p99 ms':>7}")
+    for size in SIZES:
+        peers = started([f"s{size}m{i}" for i in range(size)], address, fingerprint)
+        channel_of(peers, f"#bench{size}")
+        room_of(peers, f"bench{size}")
+        rate_c, lat_c = measure(peers, f"#bench{size}", f"c{size}")
+        rate_r, lat_r = measure(peers, f"&bench{size}", f"r{size}")
+        print(f"{size:>7} | {'invite-only channel':<22} | {rate_c:7.0f} | {pct(lat_c, 50):7.1f} | {pct(lat_c, 99):7.1f}", flush=True)
+        print(f"{size:>7} | {'room (peer-hosted)':<22} | {rate_r:7.0f} | {pct(lat_r, 50):7.1f} | {pct(lat_r, 99):7.1f}", flush=True)
+        print(f"{size:>7} | ratio room/channel     | {rate_r / rate_c:7.2f} | {pct(lat_r, 50) / pct(lat_c, 50):7.2f} | {pct(lat_r, 99) / pct(lat_c, 99):7.2f}", flush=True)
+        for p in peers:
+            p.kill()
+
+try:
+    main()
+finally:
+    for p in procs:
+        try:
+            p.kill()
+            p.wait(timeout=10)
+        except Exception:
+            pass
+    shutil.rmtree(FOLDER, ignore_errors=True)
