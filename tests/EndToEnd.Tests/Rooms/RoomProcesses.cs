@@ -10,7 +10,7 @@ internal static class RoomProcesses
     /// <summary>Signs up <paramref name="names"/>; the first creates room <paramref name="room"/> and invites the others, who join.</summary>
     public static async Task<PeerProcess[]> RoomOfAsync(Cluster cluster, string room, params string[] names)
     {
-        var peers = await Task.WhenAll(names.Select(cluster.WithKeysAsync));
+        var peers = await Task.WhenAll(names.Select(n => cluster.WithKeysAsync(n)));
         var host = peers[0];
         await host.SendAsync($"/room create {room}");
         await host.WaitForAsync("room_joined", e => e.Is("name", room));
