@@ -12,9 +12,11 @@ public sealed class FileTransferHarness : IAsyncDisposable
     private readonly TempDirectory _temp = new("p2pchat-peer-files");
     private readonly Dictionary<string, Side> _sides = [];
 
-    public Side Add(string name)
+    /// <summary>A peer; <paramref name="sendRate"/> (bytes/s) paces what it sends, so a test that interrupts a transfer
+    /// "mid-way" after its first progress event cannot find it already finished (loopback moves 40 MiB in a quarter second).</summary>
+    public Side Add(string name, long? sendRate = null)
     {
-        var side = new Side(this, name, _hub.AddPeer(), _temp.Combine(name));
+        var side = new Side(this, name, _hub.AddPeer(), _temp.Combine(name)) { SendRate = sendRate };
         _sides[name] = side;
         side.Restart();
         return side;
@@ -41,6 +43,9 @@ public sealed class FileTransferHarness : IAsyncDisposable
         public FileTransfers Files { get; private set; } = null!;
         public string Downloads => Path.Combine(home, "downloads");
 
+        /// <summary>The --file-send-rate of this peer (null: unpaced); used by the next <see cref="Restart"/>.</summary>
+        public long? SendRate { get; set; }
+
         /// <summary>Starts the service (again) on the same profile folder, as a restarted peer would.</summary>
         public void Restart()
         {
@@ -50,6 +55,7 @@ public sealed class FileTransferHarness : IAsyncDisposable
                 RetryDelay = TimeSpan.FromMilliseconds(100),
                 MaxRetryDelay = TimeSpan.FromSeconds(1),
                 ProgressInterval = TimeSpan.Zero,
+                SendRate = SendRate,
             }, Events, harness.TagOf, harness.NameOf);
             Files.Start();
         }

@@ -136,11 +136,15 @@ public sealed class FileTransfersTests
         Assert.DoesNotContain(bob.Events.Events, e => e is FileOfferEvent);
     }
 
+    /// <summary>16 MiB/s: a 40 MiB transfer takes at least 2.25 s, so the interruption after the first progress event
+    /// always lands mid-way (unpaced, it sometimes finished before the receiver was stopped).</summary>
+    private const long MidWayRate = 16L << 20;
+
     [Fact]
     public async Task A_transfer_cut_mid_way_resumes_by_itself_and_arrives_intact()
     {
         await using var h = new FileTransferHarness();
-        var alice = h.Add("alice");
+        var alice = h.Add("alice", MidWayRate);
         var bob = h.Add("bob");
         var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
         await alice.Files.SendAsync("bob", path, Ct);
@@ -160,7 +164,7 @@ public sealed class FileTransfersTests
     public async Task A_sender_killed_mid_transfer_resumes_after_its_restart()
     {
         await using var h = new FileTransferHarness();
-        var alice = h.Add("alice");
+        var alice = h.Add("alice", MidWayRate);
         var bob = h.Add("bob");
         var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
         await alice.Files.SendAsync("bob", path, Ct);
@@ -180,7 +184,7 @@ public sealed class FileTransfersTests
     public async Task A_receiver_killed_mid_transfer_resumes_after_its_restart_from_its_saved_bitmap()
     {
         await using var h = new FileTransferHarness();
-        var alice = h.Add("alice");
+        var alice = h.Add("alice", MidWayRate);
         var bob = h.Add("bob");
         var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
         await alice.Files.SendAsync("bob", path, Ct);
@@ -191,7 +195,9 @@ public sealed class FileTransfersTests
         bob.Links.Cut(alice.Links.Tag);
         bob.Restart();
 
-        var done = await bob.Events.WaitForAsync<FileDoneEvent>();
+        FileDoneEvent done;
+        try { done = await bob.Events.WaitForAsync<FileDoneEvent>(); }
+        catch (TimeoutException e) { throw new TimeoutException($"{e.Message}; the sender saw: {string.Join(", ", alice.Events.Events.TakeLast(20))}", e); }
         Assert.Equal(Sha(path), Sha(done.Path));
         await alice.Events.WaitForAsync<FileDoneEvent>();
     }
