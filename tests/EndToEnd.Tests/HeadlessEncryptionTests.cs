@@ -16,7 +16,7 @@ public sealed class HeadlessEncryptionTests
         var alice = await cluster.WithKeysAsync("alice");
         var bob = await cluster.WithKeysAsync("bob");
         await bob.QuitAsync();
-        await alice.WaitForAsync("presence", e => e.Is("user", "bob") && e.Is("presence", "offline"));
+        await alice.WaitForPresenceAsync("bob", "offline");
 
         await alice.SendAsync($"/msg bob {Secret}");
         Assert.True((await alice.WaitForAsync("sent")).Bool("stored_offline"));

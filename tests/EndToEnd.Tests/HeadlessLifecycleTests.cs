@@ -35,6 +35,6 @@ public sealed class HeadlessLifecycleTests
 
         Assert.Equal(0, sigterm ? await bob.TerminateAsync() : await bob.CloseInputAsync());
         Assert.Equal("quit", (await bob.WaitForAsync("disconnected")).Str("reason"));
-        await alice.WaitForAsync("presence", e => e.Is("user", "bob") && e.Is("presence", "offline"));
+        await alice.WaitForPresenceAsync("bob", "offline");
     }
 }

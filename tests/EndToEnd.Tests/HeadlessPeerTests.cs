@@ -22,7 +22,7 @@ public sealed class HeadlessPeerTests
         Assert.False((await alice.WaitForAsync("sent")).Bool("stored_offline"));
 
         await bob.QuitAsync();
-        await alice.WaitForAsync("presence", e => e.Is("user", "bob") && e.Is("presence", "offline"));
+        await alice.WaitForPresenceAsync("bob", "offline");
         for (var i = 1; i <= 3; i++) await alice.SendAsync($"/msg bob offline {i}");
         var stored = new List<string>();
         for (var i = 1; i <= 3; i++)

@@ -13,6 +13,8 @@ public sealed class HeadlessFileRelayTests
     {
         await using var peers = await StartAsync(friends: false);
         var (alice, bob) = (peers.Alice, peers.Bob);
+        // Not friends: alice knows bob only from the roster, whose changes the server may hold back for up to 250 ms.
+        await alice.WaitForAsync("user", e => e.Is("user", "bob") && e.Is("presence", "online"));
         await alice.SendAsync("/link bob");
         await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up") && e.Is("route", "relay"));
 

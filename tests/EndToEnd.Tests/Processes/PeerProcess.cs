@@ -92,10 +92,22 @@ public sealed class PeerProcess : IAsyncDisposable
     /// <paramref name="skip"/> the one after that many earlier matches; <paramref name="within"/>: a longer safety net
     /// for slow work (default 30 s).
     /// </summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0, TimeSpan? within = null)
+    public Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, int skip = 0, TimeSpan? within = null) =>
+        WaitForAnyAsync([name], match, skip, within);
+
+    /// <summary>
+    /// Until <paramref name="user"/> is known to be in <paramref name="presence"/>: a `presence` event, or a `user` event
+    /// carrying it (the server coalesces roster changes for up to 250 ms, so someone who signed in and out within that
+    /// time first appears as a `user` event that is already offline).
+    /// </summary>
+    public Task<JsonElement> WaitForPresenceAsync(string user, string presence) =>
+        WaitForAnyAsync(["presence", "user"], e => e.Is("user", user) && e.Is("presence", presence));
+
+    private async Task<JsonElement> WaitForAnyAsync(string[] names, Func<JsonElement, bool>? match, int skip = 0, TimeSpan? within = null)
     {
         var seen = 0;
-        bool Matches(JsonElement e) => e.GetProperty("event").GetString() == name && (match?.Invoke(e) ?? true) && seen++ >= skip;
+        var name = string.Join("' or '", names);
+        bool Matches(JsonElement e) => names.Contains(e.GetProperty("event").GetString()) && (match?.Invoke(e) ?? true) && seen++ >= skip;
         var done = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_events)
         {

@@ -21,7 +21,8 @@ public sealed class TuiInTmuxTests
 
     private static Task<TmuxSession> StartTuiAsync(string server, string profile, int width, int height, params string[] args)
     {
-        string[] words = ["dotnet", BuiltPrograms.Peer, "--server", server, "--profile", profile, .. args];
+        // As every test peer: traffic only to loopback (no router asked for a port mapping, links offer 127.0.0.1 only).
+        string[] words = ["dotnet", BuiltPrograms.Peer, "--server", server, "--profile", profile, "--no-port-mapping", "--loopback-links-only", .. args];
         var command = string.Join(' ', words.Select(Quote));
         return TmuxSession.StartAsync(command, width, height, Ct, new Dictionary<string, string> { ["P2PCHAT_PASSWORD"] = CarolPassword });
     }
@@ -106,7 +107,7 @@ public sealed class TuiInTmuxTests
             await tui.SendKeysAsync(Ct, "C-c");
             await tui.WaitForExitAsync(Ct);
         }
-        await alice.WaitForAsync("presence", e => e.Is("user", "carol") && e.Is("presence", "offline"));
+        await alice.WaitForPresenceAsync("carol", "offline");
 
         // history survives a restart: both conversations are back in their buffers
         await using (var tui = await StartTuiAsync(cluster.Server.Address, profile, 100, 30, "--login", "carol"))
