@@ -140,18 +140,23 @@ public sealed class FileTransfersTests
     /// always lands mid-way (unpaced, it sometimes finished before the receiver was stopped).</summary>
     private const long MidWayRate = 16L << 20;
 
-    [Fact]
-    public async Task A_transfer_cut_mid_way_resumes_by_itself_and_arrives_intact()
+    /// <summary>alice (paced) offers bob a 40 MiB file, bob accepts, and the first bytes have arrived.</summary>
+    private async Task<(FileTransferHarness.Side Alice, FileTransferHarness.Side Bob, string Path)> MidWayAsync(FileTransferHarness h)
     {
-        await using var h = new FileTransferHarness();
         var alice = h.Add("alice", MidWayRate);
         var bob = h.Add("bob");
         var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
         await alice.Files.SendAsync("bob", path, Ct);
-        var offer = await bob.Events.WaitForAsync<FileOfferEvent>();
-        bob.Files.Accept(offer.Id, null);
-
+        bob.Files.Accept((await bob.Events.WaitForAsync<FileOfferEvent>()).Id, null);
         await bob.Events.WaitForAsync<FileProgressEvent>(p => p.Bytes > 0);
+        return (alice, bob, path);
+    }
+
+    [Fact]
+    public async Task A_transfer_cut_mid_way_resumes_by_itself_and_arrives_intact()
+    {
+        await using var h = new FileTransferHarness();
+        var (alice, bob, path) = await MidWayAsync(h);
         alice.Links.Cut(bob.Links.Tag);
 
         await alice.Events.WaitForAsync<FileInterruptedEvent>();
@@ -164,12 +169,7 @@ public sealed class FileTransfersTests
     public async Task A_sender_killed_mid_transfer_resumes_after_its_restart()
     {
         await using var h = new FileTransferHarness();
-        var alice = h.Add("alice", MidWayRate);
-        var bob = h.Add("bob");
-        var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
-        await alice.Files.SendAsync("bob", path, Ct);
-        bob.Files.Accept((await bob.Events.WaitForAsync<FileOfferEvent>()).Id, null);
-        await bob.Events.WaitForAsync<FileProgressEvent>(p => p.Bytes > 0);
+        var (alice, bob, path) = await MidWayAsync(h);
 
         await alice.StopAsync();
         alice.Links.Cut(bob.Links.Tag);
@@ -184,12 +184,7 @@ public sealed class FileTransfersTests
     public async Task A_receiver_killed_mid_transfer_resumes_after_its_restart_from_its_saved_bitmap()
     {
         await using var h = new FileTransferHarness();
-        var alice = h.Add("alice", MidWayRate);
-        var bob = h.Add("bob");
-        var path = MakeFile(Path.Combine(h.Folder, "out"), "big.bin", 40 * 1024 * 1024);
-        await alice.Files.SendAsync("bob", path, Ct);
-        bob.Files.Accept((await bob.Events.WaitForAsync<FileOfferEvent>()).Id, null);
-        await bob.Events.WaitForAsync<FileProgressEvent>(p => p.Bytes > 0);
+        var (alice, bob, path) = await MidWayAsync(h);
 
         await bob.StopAsync();
         bob.Links.Cut(alice.Links.Tag);
