@@ -93,7 +93,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         lock (_socketGate)
         {
             if (_socket6 is not null || _disposed) return;
-            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
+            try { _socket6 = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0)))); }
             catch (SocketException e)
             {
                 log?.Invoke($"nat: no IPv6 socket: {e.Message}");
@@ -103,13 +103,21 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         }
     }
 
+    /// <summary>A shared link socket whose first failing datagram handler is told on the diagnostics log (the socket
+    /// itself carries on).</summary>
+    private UdpDatagramSocket Reported(UdpDatagramSocket socket)
+    {
+        socket.ReceiverFaulted += e => log?.Invoke($"nat: a handler of the link socket {socket.LocalEndPoint} failed; that datagram was dropped: {e}");
+        return socket;
+    }
+
     private void EnsureSocket()
     {
         lock (_socketGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_socket is not null) return;
-            _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
+            _socket = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0))));
             _stun = new StunClient(_socket, _time, log: log);
         }
     }
