@@ -52,6 +52,7 @@ public sealed class PeerSession : IAsyncDisposable
             ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore }
             : null);
         Rooms.Attach(Links);
+        Chat.BeforeQuit = _ => StopPeerToPeerAsync();
         // Room invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
         Rooms.InviteThroughServer = (to, payload, ct) => Chat.Router.SendPayloadAsync(to, payload, control: true, ct);
         Chat.EndToEnd.ForeignControl = (from, payload) =>
@@ -114,12 +115,29 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Files.DisposeAsync().ConfigureAwait(false);
-        await Rooms.DisposeAsync().ConfigureAwait(false);
-        DirectRoute?.Dispose();
-        await Links.DisposeAsync().ConfigureAwait(false);
+        await StopPeerToPeerAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();
+    }
+
+    private readonly Lock _stopGate = new();
+    private Task? _peerToPeerStopped;
+
+    /// <summary>
+    /// Ends files, rooms and the links under them, once: on /quit before QUIT reaches the server (so the relay still
+    /// carries the links' CLOSEs and the peers see the links end at once), else on dispose.
+    /// </summary>
+    private Task StopPeerToPeerAsync()
+    {
+        lock (_stopGate) return _peerToPeerStopped ??= StopAsync();
+
+        async Task StopAsync()
+        {
+            await Files.DisposeAsync().ConfigureAwait(false);
+            await Rooms.DisposeAsync().ConfigureAwait(false);
+            DirectRoute?.Dispose();
+            await Links.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -136,11 +136,13 @@ public sealed class PeerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends /quit and waits for the process to end (killing it if it does not).</summary>
-    public async Task QuitAsync()
+    /// <summary>Sends /quit and waits for the process to end (killing it if it does not); returns the exit code (137
+    /// when it had to be killed).</summary>
+    public async Task<int> QuitAsync()
     {
         await SendAsync("/quit");
         await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
     }
 
     /// <summary>Closes stdin and returns the exit code (killing the process if it does not end in time).</summary>
