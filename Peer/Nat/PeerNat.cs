@@ -39,6 +39,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
     public IPortMapping? Mapping => _keeper?.Current;
 
+    /// <summary>The IPv4 mapping behaviour the last discovery found (null before the first).</summary>
+    public MappingBehaviour? Behaviour { get; private set; }
+
     public async Task<NatEvent> DiscoverAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -59,6 +62,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
                 [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port))], port, ct);
             var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
             await Task.WhenAll(mapping, report, report6).ConfigureAwait(false);
+            Behaviour = report.Result.Behaviour;
             int port6 = _socket6 is { } s6 ? ((IPEndPoint)s6.LocalEndPoint).Port : port;
             return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapping.Result);
         }
