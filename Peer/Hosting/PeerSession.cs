@@ -4,6 +4,7 @@ using P2PChat.Peer.Session;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Core.Nat;
 using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Peer.Links;
 using P2PChat.Peer.Nat;
@@ -49,7 +50,7 @@ public sealed class PeerSession : IAsyncDisposable
         }
         var roomStore = new RoomStore(new SealedRoomFiles(Chat.EndToEnd.Keys));
         Rooms = new RoomService(() => Chat.IsSignedIn && Chat.EndToEnd.Keys.LinkIdentity is { } identity
-            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore }
+            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore, Reach = RoomReachFacts }
             : null);
         Rooms.Attach(Links);
         Chat.BeforeQuit = _ => StopPeerToPeerAsync();
@@ -63,6 +64,13 @@ public sealed class PeerSession : IAsyncDisposable
             Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
         Files.Start();
     }
+
+    /// <summary>What rooms report of this peer's reachability (the automatic host proposal ranks by it).</summary>
+    private Core.Rooms.ReachFacts RoomReachFacts() => new(
+        AddressPrivate: Links.Direct == Core.Protocol.Frames.DirectSetting.Nobody,
+        NoNat: Nat.Behaviour == MappingBehaviour.NoNat,
+        MappedPort: Nat.Mapping is not null,
+        EndpointIndependent: Nat.Behaviour == MappingBehaviour.EndpointIndependent);
 
     /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games) over the contact links, signed with the account's identity key.</summary>
     public RoomService Rooms { get; }

@@ -345,6 +345,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             var (v4, v6) = EnsureChecks();
             var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
+            _log?.Invoke($"links: checks with {a.Name} start ({role.ToString().ToLowerInvariant()}, session {Convert.ToHexStringLower(intro.Token.AsSpan(0, 4))}): " +
+                $"ours {string.Join(' ', local.Bases.SelectMany(b => b.Candidates).Select(c => c.EndPoint))}, theirs {string.Join(' ', intro.Candidates.Select(c => c.EndPoint))}");
             result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
                 _time, cts.Token, EngineOptions).ConfigureAwait(false);
         }

@@ -52,12 +52,23 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no stderr line with '{text}'.\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no stderr line with '{text}'.\nstderr:\n{_process.StderrTail}{DescribeNeighbours()}");
             throw;
         }
     }
 
     public string Name { get; }
+
+    /// <summary>The other peers of the same test (set by <see cref="Cluster"/>): a failed wait shows their last events
+    /// and diagnostics too, since the cause of a missing event is often on the other side.</summary>
+    public Func<IEnumerable<PeerProcess>>? Neighbours { get; set; }
+
+    /// <summary>What a failure message shows of this peer: its last events and its stderr tail.</summary>
+    public string Describe(int lastEvents = int.MaxValue) =>
+        $"Events:\n{string.Join('\n', Events.TakeLast(lastEvents))}\nstderr:\n{_process.StderrTail}";
+
+    private string DescribeNeighbours() => string.Concat((Neighbours?.Invoke() ?? []).Where(p => p != this)
+        .Select(p => $"\n--- {p.Name} (last 15 events) ---\n{p.Describe(15)}"));
 
     /// <summary>The --profile folder (its transfers/ subfolder holds the saved file transfers).</summary>
     public string ProfileFolder { get; }
@@ -120,7 +131,7 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\n{Describe()}{DescribeNeighbours()}");
             throw;
         }
     }
