@@ -40,7 +40,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
     public int Refused { get; private set; }
 
     /// <summary>Verified chunk bytes that may wait for the whole-file hash worker (bounded memory: the loop waits beyond).</summary>
-    public const int HashQueueBytes = 16 * 1024 * 1024;
+    public const int HashQueueBytes = 8 * 1024 * 1024;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
     {

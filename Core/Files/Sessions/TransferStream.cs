@@ -13,7 +13,7 @@ namespace P2PChat.Core.Files.Sessions;
 public sealed class TransferStream(IReliableStream stream) : IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
-    private readonly byte[] _header = new byte[TransferFrameCodec.HeaderLength];
+    private readonly byte[] _header = new byte[Math.Max(TransferFrameCodec.HeaderLength, TransferFrameCodec.ChunkHeaderLength)];
 
     public IReliableStream Stream => stream;
 
@@ -28,16 +28,23 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
 
     private async ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadAsync(bool detach, CancellationToken ct)
     {
-        if (!await FillAsync(_header, allowEnd: true, ct).ConfigureAwait(false)) return (null, null);
-        var length = TransferFrameCodec.ReadHeader(_header, out var type);
+        if (!await FillAsync(_header.AsMemory(0, TransferFrameCodec.HeaderLength), allowEnd: true, ct).ConfigureAwait(false)) return (null, null);
+        var length = TransferFrameCodec.ReadHeader(_header.AsSpan(0, TransferFrameCodec.HeaderLength), out var type);
         if (detach && type == TransferMessageType.Chunk)
         {
-            var rented = ArrayPool<byte>.Shared.Rent(length);
+            // The chunk header apart, so the data gets a buffer of exactly its size (the pool's next power of two
+            // would double a 1 MiB chunk's footprint).
+            if (length <= TransferFrameCodec.ChunkHeaderLength) throw new FileProtocolException("a chunk frame without data");
+            var chunkHeader = _header.AsMemory(0, TransferFrameCodec.ChunkHeaderLength); // the frame header is parsed already
+            await FillAsync(chunkHeader, allowEnd: false, ct).ConfigureAwait(false);
+            var (entry, index) = TransferFrameCodec.ReadChunkHeader(chunkHeader.Span);
+            var dataLength = length - TransferFrameCodec.ChunkHeaderLength;
+            var rented = ArrayPool<byte>.Shared.Rent(dataLength);
             try
             {
-                var chunk = rented.AsMemory(0, length);
-                await FillAsync(chunk, allowEnd: false, ct).ConfigureAwait(false);
-                return (TransferFrameCodec.Decode(type, chunk), rented);
+                var data = rented.AsMemory(0, dataLength);
+                await FillAsync(data, allowEnd: false, ct).ConfigureAwait(false);
+                return (new ChunkMessage(entry, index, data), rented);
             }
             catch
             {
