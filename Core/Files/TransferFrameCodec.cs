@@ -88,6 +88,9 @@ public static class TransferFrameCodec
         BinaryPrimitives.WriteUInt32BigEndian(destination[9..], (uint)index);
     }
 
+    /// <summary>Reads a Chunk body's first <see cref="ChunkHeaderLength"/> bytes: entry and chunk index.</summary>
+    public static (int Entry, int Index) ReadChunkHeader(ReadOnlySpan<byte> header) => (Index32(header), Index32(header[4..]));
+
     /// <summary>Decodes a body of <paramref name="type"/>. A Chunk's data is a slice of <paramref name="body"/> (not copied).</summary>
     public static TransferMessage Decode(TransferMessageType type, ReadOnlyMemory<byte> body)
     {

@@ -19,8 +19,6 @@ public sealed class IncomingFiles : IDisposable
     public const string PartialSuffix = ".p2pchat-part";
     private readonly FileManifest _manifest;
     private readonly string _bitmapPath;
-    private readonly IncrementalHash?[] _running;
-    private readonly int[] _runningNext;
     private SafeFileHandle? _handle;
     private int _openEntry = -1;
     private int _unsaved;
@@ -32,8 +30,6 @@ public sealed class IncomingFiles : IDisposable
         TopName = topName;
         _bitmapPath = bitmapPath;
         Verified = LoadBitmap(bitmapPath, manifest.TotalChunks);
-        _running = new IncrementalHash?[manifest.Entries.Count];
-        _runningNext = new int[manifest.Entries.Count];
     }
 
     public string Folder { get; }
@@ -94,16 +90,6 @@ public sealed class IncomingFiles : IDisposable
         if (data.IndexOfAnyExcept((byte)0) >= 0) RandomAccess.Write(Open(entry), data, offset);
         Verified.Set(_manifest.ChunkBase(entry) + chunk);
         _unsaved++;
-        if (chunk == 0 && _running[entry] is null)
-        {
-            _running[entry] = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            _runningNext[entry] = 0;
-        }
-        if (_running[entry] is { } running)
-        {
-            if (_runningNext[entry] == chunk) { running.AppendData(data); _runningNext[entry]++; }
-            else { running.Dispose(); _running[entry] = null; }
-        }
     }
 
     /// <summary>How many verified chunks are not yet in the saved bitmap.</summary>
@@ -124,23 +110,22 @@ public sealed class IncomingFiles : IDisposable
         _unsaved = 0;
     }
 
-    /// <summary>Checks the whole file's SHA-256 and gives it its final name; returns that name.</summary>
-    /// <exception cref="FileProtocolException">the whole-file hash does not match (the partial file is discarded and its chunks cleared).</exception>
-    public string FinishFile(int entry)
+    /// <summary>Checks the whole file's SHA-256 (<paramref name="sha256"/> when the caller hashed the chunks in order as
+    /// they came, see <see cref="WholeFileHasher"/>; else read back from the partial file) and gives it its final name;
+    /// returns that name.</summary>
+    /// <exception cref="FileProtocolException">the whole-file hash does not match.</exception>
+    public string FinishFile(int entry, byte[]? sha256 = null)
     {
         Checkpoint();
         CloseHandle();
         var e = _manifest.Entries[entry];
         var partial = PartialPath(entry);
-        byte[] sha;
-        if (_running[entry] is { } running && _runningNext[entry] == e.ChunkCount) sha = running.GetHashAndReset();
-        else
+        var sha = sha256;
+        if (sha is null)
         {
             using var stream = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
             sha = SHA256.HashData(stream);
         }
-        _running[entry]?.Dispose();
-        _running[entry] = null;
         if (!sha.AsSpan().SequenceEqual(e.Sha256))
             throw new FileProtocolException($"'{e.Path}': every chunk matched but the whole file's SHA-256 did not; the offer is inconsistent");
         var final = FinalPath(entry);
@@ -208,6 +193,5 @@ public sealed class IncomingFiles : IDisposable
         try { Checkpoint(); }
         catch (IOException) { }
         CloseHandle();
-        foreach (var running in _running) running?.Dispose();
     }
 }

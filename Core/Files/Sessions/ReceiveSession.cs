@@ -1,4 +1,5 @@
 // The receiver's half of a data stream: request what is missing, verify every chunk before writing it, finish files.
+using System.Buffers;
 using P2PChat.Core.Files.Disk;
 
 namespace P2PChat.Core.Files.Sessions;
@@ -19,10 +20,13 @@ public sealed record ReceiveOptions(TimeSpan StallTimeout, int CheckpointChunks 
 /// <summary>
 /// Runs after the caller read Hello and found the id to be a transfer it accepted from this peer. Sends Ready, then one
 /// Request per run of missing chunks (from the verified-chunk bitmap on disk, so nothing verified is fetched or hashed
-/// again), then reads chunks: each is checked against its SHA-256 from the offer before it touches the disk; a chunk
-/// that does not match (corrupted or forged) is refused and requested again. A file whose chunks are all verified
-/// gets its whole-file check and its final name at once, so finished files of a folder are kept whatever happens to
-/// the rest. Ends with Done when every file is finished.
+/// again), then reads chunks: each is checked against its hash from the offer (<see cref="ChunkHash"/>) before it
+/// touches the disk; a chunk that does not match (corrupted or forged) is refused and requested again. A file whose
+/// chunks are all verified gets its whole-file check and its final name at once, so finished files of a folder are
+/// kept whatever happens to the rest. Ends with Done when every file is finished.
+/// Pipeline (three things at once, memory bounded): the next frame is read off the link (into its own pooled buffer)
+/// while this one is verified and written, and the whole-file SHA-256 runs in chunk order on a worker
+/// (<see cref="WholeFileHasher"/>, at most <see cref="HashQueueBytes"/> behind), so it never holds up the loop.
 /// </summary>
 public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, TimeProvider time, ReceiveOptions options)
 {
@@ -34,6 +38,9 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
 
     /// <summary>Chunks refused because they did not match their hash.</summary>
     public int Refused { get; private set; }
+
+    /// <summary>Verified chunk bytes that may wait for the whole-file hash worker (bounded memory: the loop waits beyond).</summary>
+    public const int HashQueueBytes = 8 * 1024 * 1024;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
     {
@@ -48,6 +55,8 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             try { session.Cancel(); } catch (ObjectDisposedException) { }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var refetches = new Dictionary<int, int>();
+        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize);
+        Task<(TransferMessage? Message, byte[]? Rented)>? next = null;
         var lastCheckpoint = time.GetTimestamp();
         try
         {
@@ -66,45 +75,57 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             Volatile.Write(ref waiting, true);
             await stream.WriteAsync(new ReadyMessage(), session.Token).ConfigureAwait(false);
             await RequestMissingAsync(stream, session.Token).ConfigureAwait(false);
+            next = stream.ReadDetachedAsync(session.Token).AsTask();
             while (true)
             {
                 Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
                 Volatile.Write(ref waiting, true);
-                var message = await stream.ReadAsync(session.Token).ConfigureAwait(false);
+                var (message, rented) = await next.ConfigureAwait(false);
                 Volatile.Write(ref waiting, false);
                 if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
-                if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
-                if (chunk.Entry >= manifest.Entries.Count || manifest.Entries[chunk.Entry] is not { Kind: EntryKind.File } entry || chunk.Index >= entry.ChunkCount)
-                    throw new FileProtocolException($"chunk {chunk.Index} of entry {chunk.Entry}, which the offer does not have");
-                var global = manifest.ChunkBase(chunk.Entry) + chunk.Index;
-                if (files.Verified[global]) continue;
-                if (!Matches(chunk, entry))
+                // The next frame comes off the link while this one is verified and written.
+                next = stream.ReadDetachedAsync(session.Token).AsTask();
+                try
                 {
-                    Refused++;
-                    var tries = refetches[global] = refetches.GetValueOrDefault(global) + 1;
-                    if (tries > options.MaxRefetches)
-                        return await FailAsync(stream, $"chunk {chunk.Index} of '{entry.Path}' failed verification {tries} times (the source may have changed)", session.Token).ConfigureAwait(false);
-                    await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
-                    continue;
-                }
-                files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
-                verifiedBytes += chunk.Data.Length;
-                Progress?.Invoke(verifiedBytes);
-                if (files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
-                {
-                    files.Checkpoint();
-                    lastCheckpoint = time.GetTimestamp();
-                }
-                if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
-                {
-                    try
+                    if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
+                    if (chunk.Entry >= manifest.Entries.Count || manifest.Entries[chunk.Entry] is not { Kind: EntryKind.File } entry || chunk.Index >= entry.ChunkCount)
+                        throw new FileProtocolException($"chunk {chunk.Index} of entry {chunk.Entry}, which the offer does not have");
+                    var global = manifest.ChunkBase(chunk.Entry) + chunk.Index;
+                    if (files.Verified[global]) continue;
+                    if (!Matches(chunk, entry))
                     {
-                        var path = files.FinishFile(chunk.Entry);
-                        FileFinished?.Invoke(chunk.Entry, path);
+                        Refused++;
+                        var tries = refetches[global] = refetches.GetValueOrDefault(global) + 1;
+                        if (tries > options.MaxRefetches)
+                            return await FailAsync(stream, $"chunk {chunk.Index} of '{entry.Path}' failed verification {tries} times (the source may have changed)", session.Token).ConfigureAwait(false);
+                        await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
+                        continue;
                     }
-                    catch (FileProtocolException e) { return await FailAsync(stream, e.Message, session.Token).ConfigureAwait(false); }
+                    files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
+                    if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
+                    verifiedBytes += chunk.Data.Length;
+                    Progress?.Invoke(verifiedBytes);
+                    if (files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
+                    {
+                        files.Checkpoint();
+                        lastCheckpoint = time.GetTimestamp();
+                    }
+                    if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
+                    {
+                        try
+                        {
+                            var sha = await hasher.FinishAsync(chunk.Entry, entry.ChunkCount, session.Token).ConfigureAwait(false);
+                            var path = files.FinishFile(chunk.Entry, sha);
+                            FileFinished?.Invoke(chunk.Entry, path);
+                        }
+                        catch (FileProtocolException e) { return await FailAsync(stream, e.Message, session.Token).ConfigureAwait(false); }
+                    }
+                    if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
                 }
-                if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
+                finally
+                {
+                    if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                }
             }
         }
         catch (OperationCanceledException) when (stalled && !ct.IsCancellationRequested)
@@ -117,9 +138,22 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
         finally
         {
+            Abandon(next, session);
             try { files.Checkpoint(); }
             catch (IOException) { }
         }
+    }
+
+    /// <summary>Stops the read of a frame nobody will look at (the session ended), and gives its buffer back.</summary>
+    private static void Abandon(Task<(TransferMessage? Message, byte[]? Rented)>? read, CancellationTokenSource session)
+    {
+        if (read is null) return;
+        try { session.Cancel(); } catch (ObjectDisposedException) { }
+        _ = read.ContinueWith(static t =>
+        {
+            if (t.IsCompletedSuccessfully) { if (t.Result.Rented is { } rented) ArrayPool<byte>.Shared.Return(rented); }
+            else _ = t.Exception; // observed: the session is over, whatever ended the read
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Whether a chunk has the length and the hash (<see cref="ChunkHash"/>) the offer gave for its place.</summary>

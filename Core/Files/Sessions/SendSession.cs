@@ -84,7 +84,9 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
             case ReadyMessage: break;
             default: throw new FileProtocolException($"expected Ready, got {first.Type}");
         }
-        var frame = ArrayPool<byte>.Shared.Rent(TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength + manifest.ChunkSize);
+        var frameLength = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength + manifest.ChunkSize;
+        var frame = ArrayPool<byte>.Shared.Rent(frameLength);
+        var spare = ArrayPool<byte>.Shared.Rent(frameLength);
         try
         {
             while (true)
@@ -94,7 +96,7 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
                     case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
                     case DoneMessage: return new(SessionOutcome.Completed);
                     case FailedMessage failed: return new(SessionOutcome.Failed, failed.Reason);
-                    case RequestMessage request: await ServeAsync(stream, request, frame, ct).ConfigureAwait(false); break;
+                    case RequestMessage request: await ServeAsync(stream, request, frame, spare, ct).ConfigureAwait(false); break;
                     case var other: throw new FileProtocolException($"a {other.Type} message on a data stream");
                 }
             }
@@ -102,24 +104,46 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
         finally
         {
             ArrayPool<byte>.Shared.Return(frame);
+            ArrayPool<byte>.Shared.Return(spare);
         }
     }
 
-    private async Task ServeAsync(TransferStream stream, RequestMessage request, byte[] frame, CancellationToken ct)
+    private async Task ServeAsync(TransferStream stream, RequestMessage request, byte[] frame, byte[] spare, CancellationToken ct)
     {
         if (request.Entry >= manifest.Entries.Count || manifest.Entries[request.Entry] is not { Kind: EntryKind.File } entry
             || request.Count <= 0 || request.First < 0 || (long)request.First + request.Count > entry.ChunkCount)
             throw new FileProtocolException($"a request for chunks {request.First}+{request.Count} of entry {request.Entry}, which the offer does not have");
         const int header = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength;
-        for (var chunk = request.First; chunk < request.First + request.Count; chunk++)
+        var end = request.First + request.Count;
+        // Double buffering: the next chunk is read from disk while this one goes out on the stream.
+        var reading = ReadChunkAsync(request.Entry, request.First, frame, header, ct);
+        try
         {
-            var length = await source.ReadAsync(request.Entry, chunk, frame.AsMemory(header), ct).ConfigureAwait(false);
-            TransferFrameCodec.WriteChunkHeader(frame, request.Entry, chunk, length);
-            if (pacer is not null) await pacer.WaitAsync(length, ct).ConfigureAwait(false);
-            Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
-            await stream.Stream.WriteAsync(frame.AsMemory(0, header + length), ct).ConfigureAwait(false);
-            Interlocked.Exchange(ref _writeStarted, -1);
-            sent?.Invoke(length);
+            for (var chunk = request.First; chunk < end; chunk++)
+            {
+                var length = await reading.ConfigureAwait(false);
+                var current = frame;
+                if (chunk + 1 < end)
+                {
+                    (frame, spare) = (spare, frame);
+                    reading = ReadChunkAsync(request.Entry, chunk + 1, frame, header, ct);
+                }
+                TransferFrameCodec.WriteChunkHeader(current, request.Entry, chunk, length);
+                if (pacer is not null) await pacer.WaitAsync(length, ct).ConfigureAwait(false);
+                Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
+                await stream.Stream.WriteAsync(current.AsMemory(0, header + length), ct).ConfigureAwait(false);
+                Interlocked.Exchange(ref _writeStarted, -1);
+                sent?.Invoke(length);
+            }
+        }
+        finally
+        {
+            // A read still under way must end before the caller gives its buffer back.
+            try { await reading.ConfigureAwait(false); }
+            catch (Exception) when (!reading.IsCompletedSuccessfully) { }
         }
     }
+
+    private Task<int> ReadChunkAsync(int entry, int chunk, byte[] frame, int header, CancellationToken ct) =>
+        source.ReadAsync(entry, chunk, frame.AsMemory(header), ct).AsTask();
 }

@@ -7,20 +7,51 @@ namespace P2PChat.Core.Files.Sessions;
 /// <summary>
 /// One reader's buffer, grown to the largest body seen (at most one chunk frame), so reading chunks allocates nothing.
 /// A message returned by <see cref="ReadAsync"/> may point into that buffer: use it before the next read.
+/// <see cref="ReadDetachedAsync"/> instead reads a chunk's body into a buffer of its own, so the caller may read on
+/// while it still works on the chunk.
 /// </summary>
 public sealed class TransferStream(IReliableStream stream) : IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
+    private readonly byte[] _header = new byte[Math.Max(TransferFrameCodec.HeaderLength, TransferFrameCodec.ChunkHeaderLength)];
 
     public IReliableStream Stream => stream;
 
     /// <summary>The next message, or null when the peer ended the stream between frames.</summary>
     /// <exception cref="FileProtocolException">a malformed frame, or the stream ended inside one.</exception>
-    public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct)
+    public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct) => (await ReadAsync(detach: false, ct).ConfigureAwait(false)).Message;
+
+    /// <summary>Like <see cref="ReadAsync(CancellationToken)"/>, but a Chunk's body goes into a buffer rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (<c>Rented</c>) that the caller owns and returns; other messages come as usual
+    /// with a null <c>Rented</c>.</summary>
+    public ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadDetachedAsync(CancellationToken ct) => ReadAsync(detach: true, ct);
+
+    private async ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadAsync(bool detach, CancellationToken ct)
     {
-        var header = new byte[TransferFrameCodec.HeaderLength];
-        if (!await FillAsync(header, allowEnd: true, ct).ConfigureAwait(false)) return null;
-        var length = TransferFrameCodec.ReadHeader(header, out var type);
+        if (!await FillAsync(_header.AsMemory(0, TransferFrameCodec.HeaderLength), allowEnd: true, ct).ConfigureAwait(false)) return (null, null);
+        var length = TransferFrameCodec.ReadHeader(_header.AsSpan(0, TransferFrameCodec.HeaderLength), out var type);
+        if (detach && type == TransferMessageType.Chunk)
+        {
+            // The chunk header apart, so the data gets a buffer of exactly its size (the pool's next power of two
+            // would double a 1 MiB chunk's footprint).
+            if (length <= TransferFrameCodec.ChunkHeaderLength) throw new FileProtocolException("a chunk frame without data");
+            var chunkHeader = _header.AsMemory(0, TransferFrameCodec.ChunkHeaderLength); // the frame header is parsed already
+            await FillAsync(chunkHeader, allowEnd: false, ct).ConfigureAwait(false);
+            var (entry, index) = TransferFrameCodec.ReadChunkHeader(chunkHeader.Span);
+            var dataLength = length - TransferFrameCodec.ChunkHeaderLength;
+            var rented = ArrayPool<byte>.Shared.Rent(dataLength);
+            try
+            {
+                var data = rented.AsMemory(0, dataLength);
+                await FillAsync(data, allowEnd: false, ct).ConfigureAwait(false);
+                return (new ChunkMessage(entry, index, data), rented);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+                throw;
+            }
+        }
         if (_buffer.Length < length)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
@@ -28,7 +59,7 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
         }
         var body = _buffer.AsMemory(0, length);
         await FillAsync(body, allowEnd: false, ct).ConfigureAwait(false);
-        return TransferFrameCodec.Decode(type, body);
+        return (TransferFrameCodec.Decode(type, body), null);
     }
 
     public ValueTask WriteAsync(TransferMessage message, CancellationToken ct) => stream.WriteAsync(TransferFrameCodec.Encode(message), ct);

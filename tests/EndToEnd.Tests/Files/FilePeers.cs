@@ -80,12 +80,45 @@ internal sealed class FilePeers : IAsyncDisposable
         return (await to.WaitForAsync("file_offer", e => e.Is("from", from.Name), skip)).Str("id");
     }
 
-    public static Task<JsonElement> DoneAsync(PeerProcess peer, string id, TimeSpan? within = null) =>
-        peer.WaitForAsync("file_done", e => e.Is("id", id), within: within);
+    public Task<JsonElement> DoneAsync(PeerProcess peer, string id, TimeSpan? within = null) =>
+        WaitFileAsync(peer, "file_done", id, [Alice, Bob], within: within);
 
     /// <summary>The first progress event of <paramref name="id"/> on <paramref name="peer"/> at or past <paramref name="bytes"/>.</summary>
-    public static Task<JsonElement> PastAsync(PeerProcess peer, string id, long bytes, int skip = 0) =>
-        peer.WaitForAsync("file_progress", e => e.Is("id", id) && e.Long("bytes") >= bytes, skip);
+    public Task<JsonElement> PastAsync(PeerProcess peer, string id, long bytes, int skip = 0) =>
+        WaitFileAsync(peer, "file_progress", id, [Alice, Bob], e => e.Long("bytes") >= bytes, skip);
+
+    /// <summary>
+    /// The <paramref name="name"/> event of transfer <paramref name="id"/> on <paramref name="peer"/>. When none comes, the
+    /// failure says first why the transfer did not move, from the events of <paramref name="peers"/>: a transfer with
+    /// more than 4 MiB left waits for a direct path (file_waiting) while the link stays on the relay, which the test
+    /// cannot tell from a slow transfer otherwise; then each peer's last link event.
+    /// </summary>
+    public static async Task<JsonElement> WaitFileAsync(PeerProcess peer, string name, string id, IReadOnlyList<PeerProcess> peers,
+        Func<JsonElement, bool>? match = null, int skip = 0, TimeSpan? within = null)
+    {
+        try
+        {
+            return await peer.WaitForAsync(name, e => e.Is("id", id) && (match?.Invoke(e) ?? true), skip, within);
+        }
+        catch (Xunit.Sdk.FailException e)
+        {
+            Assert.Fail($"{peer.Name}: no '{name}' of transfer {id[..8]}: {WhyStalled(id, [peer, .. peers])}\n{e.Message}");
+            throw;
+        }
+    }
+
+    private static string LastLink(PeerProcess peer) =>
+        peer.Events.LastOrDefault(e => e.Is("event", "link")) is { ValueKind: JsonValueKind.Object } link ? link.ToString() : "none";
+
+    private static string WhyStalled(string id, IEnumerable<PeerProcess> peers)
+    {
+        var all = peers.Distinct().ToList();
+        var links = string.Join("; ", all.Select(p => $"{p.Name}'s last link event: {LastLink(p)}"));
+        var waiting = all.SelectMany(p => p.Events).LastOrDefault(e => e.Is("event", "file_waiting") && e.Is("id", id));
+        return waiting.ValueKind == JsonValueKind.Object
+            ? $"the transfer WAITED FOR A DIRECT PATH and the link never went direct (file_waiting: {waiting.Str("reason")}); {links}"
+            : $"no file_waiting for it (not held back from the relay); {links}";
+    }
 
     public static string Sha256Of(string path)
     {

@@ -21,7 +21,7 @@ public sealed class HeadlessFileRelayTests
         var small = peers.RandomFile("small.bin", 200_000);
         var smallId = await OfferAsync(alice, bob, small);
         await bob.SendAsync($"/accept {smallId}");
-        Assert.Equal(Sha256Of(small), Sha256Of((await DoneAsync(bob, smallId)).Str("path")));
+        Assert.Equal(Sha256Of(small), Sha256Of((await peers.DoneAsync(bob, smallId)).Str("path")));
 
         var large = peers.RandomFile("large.bin", 6L << 20);
         var largeId = await OfferAsync(alice, bob, large, skip: 1);
@@ -37,6 +37,6 @@ public sealed class HeadlessFileRelayTests
         await bob.WaitForAsync("direct_setting", e => e.Is("direct", "everyone"));
         await alice.SendAsync("/link bob");
         await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("route", "direct"));
-        Assert.Equal(Sha256Of(large), Sha256Of((await DoneAsync(bob, largeId)).Str("path")));
+        Assert.Equal(Sha256Of(large), Sha256Of((await peers.DoneAsync(bob, largeId)).Str("path")));
     }
 }

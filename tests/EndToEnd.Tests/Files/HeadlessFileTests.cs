@@ -18,8 +18,8 @@ public sealed class HeadlessFileTests
         var id = await OfferAsync(alice, bob, file);
         await alice.WaitForAsync("file_offered", e => e.Is("id", id));
         await bob.SendAsync($"/accept {id}");
-        var received = await DoneAsync(bob, id);
-        var sent = await DoneAsync(alice, id);
+        var received = await peers.DoneAsync(bob, id);
+        var sent = await peers.DoneAsync(alice, id);
         var sha = Sha256Of(file);
         Assert.Equal((sha, sha, sha), (Sha256Of(received.Str("path")), received.Str("sha256"), sent.Str("sha256")));
         Assert.Equal(Path.Combine(peers.Downloads(bob), "photo.bin"), received.Str("path"));
@@ -34,10 +34,10 @@ public sealed class HeadlessFileTests
         var offer = await bob.WaitForAsync("file_offer", e => e.Is("id", folderId));
         Assert.Equal((3, 5), (offer.Int("files"), offer.Int("folders"))); // album, a, a/b, empty, empty/deeper
         await bob.SendAsync($"/accept {folderId[..8]} {into}");
-        var folderDone = await DoneAsync(bob, folderId);
+        var folderDone = await peers.DoneAsync(bob, folderId);
         Assert.Equal(Path.Combine(into, "album"), folderDone.Str("path"));
         Assert.Equal(Tree(folder), Tree(folderDone.Str("path")));
-        await DoneAsync(alice, folderId);
+        await peers.DoneAsync(alice, folderId);
 
         var rejectedId = await OfferAsync(alice, bob, file, skip: 2);
         await bob.SendAsync($"/reject {rejectedId}");
@@ -52,16 +52,16 @@ public sealed class HeadlessFileTests
         var file = peers.RandomFile("big.bin", 40L << 20);
         var id = await OfferAsync(peers.Alice, peers.Bob, file);
         await peers.Bob.SendAsync($"/accept {id}");
-        var before = (await PastAsync(peers.Bob, id, 4L << 20)).Long("bytes");
+        var before = (await peers.PastAsync(peers.Bob, id, 4L << 20)).Long("bytes");
 
         await peers.KillAndRestartAsync(peers.Alice); // restarted without the cap
         await peers.Bob.WaitForAsync("file_interrupted", e => e.Is("id", id));
         // The resumed session starts by reporting what the receiver already holds: nothing verified is fetched again.
-        var resumedAt = (await peers.Bob.WaitForAsync("file_progress", e => e.Is("id", id) && e.Long("rate") == 0 && e.Long("bytes") >= before)).Long("bytes");
+        var resumedAt = (await WaitFileAsync(peers.Bob, "file_progress", id, [peers.Alice], e => e.Long("rate") == 0 && e.Long("bytes") >= before)).Long("bytes");
         Assert.InRange(resumedAt, before, (40L << 20) - 1);
-        var done = await DoneAsync(peers.Bob, id);
+        var done = await peers.DoneAsync(peers.Bob, id);
         Assert.Equal(Sha256Of(file), Sha256Of(done.Str("path")));
-        await DoneAsync(peers.Alice, id);
+        await peers.DoneAsync(peers.Alice, id);
     }
 
     [Fact]
@@ -73,14 +73,14 @@ public sealed class HeadlessFileTests
         var id = await OfferAsync(peers.Alice, peers.Bob, file);
         await peers.Bob.SendAsync($"/accept {id}");
         // At 4 MiB/s, 8 MiB take over 1.75 s: the receiver has saved its verified chunks (at least once a second) by then.
-        await PastAsync(peers.Bob, id, 8L << 20);
+        await peers.PastAsync(peers.Bob, id, 8L << 20);
 
         var bob = await peers.KillAndRestartAsync(peers.Bob);
-        var resumedAt = (await bob.WaitForAsync("file_progress", e => e.Is("id", id))).Long("bytes");
+        var resumedAt = (await WaitFileAsync(bob, "file_progress", id, [peers.Alice])).Long("bytes");
         Assert.InRange(resumedAt, 1, total - 1);
-        var done = await DoneAsync(bob, id);
+        var done = await peers.DoneAsync(bob, id);
         Assert.Equal(Sha256Of(file), Sha256Of(done.Str("path")));
-        await DoneAsync(peers.Alice, id);
+        await peers.DoneAsync(peers.Alice, id);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class HeadlessFileTests
         var file = peers.RandomFile("big.bin", 32L << 20);
         var id = await OfferAsync(peers.Alice, peers.Bob, file);
         await peers.Bob.SendAsync($"/accept {id}");
-        await PastAsync(peers.Bob, id, 1);
+        await peers.PastAsync(peers.Bob, id, 1);
 
         // Bob loses his saved transfers (a new install): Alice comes back with an id he never accepted.
         var downloads = peers.Downloads(peers.Bob);
@@ -130,7 +130,7 @@ public sealed class HeadlessFileTests
         var id = await OfferAsync(alice, bob, folder);
         Assert.Equal(1, (await bob.WaitForAsync("file_offer", e => e.Is("id", id))).Int("files"));
         await bob.SendAsync($"/accept {id}");
-        var done = await DoneAsync(bob, id);
+        var done = await peers.DoneAsync(bob, id);
         Assert.Equal(Path.Combine(peers.Downloads(bob), "safe (1)"), done.Str("path"));
         Assert.Equal("already here", File.ReadAllText(Path.Combine(peers.Downloads(bob), "safe")));
         Assert.Equal(["note.txt"], Tree(done.Str("path")).Keys);
@@ -151,18 +151,18 @@ public sealed class HeadlessFileTests
         await bob.SendAsync($"/accept {idOne}");
         await bob.SendAsync($"/accept {idTwo}");
         await alice.SendAsync($"/accept {idThree}");
-        await PastAsync(bob, idOne, 1);
-        await PastAsync(bob, idTwo, 1);
-        await PastAsync(alice, idThree, 1);
+        await peers.PastAsync(bob, idOne, 1);
+        await peers.PastAsync(bob, idTwo, 1);
+        await peers.PastAsync(alice, idThree, 1);
 
         await alice.SendAsync("/msg bob while three files move");
         Assert.Equal("direct", (await bob.WaitForAsync("message", e => e.Is("text", "while three files move"))).Str("route"));
         await bob.SendAsync("/msg alice and back");
         await alice.WaitForAsync("message", e => e.Is("text", "and back"));
 
-        Assert.Equal(Sha256Of(one), Sha256Of((await DoneAsync(bob, idOne)).Str("path")));
-        Assert.Equal(Sha256Of(two), Sha256Of((await DoneAsync(bob, idTwo)).Str("path")));
-        Assert.Equal(Sha256Of(three), Sha256Of((await DoneAsync(alice, idThree)).Str("path")));
+        Assert.Equal(Sha256Of(one), Sha256Of((await peers.DoneAsync(bob, idOne)).Str("path")));
+        Assert.Equal(Sha256Of(two), Sha256Of((await peers.DoneAsync(bob, idTwo)).Str("path")));
+        Assert.Equal(Sha256Of(three), Sha256Of((await peers.DoneAsync(alice, idThree)).Str("path")));
     }
 
     [Fact]
@@ -174,14 +174,14 @@ public sealed class HeadlessFileTests
 
         var byReceiver = await OfferAsync(alice, bob, file);
         await bob.SendAsync($"/accept {byReceiver}");
-        await PastAsync(bob, byReceiver, 1);
+        await peers.PastAsync(bob, byReceiver, 1);
         await bob.SendAsync($"/cancel {byReceiver}");
         Assert.Equal("me", (await bob.WaitForAsync("file_cancelled", e => e.Is("id", byReceiver))).Str("by"));
         Assert.Equal("peer", (await alice.WaitForAsync("file_cancelled", e => e.Is("id", byReceiver))).Str("by"));
 
         var bySender = await OfferAsync(alice, bob, file, skip: 1);
         await bob.SendAsync($"/accept {bySender}");
-        await PastAsync(bob, bySender, 1);
+        await peers.PastAsync(bob, bySender, 1);
         await alice.SendAsync($"/cancel {bySender}");
         Assert.Equal("peer", (await bob.WaitForAsync("file_cancelled", e => e.Is("id", bySender))).Str("by"));
 
@@ -208,6 +208,6 @@ public sealed class HeadlessFileTests
         await bob.SendAsync($"/accept {id}");
         // A safety net past the sender's 30 s answer watchdog: the sign-in races the link layer's restart handling,
         // and a session begun on the old link is given up and started again on the new one.
-        Assert.Equal(Sha256Of(file), Sha256Of((await DoneAsync(bob, id, TimeSpan.FromMinutes(2))).Str("path")));
+        Assert.Equal(Sha256Of(file), Sha256Of((await peers.DoneAsync(bob, id, TimeSpan.FromMinutes(2))).Str("path")));
     }
 }

@@ -35,9 +35,9 @@ public sealed class FileLabTests
         var into = run.Temp.Combine("in");
         var id = await FilePeers.OfferAsync(alice, bob, folder);
         await bob.SendAsync($"/accept {id} {into}");
-        var done = await FilePeers.DoneAsync(bob, id);
+        var done = await FilePeers.WaitFileAsync(bob, "file_done", id, [alice, bob]);
         Assert.Equal(FilePeers.Tree(folder), FilePeers.Tree(done.Str("path")));
-        await FilePeers.DoneAsync(alice, id);
+        await FilePeers.WaitFileAsync(alice, "file_done", id, [alice, bob]);
 
         var (_, counters) = await run.Lab.ExecAsync("r1", ["iptables", "-L", "FORWARD", "1", "-v", "-x", "-n"], ct);
         Assert.DoesNotMatch(@"^\s*0\s", counters); // the rule did drop packets
