@@ -8,12 +8,14 @@ namespace P2PChat.Core.Rooms;
 /// longest gap between two frames among the last <see cref="GapWindow"/> (so a host whose pings arrive late because
 /// either machine is loaded is given longer), never below the configured floor and never above
 /// <see cref="Ceiling"/> (unless the floor is higher: tests that jump a manual clock set a floor of hours). On an
-/// idle machine the gaps are one ping interval, so the timeout is the floor, 4 missed pings.
+/// idle machine the gaps are one ping interval, so the timeout is the floor (1.5 s, 6 missed pings: a 1 s floor gave
+/// false failovers on a machine at load 60-120, so the floor was not lowered; the check runs every 0.25 s instead of
+/// every 0.5 s, so a silence is noticed within 1.5-1.75 s).
 /// </summary>
 public sealed class HostWatch
 {
     public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(0.25);
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1.5);
     public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(3);
     public const double GapFactor = 4;
     public const int GapWindow = 64;

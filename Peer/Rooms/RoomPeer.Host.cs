@@ -16,6 +16,10 @@ public sealed partial class RoomPeer
     private bool _reorderDue;
     /// <summary>A new host waits this long (members reconnecting, failover settling) before it reorders the succession.</summary>
     private static readonly TimeSpan ReorderSettle = TimeSpan.FromSeconds(2);
+    /// <summary>At most one re-rank in this time: on a loaded machine RTTs jump by hundreds of ms, and every change of
+    /// the first successor makes every member build a new standby link (a 22-member room signed 70 versions while forming).</summary>
+    private static readonly TimeSpan ReorderInterval = TimeSpan.FromSeconds(30);
+    private long _lastReorder;
     private readonly Dictionary<Tag, (long At, int Failures)> _summons = [];
     private HostOrder? _order;
     private const ulong RestartOrderGap = 1UL << 20;
@@ -131,6 +135,7 @@ public sealed partial class RoomPeer
     private void ReorderSuccession()
     {
         _reorderDue = false;
+        _lastReorder = _ctx.Time.GetTimestamp();
         var reports = _reports.ToDictionary(r => r.Key, r => new ReachReport(r.Key, r.Value.Reach,
             [.. _rttToMember.GetValueOrDefault(r.Key) ?? [], .. r.Value.MedianRttMs > 0 ? new double[] { r.Value.MedianRttMs } : []]));
         var ranked = HostProposal.Succession(State, _ctx.Me, reports);
@@ -273,7 +278,8 @@ public sealed partial class RoomPeer
             StartRound(RoomPayload.RoundPurpose.Rotation, 0);
         ExpireRounds();
         SummonAbsent();
-        if (_reorderDue && _ctx.Time.GetElapsedTime(_hostSince) >= ReorderSettle) ReorderSuccession();
+        if (_reorderDue && _ctx.Time.GetElapsedTime(_hostSince) >= ReorderSettle && (_lastReorder == 0 || _ctx.Time.GetElapsedTime(_lastReorder) >= ReorderInterval))
+            ReorderSuccession();
     }
 
     /// <summary>

@@ -64,6 +64,7 @@ public sealed partial class RoomPeer
         _connecting = default;
         _host = conn;
         _everConnected = true;
+        if (conn.Link.PeerTag == State.Host) _failingOver = false;   // back at the host: a suspicion that was wrong ends here
         _watch.Restart();
         _unreachable.Clear();
         _onlineAsSeen.Clear();

@@ -121,8 +121,11 @@ public sealed partial class RoomPeer : IAsyncDisposable
 
     private void Apply(SignedRoomState next, RoomState held, string? reason)
     {
-        // A new host that signed its own claim took over (a failover); a handoff is signed by the host that gives up.
-        reason ??= next.State.Host == held.Host ? "update" : _failingOver || next.Signer == next.State.Host && next.Signer != held.Host ? "failover" : "handoff";
+        // The state says which it was: a handoff is signed by the host that gives the room up, a failover by the new host
+        // claiming it (our own suspicion may be stale: a member that suspected a live host under load and went back).
+        reason ??= next.State.Host == held.Host ? "update"
+            : next.Signer == held.Host ? "handoff"
+            : next.Signer == next.State.Host || _failingOver ? "failover" : "handoff";
         if (next.State.Host != held.Host) _failingOver = false;
         var wasHost = held.Host == _ctx.Me;
         _signed = next;

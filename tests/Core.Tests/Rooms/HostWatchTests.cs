@@ -17,8 +17,8 @@ public sealed class HostWatchTests
             clock.Advance(HostWatch.PingInterval);
             watch.Heard();
         }
-        Assert.Equal(HostWatch.DefaultTimeout, watch.Timeout);   // 4 gaps of 250 ms = the 1 s floor
-        clock.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.Equal(HostWatch.DefaultTimeout, watch.Timeout);   // 4 gaps of 250 ms = 1 s, under the 1.5 s floor
+        clock.Advance(TimeSpan.FromSeconds(1.4));
         Assert.False(watch.HostSuspected);
         clock.Advance(TimeSpan.FromSeconds(0.1));
         Assert.True(watch.HostSuspected);
