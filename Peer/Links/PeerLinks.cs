@@ -69,6 +69,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private DirectRouter? _router;
     private CheckDemultiplexer? _checks4;
     private CheckDemultiplexer? _checks6;
+    private CheckDemultiplexer? _checksTcp4;
+    private bool _tcpTried;
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? _discovery;
     private uint _nextRequest;
 
@@ -341,7 +343,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
                 : await CandidatesAsync(cts.Token).ConfigureAwait(false);
             var (v4, v6) = EnsureChecks();
-            var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
+            var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6, EnsureTcp());
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
             result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
                 _time, cts.Token, EngineOptions).ConfigureAwait(false);
@@ -450,6 +452,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// <summary>A spare socket of the path's family for the binding-lifetime test (null when none can be opened).</summary>
     private static Core.Transport.Sockets.IDatagramSocket? TestSocketFor(EstablishedPath path)
     {
+        if (path.Local.Transport != CandidateTransport.Udp) return null;   // a TCP path's NAT binding lives as long as the connection
         try { return EngineCandidates.NewSocket(path.Remote.IsIpv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork); }
         catch (System.Net.Sockets.SocketException) { return null; }
     }
@@ -633,6 +636,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         try
         {
             var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
+            EnsureTcp();   // listening before anyone is told our candidates, so a peer's first TCP check finds us
             await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException)
@@ -713,6 +717,32 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TCP base: a <see cref="Core.Links.Tcp.TcpLinkSocket"/> listening on the IPv4 link socket's port, behind its own
+    /// check demultiplexer and the same router, so TCP checks and transport datagrams go where UDP ones go. Made once;
+    /// null when the port is taken for TCP (then links check UDP only, as the log says).
+    /// </summary>
+    private CheckDemultiplexer? EnsureTcp()
+    {
+        lock (_gate)
+        {
+            if (_tcpTried || _stop.IsCancellationRequested) return _checksTcp4;
+            _tcpTried = true;
+            _router ??= new DirectRouter();
+            var udp = (IPEndPoint)_nat.LinkSocket.LocalEndPoint;
+            try
+            {
+                _checksTcp4 = new CheckDemultiplexer(Core.Links.Tcp.TcpLinkSocket.Listen(new IPEndPoint(udp.Address, udp.Port), _time));
+                _checksTcp4.Start(_router);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                _log?.Invoke($"links: no TCP listener on port {udp.Port} ({e.Message}); checking UDP paths only");
+            }
+            return _checksTcp4;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;
@@ -722,6 +752,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         lock (_gate) all = [.. _attempts.Values];
         foreach (var a in all) await EndAsync(a, "quit").ConfigureAwait(false);
         await _relay.DisposeAsync().ConfigureAwait(false);
+        lock (_gate) _checksTcp4?.Dispose();   // the UDP sockets belong to PeerNat; the TCP listener is ours
         _stop.Dispose();
     }
 }
