@@ -71,6 +71,9 @@ public sealed class TcpLinkSocket : IDatagramSocket
     /// <summary>Called (on a network thread) when a connection closes: its remote endpoint and why.</summary>
     public Action<IPEndPoint, string>? ConnectionClosed { get; set; }
 
+    /// <summary>Called (on a network thread) when a connection is up, however it came about: its remote endpoint.</summary>
+    public Action<IPEndPoint>? ConnectionOpened { get; set; }
+
     /// <summary>Connections open now (not counting connects in progress).</summary>
     public int OpenConnections { get { lock (_gate) return _connections.Count; } }
 
@@ -172,6 +175,7 @@ public sealed class TcpLinkSocket : IDatagramSocket
         long now = Now;
         foreach (var datagram in queued ?? []) connection.Enqueue(datagram, now);
         connection.Start();
+        ConnectionOpened?.Invoke(remote);
     }
 
     internal void Deliver(ReadOnlySequence<byte> datagram, IPEndPoint remote)
