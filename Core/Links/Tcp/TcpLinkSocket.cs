@@ -185,14 +185,24 @@ public sealed class TcpLinkSocket : IDatagramSocket
             if (_receiver is not { } receiver) return;
             var span = _scratch.AsSpan(0, (int)datagram.Length);
             datagram.CopyTo(span);
-            receiver.OnDatagram(span, remote);
+            // A fault in a handler above must not make this socket deaf (nor be blamed on the peer): count it, go on.
+            try { receiver.OnDatagram(span, remote); }
+            catch (Exception e) when (e is not OutOfMemoryException) { Interlocked.Increment(ref _receiverFaults); }
         }
     }
 
     internal void BatchEnd()
     {
-        lock (_receiveGate) _receiver?.OnBatchEnd();
+        lock (_receiveGate)
+        {
+            try { _receiver?.OnBatchEnd(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { Interlocked.Increment(ref _receiverFaults); }
+        }
     }
+
+    /// <summary>Exceptions the receiver threw (swallowed so the connections keep delivering).</summary>
+    public long ReceiverFaults => Interlocked.Read(ref _receiverFaults);
+    private long _receiverFaults;
 
     internal void OnClosed(TcpLinkConnection connection, string reason)
     {
