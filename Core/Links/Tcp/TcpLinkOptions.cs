@@ -13,6 +13,10 @@ public sealed record TcpLinkOptions
     /// <summary>Open and connecting connections at most (accepted ones over it are closed at once).</summary>
     public int MaxConnections { get; init; } = 64;
 
+    /// <summary>Open connections from one IP address at most (a stranger cannot take every slot; a peer needs one per
+    /// pair, and a NAT'd peer reaches us from one public address).</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 16;
+
     /// <summary>Datagrams held for an endpoint while its connect runs (the rest are dropped, as UDP would lose them).</summary>
     public int MaxQueuedWhileConnecting { get; init; } = 8;
 

@@ -150,9 +150,12 @@ public sealed class TcpLinkSocket : IDatagramSocket
             catch (SocketException) { continue; }   // a connection reset before it was accepted
             if (socket.RemoteEndPoint is not IPEndPoint remote) { socket.Dispose(); continue; }
             bool full;
-            lock (_gate) full = _connections.Count >= _options.MaxConnections;
+            var key = Normal(remote);
+            lock (_gate)
+                full = _connections.Count >= _options.MaxConnections
+                    || _connections.Keys.Count(k => k.Address.Equals(key.Address)) >= _options.MaxConnectionsPerAddress;
             if (full) { Reset(socket); continue; }
-            Adopt(socket, Normal(remote));
+            Adopt(socket, key);
         }
     }
 

@@ -20,8 +20,12 @@ public sealed class LinkLabTcpTests
     {
         await using var run = await LinkLabTests.StartAsync("udpcut");
         var (alice, bob) = await run.FriendsAsync();
+        var asked = System.Diagnostics.Stopwatch.StartNew();
         await alice.SendAsync("/link bob");
         var up = await LinkLabTests.RouteAsync(alice, "bob", "direct");
+        // A figure for the log (never asserted): /link to alice's direct TCP event (introduction, relay handshake, UDP
+        // checks failing for the TCP grace, TCP simultaneous open and nomination).
+        TestContext.Current.TestOutputHelper?.WriteLine($"udpcut: /link to direct over TCP in {asked.ElapsedMilliseconds} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         var upBob = await LinkLabTests.RouteAsync(bob, "alice", "direct");
         foreach (var e in new[] { up, upBob })
             Assert.Equal(("reflexive", "tcp", 4), (e.Str("via"), e.Str("transport"), e.Int("ip_version")));

@@ -161,6 +161,40 @@ public sealed class TcpLinkSocketTests
     }
 
     [Fact]
+    public async Task One_address_cannot_take_more_than_its_share_of_connections()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var b = TcpLinkSocket.Listen(Loopback, options: new TcpLinkOptions { MaxConnectionsPerAddress = 2 });
+        var opened = 0;
+        b.ConnectionOpened = _ => Interlocked.Increment(ref opened);
+        b.Start(new Inbox());
+        var clients = Enumerable.Range(0, 3).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
+        try
+        {
+            var outcomes = new List<int>();
+            foreach (var client in clients)
+            {
+                // One at a time, so the listener has adopted each before the next arrives.
+                var buffer = new byte[TcpLinkFrameCodec.PreambleLength];
+                int read;
+                try
+                {
+                    await client.ConnectAsync(b.LocalEndPoint, ct);
+                    read = await client.ReceiveAsync(buffer, SocketFlags.None, ct).AsTask().WaitAsync(SafetyNet, ct);
+                }
+                catch (SocketException) { read = 0; }   // the reset can come before the connect has even returned
+                outcomes.Add(read);   // b's preamble when adopted; end of stream or a reset when refused
+            }
+            Assert.Equal([TcpLinkFrameCodec.PreambleLength, TcpLinkFrameCodec.PreambleLength, 0], outcomes);
+            Assert.Equal(2, Volatile.Read(ref opened));
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    [Fact]
     public void Sending_to_nobody_neither_blocks_nor_throws()
     {
         var (a, _) = Open();
