@@ -89,6 +89,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
 
     public DirectSetting Direct => _setting.Current;
 
+    /// <summary>Check TCP paths beside UDP (a listener on the link port, <see cref="EnsureTcp"/>); off: UDP only.</summary>
+    public bool TcpPaths { get; init; }
+
     /// <summary>Offer 127.0.0.1 only (hidden --loopback-links-only: tests on one machine send nothing off loopback).</summary>
     public bool LoopbackOnly { get; init; }
 
@@ -352,6 +355,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException or CommandFailedException or ObjectDisposedException)
         {
             failure = e.Message;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = e.Message;   // whatever went wrong, the attempt must end (else the link never asks again)
+            _log?.Invoke($"links: checks with {a.Name} failed: {e}");
         }
         try { OnChecked(a, cts, result, failure); }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -726,7 +734,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_tcpTried || _stop.IsCancellationRequested) return _checksTcp4;
+            if (!TcpPaths || _tcpTried || _stop.IsCancellationRequested) return _checksTcp4;
             _tcpTried = true;
             _router ??= new DirectRouter();
             var udp = (IPEndPoint)_nat.LinkSocket.LocalEndPoint;

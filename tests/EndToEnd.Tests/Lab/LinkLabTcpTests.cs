@@ -19,7 +19,9 @@ public sealed class LinkLabTcpTests
     public async Task With_UDP_cut_between_two_cone_NATs_the_link_goes_direct_over_TCP_and_PMs_use_it()
     {
         await using var run = await LinkLabTests.StartAsync("udpcut");
-        var (alice, bob) = await run.FriendsAsync();
+        var alice = await LinkLabTests.Run.SignedUpAsync(run.Peer("alice", "h1", "--tcp-links"));
+        var bob = await LinkLabTests.Run.SignedUpAsync(run.Peer("bob", "h2", "--tcp-links"));
+        await HeadlessLinkTests.BefriendAsync(alice, bob);
         var asked = System.Diagnostics.Stopwatch.StartNew();
         await alice.SendAsync("/link bob");
         var up = await LinkLabTests.RouteAsync(alice, "bob", "direct");
