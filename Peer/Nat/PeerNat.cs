@@ -39,6 +39,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
     public IPortMapping? Mapping => _keeper?.Current;
 
+    /// <summary>The IPv4 mapping behaviour the last discovery found (null before the first).</summary>
+    public MappingBehaviour? Behaviour { get; private set; }
+
     public async Task<NatEvent> DiscoverAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -59,6 +62,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
                 [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port))], port, ct);
             var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
             await Task.WhenAll(mapping, report, report6).ConfigureAwait(false);
+            Behaviour = report.Result.Behaviour;
             int port6 = _socket6 is { } s6 ? ((IPEndPoint)s6.LocalEndPoint).Port : port;
             return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapping.Result);
         }
@@ -93,7 +97,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         lock (_socketGate)
         {
             if (_socket6 is not null || _disposed) return;
-            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
+            try { _socket6 = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0)))); }
             catch (SocketException e)
             {
                 log?.Invoke($"nat: no IPv6 socket: {e.Message}");
@@ -103,13 +107,21 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         }
     }
 
+    /// <summary>A shared link socket whose first failing datagram handler is told on the diagnostics log (the socket
+    /// itself carries on).</summary>
+    private UdpDatagramSocket Reported(UdpDatagramSocket socket)
+    {
+        socket.ReceiverFaulted += e => log?.Invoke($"nat: a handler of the link socket {socket.LocalEndPoint} failed; that datagram was dropped: {e}");
+        return socket;
+    }
+
     private void EnsureSocket()
     {
         lock (_socketGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_socket is not null) return;
-            _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
+            _socket = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0))));
             _stun = new StunClient(_socket, _time, log: log);
         }
     }

@@ -15,12 +15,12 @@ class BenchError(SystemExit):
 class Peer:
     """One headless peer; launcher runs it elsewhere (e.g. ["ip", "netns", "exec", NS])."""
 
-    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None):
+    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None, env=None):
         self.name = name
         self.events = queue.Queue()
         self.p = subprocess.Popen([*launcher, "dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
                                    "--server-fingerprint", fingerprint, *extra],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
         if procs is not None:
             procs.append(self.p)
         threading.Thread(target=self._read, daemon=True).start()
@@ -56,7 +56,8 @@ class Peer:
             self.seen.append((t, e))
             if len(self.seen) > 10000:
                 del self.seen[:5000]
-        raise BenchError(f"bench-links: {self.name}: no {name} event within {timeout} s")
+        recent = "; ".join(json.dumps(e)[:200] for _, e in self.seen[-8:])
+        raise BenchError(f"bench: {self.name}: no {name} event within {timeout} s; last events: {recent}")
 
     def signed_up(self):
         self.send(f'/register {self.name} "{PASSWORD}"')
