@@ -26,6 +26,7 @@ public static class PeerCommandLine
     public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
 
     /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
+    public static readonly Option<bool> TcpLinks = new("--tcp-links") { Description = "also check TCP paths (listener on the link port, simultaneous open) beside UDP", Hidden = true };
     public static readonly Option<bool> LoopbackLinksOnly = new("--loopback-links-only") { Description = "offer only 127.0.0.1 as a direct-link candidate (tests on one machine)", Hidden = true };
     public static readonly Option<bool> NoDirectPms = new("--no-direct-pms") { Description = "send every PM through the server, never over a link (benchmark baselines)", Hidden = true };
     public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };
@@ -38,7 +39,7 @@ public static class PeerCommandLine
 
     public static RootCommand Build(Func<PeerSettings, CancellationToken, Task<int>> run)
     {
-        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, FileSendRate, LoopbackLinksOnly, NoDirectPms, TuiDemo };
+        var root = new RootCommand("p2pchat: a peer of the P2PChat messenger") { Headless, Server, ProfileFolder, Fingerprint, Login, RegisterIfMissing, Stun, NoPortMapping, PortMappingLifetime, PortMappingProtocol, DownloadFolder, FileSendRate, LoopbackLinksOnly, TcpLinks, NoDirectPms, TuiDemo };
         root.SetAction(async (result, ct) =>
         {
             if (result.GetValue(TuiDemo))
@@ -114,6 +115,7 @@ public static class PeerCommandLine
         {
             DownloadFolder = result.GetValue(DownloadFolder) is { Length: > 0 } downloads ? Path.GetFullPath(downloads) : null,
             FileSendRate = result.GetValue(FileSendRate) is > 0 and var rate ? rate : null,
+            TcpLinks = result.GetValue(TcpLinks),
         };
         error = "";
         return true;

@@ -25,6 +25,8 @@
 #   symsym     both routers MASQUERADE --random-fully (symmetric on both sides: no direct path, relay)
 #   lan        cone, and a third host h3 (192.168.1.11) on router 1's LAN (a bridge): two peers on one LAN
 #   udpblock   cone, but router 1 forwards no UDP from its LAN at all (only TCP gets out: the relay over TLS)
+#   udpcut     both routers cone, but the internet drops every UDP packet between the two routers (either way);
+#              UDP to the servers (STUN) and all TCP pass: the only direct path is TCP (simultaneous open)
 #   upnpsym    router 1 cone + miniupnpd (UPnP IGD, NAT-PMP, PCP), router 2 symmetric: direct through the mapped port
 #   v6sym      as v6, but both routers are symmetric for IPv4: the only direct path is IPv6 through the two stateful
 #              IPv6 firewalls (opened by both sides' simultaneous checks)
@@ -270,8 +272,8 @@ delay_start() {
 up() {
   local prefix=$1 scenario=$2 state=/tmp/netlab-$1
   check_prefix "$prefix"
-  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock|upnpsym|v6sym) ;;
-    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock, upnpsym, v6sym)";; esac
+  case "$scenario" in cone|symmetric|upnp|pmp|v6|symsym|lan|udpblock|udpcut|upnpsym|v6sym) ;;
+    *) die "unknown scenario '$scenario' (cone, symmetric, upnp, pmp, v6, symsym, lan, udpblock, udpcut, upnpsym, v6sym)";; esac
   [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
   for prog in ip iptables nft; do need "$prog"; done
   case "$scenario" in v6|v6sym) need ip6tables;; esac
@@ -299,6 +301,10 @@ up() {
     lan) lan_host "$prefix" ;;
     # First in the chain: no UDP leaves router 1's LAN (STUN, checks, everything); TCP (the server's TLS) still does.
     udpblock) nsx "$prefix-r1" iptables -I FORWARD 1 -i lan -p udp -j DROP ;;
+    # Peer-to-peer UDP is cut in the middle (both directions); each home still reaches the servers over UDP and TCP.
+    udpcut)
+      nsx "$prefix-inet" iptables -I FORWARD 1 -p udp -s 11.1.1.0/30 -d 11.1.2.0/30 -j DROP
+      nsx "$prefix-inet" iptables -I FORWARD 1 -p udp -s 11.1.2.0/30 -d 11.1.1.0/30 -j DROP ;;
   esac
   trap - ERR
   echo "netlab: $prefix up ($scenario): namespaces $prefix-{inet,r1,r2,h1,h2}, server address $SERVER4"

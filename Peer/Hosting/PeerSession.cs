@@ -42,6 +42,7 @@ public sealed class PeerSession : IAsyncDisposable
         Links = new PeerLinks(Chat.Server, Chat.EndToEnd, Nat, Events, new DirectSettingFile(settings.ProfileFolder), log: line => Console.Error.WriteLine("p2pchat: " + line))
         {
             LoopbackOnly = settings.LoopbackLinksOnly,
+            TcpPaths = settings.TcpLinks,
         };
         if (settings.DirectLinks)
         {

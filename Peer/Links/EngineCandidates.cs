@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using P2PChat.Core.Links.Checks;
 using P2PChat.Core.Links.Paths;
+using P2PChat.Core.Links.Tcp;
 using P2PChat.Core.Nat;
 using P2PChat.Core.Protocol.Frames;
 
@@ -30,15 +31,19 @@ public static class EngineCandidates
 
     public static MappingBehaviour Mapping(byte nat) => nat <= NatByte.Max ? (MappingBehaviour)nat : MappingBehaviour.Unknown;
 
-    /// <summary>What the peer told us in the introduction.</summary>
-    public static CandidateSet Remote(Intro intro) => new([.. intro.Candidates.Select(From).DistinctBy(c => c.EndPoint)], Mapping(intro.Nat));
+    /// <summary>What the peer told us in the introduction, with the TCP candidates its candidates imply (<see cref="TcpCandidates"/>).</summary>
+    public static CandidateSet Remote(Intro intro) => new(TcpCandidates.WithImplied(intro.Candidates.Select(From).DistinctBy(c => c.EndPoint)), Mapping(intro.Nat));
 
     /// <summary>Our bases: the IPv4 socket with our IPv4 candidates, the IPv6 socket (if any) with our IPv6 ones.</summary>
-    public static LocalCandidates Local(IReadOnlyList<LinkCandidate> published, byte nat, CheckDemultiplexer v4, CheckDemultiplexer? v6)
+    /// <param name="tcp4">the TCP base on the IPv4 link port (<see cref="TcpLinkSocket"/>), or null (no TCP checks).</param>
+    public static LocalCandidates Local(IReadOnlyList<LinkCandidate> published, byte nat, CheckDemultiplexer v4, CheckDemultiplexer? v6, CheckDemultiplexer? tcp4 = null)
     {
         var all = published.Select(From).DistinctBy(c => c.EndPoint).ToList();
         List<CandidateBase> bases = [new CandidateBase(v4, [.. all.Where(c => !c.IsIpv6)])];
         if (v6 is not null && all.Where(c => c.IsIpv6).ToList() is { Count: > 0 } six) bases.Add(new CandidateBase(v6, six));
+        if (tcp4 is not null && TcpCandidates.WithImplied(all.Where(c => !c.IsIpv6)).Where(c => c.Transport != CandidateTransport.Udp).ToList() is { Count: > 0 } tcp
+            && tcp.Any(c => c.Kind == CandidateKind.Host))
+            bases.Add(new CandidateBase(tcp4, tcp));
         return new LocalCandidates(bases, Mapping(nat));
     }
 

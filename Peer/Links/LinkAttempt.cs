@@ -46,12 +46,15 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
 
     /// <summary>The <c>link</c> event for the link as it is now (route, how the path was found, IP version, RTT).</summary>
     public LinkEvent Up() => Active is { } p
-        ? new LinkEvent(Name, "up", "direct", "udp", p.Via.Name(), IpVersion(p), RttMs(DirectRtt))
+        ? new LinkEvent(Name, "up", "direct", TransportOf(p), p.Via.Name(), IpVersion(p), RttMs(DirectRtt))
         : new LinkEvent(Name, "up", "relay", "udp", "relay", null, RelayRttMs(), NoDirect);
 
     public LinkEntry Entry() => Active is { } p
-        ? new LinkEntry(Name, "direct", "udp", p.Via.Name(), IpVersion(p), RttMs(Monitor?.Rtt ?? DirectRtt), Since)
+        ? new LinkEntry(Name, "direct", TransportOf(p), p.Via.Name(), IpVersion(p), RttMs(Monitor?.Rtt ?? DirectRtt), Since)
         : new LinkEntry(Name, "relay", "udp", "relay", null, RelayRttMs(), Since);
+
+    /// <summary>udp, or tcp for a path checked on the TCP base (Core/Links/Tcp).</summary>
+    public static string TransportOf(EstablishedPath p) => p.Local.Transport == CandidateTransport.Udp ? "udp" : "tcp";
 
     private static int IpVersion(EstablishedPath p) => p.Remote.IsIpv6 ? 6 : 4;
 

@@ -69,6 +69,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private DirectRouter? _router;
     private CheckDemultiplexer? _checks4;
     private CheckDemultiplexer? _checks6;
+    private CheckDemultiplexer? _checksTcp4;
+    private bool _tcpTried;
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? _discovery;
     private uint _nextRequest;
 
@@ -86,6 +88,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     }
 
     public DirectSetting Direct => _setting.Current;
+
+    /// <summary>Check TCP paths beside UDP (a listener on the link port, <see cref="EnsureTcp"/>); off: UDP only.</summary>
+    public bool TcpPaths { get; init; }
 
     /// <summary>Offer 127.0.0.1 only (hidden --loopback-links-only: tests on one machine send nothing off loopback).</summary>
     public bool LoopbackOnly { get; init; }
@@ -343,7 +348,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
                 : await CandidatesAsync(cts.Token).ConfigureAwait(false);
             var (v4, v6) = EnsureChecks();
-            var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
+            var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6, EnsureTcp());
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
             _log?.Invoke($"links: checks with {a.Name} start ({role.ToString().ToLowerInvariant()}, session {Convert.ToHexStringLower(intro.Token.AsSpan(0, 4))}): " +
                 $"ours {string.Join(' ', local.Bases.SelectMany(b => b.Candidates).Select(c => c.EndPoint))}, theirs {string.Join(' ', intro.Candidates.Select(c => c.EndPoint))}");
@@ -354,6 +359,11 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException or CommandFailedException or ObjectDisposedException)
         {
             failure = e.Message;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = e.Message;   // whatever went wrong, the attempt must end (else the link never asks again)
+            _log?.Invoke($"links: checks with {a.Name} failed: {e}");
         }
         try { OnChecked(a, cts, result, failure); }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -454,6 +464,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// <summary>A spare socket of the path's family for the binding-lifetime test (null when none can be opened).</summary>
     private static Core.Transport.Sockets.IDatagramSocket? TestSocketFor(EstablishedPath path)
     {
+        if (path.Local.Transport != CandidateTransport.Udp) return null;   // a TCP path's NAT binding lives as long as the connection
         try { return EngineCandidates.NewSocket(path.Remote.IsIpv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork); }
         catch (System.Net.Sockets.SocketException) { return null; }
     }
@@ -639,6 +650,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         try
         {
             var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
+            EnsureTcp();   // listening before anyone is told our candidates, so a peer's first TCP check finds us
             await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException)
@@ -719,6 +731,32 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TCP base: a <see cref="Core.Links.Tcp.TcpLinkSocket"/> listening on the IPv4 link socket's port, behind its own
+    /// check demultiplexer and the same router, so TCP checks and transport datagrams go where UDP ones go. Made once;
+    /// null when the port is taken for TCP (then links check UDP only, as the log says).
+    /// </summary>
+    private CheckDemultiplexer? EnsureTcp()
+    {
+        lock (_gate)
+        {
+            if (!TcpPaths || _tcpTried || _stop.IsCancellationRequested) return _checksTcp4;
+            _tcpTried = true;
+            _router ??= new DirectRouter();
+            var udp = (IPEndPoint)_nat.LinkSocket.LocalEndPoint;
+            try
+            {
+                _checksTcp4 = new CheckDemultiplexer(Core.Links.Tcp.TcpLinkSocket.Listen(new IPEndPoint(udp.Address, udp.Port), _time));
+                _checksTcp4.Start(_router);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                _log?.Invoke($"links: no TCP listener on port {udp.Port} ({e.Message}); checking UDP paths only");
+            }
+            return _checksTcp4;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;
@@ -729,6 +767,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         await Task.WhenAll(all.Select(a => EndAsync(a, "quit"))).ConfigureAwait(false);
         _client.LinkFrames = null;
         await _relay.DisposeAsync().ConfigureAwait(false);
+        lock (_gate) _checksTcp4?.Dispose();   // the UDP sockets belong to PeerNat; the TCP listener is ours
         _stop.Dispose();
     }
 }

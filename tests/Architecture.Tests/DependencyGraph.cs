@@ -29,6 +29,7 @@ public static class DependencyGraph
         "Core.Links -> Core.Protocol Core.Crypto.* Core.Transport Core.Payloads",
         "Core.Links.Paths -> Core.Nat",
         "Core.Links.Checks -> Core.Links.Paths Core.Nat Core.Transport",
+        "Core.Links.Tcp -> Core.Links.Paths Core.Transport",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
         "Core.Files -> Core.Bytes Core.Protocol",

@@ -88,14 +88,14 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _shared.Add(b.Socket);
             var host = b.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Host) ?? new Candidate(CandidateKind.Host, (IPEndPoint)b.Socket.LocalEndPoint);
             _hostOf[b.Socket] = host;
-            // UDP pairs only: TCP candidates pair by CandidatePairing's rules but are not checked by this engine yet.
-            foreach (var r in remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && CandidatePairing.CanPair(host, c)))
+            // A UDP base pairs with the peer's UDP candidates, a TCP base (Core/Links/Tcp) with its TCP ones (RFC 6544).
+            foreach (var r in remote.Candidates.Where(c => CandidatePairing.CanPair(host, c)))
                 AddPair(b.Socket, r, probed: false);
         }
         _pairs.Sort((a, b) => b.Priority.CompareTo(a.Priority));
 
         var side = BirthdayProbing.Choose(local.ToCandidateSet(), remote);
-        var easyReflexive = remote.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Reflexive && !c.IsIpv6);
+        var easyReflexive = remote.Candidates.FirstOrDefault(c => c.Kind == CandidateKind.Reflexive && !c.IsIpv6 && c.Transport == CandidateTransport.Udp);
         if (side == BirthdayProbing.Side.Hard && easyReflexive is not null)
         {
             for (int i = 0; i < options.BirthdaySockets; i++)
@@ -109,7 +109,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             }
         }
         else if (side == BirthdayProbing.Side.Easy && easyReflexive is not null
-            && _shared.FirstOrDefault(s => _hostOf[s].EndPoint.AddressFamily == AddressFamily.InterNetwork) is { } probeBase)
+            && _shared.FirstOrDefault(s => _hostOf[s].EndPoint.AddressFamily == AddressFamily.InterNetwork && _hostOf[s].Transport == CandidateTransport.Udp) is { } probeBase)
         {
             _probeBase = probeBase;
             _probeTarget = easyReflexive.EndPoint.Address;
@@ -132,6 +132,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         {
             foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, _time.GetTimestamp());
         }
+        bool probing = _probeBase is not null || _opened.Count > 0;
+        _tcpNominableAt = _time.GetTimestamp() + Ticks(_options.TcpGrace + (probing ? _options.ProbePacing * _options.BirthdayProbes : TimeSpan.Zero));
         _cancel = ct.Register(() => Finish(null, "canceled", canceled: ct));
         _timer.Change(TimeSpan.Zero, _options.Pacing);
     }
@@ -211,8 +213,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
             if (_role == CheckRole.Controlling && _nominating is null && now >= _nominateAt)
             {
-                var best = BestSucceeded();
-                if (best is null) _nominateAt = long.MaxValue;
+                var best = BestSucceeded(now);
+                if (best is null) _nominateAt = _pairs.Any(p => p.State == PairState.Succeeded) ? _tcpNominableAt : long.MaxValue;
                 else
                 {
                     _nominating = best;
@@ -510,11 +512,14 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     /// The pair to nominate: <see cref="PathRanker.Best"/> over the succeeded pairs (class first: LAN, direct, mapped;
     /// then the lower check RTT; measured before unmeasured), ties broken by pair priority (the sample id orders by it).
     /// </summary>
-    private CandidatePair? BestSucceeded()
+    private CandidatePair? BestSucceeded(long now)
     {
         var byId = new Dictionary<string, CandidatePair>();
         var samples = new List<PathSample>();
-        foreach (var pair in _pairs.Where(p => p.State == PairState.Succeeded))
+        var succeeded = _pairs.Where(p => p.State == PairState.Succeeded).ToList();
+        if (succeeded.Any(p => p.Local.Transport == CandidateTransport.Udp)) succeeded.RemoveAll(p => p.Local.Transport != CandidateTransport.Udp);
+        else if (!TcpNominable(now)) return null;
+        foreach (var pair in succeeded)
         {
             var id = $"{ulong.MaxValue - pair.Priority:D20} {pair.Local.EndPoint}>{pair.Remote.EndPoint}";
             if (!byId.TryAdd(id, pair)) continue;
@@ -522,6 +527,15 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         }
         return PathRanker.Best(samples) is { } best ? byId[best.Id] : null;
     }
+
+    /// <summary>UDP is preferred whenever it works: a TCP pair may be nominated only once no UDP pair has succeeded and
+    /// UDP had its chance: every UDP pair failed, or <see cref="EstablishOptions.TcpGrace"/> passed since the start
+    /// (plus the probing time when birthday probing runs).</summary>
+    private bool TcpNominable(long now) =>
+        now >= _tcpNominableAt || _pairs.All(p => p.Local.Transport != CandidateTransport.Udp || p.State == PairState.Failed)
+            && _probeIndex >= _probePorts.Length && _opened.Count == 0;
+
+    private long _tcpNominableAt;
 
     private PathVia ViaOf(CandidatePair pair)
     {

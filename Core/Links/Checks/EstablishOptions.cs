@@ -33,6 +33,10 @@ public sealed record EstablishOptions
     /// <summary>The order of probed ports comes from this (tests pass a seeded one); null: <see cref="Random.Shared"/>.</summary>
     public Random? Random { get; init; }
 
+    /// <summary>How long the controlling side keeps a succeeded TCP pair waiting for a UDP pair to succeed before it
+    /// nominates it (UDP is preferred; a UDP check answers within a round trip or two where UDP works at all).</summary>
+    public TimeSpan TcpGrace { get; init; } = TimeSpan.FromMilliseconds(1500);
+
     /// <summary>Peer-reflexive candidates learned from requests, at most (state a flood could otherwise grow).</summary>
     public int MaxPeerReflexive { get; init; } = 16;
 }
