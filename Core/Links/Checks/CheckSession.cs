@@ -310,10 +310,11 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         after?.Invoke();
     }
 
-    /// <summary>Under the lock: remembers that <paramref name="pair"/> carries packets (reported once, shared sockets only).</summary>
+    /// <summary>Under the lock: remembers that <paramref name="pair"/> carries packets (reported once; UDP pairs on shared sockets only).</summary>
     private void Reached(CandidatePair pair)
     {
         if (_finished || Reachable is null || !_shared.Contains(pair.Socket) || _reachable.Count >= MaxReachableReports) return;
+        if (pair.Local.Transport != CandidateTransport.Udp || pair.Remote.Transport != CandidateTransport.Udp) return;   // datagrams race on UDP pairs only
         var reachable = new ReachablePair(pair.Socket, pair.Remote.EndPoint);
         if (_reachable.Contains(reachable)) return;
         _reachable.Add(reachable);
