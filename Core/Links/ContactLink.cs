@@ -98,11 +98,15 @@ public sealed class ContactLink : IContactLink, IAsyncDisposable
         MarkClosed();
     }
 
+    /// <summary>
+    /// Ends the link: <see cref="Closed"/> is cancelled first (handlers and readers waiting with it stop), then the
+    /// connection closes gracefully, which completes every stream still open on it (the transport bounds the wait when
+    /// the peer no longer answers; see TransportOptions.CloseTimeout). <see cref="Closed"/> stays readable afterwards.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         MarkClosed();
         await _connection.DisposeAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
-        _closed.Dispose();
     }
 }

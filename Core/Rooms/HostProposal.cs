@@ -21,9 +21,15 @@ public sealed record ReachReport(Tag Member, RoomReach Reach, IReadOnlyList<doub
 
 public static class HostProposal
 {
-    /// <summary>Members best first: reachability (direct, mapped, relay only), then median RTT, then lowest tag (a total order).</summary>
+    /// <summary>Median RTTs are compared in steps of this many ms, so jitter of a few ms does not reorder the succession.</summary>
+    public const double RttStepMs = 10;
+
+    /// <summary>
+    /// Members best first: reachability (direct, mapped, punched, relay only), then median RTT in
+    /// <see cref="RttStepMs"/> steps, then lowest tag (a total order, the same at every member).
+    /// </summary>
     public static IReadOnlyList<Tag> Rank(IEnumerable<ReachReport> reports) =>
-        [.. reports.OrderBy(r => r.Reach).ThenBy(r => r.MedianRtt).ThenBy(r => r.Member.Value).Select(r => r.Member)];
+        [.. reports.OrderBy(r => r.Reach).ThenBy(r => Math.Floor(r.MedianRtt / RttStepMs)).ThenBy(r => r.Member.Value).Select(r => r.Member)];
 
     /// <summary>The proposed host: the best ranked member.</summary>
     public static Tag Propose(IEnumerable<ReachReport> reports) =>

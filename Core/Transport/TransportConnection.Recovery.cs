@@ -88,7 +88,7 @@ public sealed partial class TransportConnection
         DetectLosses(now);
         _sent.Compact();
         _pacer.SetRate(_cc.WindowBytes, _rtt.SmoothedMicros, _cc.InSlowStart);
-        CloseIfSettled();
+        OnCloseProgress(now);
     }
 
     /// <summary>An acknowledged packet that was declared lost means reordering, not loss: tolerate more of it.</summary>
@@ -240,7 +240,7 @@ public sealed partial class TransportConnection
             ConnectionState.Closed => long.MaxValue,
             ConnectionState.Closing or ConnectionState.Draining => _closeDeadlineMicros,
             ConnectionState.Handshaking => Math.Min(_connectDeadlineMicros, _handshakeRetransmitMicros),
-            _ => Math.Min(_lastReceivedMicros + MonotonicClock.Micros(_options.IdleTimeout),
+            _ => Math.Min(Math.Min(_lastReceivedMicros + MonotonicClock.Micros(_options.IdleTimeout), CloseGiveUpDeadline),
                 Math.Min(LossTimerDeadline(), Math.Min(LivenessDeadline(), _pmtu.NextSearchMicros))),
         };
         if (State == ConnectionState.Established)
@@ -271,6 +271,7 @@ public sealed partial class TransportConnection
             Terminate(TransportError.IdleTimeout);
             return;
         }
+        if (GaveUpClosing(now)) return;
         if (now >= LossTimerDeadline()) OnLossTimer(now);
         if (_ackUnsent && _ackDeadlineMicros != 0 && now >= _ackDeadlineMicros) _ackNow = true;
         OnLivenessTimer(now);

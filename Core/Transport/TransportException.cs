@@ -15,6 +15,8 @@ public enum TransportError
     EndpointDisposed = 8,
     /// <summary>A protected connection received a frame that did not open, was out of order, or was not protected.</summary>
     ProtectionViolation = 9,
+    /// <summary>A graceful close gave up: the peer acknowledged nothing for <see cref="TransportOptions.CloseTimeout"/>.</summary>
+    CloseTimedOut = 10,
 }
 
 public sealed class TransportException(TransportError error, string message) : Exception(message)

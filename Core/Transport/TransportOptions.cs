@@ -65,6 +65,14 @@ public sealed record TransportOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// A graceful close (<see cref="TransportConnection.CloseAsync"/>) waits for the peer to acknowledge everything
+    /// written; when the peer acknowledges nothing for this long it gives up and aborts
+    /// (<see cref="TransportError.CloseTimedOut"/>), so a dead path or a vanished peer never holds a close (or a clean
+    /// exit) for the whole <see cref="IdleTimeout"/>. A close that keeps making progress is never cut short.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Initial retransmission interval of the client's Initial; doubles per retry up to <see cref="MaxHandshakeRetransmit"/>.</summary>
     public TimeSpan InitialHandshakeRetransmit { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -4,6 +4,7 @@ using P2PChat.Peer.Session;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.History;
+using P2PChat.Core.Nat;
 using P2PChat.Core.Nat.PortMapping;
 using P2PChat.Peer.Links;
 using P2PChat.Peer.Nat;
@@ -49,9 +50,10 @@ public sealed class PeerSession : IAsyncDisposable
         }
         var roomStore = new RoomStore(new SealedRoomFiles(Chat.EndToEnd.Keys));
         Rooms = new RoomService(() => Chat.IsSignedIn && Chat.EndToEnd.Keys.LinkIdentity is { } identity
-            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore }
+            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore, Reach = RoomReachFacts }
             : null);
         Rooms.Attach(Links);
+        Chat.BeforeQuit = _ => StopPeerToPeerAsync();
         // Room invitations travel through the server, end-to-end encrypted like a PM (docs/rooms.md).
         Rooms.InviteThroughServer = (to, payload, ct) => Chat.Router.SendPayloadAsync(to, payload, control: true, ct);
         Chat.EndToEnd.ForeignControl = (from, payload) =>
@@ -62,6 +64,13 @@ public sealed class PeerSession : IAsyncDisposable
             Events, user => Chat.Directory.FindUser(user)?.Tag, tag => Chat.Directory.User(tag)?.Username);
         Files.Start();
     }
+
+    /// <summary>What rooms report of this peer's reachability (the automatic host proposal ranks by it).</summary>
+    private Core.Rooms.ReachFacts RoomReachFacts() => new(
+        AddressPrivate: Links.Direct == Core.Protocol.Frames.DirectSetting.Nobody,
+        NoNat: Nat.Behaviour == MappingBehaviour.NoNat,
+        MappedPort: Nat.Mapping is not null,
+        EndpointIndependent: Nat.Behaviour == MappingBehaviour.EndpointIndependent);
 
     /// <summary>Private rooms (/room ..., /rooms, /msg &amp;ROOM, games) over the contact links, signed with the account's identity key.</summary>
     public RoomService Rooms { get; }
@@ -114,12 +123,29 @@ public sealed class PeerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Files.DisposeAsync().ConfigureAwait(false);
-        await Rooms.DisposeAsync().ConfigureAwait(false);
-        DirectRoute?.Dispose();
-        await Links.DisposeAsync().ConfigureAwait(false);
+        await StopPeerToPeerAsync().ConfigureAwait(false);
         await Chat.DisposeAsync().ConfigureAwait(false);
         await Nat.DisposeAsync().ConfigureAwait(false);
         History.Dispose();
+    }
+
+    private readonly Lock _stopGate = new();
+    private Task? _peerToPeerStopped;
+
+    /// <summary>
+    /// Ends files, rooms and the links under them, once: on /quit before QUIT reaches the server (so the relay still
+    /// carries the links' CLOSEs and the peers see the links end at once), else on dispose.
+    /// </summary>
+    private Task StopPeerToPeerAsync()
+    {
+        lock (_stopGate) return _peerToPeerStopped ??= StopAsync();
+
+        async Task StopAsync()
+        {
+            await Files.DisposeAsync().ConfigureAwait(false);
+            await Rooms.DisposeAsync().ConfigureAwait(false);
+            DirectRoute?.Dispose();
+            await Links.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

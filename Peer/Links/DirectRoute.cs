@@ -11,9 +11,9 @@ namespace P2PChat.Peer.Links;
 
 /// <summary>
 /// <para><b>Sending</b> (<see cref="IMessageRoute"/>, added first to the router): with a live link to the contact, the
-/// envelope goes on a fresh stream of kind <see cref="PayloadKind.PrivateMessage"/> (<see cref="LinkMessageCodec"/>)
-/// and counts as sent when the receiver answers within <see cref="AnswerTimeout"/> (a <c>sent</c> event with route
-/// direct or relay). Without a live link the route declines and starts making one in the background, so the next PM
+/// envelope goes on the link's PM stream (<see cref="LinkMessageStreams"/>, <see cref="LinkMessageCodec"/>: one
+/// long-lived stream of kind <see cref="PayloadKind.PrivateMessage"/> per link) and counts as sent when the receiver
+/// answers within <see cref="AnswerTimeout"/> (a <c>sent</c> event with route direct or relay). Without a live link the route declines and starts making one in the background, so the next PM
 /// goes over it; a send that fails or is not answered in time also declines, and the router gives the <b>same</b>
 /// envelope to the server (it is never encrypted twice). The receiver drops the second copy if both arrive
 /// (<see cref="DeliveredEnvelopes"/>, checked before decrypting on both routes).</para>
@@ -29,6 +29,7 @@ public sealed class DirectRoute : IMessageRoute, IDisposable
     private readonly IEventSink _events;
     private readonly TimeProvider _time;
     private readonly IDisposable _registration;
+    private readonly LinkMessageStreams _streams = new();
     private long _nextId;
 
     /// <param name="events">the sink messages are recorded through (the history recorder).</param>
@@ -58,11 +59,7 @@ public sealed class DirectRoute : IMessageRoute, IDisposable
         timeout.CancelAfter(AnswerTimeout);
         try
         {
-            var stream = link.OpenStream(PayloadKind.PrivateMessage);
-            await stream.WriteAsync(LinkMessageCodec.Encode(flags, message.Body), timeout.Token).ConfigureAwait(false);
-            stream.CompleteWrites();
-            var answer = new byte[1];
-            if (await stream.ReadAsync(answer, timeout.Token).ConfigureAwait(false) != 1 || answer[0] != LinkMessageCodec.Taken) return false;
+            if (!await _streams.SendAsync(link, LinkMessageCodec.Encode(flags, message.Body), timeout.Token).ConfigureAwait(false)) return false;
         }
         catch (Exception e) when (e is TransportException or ObjectDisposedException || e is OperationCanceledException && !ct.IsCancellationRequested)
         {
@@ -73,32 +70,26 @@ public sealed class DirectRoute : IMessageRoute, IDisposable
         return true;
     }
 
-    private async Task ReceiveAsync(IContactLink link, IReliableStream stream, CancellationToken ct)
-    {
-        var header = new byte[LinkMessageCodec.HeaderLength];
-        if (!await ReadExactlyAsync(stream, header, ct).ConfigureAwait(false)) return;
-        if (LinkMessageCodec.ReadHeader(header, out _) is not { } h)
+    private Task ReceiveAsync(IContactLink link, IReliableStream stream, CancellationToken ct) =>
+        LinkMessageStreams.ReceiveAsync(stream, (flags, body) =>
         {
-            stream.CompleteWrites();
-            return;
-        }
-        var body = new byte[h.Length];
-        if (!await ReadExactlyAsync(stream, body, ct).ConfigureAwait(false)) return;
+            Take(link, flags, body);
+            return ValueTask.CompletedTask;
+        }, ct);
+
+    /// <summary>One PM off a link: read (decrypted, checked) exactly as a MSG from the server, then published.</summary>
+    private void Take(IContactLink link, LinkMessageCodec.Flags flags, byte[] body)
+    {
         var from = _server.Directory.NameOf(link.PeerTag);
         // Local ids for linked PMs: top two bits set, apart from the server's (persistent ids, and live ids with the top bit).
         var id = 0xC000_0000_0000_0000UL | (ulong)Interlocked.Increment(ref _nextId);
-        var encrypted = h.Flags.HasFlag(LinkMessageCodec.Flags.Encrypted);
+        var encrypted = flags.HasFlag(LinkMessageCodec.Flags.Encrypted);
         var read = _hooks.Read(new IncomingMessage(from, _server.Me, ToMe: true, ToInviteOnly: false, body, encrypted, id, Offline: false, ViaLink: true));
-        if (read is not null && !h.Flags.HasFlag(LinkMessageCodec.Flags.Control) && read.Text.Length > 0)
+        if (read is not null && !flags.HasFlag(LinkMessageCodec.Flags.Control) && read.Text.Length > 0)
             _events.Publish(new MessageEvent(from, _server.Username, read.Text, _time.GetUtcNow(), false, RouteName(link), encrypted, id, read.KeyStatus));
-        await stream.WriteAsync(new[] { LinkMessageCodec.Taken }, ct).ConfigureAwait(false);
-        stream.CompleteWrites();
     }
 
     private static string RouteName(IContactLink link) => link.Route == LinkRoute.Direct ? "direct" : "relay";
-
-    private static async Task<bool> ReadExactlyAsync(IReliableStream stream, byte[] buffer, CancellationToken ct) =>
-        await stream.ReadFullyAsync(buffer, ct).ConfigureAwait(false) == buffer.Length;
 
     public void Dispose() => _registration.Dispose();
 }

@@ -1,16 +1,19 @@
-// The bytes of a PM sent over a contact link: one stream per message, the message, then the receiver's one-byte answer.
+// The bytes of PMs sent over a contact link: one long-lived stream per link and direction, messages in, one-byte answers back.
 using System.Buffers.Binary;
 
 namespace P2PChat.Peer.Links;
 
 /// <summary>
 /// <code>
-/// stream (kind 0x10 PrivateMessage, written by the sender):   u8 flags (1 encrypted, 2 control) | u32 length BE | body (length bytes)
-/// answer (written by the receiver on the same stream):        u8 1 (taken: delivered, or a duplicate it already had)
+/// stream (kind 0x10 PrivateMessage, opened by the sender's first PM on a link and kept open for the next ones):
+///   sender → receiver:  message*   message = u8 flags (1 encrypted, 2 control) | u32 length BE | body (length bytes)
+///   receiver → sender:  u8 1 per message, in the order the messages came (taken: delivered, or a duplicate it already had)
 /// </code>
 /// The body is exactly what MSG would carry: the end-to-end envelope (or, without end-to-end encryption, UTF-8 text).
-/// A body over <see cref="MaxBody"/>, unknown flags, or a stream that ends early is refused; the sender then gets no
-/// answer and the message goes through the server instead.
+/// A body over <see cref="MaxBody"/> or unknown flags end the stream (the receiver completes its writes without an
+/// answer); the sender then fails every message still unanswered on it, they go through the server instead, and its
+/// next PM opens a new stream. A stream that carries one message and then ends (as in the first version, one stream
+/// per PM) is read the same way.
 /// </summary>
 public static class LinkMessageCodec
 {

@@ -184,6 +184,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     {
         switch (frame)
         {
+            case Intro when _stop.IsCancellationRequested:
+                return true;   // shutting down: no new links
             case Intro intro:
                 var refusal = OnIntro(intro);
                 TaskCompletionSource<Intro>? reply;
@@ -373,6 +375,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             a.Phases.ChecksStarted(_time.GetTimestamp());
             var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6);
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
+            _log?.Invoke($"links: checks with {a.Name} start ({role.ToString().ToLowerInvariant()}, session {Convert.ToHexStringLower(intro.Token.AsSpan(0, 4))}): " +
+                $"ours {string.Join(' ', local.Bases.SelectMany(b => b.Candidates).Select(c => c.EndPoint))}, theirs {string.Join(' ', intro.Candidates.Select(c => c.EndPoint))}");
             result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
                 _time, cts.Token, EngineOptions, reachable => OnReachable(a, reachable), () => InUse(a)).ConfigureAwait(false);
         }
@@ -644,8 +648,6 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             active = (a.Active, a.Monitor);
             a.Active = null;
             a.Monitor = null;
-            _router?.Unmap(a.Path);
-            _relay.Unregister(a.Peer, a.Path);
             link = a.Link;
         }
         foreach (var c in checks)
@@ -654,12 +656,16 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             catch (ObjectDisposedException) { }   // that session ended meanwhile
         }
         active.Monitor?.Dispose();
-        active.Path?.Dispose();
+        // The link closes while its paths still carry packets, so its CLOSE (after the peer acknowledged what was
+        // written) reaches the peer; only then are the paths taken away.
         if (link is not null)
         {
             _events.Publish(new LinkEvent(a.Name, "down", null, null, null, null, null, reason));
             await link.DisposeAsync().ConfigureAwait(false);
         }
+        _router?.Unmap(a.Path);
+        _relay.Unregister(a.Peer, a.Path);
+        active.Path?.Dispose();
         await a.Endpoint.DisposeAsync().ConfigureAwait(false);
         a.Path.Dispose();
     }
@@ -780,12 +786,13 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;
-        _client.LinkFrames = null;
         _nat.MappingFound -= OnMappingFound;
         await _stop.CancelAsync().ConfigureAwait(false);
         List<LinkAttempt> all;
         lock (_gate) all = [.. _attempts.Values];
-        foreach (var a in all) await EndAsync(a, "quit").ConfigureAwait(false);
+        // Relayed packets keep coming in until every link has closed (their CLOSEs need the peers' acknowledgements).
+        await Task.WhenAll(all.Select(a => EndAsync(a, "quit"))).ConfigureAwait(false);
+        _client.LinkFrames = null;
         await _relay.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }

@@ -44,6 +44,9 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     /// <summary>The live router mapping, if any (for tests and the TUI).</summary>
     public IPortMapping? Mapping => _keeper?.Current;
 
+    /// <summary>The IPv4 mapping behaviour the last discovery found (null before the first).</summary>
+    public MappingBehaviour? Behaviour { get; private set; }
+
     /// <summary>Raised (on a pool thread) when a background mapping attempt got a mapping from the router.</summary>
     public event Action<IPortMapping>? MappingFound;
 
@@ -73,6 +76,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
             if (waitForMapping) await Task.WhenAll(mapping.WaitAsync(ct), report, report6).ConfigureAwait(false);
             else await Task.WhenAll(report, (Task)report6).ConfigureAwait(false);
+            Behaviour = report.Result.Behaviour;
             int port6 = _socket6 is { } s6 ? ((IPEndPoint)s6.LocalEndPoint).Port : port;
             var mapped = mapping.IsCompletedSuccessfully ? mapping.Result : null;
             return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapped);
@@ -108,7 +112,7 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         lock (_socketGate)
         {
             if (_socket6 is not null || _disposed) return;
-            try { _socket6 = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0))); }
+            try { _socket6 = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0)))); }
             catch (SocketException e)
             {
                 log?.Invoke($"nat: no IPv6 socket: {e.Message}");
@@ -118,13 +122,21 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         }
     }
 
+    /// <summary>A shared link socket whose first failing datagram handler is told on the diagnostics log (the socket
+    /// itself carries on).</summary>
+    private UdpDatagramSocket Reported(UdpDatagramSocket socket)
+    {
+        socket.ReceiverFaulted += e => log?.Invoke($"nat: a handler of the link socket {socket.LocalEndPoint} failed; that datagram was dropped: {e}");
+        return socket;
+    }
+
     private void EnsureSocket()
     {
         lock (_socketGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_socket is not null) return;
-            _socket = new StunDemultiplexer(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0)));
+            _socket = new StunDemultiplexer(Reported(UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Any, 0))));
             _stun = new StunClient(_socket, _time, log: log);
         }
     }

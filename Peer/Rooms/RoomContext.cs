@@ -18,6 +18,10 @@ public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks
     /// <summary>Silence after which a member suspects the host gone (HostWatch; a closed link is noticed at once).</summary>
     public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
 
+    /// <summary>What this peer knows of its own reachability (NAT discovery, port mapping, link setting), read at each
+    /// Hello; the host ranks the succession by it (HostProposal).</summary>
+    public Func<Core.Rooms.ReachFacts> Reach { get; init; } = () => Core.Rooms.ReachFacts.Unknown;
+
     /// <summary>Where rooms are saved so they survive a restart (null: not saved, as in most tests).</summary>
     public RoomStore? Store { get; init; }
 

@@ -11,7 +11,11 @@ public sealed partial class RoomPeer
     private readonly Dictionary<(Tag From, Tag To), RoomFrame.KeyBox> _boxes = [];
     private readonly Dictionary<Tag, int> _strikes = [];
     private readonly Dictionary<Tag, int> _postsInWindow = [];
-    private readonly Dictionary<Tag, ReachReport> _reports = [];
+    private readonly Dictionary<Tag, (RoomReach Reach, ushort MedianRttMs)> _reports = [];
+    private readonly Dictionary<Tag, List<double>> _rttToMember = [];
+    private bool _reorderDue;
+    /// <summary>A new host waits this long (members reconnecting, failover settling) before it reorders the succession.</summary>
+    private static readonly TimeSpan ReorderSettle = TimeSpan.FromSeconds(2);
     private readonly Dictionary<Tag, (long At, int Failures)> _summons = [];
     private HostOrder? _order;
     private const ulong RestartOrderGap = 1UL << 20;
@@ -33,6 +37,9 @@ public sealed partial class RoomPeer
         SendKeyBoxes(State.Members.Select(m => m.Tag));
         // What we saw and what we sent but never saw delivered: ordered again here (members drop duplicates).
         foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) OrderAndDeliver(entry);
+        // Offer the state to every member at once (after a failover they are not all watching yet): over their warm
+        // standby links this reaches them in one round trip, instead of at the next tick.
+        SummonAbsent();
     }
 
     private void StepDown()
@@ -103,7 +110,8 @@ public sealed partial class RoomPeer
         if (_members.Remove(tag, out var previous)) previous.Abort();
         _members[tag] = conn;
         _summons.Remove(tag);
-        _reports[tag] = new ReachReport(tag, hello.Reach, hello.MedianRttMs > 0 ? [hello.MedianRttMs] : []);
+        _reports[tag] = (hello.Reach, hello.MedianRttMs);
+        _reorderDue = true;
         conn.Send(new RoomFrame.State(_signed));
         foreach (var box in _boxes.Values.Where(b => b.To == tag)) conn.Send(box);
         foreach (var d in _order!.After(hello.LastEpoch, hello.LastOrder)) conn.Send(new RoomFrame.Deliver(d));
@@ -111,14 +119,21 @@ public sealed partial class RoomPeer
         Broadcast(new RoomFrame.Notice(10, "online " + tag.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         foreach (var other in _members.Keys.Where(t => t != tag))
             conn.Send(new RoomFrame.Notice(10, "online " + other.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        ReorderSuccession();
         PublishState();
     }
 
-    /// <summary>The automatic proposal: the succession follows reachability, then median RTT (HostProposal).</summary>
+    /// <summary>
+    /// The automatic proposal (HostProposal): the succession follows reachability, then median RTT — the member's
+    /// own median RTT to the host (its Hello) together with the host's RTT samples to it (its Pongs). Reordered on a
+    /// tick once members have reported, not on each Hello, so a room filling up or failing over signs one new state,
+    /// not one per arrival.
+    /// </summary>
     private void ReorderSuccession()
     {
-        var ranked = HostProposal.Succession(State, _ctx.Me, _reports);
+        _reorderDue = false;
+        var reports = _reports.ToDictionary(r => r.Key, r => new ReachReport(r.Key, r.Value.Reach,
+            [.. _rttToMember.GetValueOrDefault(r.Key) ?? [], .. r.Value.MedianRttMs > 0 ? new double[] { r.Value.MedianRttMs } : []]));
+        var ranked = HostProposal.Succession(State, _ctx.Me, reports);
         if (!ranked.SequenceEqual(State.Succession)) SignAndApply(State with { Version = State.Version + 1, Succession = [.. ranked] }, "reachability");
     }
 
@@ -157,7 +172,10 @@ public sealed partial class RoomPeer
                 case RoomFrame.Ping ping:
                     conn.Send(new RoomFrame.Pong(ping.Stamp));
                     break;
-                case RoomFrame.Pong:
+                case RoomFrame.Pong pong:
+                    var samples = _rttToMember.TryGetValue(tag, out var kept) ? kept : _rttToMember[tag] = [];
+                    samples.Add(_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds() - (long)pong.Stamp);
+                    if (samples.Count > 16) samples.RemoveAt(0);
                     break;
                 case RoomFrame.Bye:
                     conn.End();
@@ -255,6 +273,7 @@ public sealed partial class RoomPeer
             StartRound(RoomPayload.RoundPurpose.Rotation, 0);
         ExpireRounds();
         SummonAbsent();
+        if (_reorderDue && _ctx.Time.GetElapsedTime(_hostSince) >= ReorderSettle) ReorderSuccession();
     }
 
     /// <summary>

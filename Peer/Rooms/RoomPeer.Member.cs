@@ -16,6 +16,7 @@ public sealed partial class RoomPeer
     private RoomConnection? _host;
     private Tag _connecting;
     private int _attempt;
+    private long _ticks;
     private bool _failingOver;
     private bool _notHostYet;
     private bool _everConnected;
@@ -31,7 +32,8 @@ public sealed partial class RoomPeer
         _host = null;
         _connecting = target;
         var attempt = ++_attempt;
-        var hello = new RoomFrame.Hello(Id, RoomReach.Direct, (ushort)Math.Min(ushort.MaxValue, Median(_rtts)), _log.LastEpoch, _log.LastOrder, _signed);
+        var hello = new RoomFrame.Hello(Id, RoomReach.RelayOnly, (ushort)Math.Min(ushort.MaxValue, Median(_rtts)), _log.LastEpoch, _log.LastOrder, _signed);
+        var facts = _ctx.Reach();
         _ = Task.Run(async () =>
         {
             try
@@ -40,7 +42,7 @@ public sealed partial class RoomPeer
                 timeout.CancelAfter(TimeSpan.FromSeconds(10));
                 var link = await _ctx.Links.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
                 var conn = new RoomConnection(link, link.OpenStream(PayloadKind.RoomStream), _stop.Token);
-                conn.Send(hello with { Reach = link.Route == LinkRoute.Relay ? RoomReach.RelayOnly : RoomReach.Direct });
+                conn.Send(hello with { Reach = RoomReachRules.Classify(facts, link.Route == LinkRoute.Direct) });
                 Enqueue(() => Connected(conn, attempt));
                 var why = await conn.ReadLoopAsync((c, f) => { Enqueue(() => OnHostFrame(c, f)); return Task.CompletedTask; }).ConfigureAwait(false);
                 Enqueue(() => OnHostGone(conn, why ?? "the host closed the stream"));
@@ -62,7 +64,7 @@ public sealed partial class RoomPeer
         _connecting = default;
         _host = conn;
         _everConnected = true;
-        _watch.Heard();
+        _watch.Restart();
         _unreachable.Clear();
         _onlineAsSeen.Clear();
         // Give the (possibly new) host everything it may lack: our sealed keys, what we saw, what we sent.
@@ -89,6 +91,12 @@ public sealed partial class RoomPeer
         if (conn != _host) return;
         _host = null;
         if (_left || IsHost) return;
+        if (_ctx.Links.Find(conn.Link.PeerTag) is { } newer && newer != conn.Link)
+        {
+            // The link was replaced (both sides linked at once), not lost: the peer is there, connect again over the new one.
+            StartConnecting(conn.Link.PeerTag);
+            return;
+        }
         if (_notHostYet)
         {
             // The candidate still hears its host: try the host again on the next tick, then the candidate.
@@ -184,7 +192,8 @@ public sealed partial class RoomPeer
         if (_left) return;
         if (_host is { Ended: false } h)
         {
-            h.Send(new RoomFrame.Ping((ulong)_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds()));
+            // The host pings us every tick (that is what the watch hears); our own pings, for the RTT, go 1 in 4.
+            if (_ticks % 4 == 0) h.Send(new RoomFrame.Ping((ulong)_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds()));
             if (_watch.HostSuspected)
             {
                 var lost = h.Link.PeerTag;
@@ -199,7 +208,9 @@ public sealed partial class RoomPeer
     private async Task TickAsync()
     {
         if (_left) return;
+        _ticks++;
         if (IsHost) TickHost(); else TickMember();
+        KeepStandbyWarm();
         SaveIfDirty();
         await Task.CompletedTask.ConfigureAwait(false);
     }

@@ -121,7 +121,8 @@ public sealed partial class RoomPeer : IAsyncDisposable
 
     private void Apply(SignedRoomState next, RoomState held, string? reason)
     {
-        reason ??= next.State.Host == held.Host ? "update" : _failingOver ? "failover" : "handoff";
+        // A new host that signed its own claim took over (a failover); a handoff is signed by the host that gives up.
+        reason ??= next.State.Host == held.Host ? "update" : _failingOver || next.Signer == next.State.Host && next.Signer != held.Host ? "failover" : "handoff";
         if (next.State.Host != held.Host) _failingOver = false;
         var wasHost = held.Host == _ctx.Me;
         _signed = next;

@@ -70,7 +70,17 @@ public sealed class ChatSession : IChatSession, IAsyncDisposable
     public Task BuzzAsync(string username, CancellationToken ct) => Server.BuzzAsync(username, ct);
     public Task KickAsync(string username, string? channel, CancellationToken ct) => Server.KickAsync(username, channel, ct);
     public Task BanAsync(string username, uint minutes, CancellationToken ct) => Server.BanAsync(username, minutes, ct);
-    public Task QuitAsync(CancellationToken ct) => Server.QuitAsync(ct);
+    /// <summary>
+    /// Runs before QUIT goes to the server: the host ends what travels over peer links there (files, rooms, the links
+    /// themselves) while the server still relays the links' goodbyes.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeQuit { get; set; }
+
+    public async Task QuitAsync(CancellationToken ct)
+    {
+        if (BeforeQuit is { } before) await before(ct).ConfigureAwait(false);
+        await Server.QuitAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Whether a message to <paramref name="target"/> travels end-to-end encrypted: always to a user (a PM is never

@@ -15,7 +15,7 @@ class BenchError(SystemExit):
 class Peer:
     """One headless peer; launcher runs it elsewhere (e.g. ["ip", "netns", "exec", NS])."""
 
-    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None, stderr_path=None):
+    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None, env=None, stderr_path=None):
         """stderr_path: where the peer's stderr (its log lines) goes; None discards it."""
         self.name = name
         self.events = queue.Queue()
@@ -23,7 +23,7 @@ class Peer:
         err = open(stderr_path, "w") if stderr_path else subprocess.DEVNULL
         self.p = subprocess.Popen([*launcher, "dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
                                    "--server-fingerprint", fingerprint, *extra],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1, env=env)
         if stderr_path:
             err.close()
         if procs is not None:
@@ -61,7 +61,8 @@ class Peer:
             self.seen.append((t, e))
             if len(self.seen) > 10000:
                 del self.seen[:5000]
-        raise BenchError(f"bench-links: {self.name}: no {name} event within {timeout} s")
+        recent = "; ".join(json.dumps(e)[:200] for _, e in self.seen[-8:])
+        raise BenchError(f"bench: {self.name}: no {name} event within {timeout} s; last events: {recent}")
 
     def signed_up(self):
         self.send(f'/register {self.name} "{PASSWORD}"')

@@ -12,77 +12,51 @@ run, for each room size in SIZES (default "10 50"):
     message was shown exactly once. Each round kills whoever hosts then (the room shrinks to 2).
 Both sides of each comparison pay the same headless overheads (a command on stdin, a JSON event on stdout).
 """
-import json, os, queue, re, shutil, subprocess, threading, time
+import os, re, shutil, subprocess, sys, threading, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
-PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import headless_peer
+from headless_peer import PASSWORD, PEER, SERVER, pct
+
 SIZES = [int(s) for s in os.environ.get("SIZES", "10 50").split()]
 MESSAGES = int(os.environ.get("MESSAGES", "200"))
 SENDERS = int(os.environ.get("SENDERS", "5"))
 KILLS = int(os.environ.get("KILLS", "20"))
 FAILOVER_MEMBERS = KILLS + 2
 TIMEOUT = float(os.environ.get("EVENT_TIMEOUT", "180"))
-PASSWORD = "correct horse"
+# LIGHT=1: each peer runs with a lighter .NET runtime configuration (workstation non-concurrent GC, no tiered PGO),
+# for rooms of 50 processes on 2 cores; the peer's code is the same.
+LIGHT_ENV = {"DOTNET_gcServer": "0", "DOTNET_gcConcurrent": "0", "DOTNET_TieredPGO": "0"} if os.environ.get("LIGHT") == "1" else {}
 FOLDER = os.path.join("/tmp", f"bench-rooms-{os.getpid()}")
 procs = []
 
 
-class Peer:
-    """A headless peer process; events are kept with their arrival time, and waited for by name and match."""
+class Peer(headless_peer.Peer):
+    """The shared headless-peer driver (scripts/bench/headless_peer.py), plus what rooms need: how many times each
+    message text was shown (duplicates), SIGKILL, and draining the messages to one target."""
 
     def __init__(self, name, server, fingerprint):
-        self.name, self.server, self.fingerprint = name, server, fingerprint
-        self.shown = {}   # message text -> times shown, over every process of this member (restarts included)
-        self.start()
+        self.shown = {}   # message text -> times shown
+        env = dict(os.environ, **LIGHT_ENV) if LIGHT_ENV else None
+        super().__init__(name, server, fingerprint, FOLDER, extra=("--no-port-mapping", "--loopback-links-only"), procs=procs, env=env)
 
-    def start(self):
-        self.events = queue.Queue()
-        self.seen = []
-        self.p = subprocess.Popen(["dotnet", PEER, "--headless", "--server", self.server, "--profile", os.path.join(FOLDER, self.name),
-                                   "--server-fingerprint", self.fingerprint, "--no-port-mapping", "--loopback-links-only"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        procs.append(self.p)
-        threading.Thread(target=self._read, args=(self.p, self.events), daemon=True).start()
-
-    def _read(self, p, events):
-        for line in p.stdout:
+    def _read(self):
+        for line in self.p.stdout:
             try:
-                e = json.loads(line)
+                e = headless_peer.json.loads(line)
             except ValueError:
                 continue
             if e.get("event") == "message":
                 self.shown[e.get("text")] = self.shown.get(e.get("text"), 0) + 1
-            events.put((time.perf_counter(), e))
+            self.events.put((time.monotonic(), e))
 
-    def send(self, command):
-        self.p.stdin.write(command + "\n")
-        self.p.stdin.flush()
-        return time.perf_counter()
+    def wait(self, name, match=lambda e: True, timeout=TIMEOUT):
+        return super().wait(name, match, timeout)
 
     def kill(self):
         self.p.kill()
         self.p.wait(timeout=30)
-        return time.perf_counter()
-
-    def wait(self, name, match=lambda e: True, timeout=TIMEOUT):
-        for i, (t, e) in enumerate(self.seen):
-            if e.get("event") == name and match(e):
-                del self.seen[i]
-                return t, e
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                t, e = self.events.get(timeout=max(0.01, deadline - time.time()))
-            except queue.Empty:
-                break
-            if e.get("event") == name and match(e):
-                return t, e
-            self.seen.append((t, e))
-            if len(self.seen) > 20000:
-                del self.seen[:10000]
-        recent = "; ".join(json.dumps(e)[:200] for _, e in self.seen[-8:])
-        raise SystemExit(f"bench-rooms: {self.name}: no {name} event within {timeout} s; last events: {recent}")
+        return time.monotonic()
 
     def texts(self, to):
         """Drains what arrived: (time, text) of every message to `to` (a channel or &room)."""
@@ -90,18 +64,13 @@ class Peer:
         while True:
             try:
                 self.seen.append(self.events.get_nowait())
-            except queue.Empty:
+            except headless_peer.queue.Empty:
                 break
         rest = []
         for t, e in self.seen:
             (got if e.get("event") == "message" and e.get("to") == to else rest).append((t, e))
         self.seen = rest
         return [(t, e["text"]) for t, e in got]
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def started(names, address, fingerprint, batch=5):
@@ -154,7 +123,7 @@ def measure(peers, to, label):
         for i, s in enumerate(senders):
             if s is not p: p.wait("message", lambda e, i=i: e.get("to") == to and e.get("text") == f"warm {label} {i}")
     sent_at, sent_by = {}, {}
-    first = time.perf_counter()
+    first = time.monotonic()
     for k in range(MESSAGES):
         text = f"{label} {k}"
         sender = senders[k % len(senders)]
@@ -244,10 +213,5 @@ def main():
 try:
     main()
 finally:
-    for p in procs:
-        try:
-            p.kill()
-            p.wait(timeout=10)
-        except Exception:
-            pass
+    headless_peer.stop(procs)
     shutil.rmtree(FOLDER, ignore_errors=True)

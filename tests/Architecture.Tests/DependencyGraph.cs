@@ -70,7 +70,7 @@ public static class DependencyGraph
         "Peer.Files -> Core.Bytes Core.Protocol Core.Files Core.Files.Disk Core.Files.Sessions Core.Links Core.Payloads Core.Transport Peer.Events Peer.Commands",
         "Peer.Rooms -> Core.Bytes Core.Protocol Core.Crypto Core.Crypto.Identity Core.Crypto.Groups Core.Links Core.Transport Core.Payloads Core.Rooms Core.Rooms.Games Peer.Events Peer.E2e Peer.Server Peer.Session Peer.Commands",
         "Peer.Links -> Core.Protocol Core.Crypto.* Core.Links.* Core.Payloads Core.Transport Core.Nat Peer.Events Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat",
-        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Links Peer.Files Peer.Rooms",
+        "Peer.Hosting -> Core.Protocol Core.Framing Core.Nat Core.Links Core.Rooms Core.Crypto.Identity Peer.Events Peer.Profile Peer.History Peer.E2e Peer.Server Peer.Routing Peer.Session Peer.Commands Peer.Nat Peer.Links Peer.Files Peer.Rooms",
         "Peer.Headless -> Core.Protocol Peer.Events Peer.Profile Peer.Server Peer.Commands Peer.Hosting",
         "Peer.Tui.Text -> Core.Unicode",
         "Peer.Tui.State -> Core.Protocol Peer.Tui.Text",

@@ -22,7 +22,8 @@ public interface IDatagramSocket : IDisposable
     /// <summary>Begins delivering every received datagram to <paramref name="receiver"/> (one at a time, in arrival order).</summary>
     void Start(IDatagramReceiver receiver);
 
-    /// <summary>Sends or queues one datagram; never throws for network errors (UDP is best effort).</summary>
+    /// <summary>Sends or queues one datagram; never throws for network errors (UDP is best effort). Safe to call from
+    /// several threads at once: one socket is shared by check sessions, transports, STUN and path monitors.</summary>
     void Send(ReadOnlySpan<byte> datagram, EndPoint remote);
 
     /// <summary>Pushes out datagrams a batching implementation still holds (e.g. for UDP GSO). No-op by default.</summary>

@@ -20,6 +20,10 @@ namespace P2PChat.Core.Transport.Sockets;
 /// path MTU estimate is ignored, so a probe larger than the path is lost (or fails locally with EMSGSIZE, which counts
 /// as lost) instead of being fragmented, as DPLPMTUD (RFC 8899 §3) requires.
 /// When GSO is requested, receiving also tries UDP GRO (<see cref="UdpGroReceiver"/>), else one datagram per call.
+/// Threads: sends may come from any thread (the peer's shared link socket is sent on by check sessions, transports,
+/// STUN and path monitors at once), so the send path (the address cache and the GSO batch) runs under one lock. A
+/// receiver that throws loses only that datagram: the receive loop carries on, counts it and reports the first one
+/// (<see cref="ReceiverFaulted"/>), so one bug in one handler never leaves the socket deaf for everyone.
 /// </summary>
 public sealed class UdpDatagramSocket : IDatagramSocket
 {
@@ -41,6 +45,8 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     private bool _gso;
     private Thread? _receiveThread;
     private volatile bool _disposed;
+    private readonly Lock _sendGate = new();
+    private long _receiverFaults;
 
     /// <summary>Wraps an already bound UDP socket (for instance the hole-punched one) and takes ownership of it.</summary>
     /// <param name="gsoSegmentSize">The transport's packet size to enable UDP GSO with, or 0 for plain sends.</param>
@@ -89,7 +95,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     public void Start(IDatagramReceiver receiver)
     {
         GroEnabled = _segmentSize > 0 && UdpGroReceiver.TryEnable(_socket);
-        ThreadStart loop = GroEnabled ? () => UdpGroReceiver.Run(_socket, receiver, () => _disposed) : () => ReceiveLoop(receiver);
+        ThreadStart loop = GroEnabled ? () => UdpGroReceiver.Run(_socket, this, receiver, () => _disposed) : () => ReceiveLoop(receiver);
         _receiveThread = new Thread(() => RunUntilClosed(loop)) { IsBackground = true, Name = "udp-receive " + LocalEndPoint };
         _receiveThread.Start();
     }
@@ -112,6 +118,11 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     public void Send(ReadOnlySpan<byte> datagram, EndPoint remote)
     {
         if (_disposed) return;
+        lock (_sendGate) SendLocked(datagram, remote);
+    }
+
+    private void SendLocked(ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
         var address = AddressOf(remote);
         if (!_gso)
         {
@@ -120,7 +131,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
         }
         if (_batchCount > 0 && (!ReferenceEquals(address, _batchAddress) || _batchLength % _segmentSize != 0 || _batchCount == MaxSegments
                 || datagram.Length > _segmentSize || _batchLength + datagram.Length > MaxBatchBytes))
-            Flush();
+            FlushLocked();
         if (_batchCount == 0 && datagram.Length != _segmentSize && datagram.Length >= _minSegmentSize && datagram.Length <= MaxBatchBytes / 2)
             SetSegmentSize(datagram.Length);
         if (datagram.Length > _segmentSize || !_gso)
@@ -135,6 +146,11 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     }
 
     public void Flush()
+    {
+        lock (_sendGate) FlushLocked();
+    }
+
+    private void FlushLocked()
     {
         if (_batchCount == 0) return;
         var batch = _batch.AsSpan(0, _batchLength);
@@ -228,7 +244,7 @@ public sealed class UdpDatagramSocket : IDatagramSocket
                 lastAddress = new SocketAddress(address.Family, address.Size);
                 address.Buffer.CopyTo(lastAddress.Buffer);
             }
-            receiver.OnDatagram(buffer.AsSpan(0, length), lastEndPoint!);
+            Deliver(receiver, buffer.AsSpan(0, length), lastEndPoint!);
             if (++batch >= MaxBatch || !MoreQueued())
             {
                 batch = 0;
@@ -238,6 +254,22 @@ public sealed class UdpDatagramSocket : IDatagramSocket
     }
 
     private const int MaxBatch = 64;
+
+    /// <summary>Receiver exceptions so far (each lost one datagram; the loop carried on).</summary>
+    public long ReceiverFaults => Interlocked.Read(ref _receiverFaults);
+
+    /// <summary>Raised (on the receive thread) for the first receiver exception only: a bug to report, not a stream of them.</summary>
+    public event Action<Exception>? ReceiverFaulted;
+
+    /// <summary>Hands one datagram to the receiver; an exception from it costs that datagram, never the receive loop.</summary>
+    internal void Deliver(IDatagramReceiver receiver, Span<byte> datagram, EndPoint remote)
+    {
+        try { receiver.OnDatagram(datagram, remote); }
+        catch (Exception e) when (!_disposed && e is not OutOfMemoryException)
+        {
+            if (Interlocked.Increment(ref _receiverFaults) == 1) ReceiverFaulted?.Invoke(e);
+        }
+    }
 
     private bool MoreQueued()
     {

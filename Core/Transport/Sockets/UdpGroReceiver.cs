@@ -58,15 +58,15 @@ internal static unsafe partial class UdpGroReceiver
     /// one poll timeout) and let go. Without it, the descriptor number could be closed and reused by an unrelated new
     /// socket while the loop still polls it, and the loop would read someone else's datagrams.
     /// </remarks>
-    public static void Run(Socket socket, IDatagramReceiver receiver, Func<bool> stopped)
+    public static void Run(Socket socket, UdpDatagramSocket owner, IDatagramReceiver receiver, Func<bool> stopped)
     {
         bool referenced = false;
         socket.SafeHandle.DangerousAddRef(ref referenced);
-        try { Receive(socket, (int)socket.SafeHandle.DangerousGetHandle(), receiver, stopped); }
+        try { Receive(socket, (int)socket.SafeHandle.DangerousGetHandle(), owner, receiver, stopped); }
         finally { if (referenced) socket.SafeHandle.DangerousRelease(); }
     }
 
-    private static void Receive(Socket socket, int fd, IDatagramReceiver receiver, Func<bool> stopped)
+    private static void Receive(Socket socket, int fd, UdpDatagramSocket owner, IDatagramReceiver receiver, Func<bool> stopped)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
         var name = GC.AllocateArray<byte>(128, pinned: true);
@@ -113,7 +113,7 @@ internal static unsafe partial class UdpGroReceiver
                 }
                 if (lastEndPoint is null) continue;
                 for (int offset = 0; offset < length; offset += segment)
-                    receiver.OnDatagram(buffer.AsSpan(offset, Math.Min(segment, length - offset)), lastEndPoint);
+                    owner.Deliver(receiver, buffer.AsSpan(offset, Math.Min(segment, length - offset)), lastEndPoint);
                 batch += (length + segment - 1) / Math.Max(1, segment);
                 if (batch >= 64 || NothingQueued(socket))
                 {

@@ -8,7 +8,8 @@ namespace P2PChat.Peer.Tui.Binding;
 /// <summary>
 /// The member list of a room buffer (the member-list widget) shows each member as "★name" for the host and "2·name",
 /// "3·name"… for the succession (the order in which they would take over), offline members as offline rather than
-/// dropped. Invitations, host changes, votes and game results are notices in the room's buffer.
+/// dropped. An invitation is a notice and an offer put to the user in the modal offer dialog (Accept submits
+/// "/room join ID", Reject or Esc "/room decline ID"); host changes, votes and game results are notices in the room's buffer.
 /// </summary>
 public sealed class RoomEvents
 {
@@ -21,6 +22,9 @@ public sealed class RoomEvents
         {
             case RoomInviteEvent i:
                 state.Notice($"{i.From} invites you to the room &{i.Name} ({i.Members} members, hosted by {i.Host}): /room join {i.Room} or /room decline {i.Room}");
+                // The same answer in the modal offer dialog: Accept joins, Reject (the default) or Esc declines.
+                state.AskOffer(new PendingOffer(new OfferView(OfferKind.RoomInvitation, i.From, "&" + i.Name, $"{i.Members} members, hosted by {i.Host}"),
+                    $"/room join {i.Room}", $"/room decline {i.Room}"));
                 break;
             case RoomJoinedEvent j:
                 state.OpenBuffer(BufferOf(j.Name), switchTo: true);

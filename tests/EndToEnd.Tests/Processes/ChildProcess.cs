@@ -39,7 +39,7 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not { } line) return;
-            lock (_stderr) _stderr.Add(line);
+            lock (_stderr) _stderr.Add($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");   // when it arrived: lines of two processes can be lined up
             onStderr?.Invoke(line);
         };
         _process.Exited += (_, _) => _exited.TrySetResult();
@@ -53,7 +53,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The last lines of stderr, for failure messages.</summary>
-    public string StderrTail { get { lock (_stderr) return string.Join('\n', _stderr.TakeLast(20)); } }
+    public string StderrTail { get { lock (_stderr) return string.Join('\n', _stderr.TakeLast(30)); } }
 
     public async Task WriteLineAsync(string line)
     {

@@ -50,6 +50,7 @@ public sealed class Cluster : IAsyncDisposable
         // Tests send only to loopback: no router is asked for a port mapping, and links offer 127.0.0.1 only.
         var peer = new PeerProcess(name, Server.Address, _folder.Combine("profiles", name),
             ["--no-port-mapping", "--loopback-links-only", .. extraArgs ?? []], environment);
+        peer.Neighbours = () => [.. _peers];
         _peers.Add(peer);
         return peer;
     }

@@ -52,12 +52,23 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no stderr line with '{text}'.\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no stderr line with '{text}'.\nstderr:\n{_process.StderrTail}{DescribeNeighbours()}");
             throw;
         }
     }
 
     public string Name { get; }
+
+    /// <summary>The other peers of the same test (set by <see cref="Cluster"/>): a failed wait shows their last events
+    /// and diagnostics too, since the cause of a missing event is often on the other side.</summary>
+    public Func<IEnumerable<PeerProcess>>? Neighbours { get; set; }
+
+    /// <summary>What a failure message shows of this peer: its last events and its stderr tail.</summary>
+    public string Describe(int lastEvents = int.MaxValue) =>
+        $"Events:\n{string.Join('\n', Events.TakeLast(lastEvents))}\nstderr:\n{_process.StderrTail}";
+
+    private string DescribeNeighbours() => string.Concat((Neighbours?.Invoke() ?? []).Where(p => p != this)
+        .Select(p => $"\n--- {p.Name} (last 15 events) ---\n{p.Describe(15)}"));
 
     /// <summary>The --profile folder (its transfers/ subfolder holds the saved file transfers).</summary>
     public string ProfileFolder { get; }
@@ -120,16 +131,18 @@ public sealed class PeerProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\nEvents:\n{string.Join('\n', Events)}\nstderr:\n{_process.StderrTail}");
+            Assert.Fail($"{Name}: no '{name}' event within {within ?? SafetyNet}.\n{Describe()}{DescribeNeighbours()}");
             throw;
         }
     }
 
-    /// <summary>Sends /quit and waits for the process to end (killing it if it does not).</summary>
-    public async Task QuitAsync()
+    /// <summary>Sends /quit and waits for the process to end (killing it if it does not); returns the exit code (137
+    /// when it had to be killed).</summary>
+    public async Task<int> QuitAsync()
     {
         await SendAsync("/quit");
         await _process.StopAsync(TimeSpan.FromSeconds(15));
+        return _process.ExitCode;
     }
 
     /// <summary>Closes stdin and returns the exit code (killing the process if it does not end in time).</summary>

@@ -23,6 +23,7 @@ public sealed class RoomEventsTests
         _binder.Apply(new SignedInEvent("carol", 0x80000001, "carol", false));
         _binder.Apply(new RoomInviteEvent("00000000000000aa", "lounge", "alice", "alice", 2));
         Assert.Contains(_state.Messages("#general"), m => m.Text.Contains("/room join 00000000000000aa"));
+        Assert.Equal("/room join 00000000000000aa", _state.TakeOffer()?.AcceptLine);   // also put to the user in the offer dialog (answered there)
         _binder.Apply(new RoomJoinedEvent("00000000000000aa", "lounge", "alice"));
         _binder.Apply(new RoomStateEvent("00000000000000aa", "lounge", 4, 1, "alice", ["bob", "carol"], 0,
             [new("carol", "member", true, false, 2), new("alice", "creator", true, null, 0), new("bob", "member", false, true, 1)]));
