@@ -2,7 +2,7 @@
 # Link benchmarks (docs/benchmarks.md, "Direct links"), one line per figure:
 #   ttl       in the real NAT lab (root): time from the first /msg to a friend without a link until the direct link
 #             carries a PM, on cone<->cone with 20 ms and 100 ms RTT, against "2 RTT + 100 ms after the introduction"
-#   table     in the real NAT lab (root): each NAT-pair scenario of issue 11 (1-7) repeated, outcome/route/via/time to
+#   table     in the real NAT lab (root): each NAT-pair scenario of issue 11 (1-7; 8 is 3 with both peers mapping) repeated, outcome/route/via/time to
 #             link and the success rate (direct where the pair can be direct, relay where it cannot)
 #   loopback  on loopback: time to direct, and the PM round trip over a direct link next to the same exchange through
 #             the server (p50/p99 over --exchanges)
@@ -10,11 +10,11 @@
 #
 #   scripts/bench-links.sh                       everything, 20 repetitions (what the docs report)
 #   scripts/bench-links.sh --repeat 5 --part table --scenarios 1,4
-#   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7  --part ttl|table|loopback|all (all)
+#   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|all (all)
 #            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
+REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7,8 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
 QUIET_LOAD=${QUIET_LOAD:-2.0} QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120} BUILD=yes
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do

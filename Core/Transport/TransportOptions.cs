@@ -78,6 +78,14 @@ public sealed record TransportOptions
 
     public TimeSpan MaxHandshakeRetransmit { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether the server role answers an Initial without a valid cookie with a Retry (stateless address validation,
+    /// the default) instead of accepting it. False only where every datagram's source is already authenticated below
+    /// the transport, e.g. a contact link's path socket (only the server's relay for that contact and endpoints its
+    /// connectivity checks proved): the Retry round trip then buys nothing and costs two one-way trips of time to link.
+    /// </summary>
+    public bool ValidateAddresses { get; init; } = true;
+
     /// <summary>How long a Retry cookie stays valid.</summary>
     public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromSeconds(30);
 

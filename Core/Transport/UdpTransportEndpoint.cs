@@ -12,7 +12,8 @@ namespace P2PChat.Core.Transport;
 /// and every connection on it. Data packets go to the connection named by their destination id; unknown ids are
 /// dropped silently. Server handshake: an Initial without a valid cookie is answered with a Retry carrying one
 /// (59 bytes, for an Initial of at least 1200) and nothing is allocated; an Initial with a valid cookie creates the
-/// connection and is answered with Accept (26 bytes). One lock (<see cref="Gate"/>) guards the endpoint and all of
+/// connection and is answered with Accept (26 bytes); without <see cref="TransportOptions.ValidateAddresses"/> any Initial
+/// does. One lock (<see cref="Gate"/>) guards the endpoint and all of
 /// its connections; a single timer is armed at the earliest deadline of any connection.
 /// </summary>
 public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, IDisposable
@@ -199,7 +200,7 @@ public sealed class UdpTransportEndpoint : IDatagramReceiver, IAsyncDisposable, 
             SendAccept(existing, remote);
             return;
         }
-        if (!_cookies.IsValid(initial.Token, remote, initial.ClientId))
+        if (_options.ValidateAddresses && !_cookies.IsValid(initial.Token, remote, initial.ClientId))
         {
             Span<byte> token = stackalloc byte[AddressValidationCookies.TokenLength];
             _cookies.Create(remote, initial.ClientId, token);

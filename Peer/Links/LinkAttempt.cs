@@ -9,7 +9,8 @@ using P2PChat.Core.Transport;
 namespace P2PChat.Peer.Links;
 
 /// <summary>State of one contact's link, guarded by the owning <see cref="PeerLinks"/>' lock.</summary>
-internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expected, bool controlling, LinkPathSocket path, UdpTransportEndpoint endpoint)
+/// <param name="introduced">when the introduction that made it arrived (a timestamp; the start of <see cref="Phases"/>).</param>
+internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expected, bool controlling, LinkPathSocket path, UdpTransportEndpoint endpoint, long introduced)
 {
     public Tag Peer { get; } = peer;
     public string Name { get; } = name;
@@ -18,6 +19,8 @@ internal sealed class LinkAttempt(Tag peer, string name, IdentityPublicKey expec
     public LinkPathSocket Path { get; } = path;
     public UdpTransportEndpoint Endpoint { get; } = endpoint;
     public TaskCompletionSource<ContactLink> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>When each phase of making the link was reached (one log line says where the time went).</summary>
+    public LinkPhases Phases { get; } = new(introduced);
     /// <summary>The engine sessions still checking (one per introduction); canceled when a path is chosen or the link ends.</summary>
     public List<CancellationTokenSource> Checks { get; } = [];
 

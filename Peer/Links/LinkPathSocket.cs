@@ -15,6 +15,13 @@ namespace P2PChat.Peer.Links;
 /// While direct, the path's <see cref="PathMonitor"/> hears of the transport's traffic both ways (at most once per
 /// <see cref="MonitorReportGap"/> each way, so a busy link does not re-arm its timer per packet): packets out that
 /// nothing answers make the path suspect and then dead; packets in keep it alive and spare keepalives.
+/// <para><b>Racing</b> (time to link): while relayed, the checks may report pairs that already carry packets to the peer
+/// before any is nominated (<see cref="Race"/>). Each datagram then goes through the relay <i>and</i> straight to each
+/// such endpoint (at most <see cref="MaxRaces"/>), and the datagrams sent through the relay in the last
+/// <see cref="ReplayWindow"/> (at most <see cref="ReplayCount"/>) are sent again on a newly raced endpoint at once, so
+/// the handshake started on the relay at the introduction carries on at the direct path's pace. The transport drops
+/// the copy that arrives second (packet numbers; a repeated Initial gets the same Accept, a repeated Retry or Accept is
+/// ignored). <see cref="UseDirect"/> or <see cref="UseRelay"/> ends the race.</para>
 /// </summary>
 public sealed class LinkPathSocket : IDatagramSocket
 {
@@ -28,6 +35,15 @@ public sealed class LinkPathSocket : IDatagramSocket
     private PathMonitor? _monitor;
     private long _lastOutReport, _lastInReport;
     private bool _disposed;
+    private readonly List<(IDatagramSocket Socket, EndPoint Remote)> _races = [];
+    private readonly Queue<(long At, byte[] Datagram)> _recent = new();
+
+    /// <summary>Endpoints raced at once, at most (the checks report at most 4 reachable pairs per introduction).</summary>
+    public const int MaxRaces = 4;
+    /// <summary>Relayed datagrams sent again on a newly raced endpoint, at most (a handshake flight is 1 or 2 packets).</summary>
+    public const int ReplayCount = 8;
+    /// <summary>How old a relayed datagram may be and still be sent again on a newly raced endpoint.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(2);
 
     /// <summary>The longest a send or a receive on the direct path goes unreported to its monitor.</summary>
     public static readonly TimeSpan MonitorReportGap = TimeSpan.FromMilliseconds(20);
@@ -57,15 +73,71 @@ public sealed class LinkPathSocket : IDatagramSocket
         IDatagramSocket? direct;
         EndPoint? to;
         PathMonitor? monitor = null;
+        (IDatagramSocket Socket, EndPoint Remote)[]? races = null;
+        byte[]? relayed = null;
         lock (_gate)
         {
             if (_disposed) return;
             (direct, to) = (_directSocket, _directRemote);
             if (direct is not null && _monitor is not null && Due(ref _lastOutReport)) monitor = _monitor;
+            if (direct is null)
+            {
+                relayed = datagram.ToArray();
+                Remember(relayed);
+                if (_races.Count > 0) races = [.. _races];
+            }
         }
         if (direct is not null && to is not null) direct.Send(datagram, to);
-        else _relay(datagram.ToArray());
+        else
+        {
+            _relay(relayed!);
+            if (races is not null)
+                foreach (var (socket, raced) in races) SendQuietly(socket, datagram, raced);
+        }
         monitor?.OnOutbound();
+    }
+
+    /// <summary>Under the lock: keeps a relayed datagram for <see cref="Race"/>'s replay.</summary>
+    private void Remember(byte[] datagram)
+    {
+        long now = _time.GetTimestamp();
+        _recent.Enqueue((now, datagram));
+        while (_recent.Count > ReplayCount || (_recent.Count > 0 && _time.GetElapsedTime(_recent.Peek().At, now) > ReplayWindow)) _recent.Dequeue();
+    }
+
+    /// <summary>
+    /// While relayed: also send every datagram to <paramref name="remote"/> through <paramref name="socket"/> (a checked
+    /// pair that reaches the peer), starting with the recent relayed ones. Ignored when direct, already raced, or at
+    /// <see cref="MaxRaces"/>. Returns whether the endpoint was added.
+    /// </summary>
+    public bool Race(IDatagramSocket socket, EndPoint remote)
+    {
+        byte[][] replay;
+        lock (_gate)
+        {
+            if (_disposed || _directSocket is not null || _races.Count >= MaxRaces || _races.Any(r => r.Socket == socket && r.Remote.Equals(remote))) return false;
+            _races.Add((socket, remote));
+            long now = _time.GetTimestamp();
+            replay = [.. _recent.Where(r => _time.GetElapsedTime(r.At, now) <= ReplayWindow).Select(r => r.Datagram)];
+        }
+        foreach (var datagram in replay) SendQuietly(socket, datagram, remote);
+        return true;
+    }
+
+    /// <summary>Endpoints being raced now (tests, logs).</summary>
+    public int Races { get { lock (_gate) return _races.Count; } }
+
+    /// <summary>Stops racing (the checks ended without a path); sends go through the relay only.</summary>
+    public void EndRace()
+    {
+        lock (_gate) _races.Clear();
+    }
+
+    /// <summary>A raced copy is a bonus: a socket that fails (closed, unreachable) must not stop the relayed original.</summary>
+    private static void SendQuietly(IDatagramSocket socket, ReadOnlySpan<byte> datagram, EndPoint remote)
+    {
+        try { socket.Send(datagram, remote); }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException) { }
     }
 
     /// <summary>From now on, sends go straight to <paramref name="remote"/> through <paramref name="socket"/>;
@@ -75,6 +147,8 @@ public sealed class LinkPathSocket : IDatagramSocket
         lock (_gate)
         {
             (_directSocket, _directRemote, _monitor) = (socket, remote, monitor);
+            _races.Clear();
+            _recent.Clear();
             _lastDirectReceive = _time.GetTimestamp();
             _lastOutReport = _lastInReport = long.MinValue / 2;
         }
@@ -83,7 +157,11 @@ public sealed class LinkPathSocket : IDatagramSocket
     /// <summary>From now on, sends go through the relay (the direct path died or was never found).</summary>
     public void UseRelay()
     {
-        lock (_gate) (_directSocket, _directRemote, _monitor) = (null, null, null);
+        lock (_gate)
+        {
+            (_directSocket, _directRemote, _monitor) = (null, null, null);
+            _races.Clear();
+        }
     }
 
     /// <summary>A datagram that came on the direct path (from the shared socket's router).</summary>

@@ -85,7 +85,30 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         _log = log;
         _relay = new RelayChannel(client.SendLinkFrameAsync);
         client.LinkFrames = OnFrame;
+        nat.MappingFound += OnMappingFound;
     }
+
+    /// <summary>
+    /// The router granted a port mapping after our candidates went out (discovery never waits for the router: one that
+    /// does not answer costs 9 s): discover again, publish the mapped candidate (CANDIDATES), and ask for a fresh
+    /// introduction for every relayed link, whose checks then try it.
+    /// </summary>
+    private void OnMappingFound(Core.Nat.PortMapping.IPortMapping mapping) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            _log?.Invoke($"links: the router mapped {mapping.External}; publishing it as a candidate");
+            Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> fresh;
+            lock (_gate) fresh = _discovery = DiscoverAsync(_stop.Token);
+            var (nat, candidates) = await fresh.ConfigureAwait(false);
+            if (!_client.IsSignedIn) return;
+            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
+            List<Tag> relayed;
+            lock (_gate) relayed = [.. _attempts.Values.Where(a => !a.Ended && a.Link is not null && a.Active is null).Select(a => a.Peer)];
+            foreach (var peer in relayed) RequestUpgrade(peer);
+        }
+        catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
+    });
 
     public DirectSetting Direct => _setting.Current;
 
@@ -217,8 +240,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 return null;
             }
             var path = new LinkPathSocket(VirtualPeer, packet => _relay.Send(intro.Peer, packet), _time);
-            var endpoint = new UdpTransportEndpoint(path, new TransportOptions { AcceptIncoming = !intro.Controlling }, _time);
-            attempt = new LinkAttempt(intro.Peer, name, presented, intro.Controlling, path, endpoint);
+            var endpoint = new UdpTransportEndpoint(path, new TransportOptions { AcceptIncoming = !intro.Controlling, ValidateAddresses = false }, _time);
+            attempt = new LinkAttempt(intro.Peer, name, presented, intro.Controlling, path, endpoint, _time.GetTimestamp());
             _attempts[intro.Peer] = attempt;
             _relay.Register(intro.Peer, path);
             StartChecks(attempt, intro);
@@ -295,18 +318,23 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (a.Controlling)
             {
                 connection = await a.Endpoint.ConnectAsync(a.Path.Virtual, timeout.Token).ConfigureAwait(false);
+                a.Phases.Connected(_time.GetTimestamp());
                 await SecureLink.InitiateAsync(connection, me, a.Expected, timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 connection = await a.Endpoint.AcceptAsync(timeout.Token).ConfigureAwait(false);
+                a.Phases.Connected(_time.GetTimestamp());
                 await SecureLink.RespondAsync(connection, me, a.Expected.Equals, timeout.Token).ConfigureAwait(false);
             }
             LinkEvent up;
             ContactLink link;
+            string? phases;
             lock (_gate)
             {
                 if (a.Ended) throw new OperationCanceledException();
+                a.Phases.Secured(_time.GetTimestamp());
+                phases = a.Active is not null ? a.Phases.ReportOnce(_time) : null;
                 link = new ContactLink(connection, a.Peer, a.Expected, a.Route, _streams);
                 a.Link = link;
                 a.Since = _time.GetUtcNow();
@@ -314,6 +342,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             }
             (connection as TransportConnection)?.RestartPathMtuDiscovery(a.Active is null ? RelayPacketSize : null);
             link.Start();
+            if (phases is not null) _log?.Invoke($"links: {a.Name}: {phases}");
             _events.Publish(up);
             a.Ready.TrySetResult(link);
             link.Closed.Register(() => _ = Task.Run(() => EndAsync(a, "the link closed")));
@@ -348,12 +377,13 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
                 : await CandidatesAsync(cts.Token).ConfigureAwait(false);
             var (v4, v6) = EnsureChecks();
+            a.Phases.ChecksStarted(_time.GetTimestamp());
             var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6, EnsureTcp());
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
             _log?.Invoke($"links: checks with {a.Name} start ({role.ToString().ToLowerInvariant()}, session {Convert.ToHexStringLower(intro.Token.AsSpan(0, 4))}): " +
                 $"ours {string.Join(' ', local.Bases.SelectMany(b => b.Candidates).Select(c => c.EndPoint))}, theirs {string.Join(' ', intro.Candidates.Select(c => c.EndPoint))}");
             result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
-                _time, cts.Token, EngineOptions).ConfigureAwait(false);
+                _time, cts.Token, EngineOptions, reachable => OnReachable(a, reachable), () => InUse(a)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }   // the link ended, or another introduction's path was chosen
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException or CommandFailedException or ObjectDisposedException)
@@ -372,13 +402,40 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A checked pair already reaches the peer (before any nomination): while the link is relayed, its packets race on
+    /// that pair too (<see cref="LinkPathSocket.Race"/>), so the handshake started on the relay finishes at the direct
+    /// path's pace, and the pair's packets from the peer are taken (<see cref="DirectRouter.Map"/>). Only pairs on the
+    /// shared sockets are reported; the check authenticated the peer at that endpoint with the introduction's token.
+    /// </summary>
+    private void OnReachable(LinkAttempt a, ReachablePair pair)
+    {
+        lock (_gate)
+        {
+            if (a.Ended || a.Active is not null || _router is null || Direct == DirectSetting.Nobody) return;
+            if (!a.Path.Race(pair.Socket, pair.Remote)) return;
+            _router.Map(pair.Remote, a.Path);
+            a.Phases.Reachable(_time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// The direct path the link uses now as <see cref="PathRanker"/> sees it (null while relayed): alive only while its
+    /// monitor says so (a suspect path is not defended). Read without the lock: the engine calls it under its own lock,
+    /// and a reference read is atomic.
+    /// </summary>
+    private static PathSample? InUse(LinkAttempt a) => a.Active is { } path && a.Monitor is { } monitor
+        ? new PathSample("in use", path.Via, monitor.Rtt ?? a.DirectRtt, monitor.Health == PathHealth.Alive)
+        : null;
+
     /// <summary>The engine's options (tests may shorten them).</summary>
     public EstablishOptions EngineOptions { get; init; } = new();
 
     /// <summary>
-    /// One engine session ended. A nominated path becomes the link's path: the newest nomination wins, on both sides
-    /// alike (the controlling side chose it, the controlled side follows; a fresh introduction while direct only comes
-    /// when one side has lost the old path). The path's socket carries the transport from now on, its
+    /// One engine session ended. A nominated path becomes the link's path, on both sides alike: the controlling side
+    /// nominates a pair only when <see cref="PathRanker.Choose"/> prefers it to the live path in use (<see cref="InUse"/>:
+    /// a better class, or a real RTT gain), so the link does not flap between two live paths; the controlled side
+    /// follows the nomination. The path's socket carries the transport from now on, its
     /// <see cref="PathMonitor"/> keeps the NAT bindings open and notices its death, and path MTU discovery starts again
     /// for it. No path: the link stays on the relay, says why, and asks again later.
     /// </summary>
@@ -393,6 +450,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         PathMonitor? monitor = null;
         (EstablishedPath Path, PathMonitor? Monitor)? replaced = null;
         List<CancellationTokenSource> superseded = [];
+        string? phases;
         lock (_gate)
         {
             a.Checks.Remove(cts);
@@ -402,6 +460,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 path?.Dispose();
                 if (!a.Ended && a.Active is null && a.Checks.Count == 0)
                 {
+                    a.Path.EndRace();   // packets from the raced pairs are no longer taken
+                    _router?.Unmap(a.Path);
                     if (path is null && (result is not null || failure is not null))
                     {
                         a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
@@ -437,8 +497,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 {
                     if (health == PathHealth.Dead) FallBack(a, path, "the direct path stopped answering");
                 };
-                _router!.Map(path.Remote.EndPoint, a.Path);
+                _router!.Unmap(a.Path);   // the raced pairs (see OnReachable): only the nominated one from now on
+                _router.Map(path.Remote.EndPoint, a.Path);
                 a.Path.UseDirect(path.Socket, path.Remote.EndPoint, monitor);
+                a.Phases.Nominated(_time.GetTimestamp());
                 if (a.Link is { } link)
                 {
                     link.Route = LinkRoute.Direct;
@@ -447,7 +509,9 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 }
                 if (a.DirectRtt is null) _ = Task.Run(() => MeasureRttAsync(a, path));
             }
+            phases = a.Link is not null && a.Active is not null ? a.Phases.ReportOnce(_time) : null;
         }
+        if (phases is not null) _log?.Invoke($"links: {a.Name}: {phases}");
         foreach (var other in superseded)
         {
             try { other.Cancel(); }
@@ -700,7 +764,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         if (LoopbackOnly) return ((byte)Core.Nat.MappingBehaviour.NoNat, LinkCandidatesFrom.Lan([], port));
         try
         {
-            var found = await _nat.DiscoverAsync(ct).ConfigureAwait(false);
+            var found = await _nat.DiscoverAsync(waitForMapping: false, ct).ConfigureAwait(false);   // a mapping comes later: OnMappingFound
             return ((byte)found.Mapping, LinkCandidatesFrom.Nat(found, port));
         }
         catch (CommandFailedException e)
@@ -760,6 +824,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;
+        _nat.MappingFound -= OnMappingFound;
         await _stop.CancelAsync().ConfigureAwait(false);
         List<LinkAttempt> all;
         lock (_gate) all = [.. _attempts.Values];

@@ -17,6 +17,11 @@ namespace P2PChat.Peer.Nat;
 /// its reflexive address and router mapping are the link candidates), asks the STUN servers, and in parallel asks the router for a mapping of that
 /// port (UPnP, PCP, NAT-PMP), kept alive by a <see cref="PortMappingKeeper"/>. IPv6 STUN servers are asked from a
 /// separate [::]:0 socket. With <c>portMapping</c> false (--no-port-mapping) the router is never asked. Disposing (on /quit, end of input or SIGTERM) deletes the mapping at the router.
+/// <para>A router that does not answer costs up to 9 s of retries (<see cref="PortMapProber"/>), so the link layer never
+/// waits for it: <see cref="DiscoverAsync(bool, CancellationToken)"/> with <c>waitForMapping</c> false returns once STUN
+/// has answered, with the mapping only if it was already granted, and the attempt goes on in the background;
+/// <see cref="MappingFound"/> says when it succeeds, so the mapped candidate is published then. At most one attempt runs
+/// at a time. /nat waits for it.</para>
 /// </summary>
 public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portMapping = true, NatLog? log = null, TimeProvider? time = null) : IAsyncDisposable
 {
@@ -42,7 +47,15 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
     /// <summary>The IPv4 mapping behaviour the last discovery found (null before the first).</summary>
     public MappingBehaviour? Behaviour { get; private set; }
 
-    public async Task<NatEvent> DiscoverAsync(CancellationToken ct)
+    /// <summary>Raised (on a pool thread) when a background mapping attempt got a mapping from the router.</summary>
+    public event Action<IPortMapping>? MappingFound;
+
+    /// <summary>Discovery with the router's answer on port mapping (/nat).</summary>
+    public Task<NatEvent> DiscoverAsync(CancellationToken ct) => DiscoverAsync(waitForMapping: true, ct);
+
+    /// <param name="waitForMapping">false: do not wait for the router (see the class summary); a mapping granted while
+    /// STUN was asked is still included.</param>
+    public async Task<NatEvent> DiscoverAsync(bool waitForMapping, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -57,14 +70,16 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             var v4 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetwork).ToList();
             var v6 = resolved.Where(r => r.EndPoint?.AddressFamily == AddressFamily.InterNetworkV6).ToList();
 
-            var mapping = _keeper?.Current is { } kept ? Task.FromResult<IPortMapping?>(kept) : MapAsync(port, ct);
+            var mapping = MappingAttempt(port);
             var report = ReflexiveDiscovery.DiscoverAsync(_stun!, [.. v4.Select(r => r.EndPoint!)],
                 [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(a => new IPEndPoint(a, port))], port, ct);
             var report6 = v6.Count == 0 ? Task.FromResult<ReflexiveReport?>(null) : Discover6Async([.. v6.Select(r => r.EndPoint!)], addresses, ct);
-            await Task.WhenAll(mapping, report, report6).ConfigureAwait(false);
+            if (waitForMapping) await Task.WhenAll(mapping.WaitAsync(ct), report, report6).ConfigureAwait(false);
+            else await Task.WhenAll(report, (Task)report6).ConfigureAwait(false);
             Behaviour = report.Result.Behaviour;
             int port6 = _socket6 is { } s6 ? ((IPEndPoint)s6.LocalEndPoint).Port : port;
-            return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapping.Result);
+            var mapped = mapping.IsCompletedSuccessfully ? mapping.Result : null;
+            return Describe(resolved, port, port6, addresses, report.Result, report6.Result, mapped);
         }
         finally
         {
@@ -135,6 +150,37 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
             [.. LocalAddresses.WithLoopback(addresses).Where(a => a.AddressFamily == AddressFamily.InterNetworkV6).Select(a => new IPEndPoint(a, port))], port, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The kept mapping, else the running attempt, else a new attempt (in the background: it outlives the caller).</summary>
+    private Task<IPortMapping?> MappingAttempt(int port)
+    {
+        lock (_socketGate)
+        {
+            if (_keeper?.Current is { } kept) return Task.FromResult<IPortMapping?>(kept);
+            if (_mapping is null || _mapping.IsCompleted) _mapping = MapInBackgroundAsync(port);
+            return _mapping;
+        }
+    }
+
+    private async Task<IPortMapping?> MapInBackgroundAsync(int port)
+    {
+        await Task.Yield();   // the caller goes on to STUN at once
+        try
+        {
+            var mapping = await MapAsync(port, _stop.Token).ConfigureAwait(false);
+            if (mapping is not null) MappingFound?.Invoke(mapping);
+            return mapping;
+        }
+        catch (OperationCanceledException) { return null; }
+        catch (Exception e) when (e is SocketException or HttpRequestException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            log?.Invoke($"nat: port mapping failed: {e.Message}");
+            return null;
+        }
+    }
+
+    private Task<IPortMapping?>? _mapping;
+    private readonly CancellationTokenSource _stop = new();
+
     private async Task<IPortMapping?> MapAsync(int port, CancellationToken ct)
     {
         if (!portMapping) return null;
@@ -194,6 +240,10 @@ public sealed class PeerNat(IReadOnlyList<ServerAddress> stunServers, bool portM
         {
             if (_disposed) return;
             _disposed = true;
+            await _stop.CancelAsync().ConfigureAwait(false);
+            Task<IPortMapping?>? attempt;
+            lock (_socketGate) attempt = _mapping;
+            if (attempt is not null) await attempt.ConfigureAwait(false);   // never throws; its keeper is deleted below
             if (_keeper is not null) await _keeper.DisposeAsync().ConfigureAwait(false);
             _socket?.Dispose();
             _socket6?.Dispose();

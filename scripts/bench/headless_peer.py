@@ -15,12 +15,17 @@ class BenchError(SystemExit):
 class Peer:
     """One headless peer; launcher runs it elsewhere (e.g. ["ip", "netns", "exec", NS])."""
 
-    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None, env=None):
+    def __init__(self, name, server, fingerprint, folder, extra=(), launcher=(), procs=None, env=None, stderr_path=None):
+        """stderr_path: where the peer's stderr (its log lines) goes; None discards it."""
         self.name = name
         self.events = queue.Queue()
+        self.stderr_path = stderr_path
+        err = open(stderr_path, "w") if stderr_path else subprocess.DEVNULL
         self.p = subprocess.Popen([*launcher, "dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
                                    "--server-fingerprint", fingerprint, *extra],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1, env=env)
+        if stderr_path:
+            err.close()
         if procs is not None:
             procs.append(self.p)
         threading.Thread(target=self._read, daemon=True).start()

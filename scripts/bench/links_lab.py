@@ -31,7 +31,8 @@ WANS = {"11.1.1.2", "11.1.2.2"}
 CHECK_IP_LENGTH = 20 + 8 + 64   # IPv4 + UDP headers + a check packet (Core/Links/Checks/CheckPacket)
 
 # number -> (lab, alice's host, bob's host, NAT pair, can be direct, extra peer options: "ipv6" adds the IPv6 STUN
-# server; "port-mapping" lets alice (only: bob's router has no mapping service) ask her router for a port mapping)
+# server; "port-mapping" lets alice (only: bob's router has no mapping service) ask her router for a port mapping;
+# "bob-maps" lets bob ask his router too)
 SCENARIOS = {
     1: ("cone", "h1", "h2", "cone <-> cone", True, []),
     2: ("symsym", "h1", "h2", "symmetric <-> symmetric", False, []),
@@ -40,6 +41,9 @@ SCENARIOS = {
     5: ("lan", "h1", "h3", "same LAN", True, []),
     6: ("udpblock", "h1", "h2", "UDP blocked <-> cone", False, []),
     7: ("v6sym", "h1", "h2", "IPv6 firewalls (IPv4 symmetric both)", True, ["ipv6"]),
+    # 3 with port mapping on at both peers (the default), bob's router answering none of UPnP, PCP, NAT-PMP: the
+    # upnpsym bug of session 5 (no final route within 40 s while discovery waited for bob's router)
+    8: ("upnpsym", "h1", "h2", "UPnP router <-> symmetric, both peers map", True, ["port-mapping", "bob-maps"]),
 }
 
 procs = []
@@ -93,7 +97,8 @@ class Lab:
         args = ["--stun", STUN[0], "--stun", STUN[1]]
         if "ipv6" in extra: args += ["--stun", STUN6]
         if "port-mapping" not in extra: args.append("--no-port-mapping")
-        return Peer(name, f"{SERVER4}:7777", self.fingerprint, self.folder, args, ["ip", "netns", "exec", f"{self.prefix}-{host}"], procs).signed_up()
+        return Peer(name, f"{SERVER4}:7777", self.fingerprint, self.folder, args, ["ip", "netns", "exec", f"{self.prefix}-{host}"], procs,
+                    stderr_path=os.path.join(self.folder, f"{name}.err")).signed_up()
 
     def direct_packets_after(self, t0):
         """(time, IP length) of each UDP packet between the two routers' WAN addresses after t0, from the delay log."""
@@ -116,7 +121,7 @@ class Lab:
 def attempt(lab, r, alice_host, bob_host, extra, timeout):
     """One fresh pair: returns dict(outcome, route, via, ip, t_link_ms, t_carried_ms, after_intro_ms, rtt_ms)."""
     a = lab.peer(f"alice{r}", alice_host, extra)
-    b = lab.peer(f"bobby{r}", bob_host, [x for x in extra if x != "port-mapping"])   # only alice's router maps ports
+    b = lab.peer(f"bobby{r}", bob_host, extra if "bob-maps" in extra else [x for x in extra if x != "port-mapping"])   # only alice's router maps ports
     try:
         befriend(a, b)
         t0 = a.send(f"/msg {b.name} hello")
@@ -146,6 +151,33 @@ def attempt(lab, r, alice_host, bob_host, extra, timeout):
     finally:
         a.quit()
         b.quit()
+        res_phases = phases(a)
+        if res_phases and "res" in locals():
+            res["phases"] = res_phases
+
+
+PHASE = re.compile(r"time to link from the introduction: (.*)$")
+
+
+def phases(peer):
+    """The peer's own line on where the time went (PeerLinks logs it once a link is secured and direct), or None."""
+    try:
+        with open(peer.stderr_path) as f:
+            found = [m.group(1) for line in f if (m := PHASE.search(line.strip()))]
+    except (OSError, TypeError):
+        return None
+    return found[0] if found else None
+
+
+def phase_summary(runs):
+    """p50 of each phase named in the peers' lines: 'checks p50 2 ms, first reachable pair p50 31 ms, ...'."""
+    values = {}
+    for x in runs:
+        for part in (x.get("phases") or "").replace(";", ",").split(","):
+            m = re.match(r"\s*(.+?) \+(\d+) ms", part)
+            if m:
+                values.setdefault(m.group(1), []).append(float(m.group(2)))
+    return ", ".join(f"{k} p50 {pct(v, 50):.0f} ms" for k, v in values.items()) or "n/a"
 
 
 def fmt(values):
@@ -172,7 +204,8 @@ def time_to_link(rtts, repeat, timeout):
               f"of which checks until the link's first packet on the direct path {fmt([x.get('checks_ms') for x in direct])}; "
               f"first /msg -> direct link event {fmt([x['t_link_ms'] for x in direct])}; "
               f"first /msg -> a PM carried direct {fmt([x.get('t_carried_ms') for x in direct])}; "
-              f"path RTT seen by the peer {fmt([x.get('rtt_ms') for x in direct])}", flush=True)
+              f"path RTT seen by the peer {fmt([x.get('rtt_ms') for x in direct])}; "
+              f"alice's phases from her introduction: {phase_summary(direct)}", flush=True)
 
 
 def table(numbers, repeat, timeout):

@@ -120,6 +120,30 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
     public Task<LinkEstablishment> Result => _result.Task;
 
+    /// <summary>
+    /// Called (after the lock, on the receive thread) the first time a pair on one of the caller's shared sockets is
+    /// known to carry packets to the peer: our check on it was answered, or the peer's authenticated check arrived on it
+    /// (its NAT and ours hold the bindings our answer used). Before nomination, so the caller can race its first
+    /// packets on it (<see cref="LinkEstablisher.EstablishAsync"/>'s <c>reachable</c>). At most
+    /// <see cref="MaxReachableReports"/> per session.
+    /// </summary>
+    public Action<ReachablePair>? Reachable { get; set; }
+
+    /// <summary>
+    /// Controlling side: the path the link uses now, as the path monitor sees it (null: none, relayed). A succeeded pair
+    /// is nominated only when <see cref="PathRanker.Choose"/> would switch to it from this one (a better class, or at
+    /// least 20 % and 3 ms lower RTT in the same class), so a re-introduction while a good path lives does not flap the
+    /// link; a pair held back is nominated later if its RTT, or the current path's health, changes the verdict. Called
+    /// under the session's lock: it must not take locks that call into the session.
+    /// </summary>
+    public Func<PathSample?>? Current { get; set; }
+    private bool _heldBack;
+
+    /// <summary>Reachable pairs reported per session, at most (a bound on what a peer can make us send to).</summary>
+    public const int MaxReachableReports = 4;
+    private readonly List<ReachablePair> _reachable = [];
+    private List<ReachablePair>? _reachableToReport;
+
     /// <summary>Called when our consent/keepalive check is answered on the selected path: RTT, and the address the peer saw it from.</summary>
     public Action<TimeSpan, IPEndPoint?>? ConsentAnswered { get; set; }
 
@@ -173,8 +197,9 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             long now = _time.GetTimestamp();
             if (now >= _deadline)
             {
-                FinishLocked(null, $"no candidate pair answered within {_options.Deadline.TotalSeconds:0.#} s " +
-                    $"({_pairs.Count} pairs, {_checksSent} checks, {_probesSent} probes)");
+                FinishLocked(null, _heldBack
+                    ? "the current path is kept: no checked pair is a real gain over it"
+                    : $"no candidate pair answered within {_options.Deadline.TotalSeconds:0.#} s ({_pairs.Count} pairs, {_checksSent} checks, {_probesSent} probes)");
                 return;
             }
             foreach (var pair in _pairs)
@@ -215,6 +240,11 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             {
                 var best = BestSucceeded(now);
                 if (best is null) _nominateAt = _pairs.Any(p => p.State == PairState.Succeeded) ? _tcpNominableAt : long.MaxValue;
+                else if (!RealGain(best))
+                {
+                    _heldBack = true;   // looked at again on the next answer, and at every tick while the current path is not alive
+                    _nominateAt = now + Ticks(_options.CheckRetransmit);
+                }
                 else
                 {
                     _nominating = best;
@@ -260,6 +290,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     public void OnCheckDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote, CheckDemultiplexer socket)
     {
         Action? after = null;
+        List<ReachablePair>? reached = null;
         lock (_gate)
         {
             if (_disposed) return;
@@ -272,9 +303,24 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             remote = Normal(remote);
             long now = _time.GetTimestamp();
             after = packet.Type == CheckPacketType.Request ? OnRequest(packet, remote, socket, now) : OnResponse(packet, remote, socket, now);
+            reached = _reachableToReport;
+            _reachableToReport = null;
         }
         Complete();
+        if (reached is not null && Reachable is { } report)
+            foreach (var pair in reached) report(pair);
         after?.Invoke();
+    }
+
+    /// <summary>Under the lock: remembers that <paramref name="pair"/> carries packets (reported once; UDP pairs on shared sockets only).</summary>
+    private void Reached(CandidatePair pair)
+    {
+        if (_finished || Reachable is null || !_shared.Contains(pair.Socket) || _reachable.Count >= MaxReachableReports) return;
+        if (pair.Local.Transport != CandidateTransport.Udp || pair.Remote.Transport != CandidateTransport.Udp) return;   // datagrams race on UDP pairs only
+        var reachable = new ReachablePair(pair.Socket, pair.Remote.EndPoint);
+        if (_reachable.Contains(reachable)) return;
+        _reachable.Add(reachable);
+        (_reachableToReport ??= []).Add(reachable);
     }
 
     private Action? OnRequest(CheckPacket request, IPEndPoint remote, CheckDemultiplexer socket, long now)
@@ -305,6 +351,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         }
         pair.ReachedAt = request.Address;
         if (request.Flags.HasFlag(CheckFlags.Probe)) pair.Probed = true;   // a birthday probe landed on this pair's mapping
+        Reached(pair);
         if (pair.State != PairState.Succeeded)
         {
             // Triggered check (RFC 8445 7.3.1.4), sent at once: the peer's request just opened its NAT for our answer,
@@ -373,6 +420,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         pair.SeenAs = response.Address;
         _triggered.Remove(pair);
         pair.Rtt = pair.Rtt is { } known && known < rtt ? known : rtt;
+        Reached(pair);
         if (_role != CheckRole.Controlling) return null;
         if (tx.Nominate && pair == _nominating) FinishLocked(pair, "direct");
         else if (_nominating is null) _nominateAt = Math.Min(_nominateAt, now + Ticks(_options.Pacing));
@@ -506,6 +554,15 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
             _answersInWindow = 0;
         }
         return ++_answersInWindow <= _options.MaxResponsesPerSecond;
+    }
+
+    /// <summary>Whether nominating <paramref name="pair"/> is worth leaving the current live path for (see <see cref="Current"/>).</summary>
+    private bool RealGain(CandidatePair pair)
+    {
+        if (Current?.Invoke() is not { Alive: true } current) return true;
+        var checkedPath = new PathSample($"checked {pair.Local.EndPoint}>{pair.Remote.EndPoint}", ViaOf(pair), pair.Rtt, Alive: true);
+        var inUse = current with { Id = "in use" };
+        return PathRanker.Choose(inUse.Id, [inUse, checkedPath])?.Id != inUse.Id;
     }
 
     /// <summary>

@@ -43,6 +43,27 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public void Without_address_validation_a_first_initial_is_accepted_at_once()
+    {
+        using var sim = new Simulation(new LinkConditions(), seed: 4, clients: 0, new TransportOptions { ValidateAddresses = false }.WithAesGcm());
+        var client = new CollectingReceiver();
+        sim.Network.CreateSocket(Victim).Start(client);
+        sim.Network.Inject(Initial(9, []), Victim, Simulation.ServerAddress);
+        sim.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, sim.Server.ConnectionCount);
+        Assert.True(HandshakeCodec.TryParse(client.Received[0], out var answer));
+        Assert.Equal(PacketType.Accept, answer.Type);   // no Retry round trip
+        Assert.True(client.Received[0].Length < Initial(9, []).Length, "the answer must be smaller than the Initial");
+
+        sim.Network.Inject(Initial(9, []), Victim, Simulation.ServerAddress);   // a repeated Initial (a raced copy) makes no second connection
+        sim.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, sim.Server.ConnectionCount);
+        Assert.Equal(2, client.Received.Count(d => d[0] == (byte)PacketType.Accept));
+        Assert.DoesNotContain(client.Received, d => d[0] == (byte)PacketType.Retry);
+    }
+
+    [Fact]
     public void A_cookie_is_bound_to_the_address_it_was_issued_to()
     {
         using var sim = new Simulation(new LinkConditions(), seed: 2, clients: 0);

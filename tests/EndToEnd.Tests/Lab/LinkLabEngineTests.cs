@@ -62,6 +62,30 @@ public sealed class LinkLabEngineTests
         await LinkGoesDirectAsync(alice, bob, "mapped");
     }
 
+    /// <summary>
+    /// The upnpsym bug (BOARD-s5 20:34): with port mapping on at both peers and no mapper on bob's router, bob's router
+    /// never answers (UPnP, PCP and NAT-PMP retries: about 9 s), and while discovery waited for it no link reached a
+    /// final route within 40 s. Candidates now go out once STUN has answered and a mapping is added when granted, so
+    /// alice's first final event is already direct through her mapped port.
+    /// </summary>
+    [Fact]
+    public async Task Scenario_3_with_port_mapping_on_at_both_peers_and_no_mapper_on_one_router_links_directly_through_the_mapped_port()
+    {
+        Require.That(Require.HasProgram("miniupnpd"), "'miniupnpd' is not installed (scripts/install-test-deps.sh)");
+        await using var run = await LinkLabTests.StartAsync("upnpsym");
+        await using var alice = Peer(run, "alice", "h1", portMapping: true);
+        await using var bob = Peer(run, "bob", "h2", portMapping: true);
+        await LinkLabTests.Run.SignedUpAsync(alice);
+        await LinkLabTests.Run.SignedUpAsync(bob);
+        await HeadlessLinkTests.BefriendAsync(alice, bob);
+        await alice.SendAsync("/link bob");
+        var final = await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up") && (e.Is("route", "direct") || e.TryGetProperty("reason", out _)));
+        Assert.Equal(("direct", "mapped"), (final.Str("route"), final.Str("via")));
+        await LinkLabTests.RouteAsync(bob, "alice", "direct");
+        await alice.SendAsync("/msg bob through the mapping");
+        await bob.WaitForAsync("message", e => e.Is("text", "through the mapping"));
+    }
+
     [Fact]
     public async Task Scenario_4_one_symmetric_one_cone_and_no_port_mapping_link_directly_by_birthday_probing()
     {

@@ -109,4 +109,90 @@ public sealed class LinkPathSocketTests
         Assert.Equal([1, 2, 3], Assert.Single(relayed));
         Assert.Null(path.DirectRemote);
     }
+
+    /// <summary>Records what is sent through it.</summary>
+    private sealed class RecordingSocket : IDatagramSocket
+    {
+        public List<(byte[] Datagram, EndPoint To)> Sent { get; } = [];
+        public EndPoint LocalEndPoint { get; } = new IPEndPoint(IPAddress.Loopback, 7);
+        public void Start(IDatagramReceiver receiver) { }
+        public void Send(ReadOnlySpan<byte> datagram, EndPoint remote) { lock (Sent) Sent.Add((datagram.ToArray(), remote)); }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void A_raced_pair_gets_the_recent_relayed_datagrams_at_once_then_a_copy_of_each_until_the_path_is_chosen()
+    {
+        var relayed = new List<byte[]>();
+        using var path = new LinkPathSocket(Virtual, p => relayed.Add(p.ToArray()), TimeProvider.System);
+        var raced = new RecordingSocket();
+        var direct = new RecordingSocket();
+        var peer = new IPEndPoint(IPAddress.Loopback, 4000);
+        path.Send([1], Virtual);
+        path.Send([2], Virtual);
+
+        Assert.True(path.Race(raced, peer));
+        Assert.False(path.Race(raced, peer));   // once per endpoint
+        Assert.Equal([[1], [2]], raced.Sent.Select(s => s.Datagram));   // the handshake's flight so far, replayed
+        path.Send([3], Virtual);
+        Assert.Equal([[1], [2], [3]], relayed);   // the relay still carries everything
+        Assert.Equal([[1], [2], [3]], raced.Sent.Select(s => s.Datagram));
+        Assert.All(raced.Sent, s => Assert.Equal(peer, s.To));
+
+        path.UseDirect(direct, peer);
+        path.Send([4], Virtual);
+        Assert.Equal(3, raced.Sent.Count);
+        Assert.Equal(3, relayed.Count);
+        Assert.Equal([4], Assert.Single(direct.Sent).Datagram);
+        Assert.False(path.Race(raced, new IPEndPoint(IPAddress.Loopback, 4001)));   // no racing while direct
+        Assert.Equal(0, path.Races);
+    }
+
+    [Fact]
+    public void Ending_the_race_sends_through_the_relay_only()
+    {
+        var relayed = new List<byte[]>();
+        using var path = new LinkPathSocket(Virtual, p => relayed.Add(p.ToArray()), TimeProvider.System);
+        var raced = new RecordingSocket();
+        Assert.True(path.Race(raced, new IPEndPoint(IPAddress.Loopback, 4000)));
+        path.EndRace();
+        path.Send([9], Virtual);
+        Assert.Empty(raced.Sent);
+        Assert.Equal([9], Assert.Single(relayed));
+    }
+
+    [Fact]
+    public async Task A_handshake_started_on_a_dead_relay_completes_on_the_raced_pairs_and_every_message_arrives_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var relay = new FakeRelay();
+        LinkPathSocket a = null!, b = null!;
+        a = new LinkPathSocket(Virtual, relay.To(() => b), TimeProvider.System);
+        b = new LinkPathSocket(Virtual, relay.To(() => a), TimeProvider.System);
+        var directA = new DirectEnd(a);
+        var directB = new DirectEnd(b);
+        directA.Socket.Start(directA);
+        directB.Socket.Start(directB);
+        await using var client = new UdpTransportEndpoint(a, new TransportOptions { ValidateAddresses = false });
+        await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true, ValidateAddresses = false });
+
+        relay.Dead = true;   // the relay loses the whole first flight: only the raced copies can finish the handshake
+        var accepting = server.AcceptAsync(ct).AsTask();
+        var connecting = client.ConnectAsync(Virtual, ct);
+        Assert.True(a.Race(directA.Socket, directB.Socket.LocalEndPoint));   // the Initial already went to the relay: replayed
+        Assert.True(b.Race(directB.Socket, directA.Socket.LocalEndPoint));
+        var connection = await connecting.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var accepted = await accepting.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        relay.Dead = false;   // from now on every packet arrives twice: through the relay and raced
+
+        const int Count = 200;
+        var received = ReadLinesAsync(accepted, Count, ct);
+        var stream = connection.OpenStream();
+        for (var i = 0; i < Count; i++) await stream.WriteAsync(Encoding.UTF8.GetBytes($"message {i}\n"), ct);
+        var lines = await received.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"message {i}"), lines);
+        directA.Socket.Dispose();
+        directB.Socket.Dispose();
+    }
 }
