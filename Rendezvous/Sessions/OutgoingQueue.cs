@@ -20,8 +20,10 @@ namespace P2PChat.Rendezvous.Sessions;
 /// a burst of 10,000 sign-ins costs a reader one queue slot and a few ROSTER frames, not 10,000 ADD frames.
 /// </para>
 /// </summary>
+/// <param name="onFailed">called with "send_queue_full" when deferred deltas find the queue full, with "write_failed"
+/// when a write fails or is aborted (the session then closes).</param>
 public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol.FrameCodec.DefaultMaxFrameSize, DeltaFlusher? flusher = null,
-    Action? onFlushFailed = null)
+    Action<string>? onFailed = null)
 {
     private const int MaxBatch = 64;
     /// <summary>Stands in the frame queue for the coalesced deltas; never written itself.</summary>
@@ -70,7 +72,7 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
             if (flusher is null) return QueueMarker();
             _flushScheduled = true;
         }
-        flusher.Schedule(() => { if (FlushDeltas()) Kick(); else onFlushFailed?.Invoke(); });
+        flusher.Schedule(() => { if (FlushDeltas()) Kick(); else onFailed?.Invoke("send_queue_full"); });
         return true;
     }
 
@@ -227,8 +229,16 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
                 if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { _written.TrySetCanceled(ct); }
-        catch (Exception ex) { _written.TrySetException(ex); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _written.TrySetCanceled(ct);
+            onFailed?.Invoke("write_failed");
+        }
+        catch (Exception ex)
+        {
+            _written.TrySetException(ex);
+            onFailed?.Invoke("write_failed");
+        }
     }
 
     /// <summary>Writes what is ready (up to <see cref="MaxBatch"/> queued items, deltas expanded) with one flush. Its own

@@ -47,7 +47,7 @@ public sealed class Session
         _socket = socket;
         if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
-        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, Dropped);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, QueueFailed);
         _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;
@@ -78,8 +78,7 @@ public sealed class Session
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_reading.Token, serverStopping);
         using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
-        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null, "write_failed"); }, TaskScheduler.Default);
+        var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);   // a failed write closes the session (QueueFailed)
         Volatile.Write(ref _lastHeard, _time.GetTimestamp());
         _idleTimer = _time.CreateTimer(_ => OnIdleTimer(), null, _idleTimeout, Timeout.InfiniteTimeSpan);
         // Replies are corked while the loop has frames in hand: what the commands of one read answer goes out in one write.
@@ -106,7 +105,9 @@ public sealed class Session
                 Volatile.Write(ref _commandRunning, 1);
                 try
                 {
-                    if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
+                    // A finished sign-in's task (and what it captured) is let go rather than kept for the session's life.
+                    if (_background.IsCompleted) _background = Task.CompletedTask;
+                    else if (frame is not (Ping or Pong or Quit)) await _background.ConfigureAwait(false);
                     await handle(this, frame, linked.Token).ConfigureAwait(false);
                 }
                 finally
@@ -341,6 +342,12 @@ public sealed class Session
         if (_queue.TryEnqueue(frame)) return true;
         Dropped();
         return false;
+    }
+
+    private void QueueFailed(string reason)
+    {
+        if (reason == "send_queue_full") Dropped();
+        else Close(null, reason);
     }
 
     private void Dropped()
