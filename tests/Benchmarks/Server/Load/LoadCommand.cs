@@ -134,13 +134,11 @@ internal static class LoadCommand
         foreach (var c in clients) c.OnMessage = (_, sentAt) => latency.Record(sentAt);
 
         var cpu0 = ProcessProbe.CpuTime(pid);
-        var switches0 = ProcessProbe.ContextSwitches(pid);
         var sent = await SendAtRateAsync(clients, rate, TimeSpan.FromSeconds(seconds), ct);
         // Drain: wait until everything arrived or 10 s passed.
         var drainUntil = DateTime.UtcNow.AddSeconds(10);
         while (latency.Received < sent && DateTime.UtcNow < drainUntil) await Task.Delay(50, ct);
         var cpu = ProcessProbe.CpuTime(pid) - cpu0;
-        var switches = ProcessProbe.ContextSwitches(pid) - switches0;
         heartbeats.Cancel();
         await beating;
         say("sent", sent);
@@ -149,7 +147,6 @@ internal static class LoadCommand
         say("p50_ms", latency.Percentile(50));
         say("p99_ms", latency.Percentile(99));
         say("cpu_us_per_msg", cpu.TotalMicroseconds / Math.Max(1, latency.Received));
-        say("ctx_switches_per_msg", switches / (double)Math.Max(1, latency.Received));
         foreach (var group in clients.Where(c => c.Closed.Task.IsCompleted).GroupBy(c => c.ClosedWith))
             say($"closed_with_status_{group.Key?.ToString(CultureInfo.InvariantCulture) ?? "none"}", group.Count());
         foreach (var c in clients) await c.DisposeAsync();

@@ -17,25 +17,6 @@ internal static class ProcessProbe
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
-    /// <summary>Context switches (voluntary + involuntary) of all the process's threads so far: a thread hand-off
-    /// that puts a thread to sleep and wakes another shows up here, whatever the machine's load.</summary>
-    public static long ContextSwitches(int pid)
-    {
-        long total = 0;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal)
-                        || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
-            }
-            catch (IOException) { /* the thread ended meanwhile */ }
-        }
-        return total;
-    }
-
     /// <summary>Resident set size in KiB (VmRSS).</summary>
     public static long ResidentKiB(int pid)
     {
