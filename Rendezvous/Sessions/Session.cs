@@ -107,7 +107,16 @@ public sealed class Session
                 {
                     // A finished sign-in's task (and what it captured) is let go rather than kept for the session's life.
                     if (_background.IsCompleted) _background = Task.CompletedTask;
-                    else if (frame is not (Ping or Pong or Quit)) await _background.ConfigureAwait(false);
+                    else if (frame is not (Ping or Pong or Quit))
+                    {
+                        // Replies held so far go out before waiting (also the sign-in's own, queued meanwhile).
+                        if (corked)
+                        {
+                            corked = false;
+                            _queue.Uncork();
+                        }
+                        await _background.ConfigureAwait(false);
+                    }
                     await handle(this, frame, linked.Token).ConfigureAwait(false);
                 }
                 finally

@@ -42,4 +42,19 @@ public sealed class WriteBatchingTests
         Assert.True(burst.Count >= 5, $"a burst of {burst.Count} frames");
         Assert.Equal(before + 1, alice.TlsRecordsReceived);
     }
+
+    [Fact]
+    public async Task A_registration_pipelined_with_a_sign_in_is_answered_and_the_sign_in_follows()
+    {
+        await using var server = await TestServer.StartAsync(o => o.HeartbeatTimeoutSeconds = 24 * 3600, new ManualTimeProvider());
+        await using var client = await server.ConnectAsync();
+
+        // One read brings both: the IAM waits for the REGISTER running beside the read loop, whose reply must not
+        // stay corked behind it.
+        await client.SendTogetherAsync([new Register("alice", "password1"), new Iam("alice", "password1")]);
+
+        Assert.Equal(StatusCode.Registered, (await client.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Register)).Code);
+        await client.ExpectAsync<IamOk>();
+        await client.ExpectStatusAsync(StatusCode.AuthOk);
+    }
 }
