@@ -6,6 +6,8 @@
 #   scripts/bench-server.sh --micro           the BenchmarkDotNet round trips (tests/Benchmarks/Server/*Benchmarks.cs)
 #   scripts/bench-server.sh --clients 10000 --only storm   only the reconnect storm (also: --only pm|signup|idle)
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
+#   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
+#                    `dotnet build -c Release Rendezvous`), labelled "base", right before ours: a before/after in one run
 # The storm prints its breakdown too: client-side phases (storm_tcp_ms_*, storm_tls_ms_*, storm_failed_*, storm_signins_per_5s),
 # the CPU seconds of server and load generator, the kernel's listen-queue overflows, and the server's own counters
 # (ours server_*: handshakes per 5 s and their p50/p99, sign-ins by kind, closes by state and reason, store writes and commits).
@@ -25,7 +27,7 @@ if [[ "${1:-}" == "--micro" ]]; then
         --filter '*P2PChat.Benchmarks.Server*' --artifacts tests/Benchmarks/BenchmarkDotNet.Artifacts "$@"
 fi
 
-CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY=
+CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE=
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clients) CLIENTS="$2"; shift 2 ;;
@@ -35,6 +37,7 @@ while [[ $# -gt 0 ]]; do
         --in-flight) IN_FLIGHT="$2"; shift 2 ;;
         --skip-irc) SKIP_IRC=1; shift ;;
         --only) ONLY="$2"; shift 2 ;;
+        --baseline) BASELINE="$(cd "$2" && pwd)/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -60,12 +63,14 @@ trap cleanup EXIT
 
 echo "# $(date -u '+%F %T') UTC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-ours() { # ours SCENARIO cheap|production [load options...]
+if [[ -n "$BASELINE" && ! -x "$BASELINE" ]]; then echo "no baseline server at $BASELINE: build it first" >&2; exit 2; fi
+
+ours() { # ours SCENARIO cheap|production [load options...]   (SERVER_EXE and LABEL may be overridden per call)
     local scenario="$1" hashing="$2"; shift 2
     local hash_args=()
     [ "$hashing" = cheap ] && hash_args=(--password-memory-kib 64 --password-passes 1)
     local data; data="$(mktemp -d "$WORK/ours.XXXX")"
-    "${LOAD[@]}" --target ours --label ours --scenario "$scenario" --server-exe "$SERVER_EXE" "$@" -- \
+    "${LOAD[@]}" --target ours --label "${LABEL:-ours}" --scenario "$scenario" --server-exe "${EXE:-$SERVER_EXE}" "$@" -- \
         --listen 127.0.0.1:0 --data "$data" "${hash_args[@]}" --max-connections 100000 \
         --Rendezvous:MaxCommandsPerWindow 100000000 \
         --Rendezvous:MaxSignUpsPerAddress 100000000 --Rendezvous:MaxSignUpsGlobal 100000000 \
@@ -115,7 +120,9 @@ PM=(--clients "$CLIENTS" --rate "$RATE" --seconds "$SECONDS_")
 [[ "$CLIENTS" -gt 2000 ]] && PM=(--clients 2000 --rate "$RATE" --seconds "$SECONDS_")
 wanted() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 # Setting up 10,000 clients takes minutes on a busy machine: the load generator's own limit (--timeout s) is raised.
+base() { [[ -n "$BASELINE" ]] && EXE="$BASELINE" LABEL=base ours "$@"; return 0; }
 if wanted pm; then
+    base pm cheap "${PM[@]}"
     ours pm cheap "${PM[@]}"
     [[ "$SKIP_IRC" == 0 ]] && irc pm "${PM[@]}"
 fi
@@ -125,6 +132,7 @@ if wanted signup; then
 fi
 if [[ "$CLIENTS" -ge 10000 || -n "$ONLY" ]]; then
     if wanted idle; then
+        base idle cheap --clients "$CLIENTS"
         ours idle cheap --clients "$CLIENTS"
         [[ "$SKIP_IRC" == 0 ]] && irc idle --clients "$CLIENTS"
     fi

@@ -67,6 +67,23 @@ public sealed class FrameConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>True when input already read from the stream waits in the buffer (more frames may follow at once
+    /// without waiting for the network). Only between reads, on the read loop.</summary>
+    public bool HasBufferedInput
+    {
+        get
+        {
+            try
+            {
+                if (!_reader.TryRead(out var result)) return false;
+                var has = !result.Buffer.IsEmpty;
+                _reader.AdvanceTo(result.Buffer.Start);
+                return has;
+            }
+            catch (InvalidOperationException) { return false; }
+        }
+    }
+
     /// <summary>Writes and flushes one frame.</summary>
     public ValueTask SendAsync(Frame frame, CancellationToken ct) => SendAsync([frame], ct);
 

@@ -1,4 +1,4 @@
-// One session's outgoing frames: a bounded queue drained by a single writer task, so no sender waits on a slow client.
+// One session's outgoing frames: a bounded queue written by whoever holds its write lease, so no sender waits on a slow client.
 using System.Threading.Channels;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol.Frames;
@@ -20,8 +20,10 @@ namespace P2PChat.Rendezvous.Sessions;
 /// a burst of 10,000 sign-ins costs a reader one queue slot and a few ROSTER frames, not 10,000 ADD frames.
 /// </para>
 /// </summary>
+/// <param name="onFailed">called with "send_queue_full" when deferred deltas find the queue full, with "write_failed"
+/// when a write fails or is aborted (the session then closes).</param>
 public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol.FrameCodec.DefaultMaxFrameSize, DeltaFlusher? flusher = null,
-    Action? onFlushFailed = null)
+    Action<string>? onFailed = null)
 {
     private const int MaxBatch = 64;
     /// <summary>Stands in the frame queue for the coalesced deltas; never written itself.</summary>
@@ -35,6 +37,11 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
     private readonly object _ledgerGate = new();
     private readonly OfflineLedger _ledger = new();
     private object? _last;
+    private FrameConnection? _connection;
+    private CancellationToken _writeCancel;
+    private int _draining;
+    private int _corks;
+    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool TryEnqueue(Frame frame)
     {
@@ -65,7 +72,7 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
             if (flusher is null) return QueueMarker();
             _flushScheduled = true;
         }
-        flusher.Schedule(() => { if (!FlushDeltas()) onFlushFailed?.Invoke(); });
+        flusher.Schedule(() => { if (FlushDeltas()) Kick(); else onFailed?.Invoke("send_queue_full"); });
         return true;
     }
 
@@ -121,11 +128,42 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
         return [.. RosterBatcher.Cards(cards, maxFrameSize), .. RosterBatcher.Presences(presences, maxFrameSize)];
     }
 
-    /// <summary>Waits for room; does nothing once the queue is completed.</summary>
+    /// <summary>Waits for room, then writes at once unless a write is in progress; does nothing once the queue is
+    /// completed. For the session's own replies (its read loop holds no lock).</summary>
     public async ValueTask EnqueueAsync(Frame frame, CancellationToken ct)
     {
-        while (await _frames.Writer.WaitToWriteAsync(ct).ConfigureAwait(false))
-            if (TryEnqueue(frame)) return;
+        await EnqueueWithoutKickAsync(frame, ct).ConfigureAwait(false);
+        if (Volatile.Read(ref _corks) == 0) Kick();
+    }
+
+    /// <summary>Several replies: all queued, then written together (in batches of what is ready).</summary>
+    public async ValueTask EnqueueAsync(IEnumerable<Frame> frames, CancellationToken ct)
+    {
+        foreach (var frame in frames) await EnqueueWithoutKickAsync(frame, ct).ConfigureAwait(false);
+        if (Volatile.Read(ref _corks) == 0) Kick();
+    }
+
+    /// <summary>
+    /// Until the matching <see cref="Uncork"/>, the session's own replies (<see cref="EnqueueAsync(Frame, CancellationToken)"/>)
+    /// are queued but not written: a command's replies (and those of the next commands already read) go out in one
+    /// write, e.g. MSG_ACKs of pipelined MSGs, or a whole sign-in burst. Frames from other sessions still write at once
+    /// (taking along whatever is queued), and a full queue is written before waiting for room. Nestable.
+    /// </summary>
+    public void Cork() => Interlocked.Increment(ref _corks);
+
+    /// <summary>Ends one <see cref="Cork"/>; the last one writes what is queued.</summary>
+    public void Uncork()
+    {
+        if (Interlocked.Decrement(ref _corks) == 0) Kick();
+    }
+
+    private async ValueTask EnqueueWithoutKickAsync(Frame frame, CancellationToken ct)
+    {
+        while (!TryEnqueue(frame))
+        {
+            Kick();   // full: what is queued must be on its way before waiting for room
+            if (!await _frames.Writer.WaitToWriteAsync(ct).ConfigureAwait(false)) return;
+        }
     }
 
     /// <summary>OFFLINE_ACK <paramref name="ackedId"/>: the stored-message ids queued up to and including it, now
@@ -140,16 +178,67 @@ public sealed class OutgoingQueue(int capacity, int maxFrameSize = Core.Protocol
     {
         if (Interlocked.CompareExchange(ref _last, (object?)last ?? NoFrame, null) is not null) return false;
         _frames.Writer.TryComplete();
+        Kick();
         return true;
     }
 
-    /// <summary>Writes frames until the queue is completed and drained (batching what is ready into one flush).</summary>
-    public async Task RunWriterAsync(FrameConnection connection, CancellationToken ct)
+    /// <summary>
+    /// Starts writing to <paramref name="connection"/>; the task ends once the queue is completed and drained (and the
+    /// last frame written), or faults when a write fails. There is no writer task: whoever queues a frame while no write
+    /// is in progress writes it at once on its own thread (see <see cref="Kick"/>), so a reply or a PM reaches the
+    /// socket without a hop to another thread, and an idle session holds no pending writer.
+    /// </summary>
+    public Task RunWriterAsync(FrameConnection connection, CancellationToken ct)
     {
-        var reader = _frames.Reader;
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-            await SendBatchAsync(connection, ct).ConfigureAwait(false);
-        if (Volatile.Read(ref _last) is Frame last) await connection.SendAsync(last, ct).ConfigureAwait(false);
+        if (Interlocked.CompareExchange(ref _connection, connection, null) is not null) throw new InvalidOperationException("already writing");
+        _writeCancel = ct;
+        Kick();
+        return _written.Task;
+    }
+
+    /// <summary>
+    /// Writes what is queued unless a write is already in progress (that one picks it up). The write runs on the
+    /// calling thread until it would wait for the socket; the rest continues on the thread pool. Callers queue under
+    /// their locks and call this after leaving them. Before <see cref="RunWriterAsync"/> it does nothing.
+    /// </summary>
+    public void Kick()
+    {
+        if (Volatile.Read(ref _connection) is null || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+        _ = DrainAsync();
+    }
+
+    /// <summary>Holds the write lease: writes batches until nothing is queued, then lets go and looks once more (a frame
+    /// queued just before letting go found the lease taken and relies on this look).</summary>
+    private async Task DrainAsync()
+    {
+        var connection = _connection!;
+        var ct = _writeCancel;
+        try
+        {
+            while (true)
+            {
+                while (_frames.Reader.TryPeek(out _)) await SendBatchAsync(connection, ct).ConfigureAwait(false);
+                if (_frames.Reader.Completion.IsCompleted)
+                {
+                    if (Volatile.Read(ref _last) is Frame last) await connection.SendAsync(last, ct).ConfigureAwait(false);
+                    _written.TrySetResult();
+                    return;
+                }
+                Volatile.Write(ref _draining, 0);
+                if (!_frames.Reader.TryPeek(out _) && !_frames.Reader.Completion.IsCompleted) return;
+                if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _written.TrySetCanceled(ct);
+            onFailed?.Invoke("write_failed");
+        }
+        catch (Exception ex)
+        {
+            _written.TrySetException(ex);
+            onFailed?.Invoke("write_failed");
+        }
     }
 
     /// <summary>Writes what is ready (up to <see cref="MaxBatch"/> queued items, deltas expanded) with one flush. Its own

@@ -10,7 +10,8 @@ namespace P2PChat.Rendezvous.Sessions;
 
 /// <summary>
 /// Threading: one read loop per session runs the commands of that client one after another (see
-/// <see cref="SessionState"/>); one writer task drains its <see cref="OutgoingQueue"/>. Other sessions reach it
+/// <see cref="SessionState"/>); its <see cref="OutgoingQueue"/> is written by whichever thread queues a frame while
+/// no write is in progress (no writer task, no thread hop per frame). Other sessions reach it
 /// only through <see cref="Deliver"/> (never blocks; a full queue drops this session) and <see cref="Close"/>.
 /// While the sign-in burst is being sent, delivered frames are held back and released after it, so the burst
 /// always comes first and nothing that happened meanwhile is lost.
@@ -46,7 +47,7 @@ public sealed class Session
         _socket = socket;
         if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
-        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, Dropped);
+        _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, QueueFailed);
         _heldCapacity = settings.SendQueueCapacity;
         Address = address;
         _time = time;
@@ -77,23 +78,45 @@ public sealed class Session
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_reading.Token, serverStopping);
         using var abortWrites = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);
-        _ = writer.ContinueWith(t => { if (t.IsFaulted || t.IsCanceled) Close(null, "write_failed"); }, TaskScheduler.Default);
+        var writer = _queue.RunWriterAsync(_connection, abortWrites.Token);   // a failed write closes the session (QueueFailed)
         Volatile.Write(ref _lastHeard, _time.GetTimestamp());
         _idleTimer = _time.CreateTimer(_ => OnIdleTimer(), null, _idleTimeout, Timeout.InfiniteTimeSpan);
+        // Replies are corked while the loop has frames in hand: what the commands of one read answer goes out in one write.
+        var corked = false;
         try
         {
             while (!IsClosing)
             {
+                if (corked && !_connection.HasBufferedInput)
+                {
+                    corked = false;
+                    _queue.Uncork();
+                }
                 var frame = await _connection.ReadAsync(linked.Token).ConfigureAwait(false);
                 if (frame is null) { Close(null, "client_left"); break; }
+                if (!corked)
+                {
+                    corked = true;
+                    _queue.Cork();
+                }
                 // Heartbeats are answered even while a sign-in runs in the background; any other command waits for it,
                 // so one client's commands still run one after another. While a command runs (or waits for the store)
                 // the client is waiting for us: the dead-connection clock restarts only when it is done.
                 Volatile.Write(ref _commandRunning, 1);
                 try
                 {
-                    if (frame is not (Ping or Pong or Quit) && !_background.IsCompleted) await _background.ConfigureAwait(false);
+                    // A finished sign-in's task (and what it captured) is let go rather than kept for the session's life.
+                    if (_background.IsCompleted) _background = Task.CompletedTask;
+                    else if (frame is not (Ping or Pong or Quit))
+                    {
+                        // Replies held so far go out before waiting (also the sign-in's own, queued meanwhile).
+                        if (corked)
+                        {
+                            corked = false;
+                            _queue.Uncork();
+                        }
+                        await _background.ConfigureAwait(false);
+                    }
                     await handle(this, frame, linked.Token).ConfigureAwait(false);
                 }
                 finally
@@ -113,6 +136,7 @@ public sealed class Session
         }
         finally
         {
+            if (corked) _queue.Uncork();
             Close(null);
             await _idleTimer.DisposeAsync().ConfigureAwait(false);
             // A sign-in still running must finish (it sees the session closing) before the user is signed off,
@@ -147,10 +171,16 @@ public sealed class Session
             }
             finally
             {
-                Volatile.Write(ref _lastHeard, _time.GetTimestamp());
-                Interlocked.Exchange(ref _idleSuspended, 0);
+                ServerWorkDone();
             }
         });
+    }
+
+    /// <summary>The client's wait for the server is over: its silence counts from now.</summary>
+    private void ServerWorkDone()
+    {
+        Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+        Interlocked.Exchange(ref _idleSuspended, 0);
     }
 
     /// <summary>
@@ -179,7 +209,8 @@ public sealed class Session
     /// <summary>Moves from AwaitHello to Anonymous.</summary>
     public void Greeted() { lock (_gate) if (State == SessionState.AwaitHello) State = SessionState.Anonymous; }
 
-    /// <summary>Moves to SignedIn as <paramref name="user"/> and starts holding delivered frames until <see cref="EndBurst"/>.</summary>
+    /// <summary>Moves to SignedIn as <paramref name="user"/> and starts holding delivered frames until <see cref="EndBurst"/>;
+    /// the burst's own frames are queued meanwhile and written together by <see cref="EndBurst"/>.</summary>
     /// <returns>false when the session is already closing (it stays so).</returns>
     public bool SignedIn(SignedInUser user, IEnumerable<uint> friends)
     {
@@ -190,6 +221,8 @@ public sealed class Session
             State = SessionState.SignedIn;
             _friends.UnionWith(friends);
             _held = [];
+            // The burst is written whole when it ends (a PONG meanwhile waits for it too).
+            _queue.Cork();
             return true;
         }
     }
@@ -202,19 +235,19 @@ public sealed class Session
             var held = _held;
             _held = null;
             if (held is null) return;
-            foreach (var frame in held)
-                if (!Enqueue(frame)) return;
-            if (!_queue.ReleaseDeltas()) Dropped();
+            if (held.TrueForAll(Enqueue) && !_queue.ReleaseDeltas()) Dropped();
         }
+        // The burst ends the sign-in for the client (what the server still does, telling others, is not its wait):
+        // its silence counts from here, before the burst is written and the client can answer it.
+        if (AwaitingServer) ServerWorkDone();
+        _queue.Uncork();
     }
 
     /// <summary>Sends one of this client's own replies (waits for room in its queue).</summary>
     public ValueTask SendAsync(Frame frame, CancellationToken ct) => _queue.EnqueueAsync(frame, ct);
 
-    public async ValueTask SendAsync(IEnumerable<Frame> frames, CancellationToken ct)
-    {
-        foreach (var frame in frames) await SendAsync(frame, ct).ConfigureAwait(false);
-    }
+    /// <summary>Sends several of this client's own replies, written together (batched as the queue allows).</summary>
+    public ValueTask SendAsync(IEnumerable<Frame> frames, CancellationToken ct) => _queue.EnqueueAsync(frames, ct);
 
     /// <summary>A frame from elsewhere (another session's action). Never waits; a full queue drops this session.</summary>
     /// <returns>false when the session is closing (or was just dropped), so the frame will not arrive.</returns>
@@ -229,8 +262,11 @@ public sealed class Session
                 _held.Add(frame);
                 return true;
             }
-            return Enqueue(frame);
+            if (!Enqueue(frame)) return false;
         }
+        // Written now on this thread unless a write is in progress (after the lock: no socket write under it).
+        _queue.Kick();
+        return true;
     }
 
     /// <summary>A best-effort frame from elsewhere (a relayed link packet): queued if there is room now, else dropped —
@@ -238,7 +274,10 @@ public sealed class Session
     public bool Offer(Frame frame)
     {
         if (IsClosing) return false;
-        lock (_gate) return _held is null && _queue.TryEnqueue(frame);
+        lock (_gate)
+            if (_held is not null || !_queue.TryEnqueue(frame)) return false;
+        _queue.Kick();
+        return true;
     }
 
     /// <summary>A roster delta about <paramref name="userTag"/> from elsewhere (a card or a presence change): coalesced
@@ -247,12 +286,18 @@ public sealed class Session
     public bool DeliverDelta(uint userTag, Frame delta)
     {
         if (IsClosing) return false;
+        bool holding;
         lock (_gate)
         {
-            if (_queue.TryEnqueueDelta(userTag, delta, hold: _held is not null)) return true;
-            Dropped();
-            return false;
+            holding = _held is not null;
+            if (!_queue.TryEnqueueDelta(userTag, delta, hold: holding))
+            {
+                Dropped();
+                return false;
+            }
         }
+        if (!holding) _queue.Kick();
+        return true;
     }
 
     /// <summary>OFFLINE_ACK <paramref name="ackedId"/>: the stored-message ids this connection queued up to and including
@@ -306,6 +351,12 @@ public sealed class Session
         if (_queue.TryEnqueue(frame)) return true;
         Dropped();
         return false;
+    }
+
+    private void QueueFailed(string reason)
+    {
+        if (reason == "send_queue_full") Dropped();
+        else Close(null, reason);
     }
 
     private void Dropped()

@@ -32,6 +32,14 @@ internal sealed class TestClient : IAsyncDisposable
     /// <summary>Every frame received so far, in order (including those <see cref="ExpectAsync{T}"/> skipped).</summary>
     public List<Frame> Received { get; } = [];
 
+    private TlsRecordCounter? _records;
+
+    /// <summary>TLS records received from the server so far (one per server write, or more for a write over 16 KiB).</summary>
+    public int TlsRecordsReceived => _records?.Records ?? 0;
+
+    /// <summary>Sends several frames in one write (one TLS record): the server finds them all in one read.</summary>
+    public Task SendTogetherAsync(IReadOnlyCollection<Frame> frames) => _connection.SendAsync(frames, Ct).AsTask();
+
     public Tag Tag { get; private set; }
     public string Username { get; private set; } = "";
 
@@ -41,13 +49,14 @@ internal sealed class TestClient : IAsyncDisposable
     {
         var tcp = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
         await tcp.ConnectAsync(server, Ct);
-        var tls = new SslStream(tcp.GetStream(), false, (_, cert, _, _) => cert is not null && CertificateFingerprint.Matches(CertificateFingerprint.Of(cert), fingerprint));
+        var records = new TlsRecordCounter(tcp.GetStream());
+        var tls = new SslStream(records, false, (_, cert, _, _) => cert is not null && CertificateFingerprint.Matches(CertificateFingerprint.Of(cert), fingerprint));
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = "p2pchat-rendezvous",
             EnabledSslProtocols = SslProtocols.Tls13,
         }, Ct);
-        var client = new TestClient(tcp, tls);
+        var client = new TestClient(tcp, tls) { _records = records };
         if (hello)
         {
             await client.SendAsync(new Hello(1, 1, "tests"));
