@@ -8,10 +8,10 @@ as the transfer runs. Prints the idle and during round trips (p50/p99), the tran
 file_done, each peer's peak resident memory (VmHWM) and the CPU seconds per GiB of both peers together during the
 transfer. Both round trips include the same headless overheads (stdin command, JSON event on stdout).
 """
-import os, re, shutil, subprocess, sys, tempfile, threading, time
+import os, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from headless_peer import SERVER, Peer as LabPeer, befriend, pct, stop   # noqa: E402
+from headless_peer import Peer as LabPeer, befriend, pct, start_server, stop   # noqa: E402
 
 BYTES = int(os.environ.get("BYTES", str(1 << 30)))
 EXCHANGES = int(os.environ.get("EXCHANGES", "200"))
@@ -52,15 +52,7 @@ def main():
     with open(source, "wb") as f:
         for left in range(BYTES, 0, -(1 << 20)):
             f.write(os.urandom(min(1 << 20, left)))
-    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(FOLDER, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    procs.append(server)
-    address = fingerprint = None
-    for line in server.stdout:
-        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
-        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
-        if address and fingerprint: break
-    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+    address, fingerprint = start_server(os.path.join(FOLDER, "server"), procs)
 
     alice = Peer("alice", address, fingerprint).signed_up()
     bob = Peer("bob", address, fingerprint).signed_up()

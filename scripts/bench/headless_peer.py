@@ -1,6 +1,6 @@
 """Drives real p2pchat --headless processes for the benchmarks: slash commands on stdin, JSON events from stdout, each
 event stamped with time.monotonic() when it is read (the same clock as scripts/netlab-delay.py's log)."""
-import json, os, queue, subprocess, threading, time
+import json, os, queue, re, subprocess, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
@@ -86,6 +86,22 @@ def befriend(a, b):
     b.send(f"/friend accept {a.name}")
     a.wait("user", lambda e: e.get("user") == b.name and e.get("friend"))
     b.wait("user", lambda e: e.get("user") == a.name and e.get("friend"))
+
+
+def start_server(data, procs, *options):
+    """Starts a rendezvous server on 127.0.0.1 (port 0, two STUN ports) with its data in `data` and more `options`
+    (e.g. "--Rendezvous:MaxCommandsPerWindow=1000000"); adds it to `procs` and returns (address, fingerprint) once it
+    has logged both. The rest of its output is drained on a thread."""
+    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", data, "--stun", "127.0.0.1:0,127.0.0.1:0", *options],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    procs.append(server)
+    address = fingerprint = None
+    for line in server.stdout:
+        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
+        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
+        if address and fingerprint: break
+    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+    return address, fingerprint
 
 
 def pct(values, p):

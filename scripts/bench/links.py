@@ -9,10 +9,10 @@ One p2pchat-rendezvous on 127.0.0.1 and headless peers that send only to loopbac
     direct link, and the same exchange between two peers started with --no-direct-pms (through the server), p50/p99.
 Both round trips include the same headless overheads (stdin command, JSON event on stdout), so their ratio is fair.
 """
-import os, re, shutil, subprocess, sys, tempfile, threading
+import os, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from headless_peer import SERVER, Peer as LabPeer, befriend, pct, stop   # noqa: E402
+from headless_peer import Peer as LabPeer, befriend, pct, start_server, stop   # noqa: E402
 
 EXCHANGES = int(os.environ.get("EXCHANGES", "1000"))
 REPEATS = int(os.environ.get("REPEATS", "5"))
@@ -46,16 +46,7 @@ FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
 
 def main():
     folder = FOLDER
-    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(folder, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
-                               "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    procs.append(server)
-    address = fingerprint = None
-    for line in server.stdout:
-        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
-        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
-        if address and fingerprint: break
-    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+    address, fingerprint = start_server(os.path.join(folder, "server"), procs, "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000")
 
     to_direct = []
     for r in range(REPEATS):

@@ -12,11 +12,11 @@ run, for each room size in SIZES (default "10 50"):
     message was shown exactly once. Each round kills whoever hosts then (the room shrinks to 2).
 Both sides of each comparison pay the same headless overheads (a command on stdin, a JSON event on stdout).
 """
-import os, re, shutil, subprocess, sys, threading, time
+import os, shutil, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import headless_peer
-from headless_peer import PASSWORD, PEER, SERVER, pct
+from headless_peer import PASSWORD, PEER, pct, start_server
 
 SIZES = [int(s) for s in os.environ.get("SIZES", "10 50").split()]
 MESSAGES = int(os.environ.get("MESSAGES", "200"))
@@ -176,17 +176,8 @@ def failover(peers, room):
 
 def main():
     os.makedirs(FOLDER)
-    server = subprocess.Popen(["dotnet", SERVER, "--listen", "127.0.0.1:0", "--data", os.path.join(FOLDER, "server"), "--stun", "127.0.0.1:0,127.0.0.1:0",
-                               "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000",
-                               "--Rendezvous:MaxOfflineStoresPerMinute=1000000", "--Rendezvous:MaxConnectionsPerAddress=1000", "--Rendezvous:MaxUnauthenticatedPerAddress=1000"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    procs.append(server)
-    address = fingerprint = None
-    for line in server.stdout:
-        if m := re.search(r"fingerprint SHA256 ([0-9A-F:]+)", line): fingerprint = m.group(1)
-        if m := re.search(r"listening on (\S+)", line): address = m.group(1)
-        if address and fingerprint: break
-    threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+    address, fingerprint = start_server(os.path.join(FOLDER, "server"), procs, "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000",
+                               "--Rendezvous:MaxOfflineStoresPerMinute=1000000", "--Rendezvous:MaxConnectionsPerAddress=1000", "--Rendezvous:MaxUnauthenticatedPerAddress=1000")
 
     if KILLS > 0:
         peers = started([f"fo{i}" for i in range(FAILOVER_MEMBERS)], address, fingerprint)
