@@ -6,6 +6,7 @@
 #   scripts/bench-server.sh --micro           the BenchmarkDotNet round trips (tests/Benchmarks/Server/*Benchmarks.cs)
 #   scripts/bench-server.sh --clients 10000 --only storm   only the reconnect storm (also: --only pm|signup|idle)
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
+#   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`), labelled "base", right before ours: a before/after in one run
 #                    (the storm too); --baseline . compares this build with itself, e.g. under other settings:
@@ -29,7 +30,7 @@ if [[ "${1:-}" == "--micro" ]]; then
         --filter '*P2PChat.Benchmarks.Server*' --artifacts tests/Benchmarks/BenchmarkDotNet.Artifacts "$@"
 fi
 
-CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE= BASE_ENV= OURS_ENV=
+CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE= BASE_ENV= OURS_ENV= JIT=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clients) CLIENTS="$2"; shift 2 ;;
@@ -38,6 +39,7 @@ while [[ $# -gt 0 ]]; do
         --signups) SIGNUPS="$2"; shift 2 ;;
         --in-flight) IN_FLIGHT="$2"; shift 2 ;;
         --skip-irc) SKIP_IRC=1; shift ;;
+        --jit) JIT=1; shift ;;
         --only) ONLY="$2"; shift 2 ;;
         --baseline) BASELINE="$(cd "$2" && pwd)/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"; shift 2 ;;
         --base-env) BASE_ENV="$2"; shift 2 ;;
@@ -55,6 +57,11 @@ fi
 dotnet build -c Release Rendezvous -v quiet -nologo >/dev/null
 dotnet build -c Release tests/Benchmarks -v quiet -nologo >/dev/null
 SERVER_EXE="$PWD/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"
+if [[ "$JIT" == 0 ]]; then   # our server as deployed: published ReadyToRun (precompiled; see docs/server.md "Deployment")
+    R2R_DIR="$PWD/Rendezvous/bin/Release/net10.0/linux-x64/r2r"
+    dotnet publish Rendezvous -c Release -r linux-x64 --self-contained false -o "$R2R_DIR" -v quiet -nologo >/dev/null
+    SERVER_EXE="$R2R_DIR/p2pchat-rendezvous"
+fi
 LOAD=(dotnet "$PWD/tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks.dll" server-load)
 
 WORK="$(mktemp -d "/tmp/p2pchat-bench-server.$$.XXXXXX")"
