@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 
-NativeHeapSettings.LimitArenas();   // first, before the thread pool's threads allocate (see NativeHeapSettings)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
