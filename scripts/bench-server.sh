@@ -6,8 +6,11 @@
 #   scripts/bench-server.sh --micro           the BenchmarkDotNet round trips (tests/Benchmarks/Server/*Benchmarks.cs)
 #   scripts/bench-server.sh --clients 10000 --only storm   only the reconnect storm (also: --only pm|signup|idle)
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
+#   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`), labelled "base", right before ours: a before/after in one run
+#                    (the storm too); --baseline . compares this build with itself, e.g. under other settings:
+#   --base-env "K=V ..."  --env "K=V ..."   environment of the base / our server process only (e.g. DOTNET_TieredPGO=0)
 # The storm prints its breakdown too: client-side phases (storm_tcp_ms_*, storm_tls_ms_*, storm_failed_*, storm_signins_per_5s),
 # the CPU seconds of server and load generator, the kernel's listen-queue overflows, and the server's own counters
 # (ours server_*: handshakes per 5 s and their p50/p99, sign-ins by kind, closes by state and reason, store writes and commits).
@@ -27,7 +30,7 @@ if [[ "${1:-}" == "--micro" ]]; then
         --filter '*P2PChat.Benchmarks.Server*' --artifacts tests/Benchmarks/BenchmarkDotNet.Artifacts "$@"
 fi
 
-CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE=
+CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE= BASE_ENV= OURS_ENV= JIT=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clients) CLIENTS="$2"; shift 2 ;;
@@ -36,8 +39,11 @@ while [[ $# -gt 0 ]]; do
         --signups) SIGNUPS="$2"; shift 2 ;;
         --in-flight) IN_FLIGHT="$2"; shift 2 ;;
         --skip-irc) SKIP_IRC=1; shift ;;
+        --jit) JIT=1; shift ;;
         --only) ONLY="$2"; shift 2 ;;
         --baseline) BASELINE="$(cd "$2" && pwd)/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"; shift 2 ;;
+        --base-env) BASE_ENV="$2"; shift 2 ;;
+        --env) OURS_ENV="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -51,6 +57,11 @@ fi
 dotnet build -c Release Rendezvous -v quiet -nologo >/dev/null
 dotnet build -c Release tests/Benchmarks -v quiet -nologo >/dev/null
 SERVER_EXE="$PWD/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"
+if [[ "$JIT" == 0 ]]; then   # our server as deployed: published ReadyToRun (precompiled; see docs/server.md "Deployment")
+    R2R_DIR="$PWD/Rendezvous/bin/Release/net10.0/linux-x64/r2r"
+    dotnet publish Rendezvous -c Release -r linux-x64 --self-contained false -o "$R2R_DIR" -v quiet -nologo >/dev/null
+    SERVER_EXE="$R2R_DIR/p2pchat-rendezvous"
+fi
 LOAD=(dotnet "$PWD/tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks.dll" server-load)
 
 WORK="$(mktemp -d "/tmp/p2pchat-bench-server.$$.XXXXXX")"
@@ -70,7 +81,11 @@ ours() { # ours SCENARIO cheap|production [load options...]   (SERVER_EXE and LA
     local hash_args=()
     [ "$hashing" = cheap ] && hash_args=(--password-memory-kib 64 --password-passes 1)
     local data; data="$(mktemp -d "$WORK/ours.XXXX")"
-    "${LOAD[@]}" --target ours --label "${LABEL:-ours}" --scenario "$scenario" --server-exe "${EXE:-$SERVER_EXE}" "$@" -- \
+    local exe="${EXE:-$SERVER_EXE}"
+    if [[ -n "${RUN_ENV:-}" ]]; then   # the server alone runs with these variables (exec keeps its PID for the probes)
+        printf '#!/bin/sh\nexec env %s %q "$@"\n' "$RUN_ENV" "$exe" > "$data.sh"; chmod +x "$data.sh"; exe="$data.sh"
+    fi
+    RUN_ENV= "${LOAD[@]}" --target ours --label "${LABEL:-ours}" --scenario "$scenario" --server-exe "$exe" "$@" -- \
         --listen 127.0.0.1:0 --data "$data" "${hash_args[@]}" --max-connections 100000 \
         --Rendezvous:MaxCommandsPerWindow 100000000 \
         --Rendezvous:MaxSignUpsPerAddress 100000000 --Rendezvous:MaxSignUpsGlobal 100000000 \
@@ -120,10 +135,10 @@ PM=(--clients "$CLIENTS" --rate "$RATE" --seconds "$SECONDS_")
 [[ "$CLIENTS" -gt 2000 ]] && PM=(--clients 2000 --rate "$RATE" --seconds "$SECONDS_")
 wanted() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 # Setting up 10,000 clients takes minutes on a busy machine: the load generator's own limit (--timeout s) is raised.
-base() { [[ -n "$BASELINE" ]] && EXE="$BASELINE" LABEL=base ours "$@"; return 0; }
+base() { [[ -n "$BASELINE" ]] && EXE="$BASELINE" LABEL=base RUN_ENV="$BASE_ENV" ours "$@"; return 0; }
 if wanted pm; then
     base pm cheap "${PM[@]}"
-    ours pm cheap "${PM[@]}"
+    RUN_ENV="$OURS_ENV" ours pm cheap "${PM[@]}"
     [[ "$SKIP_IRC" == 0 ]] && irc pm "${PM[@]}"
 fi
 if wanted signup; then
@@ -133,9 +148,12 @@ fi
 if [[ "$CLIENTS" -ge 10000 || -n "$ONLY" ]]; then
     if wanted idle; then
         base idle cheap --clients "$CLIENTS"
-        ours idle cheap --clients "$CLIENTS"
+        RUN_ENV="$OURS_ENV" ours idle cheap --clients "$CLIENTS"
         [[ "$SKIP_IRC" == 0 ]] && irc idle --clients "$CLIENTS"
     fi
-    wanted storm && ours storm cheap --clients "$CLIENTS" --timeout 3600
+    if wanted storm; then
+        base storm cheap --clients "$CLIENTS" --timeout 3600
+        RUN_ENV="$OURS_ENV" ours storm cheap --clients "$CLIENTS" --timeout 3600
+    fi
 fi
 echo "# done $(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
