@@ -30,6 +30,9 @@ done
 case "$PART" in loopback|impaired|chat|all) ;; *) echo "bench-files: --part must be loopback, impaired, chat or all" >&2; exit 2 ;; esac
 QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
 BIN=tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks
+# The benchmark processes run the file code with the runtime settings of the peer executable (Peer/Peer.csproj:
+# no dynamic PGO, whose instrumented tier kept hot code such as BLAKE3 at tier 0 for seconds into a transfer).
+export DOTNET_TieredPGO=0
 dotnet build tests/Benchmarks -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 case "$PART" in chat|all)
   dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null

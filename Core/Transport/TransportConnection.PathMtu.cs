@@ -60,7 +60,7 @@ public sealed partial class TransportConnection
     /// GSO send and a burst stays well inside the socket buffers (16 KiB and 32 KiB packets overflowed them in the
     /// transport benchmark).
     /// </summary>
-    internal static int DefaultMaxProbedPacketSize(EndPoint remote) => remote switch
+    public static int DefaultMaxProbedPacketSize(EndPoint remote) => remote switch
     {
         IPEndPoint { Address: var a } when IPAddress.IsLoopback(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a) => LoopbackMaxProbedPacketSize,
         _ when remote.AddressFamily == AddressFamily.InterNetworkV6 => 1452,

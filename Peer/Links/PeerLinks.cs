@@ -340,7 +340,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 a.Since = _time.GetUtcNow();
                 up = a.Up();
             }
-            (connection as TransportConnection)?.RestartPathMtuDiscovery(a.Active is null ? RelayPacketSize : null);
+            // The transport sees only the virtual peer address: the probing limit comes from the direct path's own
+            // address (8 KiB packets towards loopback, 1472/1452 bytes elsewhere), the relay's from its packet size.
+            (connection as TransportConnection)?.RestartPathMtuDiscovery(a.Active is { } active
+                ? TransportConnection.DefaultMaxProbedPacketSize(active.Remote.EndPoint) : RelayPacketSize);
             link.Start();
             if (phases is not null) _log?.Invoke($"links: {a.Name}: {phases}");
             _events.Publish(up);
@@ -504,7 +507,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 if (a.Link is { } link)
                 {
                     link.Route = LinkRoute.Direct;
-                    (link.Connection as TransportConnection)?.RestartPathMtuDiscovery();   // the new path may carry more than 1200 bytes
+                    // the new path may carry more than 1200 bytes (its own address says how much to probe for)
+                    (link.Connection as TransportConnection)?.RestartPathMtuDiscovery(TransportConnection.DefaultMaxProbedPacketSize(path.Remote.EndPoint));
                     changed = a.Up();   // without an RTT when the check had none: a second event brings it
                 }
                 if (a.DirectRtt is null) _ = Task.Run(() => MeasureRttAsync(a, path));

@@ -1,5 +1,4 @@
 // The sender's half of a data stream: present the transfer id, then serve the chunks the receiver requests.
-using System.Buffers;
 
 namespace P2PChat.Core.Files.Sessions;
 
@@ -85,26 +84,19 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
             default: throw new FileProtocolException($"expected Ready, got {first.Type}");
         }
         var frameLength = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength + manifest.ChunkSize;
-        var frame = ArrayPool<byte>.Shared.Rent(frameLength);
-        var spare = ArrayPool<byte>.Shared.Rent(frameLength);
-        try
+        // Exact-size frames, not pooled: the pool rounds 1 MiB + 13 bytes up to a 2 MiB array and keeps it afterwards.
+        var frame = GC.AllocateUninitializedArray<byte>(frameLength);
+        var spare = GC.AllocateUninitializedArray<byte>(frameLength);
+        while (true)
         {
-            while (true)
+            switch (await ReadAsync(stream, ct).ConfigureAwait(false))
             {
-                switch (await ReadAsync(stream, ct).ConfigureAwait(false))
-                {
-                    case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
-                    case DoneMessage: return new(SessionOutcome.Completed);
-                    case FailedMessage failed: return new(SessionOutcome.Failed, failed.Reason);
-                    case RequestMessage request: await ServeAsync(stream, request, frame, spare, ct).ConfigureAwait(false); break;
-                    case var other: throw new FileProtocolException($"a {other.Type} message on a data stream");
-                }
+                case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
+                case DoneMessage: return new(SessionOutcome.Completed);
+                case FailedMessage failed: return new(SessionOutcome.Failed, failed.Reason);
+                case RequestMessage request: await ServeAsync(stream, request, frame, spare, ct).ConfigureAwait(false); break;
+                case var other: throw new FileProtocolException($"a {other.Type} message on a data stream");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-            ArrayPool<byte>.Shared.Return(spare);
         }
     }
 
