@@ -24,8 +24,8 @@ namespace P2PChat.Peer.Links;
 /// <see cref="LinkPathSocket"/> is made for the contact and the UDP transport runs on it at once — over the relay —
 /// while the link engine (<see cref="LinkEstablisher"/>: ICE-style checks on every candidate pair, birthday probing when
 /// exactly one side is symmetric) checks the peer's candidates from the shared IPv4 and IPv6 sockets. The controlling side (the
-/// lower tag) connects and initiates the Noise XX handshake (<see cref="SecureLink"/>), which must prove the expected
-/// key; the other accepts and responds. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
+/// lower tag) connects and the other accepts and initiates the Noise XX handshake at once (<see cref="SecureLink"/>);
+/// each side must prove the key the other expects. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
 /// <para><b>Upgrade</b>: when the engine nominates a pair, the path socket switches to it (event <c>link</c>, route
 /// direct, via lan/reflexive/mapped/probed, IP version and the check's RTT) and path MTU discovery starts again on it. The transport connection and its streams carry on unchanged, so nothing is lost or duplicated. While
 /// relayed, the controlling side asks for a fresh introduction and checks again (a NAT that changed, a new mapping, or
@@ -315,17 +315,20 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             var me = _e2e.Keys.LinkIdentity ?? throw new LinkHandshakeException("our identity keys are not open (sign in first)");
             TransportConnection connection;
+            // The side that accepts the transport connection starts the Noise handshake (HELLO leaves right behind its
+            // Accept), and the side that connected responds, so it holds the link keys after FINISH, one and a half
+            // round trips after its connection was accepted (LinkHandshakeDriver; docs/nat-traversal.md, "Time to link").
             if (a.Controlling)
             {
                 connection = await a.Endpoint.ConnectAsync(a.Path.Virtual, timeout.Token).ConfigureAwait(false);
                 a.Phases.Connected(_time.GetTimestamp());
-                await SecureLink.InitiateAsync(connection, me, a.Expected, timeout.Token).ConfigureAwait(false);
+                await SecureLink.RespondAsync(connection, me, a.Expected.Equals, timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 connection = await a.Endpoint.AcceptAsync(timeout.Token).ConfigureAwait(false);
                 a.Phases.Connected(_time.GetTimestamp());
-                await SecureLink.RespondAsync(connection, me, a.Expected.Equals, timeout.Token).ConfigureAwait(false);
+                await SecureLink.InitiateAsync(connection, me, a.Expected, timeout.Token).ConfigureAwait(false);
             }
             LinkEvent up;
             ContactLink link;
