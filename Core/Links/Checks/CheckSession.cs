@@ -9,7 +9,7 @@ namespace P2PChat.Core.Links.Checks;
 
 /// <summary>
 /// Runs on one periodic timer (every <see cref="EstablishOptions.Pacing"/>, Ta) and the sockets' receive callbacks,
-/// under one lock. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
+/// under one lock. At the start the first check of up to <see cref="EstablishOptions.InitialChecks"/> pairs leaves at once. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
 /// one per pair per Ta). Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends over 6.2 s, then the pair
 /// fails), send one new check (a queued triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
 /// (easy side), and, on the controlling side, nominate when due (the succeeded pair <see cref="PathRanker"/> ranks best). Session states:
@@ -154,7 +154,14 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     {
         lock (_gate)
         {
-            foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, _time.GetTimestamp());
+            long now = _time.GetTimestamp();
+            foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, now);
+            foreach (var pair in _pairs.Where(p => p.State == PairState.Waiting).Take(_options.InitialChecks).ToList())
+            {
+                pair.State = PairState.InProgress;   // the first check of each pair at once (EstablishOptions.InitialChecks)
+                pair.Attempts = 0;
+                Send(pair, nominate: false, now);
+            }
         }
         bool probing = _probeBase is not null || _opened.Count > 0;
         _tcpNominableAt = _time.GetTimestamp() + Ticks(_options.TcpGrace + (probing ? _options.ProbePacing * _options.BirthdayProbes : TimeSpan.Zero));
