@@ -17,7 +17,7 @@ namespace P2PChat.Core.Links.Checks;
 /// Checking ──(controlling: a pair succeeded — our check was answered, or the peer's request arrived on it — then
 ///    │        wait Ta for better ones; nominate the highest-priority succeeded pair; the nomination's answer)──► Selected
 ///    │       (controlled: an authenticated nominate request arrives on a pair)───────────────────► Selected
-///    └──(deadline, or cancellation)────────────────────────────────────────────────────────────► Failed
+///    └──(every pair failed, the deadline, or cancellation)──────────────────────────────────────► Failed
 /// </code>
 /// Selected keeps the session registered on the chosen socket only: it still answers the peer's checks (nomination
 /// retransmits, the path monitor's consent checks) and sends consent checks for the monitor. Every datagram is verified
@@ -163,6 +163,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
                 Send(pair, nominate: false, now);
             }
         }
+        _started = _time.GetTimestamp();
         bool probing = _probeBase is not null || _opened.Count > 0;
         _tcpNominableAt = _time.GetTimestamp() + Ticks(_options.TcpGrace + (probing ? _options.ProbePacing * _options.BirthdayProbes : TimeSpan.Zero));
         _cancel = ct.Register(() => Finish(null, "canceled", canceled: ct));
@@ -214,6 +215,12 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
                 if (pair.State != PairState.InProgress || pair.NextSend > now) continue;
                 if (pair.Attempts >= _options.CheckAttempts) pair.State = PairState.Failed;
                 else Send(pair, nominate: false, now);
+            }
+            if (AllFailed())
+            {
+                FinishLocked(null, $"every candidate pair failed ({_pairs.Count} pairs, {_checksSent} checks, {_probesSent} probes, " +
+                    $"{TimeSpan.FromSeconds((now - _started) / (double)_time.TimestampFrequency).TotalSeconds:0.#} s)");
+                return;
             }
             if (_nominating is { } nominated && nominated.NextSend <= now)
             {
@@ -591,6 +598,19 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         }
         return PathRanker.Best(samples) is { } best ? byId[best.Id] : null;
     }
+
+    /// <summary>
+    /// The checklist has failed (RFC 8445 section 7.2.5.3.3): every pair was checked <see cref="EstablishOptions.CheckAttempts"/>
+    /// times without an answer, nothing is queued or being nominated, and no birthday probing is still under way, so
+    /// waiting for the <see cref="EstablishOptions.Deadline"/> would only keep the link's final route unknown for
+    /// longer (a peer's late check revives a pair while the session lives; after it, the relayed link asks again on
+    /// its upgrade schedule). A session without any pair waits for the deadline: only the peer's checks can make one.
+    /// </summary>
+    private bool AllFailed() =>
+        _pairs.Count > 0 && _pairs.All(p => p.State == PairState.Failed) && _triggered.Count == 0 && _nominating is null
+        && _probeIndex >= _probePorts.Length && _opened.Count == 0;
+
+    private long _started;
 
     /// <summary>UDP is preferred whenever it works: a TCP pair may be nominated only once no UDP pair has succeeded and
     /// UDP had its chance: every UDP pair failed, or <see cref="EstablishOptions.TcpGrace"/> passed since the start

@@ -59,6 +59,23 @@ public sealed class EstablishmentTimeSimTests
         Assert.True(elapsed <= bound, $"nominated after {elapsed.TotalMilliseconds} ms of simulated time, bound {bound.TotalMilliseconds} ms");
     }
 
+    /// <summary>Two symmetric NATs (no probing: neither side is easy): every pair fails after its six checks (6.2 s), and
+    /// both sessions end then, not at the 10 s deadline, so the link's relay route is final sooner.</summary>
+    [Fact]
+    public void When_every_pair_fails_both_sides_give_up_when_the_last_check_is_unanswered_not_at_the_deadline()
+    {
+        var (elapsed, a, b) = Time(NatBehaviour.Symmetric, NatBehaviour.Symmetric, 10);
+
+        Assert.Null(a.Path);
+        Assert.Null(b.Path);
+        Assert.StartsWith("every candidate pair failed", a.Outcome);
+        var options = new EstablishOptions();
+        var checking = Enumerable.Range(1, options.CheckAttempts).Aggregate(TimeSpan.Zero,
+            (sum, n) => sum + TimeSpan.FromTicks(Math.Min((options.CheckRetransmit * Math.Pow(2, n - 1)).Ticks, options.MaxRetransmit.Ticks)));
+        Assert.True(elapsed <= checking + 2 * options.Pacing, $"gave up after {elapsed.TotalMilliseconds} ms of simulated time, checks take {checking.TotalMilliseconds} ms");
+        Assert.True(elapsed < options.Deadline);
+    }
+
     [Theory]
     [InlineData(10, 1)] [InlineData(10, 2)] [InlineData(50, 3)]
     public void Symmetric_to_cone_by_probing_within_the_probe_window(double oneWayMs, int seed)
