@@ -137,7 +137,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         if (attempt is null)
         {
             if (!_client.IsSignedIn) throw new ContactLinkUnavailableException(peer, "not signed in to the server");
-            var (nat, candidates) = await CandidatesAsync(cancellationToken).ConfigureAwait(false);
+            var (nat, candidates) = await CandidatesForLinkAsync(peer, cancellationToken).ConfigureAwait(false);
             var reply = new TaskCompletionSource<Intro>(TaskCreationOptions.RunContinuationsAsynchronously);
             uint id;
             lock (_gate)
@@ -160,6 +160,40 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (attempt is null) throw new ContactLinkUnavailableException(peer, "the introduction was refused");
         }
         return await attempt.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How long a link request waits for a NAT discovery still under way before it goes out with our LAN
+    /// addresses only. STUN answers within a round trip where UDP works; where it is blocked, discovery gives up only
+    /// after 7.75 s (<see cref="Core.Nat.RetransmitSchedule.Stun"/>), and a /msg sent soon after sign-in waited for
+    /// that before its introduction was even asked for (lab scenario 6 settled on the relay after 17 s).</summary>
+    public static readonly TimeSpan DiscoveryWait = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// Our candidates for a new link request: discovery's, or after <see cref="DiscoveryWait"/> the LAN addresses. In
+    /// that case, once discovery ends with other candidates, a fresh introduction carries them (the checks of the
+    /// first one go on meanwhile), unless the link has gone direct or ended by then.
+    /// </summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesForLinkAsync(Tag peer, CancellationToken ct)
+    {
+        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> discovery;
+        lock (_gate) discovery = _discovery ??= DiscoverAsync(_stop.Token);
+        try { return await discovery.WaitAsync(DiscoveryWait, _time, ct).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        IReadOnlyList<LinkCandidate> lan = LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port);
+        _log?.Invoke($"links: NAT discovery still under way after {DiscoveryWait.TotalSeconds:0.#} s; asking for a link to {_client.Directory.NameOf(peer)} with our LAN addresses, the rest follows");
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var (_, found) = await discovery.WaitAsync(_stop.Token).ConfigureAwait(false);
+                if (found.SequenceEqual(lan)) return;
+                lock (_gate)
+                    if (!_attempts.TryGetValue(peer, out var a) || a.Ended || a.Active is not null) return;
+                RequestIntroduction(peer);
+            }
+            catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
+        });
+        return (0, lan);
     }
 
     /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM went through the server because
