@@ -604,11 +604,12 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     /// times without an answer, nothing is queued or being nominated, and no birthday probing is still under way, so
     /// waiting for the <see cref="EstablishOptions.Deadline"/> would only keep the link's final route unknown for
     /// longer (a peer's late check revives a pair while the session lives; after it, the relayed link asks again on
-    /// its upgrade schedule). A session without any pair waits for the deadline: only the peer's checks can make one.
+    /// its upgrade schedule). A session without any pair waits for the deadline: only the peer's checks can make one;
+    /// so does a session that probes (either side of birthday probing), whose answers may come late on a loaded machine.
     /// </summary>
     private bool AllFailed() =>
         _pairs.Count > 0 && _pairs.All(p => p.State == PairState.Failed) && _triggered.Count == 0 && _nominating is null
-        && _probeIndex >= _probePorts.Length && _opened.Count == 0;
+        && _probeBase is null && _opened.Count == 0;
 
     private long _started;
 
@@ -617,7 +618,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     /// (plus the probing time when birthday probing runs).</summary>
     private bool TcpNominable(long now) =>
         now >= _tcpNominableAt || _pairs.All(p => p.Local.Transport != CandidateTransport.Udp || p.State == PairState.Failed)
-            && _probeIndex >= _probePorts.Length && _opened.Count == 0;
+            && _probeBase is null && _opened.Count == 0;
 
     private long _tcpNominableAt;
 
