@@ -98,6 +98,36 @@ public sealed class SecureLinkSimulationTests
         Assert.True(pair.Client.ProtectionSettled && pair.Server.ProtectionSettled, "both sides send and accept only the link keys");
     }
 
+    /// <summary>
+    /// Round trips on the simulated clock (no loss, 50 ms each way, from the moment the transport connection is up):
+    /// when the side that accepted initiates (what direct links do since session 7), the side that connected is keyed
+    /// after FINISH, 1.5 round trips; when the connecting side initiates it waits for READY, 2 round trips.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 150)]
+    [InlineData(false, 200)]
+    public void The_connecting_side_is_keyed_half_a_round_trip_sooner_when_the_accepting_side_initiates(bool initiatorAccepted, int keyedAfterMs)
+    {
+        using var pair = new ConnectedPair(new LinkConditions { Delay = TimeSpan.FromMilliseconds(50) }, 5, new TransportOptions());
+        var (initiatorSide, responderSide) = initiatorAccepted ? (pair.Server, pair.Client) : (pair.Client, pair.Server);
+        var initiator = new Side(initiatorSide, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = initiatorSide.OpenTransportStream() };
+        var responder = new Side(responderSide, LinkHandshakeDriver.Responder(Bob, _ => true));
+        var connecting = initiatorAccepted ? responder : initiator;
+        long start = pair.Sim.Clock.GetTimestamp();
+        initiator.Start();
+
+        Assert.True(pair.Sim.Run(() =>
+        {
+            responder.Stream ??= responderSide.TryAcceptStream();
+            initiator.Pump();
+            responder.Pump();
+        }, () => connecting.Driver.IsComplete, TimeSpan.FromMinutes(1)));
+
+        var keyedAfter = pair.Sim.Clock.GetElapsedTime(start);
+        TestContext.Current.SendDiagnosticMessage($"initiator accepted: {initiatorAccepted}; the connecting side keyed after {keyedAfter.TotalMilliseconds} ms");
+        Assert.InRange(keyedAfter.TotalMilliseconds, keyedAfterMs, keyedAfterMs + 10);
+    }
+
     [Fact]
     public void After_the_switch_a_packet_under_the_old_unkeyed_protection_is_refused()
     {
