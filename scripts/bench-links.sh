@@ -12,11 +12,13 @@
 #   scripts/bench-links.sh --repeat 5 --part table --scenarios 1,4
 #   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|all (all)
 #            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
+#            --baseline DIR  loopback only: A/B in one run, DIR (another built checkout, e.g. main) and this tree
+#                            alternately, 2 rounds each (--rounds N), so the load hits both the same
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7,8 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
-QUIET_LOAD=${QUIET_LOAD:-2.0} QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120} BUILD=yes
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+QUIET_LOAD=${QUIET_LOAD:-2.0} QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120} BUILD=yes BASELINE="" ROUNDS=2
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) REPEAT=$2; shift 2 ;;
@@ -28,6 +30,8 @@ while [ $# -gt 0 ]; do
     --quiet-load) QUIET_LOAD=$2; shift 2 ;;
     --quiet-wait) QUIET_WAIT_SECONDS=$2; shift 2 ;;
     --skip-build) BUILD=no; shift ;;
+    --baseline) BASELINE=$(cd "$2" && pwd); shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "bench-links: unknown option '$1'" >&2; usage 2 ;;
   esac
@@ -59,6 +63,15 @@ case "$PART" in ttl|all) lab ttl ;; esac
 case "$PART" in table|all) lab table ;; esac
 case "$PART" in loopback|all)
   quiet loopback
-  EXCHANGES=$EXCHANGES REPEATS=$REPEAT python3 scripts/bench/links.py
+  if [ -z "$BASELINE" ]; then
+    EXCHANGES=$EXCHANGES REPEATS=$REPEAT python3 scripts/bench/links.py
+  else
+    for round in $(seq 1 "$ROUNDS"); do
+      for tree in "$BASELINE" "$PWD"; do
+        echo "bench-links: loopback round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        EXCHANGES=$EXCHANGES REPEATS=1 python3 "$tree/scripts/bench/links.py" | grep -E "direct link|via server|ratio"
+      done
+    done
+  fi
   echo "bench-links: loopback done, load average $(cut -d' ' -f1-3 /proc/loadavg)" ;;
 esac

@@ -28,6 +28,7 @@ public sealed partial class TransportConnection
     private readonly RangeSet _outstanding = new();
     private readonly List<LongRange> _scratchRanges = [];
     private readonly RttEstimator _rtt;
+    private readonly QueueDelayMonitor _queueDelay = new();
     private readonly ICongestionController _cc;
     private readonly Pacer _pacer;
     private long _bytesInFlight;
@@ -79,9 +80,17 @@ public sealed partial class TransportConnection
         if (largest > _largestAcked) _largestAcked = largest;
         if (largestNewlyAcked!.PacketNumber == largest && largestNewlyAcked.AckEliciting)
         {
-            _rtt.AddSample(now - largestNewlyAcked.TimeSentMicros, Math.Min(frame.AckDelayMicros, MonotonicClock.Micros(_options.MaxAckDelay)));
+            long sample = now - largestNewlyAcked.TimeSentMicros;
+            long ackDelay = Math.Min(frame.AckDelayMicros, MonotonicClock.Micros(_options.MaxAckDelay));
+            _rtt.AddSample(sample, ackDelay);
             Statistics.SmoothedRttMicros = _rtt.SmoothedMicros;
             Statistics.MinRttMicros = _rtt.MinMicros;
+            long adjusted = sample - ackDelay >= _rtt.MinMicros ? sample - ackDelay : sample;
+            if (_options.QueueDelaySignal && _queueDelay.OnSample(adjusted, _rtt.SmoothedMicros, now))
+            {
+                Statistics.QueueDelaySignals++;
+                _cc.OnQueueDelay(now, _rtt.SmoothedMicros);
+            }
         }
         _tailLossProbes = 0;
         _rtoBackoff = 0;

@@ -92,6 +92,14 @@ public sealed record TransportOptions
     /// <summary>Longest a receiver holds back an acknowledgement.</summary>
     public TimeSpan MaxAckDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Whether a standing queue on the path (a round's least RTT more than max(10 ms, base / 4) over the base RTT,
+    /// <c>QueueDelayMonitor</c>) counts as congestion, so a bulk transfer does not fill the receiver's socket buffer
+    /// (or a router's) and make every other stream's packets, PMs included, wait behind it. Off: loss only, as before.
+    /// Environment override: P2PCHAT_QUEUE_SIGNAL=0 turns it off (for A/B benchmarks).
+    /// </summary>
+    public bool QueueDelaySignal { get; init; } = Environment.GetEnvironmentVariable("P2PCHAT_QUEUE_SIGNAL") != "0";
+
     /// <summary>An acknowledgement goes out at once after this many ack-eliciting packets.</summary>
     public int AckEveryPackets { get; init; } = 2;
 

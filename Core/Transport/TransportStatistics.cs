@@ -20,9 +20,11 @@ public sealed class TransportStatistics
     public long PathMtuBlackHoles { get; internal set; }
     /// <summary>Times <see cref="TransportConnection.PathSilent"/> was raised.</summary>
     public long PathSilences { get; internal set; }
+    /// <summary>Rounds whose RTT showed a standing queue on the path (<c>QueueDelayMonitor</c>), each a congestion signal.</summary>
+    public long QueueDelaySignals { get; internal set; }
 
     public override string ToString() =>
         $"sent={PacketsSent} lost={PacketsLost} spurious={SpuriousLosses} tlp={TailLossProbes} rto={RetransmissionTimeouts} " +
         $"srtt_ms={SmoothedRttMicros / 1000.0:F1} min_rtt_ms={MinRttMicros / 1000.0:F1} pmtu={PathMtu} " +
-        $"pmtu_probes={PathMtuProbesSent} pmtu_probes_lost={PathMtuProbesLost} pmtu_black_holes={PathMtuBlackHoles}";
+        $"pmtu_probes={PathMtuProbesSent} pmtu_probes_lost={PathMtuProbesLost} pmtu_black_holes={PathMtuBlackHoles} queue_signals={QueueDelaySignals}";
 }

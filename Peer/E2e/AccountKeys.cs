@@ -68,7 +68,7 @@ public sealed class AccountKeys : IDisposable
     public PairwiseSession? Session(string contact)
     {
         if (_sessions.TryGetValue(contact, out var session)) return session;
-        session = _files.Read(KeyFiles.SessionFile(contact)) is { } blob ? PairwiseSession.Deserialize(_vault.Open(blob)) : null;
+        session = _files.ReadRecord(KeyFiles.SessionFile(contact), Open) is { } state ? PairwiseSession.Deserialize(state) : null;
         _sessions[contact] = session;
         return session;
     }
@@ -84,8 +84,12 @@ public sealed class AccountKeys : IDisposable
 
     public void SaveSession(string contact, KeyFileWrite mode = KeyFileWrite.Durable)
     {
-        if (_sessions.GetValueOrDefault(contact) is { } session) _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize()), mode);
+        if (_sessions.GetValueOrDefault(contact) is { } session) _files.WriteRecord(KeyFiles.SessionFile(contact), session.Serialize(), Seal, mode);
     }
+
+    private byte[] Seal(byte[] plain) => _vault.Seal(plain);
+
+    private byte[] Open(byte[] sealedRecord) => _vault.Open(sealedRecord);
 
     /// <summary>The sender keys of an invite-only channel, loaded from its file on first use (empty when there is none).</summary>
     public GroupKeys Group(uint channelTag)
@@ -135,7 +139,7 @@ public sealed class AccountKeys : IDisposable
         foreach (var (contact, session) in _sessions)
         {
             if (session is not { HoldsSendLease: true }) continue;
-            try { _files.Write(KeyFiles.SessionFile(contact), _vault.Seal(session.Serialize(atLiveCounter: true))); }
+            try { _files.WriteRecord(KeyFiles.SessionFile(contact), session.Serialize(atLiveCounter: true), Seal); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException) { }
         }
     }

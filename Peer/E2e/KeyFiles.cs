@@ -4,7 +4,8 @@ namespace P2PChat.Peer.E2e;
 /// <summary>
 /// Files (every one a blob sealed by the profile's <c>ProfileKeyVault</c>, so nothing in them is readable without
 /// the password): <c>identity.bin</c> (identity private key), <c>prekeys.bin</c> (<see cref="PrekeyRing"/>),
-/// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact),
+/// <c>contacts.bin</c> (<c>ContactKeyBook</c>), <c>session-USER.bin</c> (one <c>PairwiseSession</c> per contact, a
+/// <see cref="SlotFile"/>: saved after every message, so in place rather than by rename),
 /// <c>group-TAG.bin</c> (<see cref="GroupKeys"/> of one invite-only channel, TAG in hex), <c>held.bin</c>
 /// (<see cref="HeldMessages"/>: PMs waiting for /trust; absent when none wait).
 /// Usernames are 3-32 characters of A-Z a-z 0-9 _ . - (server rule); anything else is refused as a file name part.
@@ -73,11 +74,27 @@ public sealed class KeyFiles
         }, null);
     }
 
-    public void Delete(string name) => File.Delete(Path.Combine(Folder, name));
+    /// <summary>The newest record of slot file <paramref name="name"/> (<see cref="SlotFile.Read"/>), null when absent.</summary>
+    public byte[]? ReadRecord(string name, Func<byte[], byte[]> open) => SlotFileOf(name).Read(open);
+
+    /// <summary>Saves a record in slot file <paramref name="name"/> (<see cref="SlotFile.Write"/>): one write in place.</summary>
+    public void WriteRecord(string name, ReadOnlySpan<byte> content, Func<byte[], byte[]> seal, KeyFileWrite mode = KeyFileWrite.Durable) =>
+        SlotFileOf(name).Write(content, seal, mode);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SlotFile> _slotFiles = new(StringComparer.Ordinal);
+
+    private SlotFile SlotFileOf(string name) => _slotFiles.GetOrAdd(name, n => new SlotFile(Path.Combine(Folder, n)));
+
+    public void Delete(string name)
+    {
+        if (_slotFiles.TryGetValue(name, out var slots)) slots.Reset();
+        File.Delete(Path.Combine(Folder, name));
+    }
 
     /// <summary>Removes every key file of the account (before a new identity is written).</summary>
     public void DeleteAll()
     {
+        foreach (var slots in _slotFiles.Values) slots.Reset();
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
 

@@ -8,8 +8,10 @@ namespace P2PChat.Peer.Server;
 /// A request waiting for its answer. Key: what it is about (a name, matched regardless of case), for matching success
 /// frames. Reply: completed with the answering frame when someone awaits it. Silent: whoever awaits it reports a
 /// refusal itself, so the refusal is not also published as an error event (successes are handled as usual).
+/// Sent: the request frame itself, for success frames that must match its content, not only its name (a TOPIC is
+/// answered by an ADD carrying that topic; any other ADD of the channel is not its answer).
 /// </summary>
-public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply, bool Silent);
+public sealed record PendingRequest(Opcode Opcode, string Command, string? Key, TaskCompletionSource<Frame>? Reply, bool Silent, Frame? Sent = null);
 
 /// <summary>
 /// Matching rules (docs/protocol.md): a MSG or MSG_MULTI is matched by its requestId (MSG_ACK, MSG_MULTI_ACK, or STATUS with value = requestId);
@@ -25,10 +27,10 @@ public sealed class PendingRequests
     private readonly Dictionary<uint, string> _messages = [];
     private uint _nextRequestId;
 
-    public PendingRequest Add(Opcode opcode, string command, string? key = null, bool wantsReply = false, bool silent = false)
+    public PendingRequest Add(Opcode opcode, string command, string? key = null, bool wantsReply = false, bool silent = false, Frame? sent = null)
     {
         var request = new PendingRequest(opcode, command, key,
-            wantsReply ? new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously) : null, silent);
+            wantsReply ? new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously) : null, silent, sent);
         lock (_gate)
         {
             if (!_byOpcode.TryGetValue(opcode, out var queue)) _byOpcode[opcode] = queue = new();
@@ -48,6 +50,10 @@ public sealed class PendingRequests
     /// <summary>The oldest request of <paramref name="opcode"/> about <paramref name="key"/>.</summary>
     public PendingRequest? TakeByKey(Opcode opcode, string key) =>
         Take(opcode, r => string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The oldest request of <paramref name="opcode"/> about <paramref name="key"/> whose sent frame <paramref name="answers"/> accepts.</summary>
+    public PendingRequest? TakeByKey(Opcode opcode, string key, Func<Frame?, bool> answers) =>
+        Take(opcode, r => string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase) && answers(r.Sent));
 
     /// <summary>The destination recorded for end-to-end control messages (sender keys): their acknowledgement is not an event.</summary>
     public const string ControlMessage = "\0control";

@@ -14,7 +14,7 @@ public sealed partial class ServerConnection
 {
     private async Task RequestAsync(Frame frame, string command, CancellationToken ct, string? key = null)
     {
-        _pending.Add(frame.Opcode, command, key);
+        _pending.Add(frame.Opcode, command, key, sent: frame);
         await SendAsync(frame, ct).ConfigureAwait(false);
     }
 

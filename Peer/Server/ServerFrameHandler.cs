@@ -65,7 +65,9 @@ public sealed class ServerFrameHandler(
     private void OnAddChannel(AddChannel add)
     {
         var channel = directory.Upsert(add);
-        pending.TakeByKey(Opcode.Topic, channel.Name);
+        // Only an ADD with the topic we asked for answers our TOPIC: the ADD of a join (or of someone else's topic)
+        // arriving meanwhile must leave it pending, or the TOPIC's refusal would lose its command.
+        pending.TakeByKey(Opcode.Topic, channel.Name, sent => sent is Topic asked && asked.Text == add.Topic);
         events.Publish(new ChannelEvent(add.Tag.Value, channel.Display, add.Topic,
             add.Flags.HasFlag(ChannelFlags.InviteOnly), add.Flags.HasFlag(ChannelFlags.Operator)));
         pending.TakeByKey(Opcode.Resolve, channel.Display)?.Reply?.TrySetResult(add);

@@ -73,6 +73,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connection slots (for tests and diagnostics).</summary>
     internal ConnectionAdmission Admission => _context.Admission;
 
+    /// <summary>The queue that admits password hashes (tests hold its slots to fill it deterministically).</summary>
+    internal SignInAdmission HashQueue => _context.HashQueue;
+
     /// <summary>TLS handshakes running now (for tests and diagnostics).</summary>
     internal int HandshakesRunning => Math.Max(1, _options.MaxConcurrentHandshakes) - _handshakeSlots.CurrentCount;
 

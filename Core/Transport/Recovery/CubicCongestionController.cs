@@ -7,7 +7,8 @@ namespace P2PChat.Core.Transport.Recovery;
 /// K = ∛(Wmax·(1 − β)/C)), never below the Reno-friendly estimate W_est (grows by α = 3(1−β)/(1+β) segments per
 /// window acked). A loss of a packet sent after the current recovery start multiplies the window by β and begins
 /// a new epoch; fast convergence lowers Wmax when the window had not regained the previous Wmax. An RTO collapses
-/// the window to 2·mss.
+/// the window to 2·mss. A standing queue (<see cref="OnQueueDelay"/>) ends slow start without a reduction, and in
+/// congestion avoidance counts as a loss event.
 /// </summary>
 internal sealed class CubicCongestionController(int maxDatagramSize, int initialWindowPackets = 10) : ICongestionController
 {
@@ -59,6 +60,22 @@ internal sealed class CubicCongestionController(int maxDatagramSize, int initial
         _recoveryStart = nowMicros;
         _epochStart = -1;
         _beforeReduction = (_window, _ssthresh, _wMax);
+        _wMax = _window < _wMax ? _window * (1 + Beta) / 2 : _window;
+        _window = Math.Max(_window * Beta, MinWindow);
+        _ssthresh = _window;
+    }
+
+    public void OnQueueDelay(long nowMicros, long smoothedRttMicros)
+    {
+        if (InSlowStart)
+        {
+            _ssthresh = _window;
+            return;
+        }
+        if (_recoveryStart != long.MinValue && nowMicros - _recoveryStart < smoothedRttMicros) return;   // one cut per RTT, a loss's included
+        _recoveryStart = nowMicros;
+        _epochStart = -1;
+        _beforeReduction = null;   // not a loss that could turn out spurious
         _wMax = _window < _wMax ? _window * (1 + Beta) / 2 : _window;
         _window = Math.Max(_window * Beta, MinWindow);
         _ssthresh = _window;

@@ -17,6 +17,13 @@ internal interface ICongestionController
     /// <summary>The segment size used in window arithmetic changed (path MTU discovery).</summary>
     void SetMaxDatagramSize(int size);
 
+    /// <summary>
+    /// A standing queue on the path (<see cref="QueueDelayMonitor"/>): in slow start, leave it without a reduction
+    /// (HyStart++); in congestion avoidance, reduce as for a loss, unless a reduction happened within the last
+    /// <paramref name="smoothedRttMicros"/>.
+    /// </summary>
+    void OnQueueDelay(long nowMicros, long smoothedRttMicros);
+
     /// <summary>A packet declared lost was acknowledged after all: undo the last reduction (once per recovery period).</summary>
     void OnSpuriousLoss();
 }

@@ -45,6 +45,21 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
         _avoidanceCredit = 0;
     }
 
+    public void OnQueueDelay(long nowMicros, long smoothedRttMicros)
+    {
+        if (InSlowStart)
+        {
+            _ssthresh = _window;
+            return;
+        }
+        if (_recoveryStart != long.MinValue && nowMicros - _recoveryStart < smoothedRttMicros) return;   // one cut per RTT, a loss's included
+        _recoveryStart = nowMicros;
+        _beforeReduction = null;
+        _window = Math.Max(_window / 2, MinWindow);
+        _ssthresh = _window;
+        _avoidanceCredit = 0;
+    }
+
     public void OnSpuriousLoss()
     {
         if (_beforeReduction is not { } before) return;

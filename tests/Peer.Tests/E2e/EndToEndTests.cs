@@ -95,7 +95,8 @@ public sealed class EndToEndTests : IDisposable
         restarted.Keys.OpenForSignIn("alice", Password);
         var sessionFile = Path.Combine(new KeyFiles(_profile.Path, "alice").Folder, KeyFiles.SessionFile("bob"));
         var sealedSession = File.ReadAllBytes(sessionFile);
-        sealedSession[^1] ^= 1;
+        int slotSize = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedSession.AsSpan(8));
+        for (int slot = 0; slot < SlotFile.SlotCount; slot++) sealedSession[SlotFile.PageSize + slot * slotSize + 100] ^= 1;   // every record damaged
         File.WriteAllBytes(sessionFile, sealedSession);
         var next = Assert.IsType<SendPlan.Envelope>(bob.Pairwise.Encrypt("alice", PmPayload.EncodeText("still there?"))).Bytes;
         Assert.Null(restarted.Pairwise.Decrypt("bob", next, 4, false));

@@ -289,6 +289,28 @@ public sealed class ServerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_topic_is_answered_only_by_the_channel_add_that_carries_it()
+    {
+        // The race CI found: the ADD of our own join arrives after /topic was sent; it is not the topic's answer, so
+        // the refusal that follows still names its command.
+        var session = await SignInAsync(new AddChannel(Dev, "dev", ChannelFlags.None, ""));
+        await _client.TopicAsync("#dev", "mine now", Ct);
+        Assert.Equal(new Topic(Dev, "mine now"), await session.ReadAsync<Topic>());
+        await session.SendAsync(
+            new AddChannel(Dev, "dev", ChannelFlags.None, ""),
+            new Status(StatusCode.NotAllowed, Opcode.Topic, Dev, 0, "operators only"));
+        Assert.Equal(new ErrorEvent(22, "operators only", "topic"), await _events.WaitForAsync<ErrorEvent>());
+
+        // Accepted: the ADD with the new topic takes the request, so a later refusal is not pinned on it.
+        await _client.TopicAsync("#dev", "ours", Ct);
+        await session.ReadAsync<Topic>();
+        await session.SendAsync(
+            new AddChannel(Dev, "dev", ChannelFlags.None, "ours"),
+            new Status(StatusCode.NotAllowed, Opcode.Topic, Dev, 0, "stray"));
+        Assert.Null((await _events.WaitForAsync<ErrorEvent>(e => e.Text.StartsWith("stray"))).Command);
+    }
+
+    [Fact]
     public async Task Unsolicited_news_becomes_its_own_events()
     {
         var session = await SignInAsync();
