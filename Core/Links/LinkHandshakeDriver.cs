@@ -8,8 +8,8 @@ namespace P2PChat.Core.Links;
 
 /// <summary>What the caller does after feeding bytes: apply the key action first, then write <see cref="Send"/>.</summary>
 /// <param name="Send">bytes to write on the handshake stream (may be empty).</param>
-/// <param name="Prepare">responder: accept packets under these keys, keep sending under the old ones.</param>
-/// <param name="Upgrade">initiator: switch sending and receiving to these keys now.</param>
+/// <param name="Prepare">initiator: accept packets under these keys, keep sending under the old ones until one opens.</param>
+/// <param name="Upgrade">responder: switch sending and receiving to these keys now.</param>
 public sealed record LinkHandshakeStep(byte[] Send, LinkKeys? Prepare, LinkKeys? Upgrade, bool Complete);
 
 /// <summary>
@@ -18,16 +18,22 @@ public sealed record LinkHandshakeStep(byte[] Send, LinkKeys? Prepare, LinkKeys?
 /// initiator                                   responder
 /// HELLO(m1)          ------------------->
 ///                    <-------------------     REPLY(m2)            (initiator checks the responder's identity)
-/// FINISH(m3)         ------------------->                          (responder checks the initiator's identity,
-///                    <-------------------     READY                 prepares the keys, still sends unkeyed)
-/// upgrade; DONE      ===================>                          (keyed: opening it switches the responder)
+/// prepare; FINISH(m3) ------------------>                          (responder checks the initiator's identity)
+///                    <===================     upgrade; READY       (keyed: opening it switches the initiator;
+///                                                                   the responder is complete once READY is written)
 /// </code>
-/// Why two phases: Noise XX gives the responder its keys only with m3. If the initiator switched right after writing
-/// m3, a lost or still-queued m3 would be retransmitted under keys the responder cannot have yet, and the link would
-/// never come up. So the initiator switches only after READY proves the responder holds the keys, and the responder
-/// switches its sending only when a packet opens under them (<c>TransportConnection.PrepareProtection</c>).
-/// States: initiator Start → SentHello → SentFinish → Complete; responder Start → SentReply → SentReady → Complete;
-/// any rejection → Failed (every later call throws).
+/// Why this order: Noise XX gives the initiator its keys with m2 and the responder its keys only with m3. So the
+/// initiator prepares the keys (accepts packets under them, still sends unkeyed) before it writes m3, and the
+/// responder, which holds the keys only once m3 arrived, switches at once: everything it sends from then on,
+/// retransmissions included, is keyed, and the initiator can open it. A lost or still-queued m3 is retransmitted
+/// unkeyed, which the responder still opens (<c>TransportConnection.UpgradeProtection</c> falls back to the old
+/// protection until the first keyed packet arrives). No message is ever sent under keys the peer cannot have yet, and
+/// the responder can send keyed application data one and a half round trips after HELLO (the initiator after two).
+/// The link puts the responder on the side that opened the transport connection (docs/nat-traversal.md, "Time to
+/// link"): the initiator then writes HELLO as soon as it accepts, and the side that connected is done first.
+/// States: initiator Start → SentHello → SentFinish → Complete; responder Start → SentReply → Complete;
+/// any rejection → Failed (every later call throws). Frame type 5 (DONE, a fourth message of earlier versions) is
+/// not sent and is refused.
 /// </summary>
 public sealed class LinkHandshakeDriver : IDisposable
 {
@@ -38,7 +44,7 @@ public sealed class LinkHandshakeDriver : IDisposable
     private readonly Func<IdentityPublicKey, bool> _accept;
     private Phase _phase;
 
-    private enum Phase { Start, SentHello, SentReply, SentFinish, SentReady, Complete, Failed }
+    private enum Phase { Start, SentHello, SentReply, SentFinish, Complete, Failed }
 
     private LinkHandshakeDriver(LinkHandshakeInitiator? initiator, LinkHandshakeResponder? responder, Func<IdentityPublicKey, bool> accept)
     {
@@ -93,21 +99,17 @@ public sealed class LinkHandshakeDriver : IDisposable
                     case (Phase.SentHello, LinkFrameType.Reply):
                         _initiator!.ReadMessage2(body);
                         send.AddRange(LinkHandshakeFrame.Encode(LinkFrameType.Finish, _initiator.WriteMessage3()));
+                        prepare = _initiator.Keys;   // the responder has them once FINISH arrives; its READY comes keyed
                         _phase = Phase.SentFinish;
                         break;
                     case (Phase.SentReply, LinkFrameType.Finish):
                         _responder!.ReadMessage3(body);
                         if (!_accept(_responder.RemoteIdentity!)) throw new LinkHandshakeException("the caller's identity is not accepted here");
-                        prepare = _responder.Keys;
+                        upgrade = _responder.Keys;
                         send.AddRange(LinkHandshakeFrame.Encode(LinkFrameType.Ready, []));
-                        _phase = Phase.SentReady;
-                        break;
-                    case (Phase.SentFinish, LinkFrameType.Ready):
-                        upgrade = _initiator!.Keys;
-                        send.AddRange(LinkHandshakeFrame.Encode(LinkFrameType.Done, []));
                         _phase = Phase.Complete;
                         break;
-                    case (Phase.SentReady, LinkFrameType.Done):
+                    case (Phase.SentFinish, LinkFrameType.Ready):
                         _phase = Phase.Complete;
                         break;
                     default:

@@ -6,8 +6,8 @@ namespace P2PChat.Core.Links;
 /// <summary>
 /// <code>type u8 | length u16 BE | body (length bytes, at most 1024)</code>
 /// Types: 1 HELLO (Noise message 1, initiator → responder), 2 REPLY (message 2), 3 FINISH (message 3),
-/// 4 READY (responder → initiator, empty, still under the old protection), 5 DONE (initiator → responder, empty,
-/// under the new keys). See <see cref="LinkHandshakeDriver"/> for the order and why.
+/// 4 READY (responder → initiator, empty, under the new keys), 5 DONE (a fourth message of earlier versions: never
+/// sent now, and refused). See <see cref="LinkHandshakeDriver"/> for the order and why.
 /// </summary>
 public enum LinkFrameType : byte
 {

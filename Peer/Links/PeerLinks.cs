@@ -24,8 +24,8 @@ namespace P2PChat.Peer.Links;
 /// <see cref="LinkPathSocket"/> is made for the contact and the UDP transport runs on it at once — over the relay —
 /// while the link engine (<see cref="LinkEstablisher"/>: ICE-style checks on every candidate pair, birthday probing when
 /// exactly one side is symmetric) checks the peer's candidates from the shared IPv4 and IPv6 sockets. The controlling side (the
-/// lower tag) connects and initiates the Noise XX handshake (<see cref="SecureLink"/>), which must prove the expected
-/// key; the other accepts and responds. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
+/// lower tag) connects and the other accepts and initiates the Noise XX handshake at once (<see cref="SecureLink"/>);
+/// each side must prove the key the other expects. The link is up (event <c>link</c>, route relay) as soon as the handshake is done.</para>
 /// <para><b>Upgrade</b>: when the engine nominates a pair, the path socket switches to it (event <c>link</c>, route
 /// direct, via lan/reflexive/mapped/probed, IP version and the check's RTT) and path MTU discovery starts again on it. The transport connection and its streams carry on unchanged, so nothing is lost or duplicated. While
 /// relayed, the controlling side asks for a fresh introduction and checks again (a NAT that changed, a new mapping, or
@@ -137,7 +137,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         if (attempt is null)
         {
             if (!_client.IsSignedIn) throw new ContactLinkUnavailableException(peer, "not signed in to the server");
-            var (nat, candidates) = await CandidatesAsync(cancellationToken).ConfigureAwait(false);
+            var (nat, candidates) = await CandidatesForLinkAsync(peer, cancellationToken).ConfigureAwait(false);
             var reply = new TaskCompletionSource<Intro>(TaskCreationOptions.RunContinuationsAsynchronously);
             uint id;
             lock (_gate)
@@ -160,6 +160,40 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (attempt is null) throw new ContactLinkUnavailableException(peer, "the introduction was refused");
         }
         return await attempt.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How long a link request waits for a NAT discovery still under way before it goes out with our LAN
+    /// addresses only. STUN answers within a round trip where UDP works; where it is blocked, discovery gives up only
+    /// after 7.75 s (<see cref="Core.Nat.RetransmitSchedule.Stun"/>), and a /msg sent soon after sign-in waited for
+    /// that before its introduction was even asked for (lab scenario 6 settled on the relay after 17 s).</summary>
+    public static readonly TimeSpan DiscoveryWait = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>
+    /// Our candidates for a new link request: discovery's, or after <see cref="DiscoveryWait"/> the LAN addresses. In
+    /// that case, once discovery ends with other candidates, a fresh introduction carries them (the checks of the
+    /// first one go on meanwhile), unless the link has gone direct or ended by then.
+    /// </summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesForLinkAsync(Tag peer, CancellationToken ct)
+    {
+        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> discovery;
+        lock (_gate) discovery = _discovery ??= DiscoverAsync(_stop.Token);
+        try { return await discovery.WaitAsync(DiscoveryWait, _time, ct).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        IReadOnlyList<LinkCandidate> lan = LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port);
+        _log?.Invoke($"links: NAT discovery still under way after {DiscoveryWait.TotalSeconds:0.#} s; asking for a link to {_client.Directory.NameOf(peer)} with our LAN addresses, the rest follows");
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var (_, found) = await discovery.WaitAsync(_stop.Token).ConfigureAwait(false);
+                if (found.SequenceEqual(lan)) return;
+                lock (_gate)
+                    if (!_attempts.TryGetValue(peer, out var a) || a.Ended || a.Active is not null) return;
+                RequestIntroduction(peer);
+            }
+            catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
+        });
+        return (0, lan);
     }
 
     /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM went through the server because
@@ -315,17 +349,20 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             var me = _e2e.Keys.LinkIdentity ?? throw new LinkHandshakeException("our identity keys are not open (sign in first)");
             TransportConnection connection;
+            // The side that accepts the transport connection starts the Noise handshake (HELLO leaves right behind its
+            // Accept), and the side that connected responds, so it holds the link keys after FINISH, one and a half
+            // round trips after its connection was accepted (LinkHandshakeDriver; docs/nat-traversal.md, "Time to link").
             if (a.Controlling)
             {
                 connection = await a.Endpoint.ConnectAsync(a.Path.Virtual, timeout.Token).ConfigureAwait(false);
                 a.Phases.Connected(_time.GetTimestamp());
-                await SecureLink.InitiateAsync(connection, me, a.Expected, timeout.Token).ConfigureAwait(false);
+                await SecureLink.RespondAsync(connection, me, a.Expected.Equals, timeout.Token).ConfigureAwait(false);
             }
             else
             {
                 connection = await a.Endpoint.AcceptAsync(timeout.Token).ConfigureAwait(false);
                 a.Phases.Connected(_time.GetTimestamp());
-                await SecureLink.RespondAsync(connection, me, a.Expected.Equals, timeout.Token).ConfigureAwait(false);
+                await SecureLink.InitiateAsync(connection, me, a.Expected, timeout.Token).ConfigureAwait(false);
             }
             LinkEvent up;
             ContactLink link;

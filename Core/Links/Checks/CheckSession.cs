@@ -9,7 +9,7 @@ namespace P2PChat.Core.Links.Checks;
 
 /// <summary>
 /// Runs on one periodic timer (every <see cref="EstablishOptions.Pacing"/>, Ta) and the sockets' receive callbacks,
-/// under one lock. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
+/// under one lock. At the start the first check of up to <see cref="EstablishOptions.InitialChecks"/> pairs leaves at once. A request from the peer on a pair not yet succeeded sends a triggered check on it at once (at most
 /// one per pair per Ta). Each tick: retransmit due checks (200 ms doubling to 1.6 s, 6 sends over 6.2 s, then the pair
 /// fails), send one new check (a queued triggered one first, else the highest-priority waiting pair), send the tick's share of birthday probes
 /// (easy side), and, on the controlling side, nominate when due (the succeeded pair <see cref="PathRanker"/> ranks best). Session states:
@@ -17,7 +17,7 @@ namespace P2PChat.Core.Links.Checks;
 /// Checking ──(controlling: a pair succeeded — our check was answered, or the peer's request arrived on it — then
 ///    │        wait Ta for better ones; nominate the highest-priority succeeded pair; the nomination's answer)──► Selected
 ///    │       (controlled: an authenticated nominate request arrives on a pair)───────────────────► Selected
-///    └──(deadline, or cancellation)────────────────────────────────────────────────────────────► Failed
+///    └──(every pair failed, the deadline, or cancellation)──────────────────────────────────────► Failed
 /// </code>
 /// Selected keeps the session registered on the chosen socket only: it still answers the peer's checks (nomination
 /// retransmits, the path monitor's consent checks) and sends consent checks for the monitor. Every datagram is verified
@@ -154,8 +154,16 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     {
         lock (_gate)
         {
-            foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, _time.GetTimestamp());
+            long now = _time.GetTimestamp();
+            foreach (var pair in _pairs.Where(p => p.Probed)) Send(pair, nominate: false, now);
+            foreach (var pair in _pairs.Where(p => p.State == PairState.Waiting).Take(_options.InitialChecks).ToList())
+            {
+                pair.State = PairState.InProgress;   // the first check of each pair at once (EstablishOptions.InitialChecks)
+                pair.Attempts = 0;
+                Send(pair, nominate: false, now);
+            }
         }
+        _started = _time.GetTimestamp();
         bool probing = _probeBase is not null || _opened.Count > 0;
         _tcpNominableAt = _time.GetTimestamp() + Ticks(_options.TcpGrace + (probing ? _options.ProbePacing * _options.BirthdayProbes : TimeSpan.Zero));
         _cancel = ct.Register(() => Finish(null, "canceled", canceled: ct));
@@ -207,6 +215,12 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
                 if (pair.State != PairState.InProgress || pair.NextSend > now) continue;
                 if (pair.Attempts >= _options.CheckAttempts) pair.State = PairState.Failed;
                 else Send(pair, nominate: false, now);
+            }
+            if (AllFailed())
+            {
+                FinishLocked(null, $"every candidate pair failed ({_pairs.Count} pairs, {_checksSent} checks, {_probesSent} probes, " +
+                    $"{TimeSpan.FromSeconds((now - _started) / (double)_time.TimestampFrequency).TotalSeconds:0.#} s)");
+                return;
             }
             if (_nominating is { } nominated && nominated.NextSend <= now)
             {
@@ -585,12 +599,26 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         return PathRanker.Best(samples) is { } best ? byId[best.Id] : null;
     }
 
+    /// <summary>
+    /// The checklist has failed (RFC 8445 section 7.2.5.3.3): every pair was checked <see cref="EstablishOptions.CheckAttempts"/>
+    /// times without an answer, nothing is queued or being nominated, and no birthday probing is still under way, so
+    /// waiting for the <see cref="EstablishOptions.Deadline"/> would only keep the link's final route unknown for
+    /// longer (a peer's late check revives a pair while the session lives; after it, the relayed link asks again on
+    /// its upgrade schedule). A session without any pair waits for the deadline: only the peer's checks can make one;
+    /// so does a session that probes (either side of birthday probing), whose answers may come late on a loaded machine.
+    /// </summary>
+    private bool AllFailed() =>
+        _pairs.Count > 0 && _pairs.All(p => p.State == PairState.Failed) && _triggered.Count == 0 && _nominating is null
+        && _probeBase is null && _opened.Count == 0;
+
+    private long _started;
+
     /// <summary>UDP is preferred whenever it works: a TCP pair may be nominated only once no UDP pair has succeeded and
     /// UDP had its chance: every UDP pair failed, or <see cref="EstablishOptions.TcpGrace"/> passed since the start
     /// (plus the probing time when birthday probing runs).</summary>
     private bool TcpNominable(long now) =>
         now >= _tcpNominableAt || _pairs.All(p => p.Local.Transport != CandidateTransport.Udp || p.State == PairState.Failed)
-            && _probeIndex >= _probePorts.Length && _opened.Count == 0;
+            && _probeBase is null && _opened.Count == 0;
 
     private long _tcpNominableAt;
 

@@ -6,6 +6,13 @@ public sealed record EstablishOptions
     /// <summary>Ta, the pacing of new checks (RFC 8445 section 14.2 default 50 ms; our checks are 64 bytes, 3.2 kB/s).</summary>
     public TimeSpan Pacing { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Pairs whose first check leaves at once when the session starts, before pacing takes over (highest
+    /// priority first). An introduction has a handful of pairs (host, loopback, reflexive, mapped, IPv6, TCP): paced
+    /// one per Ta, the reflexive pair that crosses two NATs would wait behind host pairs that can never answer, and
+    /// the peer's NAT would drop our first check before its own opened the way. At once it costs a few 64-byte
+    /// datagrams, as Tailscale's disco pings every endpoint at once.</summary>
+    public int InitialChecks { get; init; } = 8;
+
     /// <summary>First retransmission of an unanswered check; doubles per attempt.</summary>
     public TimeSpan CheckRetransmit { get; init; } = TimeSpan.FromMilliseconds(200);
 

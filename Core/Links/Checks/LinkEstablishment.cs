@@ -8,8 +8,8 @@ namespace P2PChat.Core.Links.Checks;
 /// <summary>
 /// A nominated, checked UDP path. Next (the caller): on the controlling side
 /// <c>new UdpTransportEndpoint(Socket, options, time).ConnectAsync(Remote.EndPoint)</c> (or the endpoint already on a
-/// shared socket) then <c>SecureLink.InitiateAsync</c>; on the controlled side accept on that endpoint and
-/// <c>SecureLink.RespondAsync</c>. Disposing stops answering this introduction's checks and closes the socket when
+/// shared socket) then <c>SecureLink.RespondAsync</c>; on the controlled side accept on that endpoint and
+/// <c>SecureLink.InitiateAsync</c> (the accepting side starts the handshake: see <c>LinkHandshakeDriver</c>). Disposing stops answering this introduction's checks and closes the socket when
 /// <see cref="SocketIsShared"/> is false (a birthday-probing socket the engine opened).
 /// </summary>
 /// <param name="Local">our candidate of the pair (its base socket is <see cref="Socket"/>).</param>

@@ -51,10 +51,14 @@ public sealed class LinkHandshakeDriverTests
         Assert.Equal(Alice.Public, responder.RemoteIdentity);
         Assert.True(initiator.Keys.SendKey.SequenceEqual(responder.Keys.ReceiveKey));
         Assert.True(initiator.Keys.ReceiveKey.SequenceEqual(responder.Keys.SendKey));
-        // The responder only prepares (it keeps sending under the old protection); the initiator switches.
+        // The initiator only prepares before FINISH (it keeps sending under the old protection); the responder,
+        // which has the keys only with FINISH, switches at once and its READY is the first keyed message.
         Assert.NotNull(prepared?.Prepare);
         Assert.Null(prepared!.Upgrade);
+        Assert.Equal(LinkFrameType.Finish, (LinkFrameType)prepared.Send[0]);
         Assert.NotNull(upgraded?.Upgrade);
+        Assert.Equal(LinkFrameType.Ready, (LinkFrameType)upgraded!.Send[0]);
+        Assert.True(upgraded.Complete);
     }
 
     [Fact]
@@ -70,7 +74,7 @@ public sealed class LinkHandshakeDriverTests
     }
 
     [Fact]
-    public void The_responder_refuses_a_caller_it_does_not_accept_before_preparing_any_keys()
+    public void The_responder_refuses_a_caller_it_does_not_accept_before_switching_any_keys()
     {
         using var initiator = LinkHandshakeDriver.Initiator(Mallory, Bob.Public);
         using var responder = LinkHandshakeDriver.Responder(Bob, remote => remote.Equals(Alice.Public));
@@ -79,7 +83,7 @@ public sealed class LinkHandshakeDriverTests
         var finish = initiator.Receive(reply);
 
         Assert.Null(finish.Upgrade);
-        Assert.Throws<LinkHandshakeException>(() => responder.Receive(finish.Send));
+        Assert.Throws<LinkHandshakeException>(() => responder.Receive(finish.Send));   // no READY, no keys switched to
         Assert.False(responder.IsComplete);
     }
 
@@ -111,6 +115,7 @@ public sealed class LinkHandshakeDriverTests
     [InlineData(new byte[] { 9, 0, 0 })]          // unknown type
     [InlineData(new byte[] { 3, 0, 0 })]          // FINISH before HELLO
     [InlineData(new byte[] { 1, 0xFF, 0xFF })]    // a body longer than allowed
+    [InlineData(new byte[] { 5, 0, 0 })]          // DONE, which no version sends first
     public void Bad_frames_fail_the_handshake(byte[] frame)
     {
         using var responder = LinkHandshakeDriver.Responder(Bob, _ => true);

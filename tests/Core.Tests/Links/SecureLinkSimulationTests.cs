@@ -50,20 +50,29 @@ public sealed class SecureLinkSimulationTests
         }
     }
 
+    public static TheoryData<int, bool> Seeds()
+    {
+        var data = new TheoryData<int, bool>();
+        for (int seed = 1; seed <= 12; seed++) data.Add(seed, seed % 2 == 0);
+        return data;
+    }
+
+    /// <param name="initiatorAccepted">the Noise initiator is the side that accepted the transport connection (what
+    /// direct links do, so the side that connected is done first), else the side that connected.</param>
     [Theory]
-    [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)] [InlineData(6)]
-    [InlineData(7)] [InlineData(8)] [InlineData(9)] [InlineData(10)] [InlineData(11)] [InlineData(12)]
-    public void Under_heavy_loss_the_link_comes_up_keyed_and_carries_data_both_ways(int seed)
+    [MemberData(nameof(Seeds))]
+    public void Under_heavy_loss_the_link_comes_up_keyed_and_carries_data_both_ways(int seed, bool initiatorAccepted)
     {
         var conditions = new LinkConditions { Delay = TimeSpan.FromMilliseconds(20), Loss = 0.25, Reorder = 0.1 };
         using var pair = new ConnectedPair(conditions, seed, new TransportOptions()); // starts unkeyed
-        var initiator = new Side(pair.Client, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = pair.Client.OpenTransportStream() };
-        var responder = new Side(pair.Server, LinkHandshakeDriver.Responder(Bob, id => id.Equals(Alice.Public)));
+        var (initiatorSide, responderSide) = initiatorAccepted ? (pair.Server, pair.Client) : (pair.Client, pair.Server);
+        var initiator = new Side(initiatorSide, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = initiatorSide.OpenTransportStream() };
+        var responder = new Side(responderSide, LinkHandshakeDriver.Responder(Bob, id => id.Equals(Alice.Public)));
         initiator.Start();
 
         bool up = pair.Sim.Run(() =>
         {
-            responder.Stream ??= pair.Server.TryAcceptStream();
+            responder.Stream ??= responderSide.TryAcceptStream();
             initiator.Pump();
             responder.Pump();
         }, () => initiator.Driver.IsComplete && responder.Driver.IsComplete, TimeSpan.FromMinutes(5));
@@ -71,7 +80,7 @@ public sealed class SecureLinkSimulationTests
         Assert.True(up, "the handshake must complete whatever the network loses");
         Assert.Equal(Bob.Public, initiator.Driver.RemoteIdentity);
         Assert.Equal(Alice.Public, responder.Driver.RemoteIdentity);
-        Assert.True(pair.Server.ProtectionSettled, "opening DONE under the new keys switches the responder");
+        Assert.True(initiatorSide.ProtectionSettled, "opening READY under the new keys switches the initiator");
 
         // Data both ways on fresh streams, under the link keys.
         var up1 = new PatternWriter(pair.Client.OpenTransportStream(), 1, 100_000);
@@ -86,7 +95,37 @@ public sealed class SecureLinkSimulationTests
             atServer?.Pump(); atClient?.Pump();
         }, () => atServer?.Ended == true && atClient?.Ended == true, TimeSpan.FromMinutes(10));
         Assert.True(delivered);
-        Assert.True(pair.Client.ProtectionSettled);
+        Assert.True(pair.Client.ProtectionSettled && pair.Server.ProtectionSettled, "both sides send and accept only the link keys");
+    }
+
+    /// <summary>
+    /// Round trips on the simulated clock (no loss, 50 ms each way, from the moment the transport connection is up):
+    /// when the side that accepted initiates (what direct links do since session 7), the side that connected is keyed
+    /// after FINISH, 1.5 round trips; when the connecting side initiates it waits for READY, 2 round trips.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 150)]
+    [InlineData(false, 200)]
+    public void The_connecting_side_is_keyed_half_a_round_trip_sooner_when_the_accepting_side_initiates(bool initiatorAccepted, int keyedAfterMs)
+    {
+        using var pair = new ConnectedPair(new LinkConditions { Delay = TimeSpan.FromMilliseconds(50) }, 5, new TransportOptions());
+        var (initiatorSide, responderSide) = initiatorAccepted ? (pair.Server, pair.Client) : (pair.Client, pair.Server);
+        var initiator = new Side(initiatorSide, LinkHandshakeDriver.Initiator(Alice, Bob.Public)) { Stream = initiatorSide.OpenTransportStream() };
+        var responder = new Side(responderSide, LinkHandshakeDriver.Responder(Bob, _ => true));
+        var connecting = initiatorAccepted ? responder : initiator;
+        long start = pair.Sim.Clock.GetTimestamp();
+        initiator.Start();
+
+        Assert.True(pair.Sim.Run(() =>
+        {
+            responder.Stream ??= responderSide.TryAcceptStream();
+            initiator.Pump();
+            responder.Pump();
+        }, () => connecting.Driver.IsComplete, TimeSpan.FromMinutes(1)));
+
+        var keyedAfter = pair.Sim.Clock.GetElapsedTime(start);
+        TestContext.Current.SendDiagnosticMessage($"initiator accepted: {initiatorAccepted}; the connecting side keyed after {keyedAfter.TotalMilliseconds} ms");
+        Assert.InRange(keyedAfter.TotalMilliseconds, keyedAfterMs, keyedAfterMs + 10);
     }
 
     [Fact]

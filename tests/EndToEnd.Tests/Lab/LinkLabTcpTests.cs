@@ -47,4 +47,33 @@ public sealed class LinkLabTcpTests
         Assert.Contains(links.GetProperty("links").EnumerateArray(), l => l.Str("peer") == "bob" && l.Str("route") == "direct" && l.Str("transport") == "tcp");
         Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && e.Is("state", "down"));
     }
+
+    /// <summary>
+    /// Scenario 6 with TCP paths checked beside UDP: router 1 lets no UDP out, so alice's STUN fails and she has only
+    /// her LAN address to offer; no TCP pair can reach her either (bob's SYN goes to a private address), so the link
+    /// settles on the relay over TLS, says why, and PMs flow over it both ways.
+    /// </summary>
+    [Fact]
+    public async Task Scenario_6_with_TCP_paths_on_and_UDP_blocked_on_one_side_the_link_settles_on_the_relay_and_PMs_flow()
+    {
+        await using var run = await LinkLabTests.StartAsync("udpblock");
+        var alice = await LinkLabTests.Run.SignedUpAsync(run.Peer("alice", "h1", "--tcp-links"));
+        var bob = await LinkLabTests.Run.SignedUpAsync(run.Peer("bob", "h2", "--tcp-links"));
+        await HeadlessLinkTests.BefriendAsync(alice, bob);
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        await alice.SendAsync("/link bob");
+        await LinkLabTests.RouteAsync(alice, "bob", "relay", e => e.TryGetProperty("reason", out _));
+        TestContext.Current.TestOutputHelper?.WriteLine($"udpblock with TCP: /link to the relay's final event in {asked.ElapsedMilliseconds} ms (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        await LinkLabTests.RouteAsync(bob, "alice", "relay");
+        // A first PM each way sets up the end-to-end sessions (any route), then PMs go over the relayed link.
+        await alice.SendAsync("/msg bob hi");
+        await bob.WaitForAsync("message", e => e.Is("text", "hi"));
+        await bob.SendAsync("/msg alice hi");
+        await alice.WaitForAsync("message", e => e.Is("text", "hi"));
+        await alice.SendAsync("/msg bob over the relay");
+        Assert.Equal("relay", (await bob.WaitForAsync("message", e => e.Is("text", "over the relay"))).Str("route"));
+        await bob.SendAsync("/msg alice and back");
+        Assert.Equal("relay", (await alice.WaitForAsync("message", e => e.Is("text", "and back"))).Str("route"));
+        Assert.DoesNotContain(alice.Events.Concat(bob.Events), e => e.Is("event", "link") && (e.Is("route", "direct") || e.Is("state", "down")));
+    }
 }

@@ -40,6 +40,42 @@ public sealed class EstablishmentTimeSimTests
         TestContext.Current.SendDiagnosticMessage($"cone<->cone, RTT {2 * oneWayMs} ms: both nominated after {elapsed.TotalMilliseconds} ms; checks A {a.Statistics.ChecksSent}, B {b.Statistics.ChecksSent}");
     }
 
+    /// <summary>
+    /// The first check of every pair leaves at the start (EstablishOptions.InitialChecks), so the reflexive pair does not
+    /// wait behind the host pair, which cannot answer across two NATs: each side's check opens its own NAT before the
+    /// other's arrives, the controlling side hears the peer's request one way in, nominates after waiting Ta for a better
+    /// pair (on the tick after that: up to 2 Ta), and the nomination's answer comes back one round trip after that.
+    /// </summary>
+    [Theory]
+    [InlineData(10)]
+    [InlineData(50)]
+    public void Cone_to_cone_checks_every_pair_at_once_and_nominates_in_one_and_a_half_round_trips_and_two_Ta(double oneWayMs)
+    {
+        var (elapsed, a, b) = Time(NatBehaviour.PortRestrictedCone, NatBehaviour.PortRestrictedCone, oneWayMs);
+
+        Assert.Equal(PathVia.Reflexive, a.Path!.Via);
+        Assert.NotNull(b.Path);
+        var bound = TimeSpan.FromMilliseconds(3 * oneWayMs + 1) + 2 * new EstablishOptions().Pacing;
+        Assert.True(elapsed <= bound, $"nominated after {elapsed.TotalMilliseconds} ms of simulated time, bound {bound.TotalMilliseconds} ms");
+    }
+
+    /// <summary>Two symmetric NATs (no probing: neither side is easy): every pair fails after its six checks (6.2 s), and
+    /// both sessions end then, not at the 10 s deadline, so the link's relay route is final sooner.</summary>
+    [Fact]
+    public void When_every_pair_fails_both_sides_give_up_when_the_last_check_is_unanswered_not_at_the_deadline()
+    {
+        var (elapsed, a, b) = Time(NatBehaviour.Symmetric, NatBehaviour.Symmetric, 10);
+
+        Assert.Null(a.Path);
+        Assert.Null(b.Path);
+        Assert.StartsWith("every candidate pair failed", a.Outcome);
+        var options = new EstablishOptions();
+        var checking = Enumerable.Range(1, options.CheckAttempts).Aggregate(TimeSpan.Zero,
+            (sum, n) => sum + TimeSpan.FromTicks(Math.Min((options.CheckRetransmit * Math.Pow(2, n - 1)).Ticks, options.MaxRetransmit.Ticks)));
+        Assert.True(elapsed <= checking + 2 * options.Pacing, $"gave up after {elapsed.TotalMilliseconds} ms of simulated time, checks take {checking.TotalMilliseconds} ms");
+        Assert.True(elapsed < options.Deadline);
+    }
+
     [Theory]
     [InlineData(10, 1)] [InlineData(10, 2)] [InlineData(50, 3)]
     public void Symmetric_to_cone_by_probing_within_the_probe_window(double oneWayMs, int seed)

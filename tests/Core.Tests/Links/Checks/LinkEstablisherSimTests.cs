@@ -60,7 +60,7 @@ public sealed class LinkEstablisherSimTests
 
         Assert.Null(ra.Path);
         Assert.Null(rb.Path);
-        Assert.Contains("no candidate pair answered", ra.Outcome);
+        Assert.Contains("every candidate pair failed", ra.Outcome);
         Assert.Equal(0, ra.Statistics.SocketsOpened + ra.Statistics.ProbesSent + rb.Statistics.SocketsOpened + rb.Statistics.ProbesSent);
         Assert.Equal(0, a.Checks.DroppedChecks + b.Checks.DroppedChecks);
     }
