@@ -5,6 +5,10 @@
 # p2pchat-rendezvous and p2pchat --headless processes (one per member) on loopback only. Waits (bounded) for a quiet
 # machine first and prints the load average before and after.
 #   SIZES="10 50" MESSAGES=200 SENDERS=5 KILLS=20 QUIET_LOAD=2.0 QUIET_WAIT_SECONDS=120 scripts/bench-rooms.sh
+# BATCH=N signs up N peers at a time (default 5); TREE=/path/to/checkout runs that checkout's Release build of the peer
+# and the server instead of this one's (build it first with `dotnet build Peer -c Release` and the same for
+# Rendezvous): run once with TREE and once without, back to back, for an A/B in one window. Every figure is printed
+# with the load average; `cpu ms/msg` (CPU time of the members and the server per message) is the load-robust one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUIET_LOAD=${QUIET_LOAD:-2.0}

@@ -16,7 +16,13 @@ import os, shutil, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import headless_peer
-from headless_peer import PASSWORD, PEER, pct, start_server
+from headless_peer import PASSWORD, pct, start_server
+
+# TREE=/path/to/checkout: run that checkout's Release build of the peer and the server instead of this one's (A/B runs
+# of two versions in one window, e.g. bisecting a regression; the checkout must have been built with -c Release).
+if os.environ.get("TREE"):
+    headless_peer.PEER = os.path.join(os.environ["TREE"], "Peer/bin/Release/net10.0/p2pchat.dll")
+    headless_peer.SERVER = os.path.join(os.environ["TREE"], "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
 
 SIZES = [int(s) for s in os.environ.get("SIZES", "10 50").split()]
 MESSAGES = int(os.environ.get("MESSAGES", "200"))
@@ -73,9 +79,9 @@ class Peer(headless_peer.Peer):
         return [(t, e["text"]) for t, e in got]
 
 
-def started(names, address, fingerprint, batch=5):
-    """Starts and signs up `batch` peers at a time: a started peer must sign in within the server's 30 s, and a few
-    dozen TLS handshakes at once on 2 loaded cores get connections reset."""
+def started(names, address, fingerprint, batch=int(os.environ.get("BATCH", "5"))):
+    """Starts and signs up `batch` peers at a time (BATCH, default 5): a started peer must sign in within the server's
+    30 s, and a few dozen TLS handshakes at once on 2 loaded cores get connections reset."""
     peers = []
     for i in range(0, len(names), batch):
         group = [Peer(name, address, fingerprint) for name in names[i:i + batch]]
@@ -168,10 +174,30 @@ def failover(peers, room):
         host = h["host"]
         for p in alive:
             p.wait("room_state", lambda e: e.get("host") == host)
-        print(f"  kill {k + 1}: {times[-1]:.0f} ms, {len(alive)} left, host now {host}", flush=True)
+        print(f"  kill {k + 1}: {times[-1]:.0f} ms, {len(alive)} left, host now {host}; {open('/proc/loadavg').read().split()[0]}", flush=True)
     texts = {f"after kill {k}" for k in range(KILLS)}
     dup = sum(n - 1 for p in peers for text, n in p.shown.items() if text in texts and n > 1)
     return times, 0, dup
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(ps):
+    """User + system CPU seconds the processes `ps` (Popen) have used so far (a measure that the machine's load
+    inflates far less than wall-clock rates: the figure for A/B runs on a shared machine)."""
+    total = 0
+    for p in ps:
+        try:
+            fields = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / TICK
+
+
+def load():
+    return "load " + " ".join(open("/proc/loadavg").read().split()[:3])
 
 
 def main():
@@ -186,18 +212,25 @@ def main():
         times, lost, dup = failover(peers, "failover")
         ok = "met" if pct(times, 99) <= 3000 and lost == 0 and dup == 0 else "MISSED"
         print(f"failover: time from the kill to a message sent at once shown at every survivor: p50 {pct(times, 50):.0f} ms, "
-              f"p99 {pct(times, 99):.0f} ms, max {max(times):.0f} ms; lost {lost}, shown twice {dup} (goal p99 <= 3000 ms, none lost: {ok})")
+              f"p99 {pct(times, 99):.0f} ms, max {max(times):.0f} ms; lost {lost}, shown twice {dup} (goal p99 <= 3000 ms, none lost: {ok}); {load()}", flush=True)
 
-    print(f"{'members':>7} | {'path':<22} | {'msg/s':>7} | {'p50 ms':>7} | {'p99 ms':>7}")
+    # cpu ms/msg: CPU time of every member process (and, for the channel, the server) from the first send to the
+    # last delivery, per message sent
+    print(f"{'members':>7} | {'path':<22} | {'msg/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'cpu ms/msg':>10}")
     for size in SIZES:
         peers = started([f"s{size}m{i}" for i in range(size)], address, fingerprint)
         channel_of(peers, f"#bench{size}")
         room_of(peers, f"bench{size}")
+        members = [p.p for p in peers]
+        before = cpu_seconds(members + [procs[0]])
         rate_c, lat_c = measure(peers, f"#bench{size}", f"c{size}")
+        middle = cpu_seconds(members + [procs[0]])
         rate_r, lat_r = measure(peers, f"&bench{size}", f"r{size}")
-        print(f"{size:>7} | {'invite-only channel':<22} | {rate_c:7.0f} | {pct(lat_c, 50):7.1f} | {pct(lat_c, 99):7.1f}", flush=True)
-        print(f"{size:>7} | {'room (peer-hosted)':<22} | {rate_r:7.0f} | {pct(lat_r, 50):7.1f} | {pct(lat_r, 99):7.1f}", flush=True)
-        print(f"{size:>7} | ratio room/channel     | {rate_r / rate_c:7.2f} | {pct(lat_r, 50) / pct(lat_c, 50):7.2f} | {pct(lat_r, 99) / pct(lat_c, 99):7.2f}", flush=True)
+        after = cpu_seconds(members + [procs[0]])
+        cpu_c, cpu_r = (middle - before) * 1000 / MESSAGES, (after - middle) * 1000 / MESSAGES
+        print(f"{size:>7} | {'invite-only channel':<22} | {rate_c:7.0f} | {pct(lat_c, 50):7.1f} | {pct(lat_c, 99):7.1f} | {cpu_c:10.1f}", flush=True)
+        print(f"{size:>7} | {'room (peer-hosted)':<22} | {rate_r:7.0f} | {pct(lat_r, 50):7.1f} | {pct(lat_r, 99):7.1f} | {cpu_r:10.1f}", flush=True)
+        print(f"{size:>7} | ratio room/channel     | {rate_r / rate_c:7.2f} | {pct(lat_r, 50) / pct(lat_c, 50):7.2f} | {pct(lat_r, 99) / pct(lat_c, 99):7.2f} | {cpu_r / cpu_c:10.2f} | {load()}", flush=True)
         for p in peers:
             p.kill()
 
