@@ -96,6 +96,17 @@ public sealed class RoomLog
         return log;
     }
 
+    /// <summary>
+    /// We joined a rival host's room (split brain healed): our position was counted in the losing host's order, which
+    /// shares the epoch number with the winner's but not its positions, so it says nothing about what the winner has.
+    /// Forgetting it makes the winner send its whole log on the next HELLO; what we already saw is dropped as a
+    /// duplicate by id.
+    /// </summary>
+    public void ForgetPosition()
+    {
+        lock (_gate) (LastEpoch, LastOrder) = (0, 0);
+    }
+
     /// <summary>A new host epoch starts: positions are counted afresh.</summary>
     public void NewEpoch(uint epoch)
     {

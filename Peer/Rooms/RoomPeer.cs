@@ -114,6 +114,8 @@ public sealed partial class RoomPeer : IAsyncDisposable
             RoomStateRules.CheckRival(held, candidate);
             if (!RoomStateRules.Beats(candidate.State, held)) return false;
             reason = "merged";
+            // Before Apply: the HELLO to the winner is built as we connect, and must ask for its whole log.
+            _log.ForgetPosition();
         }
         Apply(candidate, held, reason);
         return true;
@@ -206,11 +208,12 @@ public sealed partial class RoomPeer : IAsyncDisposable
         if (_left) return;
         _left = true;
         _ctx.Store?.Delete(Id);
+        // Out of the service's list first: whoever sees room_left (a script, a test) must not find the room any more.
+        Left?.Invoke(this);
         Publish(new RoomLeftEvent(Id.ToString(), RoomName, reason));
         _host?.Abort();
         foreach (var c in _members.Values) c.Abort();
         _members.Clear();
-        Left?.Invoke(this);
     }
 
     /// <summary>Raised once we are out of the room (left, kicked, banned).</summary>
@@ -222,9 +225,14 @@ public sealed partial class RoomPeer : IAsyncDisposable
         // The last save runs after what is queued; nothing enqueued later runs (our own streams ending below must
         // not look like a lost host and start a failover on the way down).
         Enqueue(SaveIfDirty);
+        // The streams are ended on the queue too: _host and _members belong to it (ending them from here raced a
+        // queued step changing _members: "Collection was modified").
+        Enqueue(() =>
+        {
+            _host?.Abort();
+            foreach (var c in _members.Values) c.Abort();
+        });
         _work.Writer.TryComplete();
-        _host?.Abort();
-        foreach (var c in _members.Values) c.Abort();
         try { await _loop.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); } catch (TimeoutException) { }
         _stop.Cancel();
         try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }

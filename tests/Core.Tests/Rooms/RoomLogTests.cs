@@ -35,4 +35,21 @@ public sealed class RoomLogTests
         Assert.Equal([4ul, 5ul], host.After(3, 3).Select(d => d.Order));
         Assert.Equal(5, host.After(2, 9).Count);
     }
+
+    [Fact]
+    public void After_a_split_brain_a_member_of_the_losing_host_gets_everything_the_winner_ordered_in_the_same_epoch()
+    {
+        // Two successors both claimed epoch 2 and ordered different posts at the same positions.
+        var winner = new HostOrder(2);
+        var loser = new HostOrder(2);
+        var member = new RoomLog(Tag.User(4));
+        for (var i = 1; i <= 3; i++) winner.Order(new RoomEntry(new RoomMessageId(Tag.User(3), (ulong)i), [(byte)i]));
+        for (var i = 1; i <= 5; i++) Assert.True(member.Accept(loser.Order(new RoomEntry(new RoomMessageId(Tag.User(4), (ulong)i), [(byte)i])).Delivery));
+        Assert.Empty(winner.After(member.LastEpoch, member.LastOrder));   // the position of the loser's order hides the winner's posts
+
+        member.ForgetPosition();
+        var missed = winner.After(member.LastEpoch, member.LastOrder);
+        Assert.Equal(3, missed.Count);
+        Assert.All(missed, d => Assert.True(member.Accept(d)));
+    }
 }
