@@ -126,6 +126,9 @@ public sealed partial class RoomPeer
         PublishState();
     }
 
+    /// <summary>No re-rank of the succession before <see cref="ReorderInterval"/> from now.</summary>
+    private void HoldSuccession() => _lastReorder = _ctx.Time.GetTimestamp();
+
     /// <summary>
     /// The automatic proposal (HostProposal): the succession follows reachability, then median RTT — the member's
     /// own median RTT to the host (its Hello) together with the host's RTT samples to it (its Pongs). Reordered on a

@@ -93,7 +93,13 @@ public sealed partial class RoomPeer : IAsyncDisposable
         {
             Publish(new RoomJoinedEvent(Id.ToString(), RoomName, Name(State.Host)));
             PublishHost(reason);
-            if (IsHost) BecomeHost();
+            if (IsHost)
+            {
+                BecomeHost();
+                // A room resumed from its save keeps its saved succession for a re-rank interval: the first RTTs after
+                // a restart are noise, and "resumes with its host order" (docs/rooms.md §10) must hold as members return.
+                if (reason == "rejoined") HoldSuccession();
+            }
             else StartConnecting(State.Host);
         });
     }
