@@ -75,6 +75,16 @@ public sealed class HostWatch
         }
     }
 
+    /// <summary>
+    /// A new stream to the host we were already watching (the old one ended while the host was not yet suspected, e.g.
+    /// its link was replaced): the silence keeps counting from the last frame heard, so a host that is really gone is
+    /// suspected on time however often we reconnect, and the wait for the new stream is not taken as a gap.
+    /// </summary>
+    public void Reconnected()
+    {
+        lock (_gate) _fresh = true;
+    }
+
     public TimeSpan Silence
     {
         get

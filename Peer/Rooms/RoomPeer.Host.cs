@@ -93,9 +93,11 @@ public sealed partial class RoomPeer
         }
         if (!IsHost)
         {
-            // A member fails over to us: we take over if our own host is gone too; otherwise we point back to it.
+            // A member fails over to us: we take over if our own host has been silent for the timeout too; otherwise we
+            // point back to it. Not merely because we have no stream to the host: between two streams (a link being
+            // replaced, a reconnect after a handoff) that claimed a live host's room.
             var next = State.Succession.FirstOrDefault();
-            if (next == _ctx.Me && (_host is null or { Ended: true } || _watch.HostSuspected)) TakeOver(State.Host);
+            if (next == _ctx.Me && _watch.HostSuspected) TakeOver(State.Host);
             if (!IsHost)
             {
                 conn.Send(new RoomFrame.State(_signed));

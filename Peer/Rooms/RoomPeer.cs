@@ -134,7 +134,13 @@ public sealed partial class RoomPeer : IAsyncDisposable
         reason ??= next.State.Host == held.Host ? "update"
             : next.Signer == held.Host ? "handoff"
             : next.Signer == next.State.Host || _failingOver ? "failover" : "handoff";
-        if (next.State.Host != held.Host) _failingOver = false;
+        if (next.State.Host != held.Host)
+        {
+            _failingOver = false;
+            // A new host's silence counts from when we learn of it, not from the last frame of the old one (a member
+            // still reaching the new host after a slow handoff must not find it "silent" and claim the room).
+            WatchAnew(next.State.Host);
+        }
         var wasHost = held.Host == _ctx.Me;
         _signed = next;
         _dirty = true;
