@@ -40,7 +40,7 @@ public sealed partial class RoomPeer
         // Our own sealed keys, cached for every member that connects (a box lost with the old host is replaced).
         SendKeyBoxes(State.Members.Select(m => m.Tag));
         // What we saw and what we sent but never saw delivered: ordered again here (members drop duplicates).
-        foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) OrderAndDeliver(entry);
+        foreach (var entry in _log.Recent.Concat(SavedOutbox())) OrderAndDeliver(entry);
         // Offer the state to every member at once (after a failover they are not all watching yet): over their warm
         // standby links this reaches them in one round trip, instead of at the next tick.
         SummonAbsent();

@@ -75,7 +75,7 @@ public sealed partial class RoomPeer
         _onlineAsSeen.Clear();
         // Give the (possibly new) host everything it may lack: our sealed keys, what we saw, what we sent.
         SendKeyBoxes(State.Members.Select(m => m.Tag), force: true);
-        foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) conn.Send(new RoomFrame.Post(entry));
+        foreach (var entry in _log.Recent.Concat(SavedOutbox())) conn.Send(new RoomFrame.Post(entry));
         PublishState();
     }
 
