@@ -6,14 +6,6 @@ using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 
-// Socket continuations run inline on the sockets' event threads instead of hopping to the thread pool: a live PM's read,
-// delivery and acknowledgement then cost no thread hand-off (docs/server.md "Threading"; docs/benchmarks.md, session 8).
-// Read once by the runtime when the first socket is made, so it is set before anything else; an operator's own value
-// (0 turns it off) is kept. Blocking work never runs there: the store moves to the thread pool (SqliteDatabase), and
-// sign-ins run in the background (Session.RunInBackground).
-if (Environment.GetEnvironmentVariable(SocketThreading.InlineCompletionsVariable) is null)
-    Environment.SetEnvironmentVariable(SocketThreading.InlineCompletionsVariable, "1");
-
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,

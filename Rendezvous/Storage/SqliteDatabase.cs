@@ -252,9 +252,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// SQLite's calls block (reads, commits, fsyncs). The server runs socket continuations inline on the sockets' event
-    /// threads (Program.cs), which serve every connection of that thread: store work must not run there, so a caller
-    /// on any thread outside the thread pool moves to a pool thread first. On a pool thread this costs nothing.
+    /// SQLite's calls block (reads, commits, fsyncs). With inline socket completions
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, an operator's choice: docs/server.md "Threading") a session's
+    /// read loop runs on a socket event thread, which serves every connection of that thread: store work must not run
+    /// there, so a caller on any thread outside the thread pool moves to a pool thread first. On a pool thread (the
+    /// default) this costs nothing.
     /// </summary>
     private static async ValueTask OffEventThread()
     {
