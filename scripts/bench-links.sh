@@ -13,7 +13,8 @@
 #   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|all (all)
 #            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
 #            --baseline DIR  loopback only: A/B in one run, DIR (another built checkout, e.g. main) and this tree
-#                            alternately, 2 rounds each (--rounds N), so the load hits both the same
+#                            alternately, 2 rounds each (--rounds N), so the load hits both the same; this tree's
+#                            driver (scripts/bench/links.py) runs both trees' binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7,8 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
@@ -69,7 +70,7 @@ case "$PART" in loopback|all)
     for round in $(seq 1 "$ROUNDS"); do
       for tree in "$BASELINE" "$PWD"; do
         echo "bench-links: loopback round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-        EXCHANGES=$EXCHANGES REPEATS=1 python3 "$tree/scripts/bench/links.py" | grep -E "direct link|via server|ratio"
+        P2PCHAT_TREE=$tree EXCHANGES=$EXCHANGES REPEATS=1 python3 scripts/bench/links.py | grep -E "direct link|via server|slowest|ratio"
       done
     done
   fi

@@ -43,7 +43,7 @@ public sealed class KeyFiles
     /// Writes a temporary file and renames it over the old one, so a killed process leaves the old or the new
     /// content, never a mix. <see cref="KeyFileWrite.Durable"/> also flushes the file to disk before the rename and the
     /// folder after it, so the new content survives a power loss once this returns;
-    /// <see cref="KeyFileWrite.SyncSoon"/> does that flush on a pool thread right after, off the caller's path.
+    /// <see cref="KeyFileWrite.SyncSoon"/> does that flush right after on <see cref="DiskSyncThread"/>, off the caller's path.
     /// </summary>
     public void Write(string name, ReadOnlySpan<byte> sealedBlob, KeyFileWrite mode = KeyFileWrite.Durable)
     {
@@ -66,12 +66,12 @@ public sealed class KeyFiles
     private void ScheduleSync(string path)
     {
         if (!_syncsWaiting.TryAdd(path, true)) return;
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        DiskSyncThread.Queue(() =>
         {
             _syncsWaiting.TryRemove(path, out bool _);
             DurableFiles.SyncFile(path);
             DurableFiles.SyncFolder(Folder);
-        }, null);
+        });
     }
 
     /// <summary>The newest record of slot file <paramref name="name"/> (<see cref="SlotFile.Read"/>), null when absent.</summary>

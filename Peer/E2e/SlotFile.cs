@@ -28,7 +28,7 @@ namespace P2PChat.Peer.E2e;
 /// <para>A new file, a file of the old format (one sealed blob, read as sequence 0) and a record that outgrows its slot
 /// are written whole, the old way (temporary file, flushed, renamed, folder flushed): once per contact, or when the
 /// skipped keys grow past the slot. Not thread-safe for writers (the caller serialises saves); the flush after a
-/// <see cref="KeyFileWrite.SyncSoon"/> save runs on a pool thread and shares only <c>_gate</c>.</para>
+/// <see cref="KeyFileWrite.SyncSoon"/> save runs on <see cref="DiskSyncThread"/> and shares only <c>_gate</c>.</para>
 /// </summary>
 public sealed class SlotFile(string path)
 {
@@ -105,7 +105,7 @@ public sealed class SlotFile(string path)
 
     /// <summary>
     /// Saves <paramref name="content"/> as the newest record, sealed by <paramref name="seal"/> (over its sequence and
-    /// the content). Durable: on disk before this returns. SyncSoon: flushed on a pool thread right after. Atomic: no
+    /// the content). Durable: on disk before this returns. SyncSoon: flushed on <see cref="DiskSyncThread"/> right after. Atomic: no
     /// flush asked for (a killed process still keeps it).
     /// </summary>
     public void Write(ReadOnlySpan<byte> content, Func<byte[], byte[]> seal, KeyFileWrite mode)
@@ -138,7 +138,7 @@ public sealed class SlotFile(string path)
             else if (mode == KeyFileWrite.SyncSoon && !_syncQueued)
             {
                 _syncQueued = true;
-                ThreadPool.UnsafeQueueUserWorkItem(_ => SyncNewest(), null);
+                DiskSyncThread.Queue(SyncNewest);
             }
         }
     }

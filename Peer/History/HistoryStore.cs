@@ -11,7 +11,8 @@ namespace P2PChat.Peer.History;
 /// index lines_by_buffer(buffer, id)
 /// </code>
 /// Every append is its own transaction, so a killed process loses at most the line being written and never
-/// corrupts what is there. Schema version in <c>PRAGMA user_version</c>. An existing file that is empty, not a
+/// corrupts what is there. The INSERT is prepared once; the log is checkpointed off the caller's thread
+/// (<see cref="HistoryCheckpointer"/>), not inside whichever append makes it long. Schema version in <c>PRAGMA user_version</c>. An existing file that is empty, not a
 /// database or fails <c>PRAGMA quick_check</c> is refused (<see cref="HistoryDamagedException"/>) and never silently
 /// replaced; <see cref="OpenOrSetAside"/> keeps it aside and says so.
 /// </summary>
@@ -20,6 +21,8 @@ public sealed class HistoryStore : IDisposable
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
+    private readonly SqliteCommand _insert;
+    private readonly HistoryCheckpointer _checkpointer;
 
     static HistoryStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -38,8 +41,10 @@ public sealed class HistoryStore : IDisposable
             _db.Open();
             if (existed && Scalar("PRAGMA quick_check") is not "ok")
                 throw new HistoryDamagedException(path, "SQLite's quick check found it damaged");
-            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;");
             Migrate();
+            _insert = PrepareInsert(_db);
+            _checkpointer = new HistoryCheckpointer(path);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)   // SQLITE_CORRUPT, SQLITE_NOTADB
         {
@@ -104,22 +109,39 @@ public sealed class HistoryStore : IDisposable
     /// <summary>Stores a line and returns it with its id.</summary>
     public HistoryEntry Append(HistoryEntry entry)
     {
+        long id;
         lock (_gate)
         {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = """
-                INSERT INTO lines(buffer, sender, text, sent_at, kind, encrypted, offline)
-                VALUES ($b, $s, $t, $at, $k, $e, $o) RETURNING id
-                """;
-            cmd.Parameters.AddWithValue("$b", entry.Buffer);
-            cmd.Parameters.AddWithValue("$s", entry.Sender);
-            cmd.Parameters.AddWithValue("$t", entry.Text);
-            cmd.Parameters.AddWithValue("$at", entry.SentAt.ToUnixTimeMilliseconds());
-            cmd.Parameters.AddWithValue("$k", (int)entry.Kind);
-            cmd.Parameters.AddWithValue("$e", entry.Encrypted ? 1 : 0);
-            cmd.Parameters.AddWithValue("$o", entry.Offline ? 1 : 0);
-            return entry with { Id = (long)cmd.ExecuteScalar()! };
+            var p = _insert.Parameters;
+            p[0].Value = entry.Buffer;
+            p[1].Value = entry.Sender;
+            p[2].Value = entry.Text;
+            p[3].Value = entry.SentAt.ToUnixTimeMilliseconds();
+            p[4].Value = (int)entry.Kind;
+            p[5].Value = entry.Encrypted ? 1 : 0;
+            p[6].Value = entry.Offline ? 1 : 0;
+            id = (long)_insert.ExecuteScalar()!;
         }
+        _checkpointer.AfterAppend();
+        return entry with { Id = id };
+    }
+
+    /// <summary>Completes when no log checkpoint is running (tests).</summary>
+    internal Task CheckpointIdleAsync() => _checkpointer.IdleAsync();
+
+    /// <summary>The log checkpoints run off the append path so far (tests).</summary>
+    internal HistoryCheckpointer Checkpointer => _checkpointer;
+
+    private static SqliteCommand PrepareInsert(SqliteConnection db)
+    {
+        var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO lines(buffer, sender, text, sent_at, kind, encrypted, offline)
+            VALUES ($b, $s, $t, $at, $k, $e, $o) RETURNING id
+            """;
+        foreach (var name in new[] { "$b", "$s", "$t", "$at", "$k", "$e", "$o" }) cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+        cmd.Prepare();
+        return cmd;
     }
 
     /// <summary>The last <paramref name="limit"/> lines of a buffer before <paramref name="beforeId"/> (all when null), oldest first.</summary>
@@ -173,7 +195,15 @@ public sealed class HistoryStore : IDisposable
         return cmd.ExecuteScalar();
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _checkpointer.Dispose();
+        lock (_gate)
+        {
+            _insert.Dispose();
+            _db.Dispose();
+        }
+    }
 }
 
 /// <summary>history.db exists but cannot be used as it is.</summary>

@@ -2,7 +2,8 @@
 event stamped with time.monotonic() when it is read (the same clock as scripts/netlab-delay.py's log)."""
 import json, os, queue, re, subprocess, threading, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# P2PCHAT_TREE: run another built checkout's binaries with this driver (bench-links.sh --baseline: the same driver for both trees).
+ROOT = os.environ.get("P2PCHAT_TREE") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
 PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
 PASSWORD = "correct horse"

@@ -38,7 +38,13 @@ def round_trips(a, b, n, route):
         b.send(f"/msg {a.name} pong {i}")
         t1, _ = a.wait("message", lambda e, i=i: e.get("text") == f"pong {i}")
         rtts.append((t1 - t0) * 1000)
-    return sorted(rtts)
+    return rtts
+
+
+def slowest(rtts):
+    """The slowest 1 % by exchange number (where the tail falls: early = warm-up/JIT, evenly spread = periodic work)."""
+    worst = sorted(range(len(rtts)), key=lambda i: -rtts[i])[:max(1, len(rtts) // 100)]
+    return ", ".join(f"#{i} {rtts[i]:.1f}" for i in sorted(worst))
 
 
 FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
@@ -73,12 +79,16 @@ def main():
     for i in range(20): round_trips(carol, dave, 1, "server")
     through_server = round_trips(carol, dave, EXCHANGES, "server")
 
+    direct_order, server_order = direct, through_server
+    direct, through_server = sorted(direct), sorted(through_server)
     to_direct.sort()
     print(f"time to direct (first /msg to a friend without a link -> link route direct), {REPEATS} pairs: "
           f"p50 {pct(to_direct, 50):.0f} ms, max {to_direct[-1]:.0f} ms")
     print(f"PM round trip over {EXCHANGES} exchanges (headless, loopback):")
     print(f"  direct link   p50 {pct(direct, 50):.2f} ms  p99 {pct(direct, 99):.2f} ms")
     print(f"  via server    p50 {pct(through_server, 50):.2f} ms  p99 {pct(through_server, 99):.2f} ms")
+    print(f"  direct slowest 1 % (exchange #, ms): {slowest(direct_order)}")
+    print(f"  via server slowest 1 % (exchange #, ms): {slowest(server_order)}")
     print(f"ratio direct/server p50 {pct(direct, 50) / pct(through_server, 50):.2f} p99 {pct(direct, 99) / pct(through_server, 99):.2f}")
 
 

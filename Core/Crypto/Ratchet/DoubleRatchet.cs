@@ -100,16 +100,8 @@ internal sealed class DoubleRatchet : IDisposable
     {
         if (_cks is null) return;
         uint bound = _ns >= uint.MaxValue - SendLeaseLength ? uint.MaxValue : _ns + SendLeaseLength;
-        var chainKey = _cks;
-        for (uint n = _ns; n < bound; n++)
-        {
-            var (messageKey, next) = Kdf.ChainStep(chainKey);
-            CryptographicOperations.ZeroMemory(messageKey);
-            if (!ReferenceEquals(chainKey, _cks)) Wipe(chainKey);
-            chainKey = next;
-        }
         Wipe(_leaseCks);
-        (_leaseCks, _leaseBound) = (ReferenceEquals(chainKey, _cks) ? null : chainKey, bound);
+        (_leaseCks, _leaseBound) = (bound == _ns ? null : Kdf.ChainKeyAfter(_cks, bound - _ns), bound);
     }
 
     public (byte[] Header, byte[] Ciphertext) Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)

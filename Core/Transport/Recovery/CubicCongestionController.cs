@@ -72,8 +72,7 @@ internal sealed class CubicCongestionController(int maxDatagramSize, int initial
             _ssthresh = _window;
             return;
         }
-        if (_recoveryStart != long.MinValue && nowMicros - _recoveryStart < smoothedRttMicros) return;   // one cut per RTT, a loss's included
-        _recoveryStart = nowMicros;
+        if (!QueueDelayMonitor.CutsNow(ref _recoveryStart, nowMicros, smoothedRttMicros)) return;
         _epochStart = -1;
         _beforeReduction = null;   // not a loss that could turn out spurious
         _wMax = _window < _wMax ? _window * (1 + Beta) / 2 : _window;

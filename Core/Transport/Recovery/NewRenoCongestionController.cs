@@ -52,8 +52,7 @@ internal sealed class NewRenoCongestionController(int maxDatagramSize, int initi
             _ssthresh = _window;
             return;
         }
-        if (_recoveryStart != long.MinValue && nowMicros - _recoveryStart < smoothedRttMicros) return;   // one cut per RTT, a loss's included
-        _recoveryStart = nowMicros;
+        if (!QueueDelayMonitor.CutsNow(ref _recoveryStart, nowMicros, smoothedRttMicros)) return;
         _beforeReduction = null;
         _window = Math.Max(_window / 2, MinWindow);
         _ssthresh = _window;

@@ -18,6 +18,17 @@ namespace P2PChat.Core.Transport.Recovery;
 /// </summary>
 internal sealed class QueueDelayMonitor
 {
+    /// <summary>
+    /// The congestion controllers' rule for a signal in avoidance: at most one cut per smoothed RTT, a loss's cut
+    /// included. True when the caller cuts now; <paramref name="lastCut"/> (its recovery start) is then set to now.
+    /// </summary>
+    public static bool CutsNow(ref long lastCut, long nowMicros, long smoothedRttMicros)
+    {
+        if (lastCut != long.MinValue && nowMicros - lastCut < smoothedRttMicros) return false;
+        lastCut = nowMicros;
+        return true;
+    }
+
     public const long MinRound = 1_000;
     public const int MinSamples = 8;
     public const long BaseWindow = 10_000_000;

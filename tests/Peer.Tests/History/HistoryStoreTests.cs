@@ -42,6 +42,25 @@ public class HistoryStoreTests
     }
 
     [Fact]
+    public async Task The_log_is_checkpointed_off_the_append_path_and_nothing_is_lost()
+    {
+        using var dir = new TempDirectory();
+        var lines = 2 * HistoryCheckpointer.AppendsPerCheckpoint + 7;
+        using (var store = HistoryStore.OpenInProfile(dir.Path))
+        {
+            for (var i = 0; i < HistoryCheckpointer.AppendsPerCheckpoint; i++) store.Append(Line("@bob", $"{i}", i % 60));
+            await store.CheckpointIdleAsync();
+            Assert.Equal(1, store.Checkpointer.Completed);
+            Assert.True(store.Checkpointer.LastResult.Log > 0);
+            Assert.Equal(store.Checkpointer.LastResult.Log, store.Checkpointer.LastResult.Checkpointed);   // nothing was writing meanwhile
+            for (var i = HistoryCheckpointer.AppendsPerCheckpoint; i < lines; i++) store.Append(Line("@bob", $"{i}", i % 60));
+        }
+
+        using var reopened = HistoryStore.OpenInProfile(dir.Path);
+        Assert.Equal(Enumerable.Range(0, lines).Select(i => $"{i}"), reopened.Recent("@bob").Select(l => l.Text));
+    }
+
+    [Fact]
     public void A_database_from_a_newer_version_is_refused_clearly()
     {
         using var dir = new TempDirectory();

@@ -23,6 +23,20 @@ public sealed class KdfKnownAnswerTests
         Assert.Equal("4304c22c84a53755ab08ead8d97a8d429be5efa480682d7ad1da27f73e1fbe1d", Convert.ToHexStringLower(nextChainKey));
     }
 
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(1u)]
+    [InlineData(64u)]
+    public void Chain_key_after_n_steps_is_the_chain_steps_next_key_n_times(uint steps)
+    {
+        var expected = Sequence32;
+        for (uint i = 0; i < steps; i++) expected = Kdf.ChainStep(expected).NextChainKey;
+        var after = Kdf.ChainKeyAfter(Sequence32, steps);
+        Assert.Equal(expected, after);
+        Assert.NotSame(Sequence32, after);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (byte)i), Sequence32);   // the input is not touched
+    }
+
     [Fact]
     public void Root_step_uses_the_ratchet_root_label()
     {

@@ -16,6 +16,15 @@ public sealed class QueueDelayMonitorTests
         return monitor;
     }
 
+    /// <summary>A monitor that has seen 5 steady rounds of <paramref name="rtt"/> (its base), and the time after them.</summary>
+    private static QueueDelayMonitor Settled(long rtt, out long now)
+    {
+        var monitor = Started(rtt);
+        now = 0;
+        Feed(monitor, ref now, 5, rtt);
+        return monitor;
+    }
+
     /// <summary>Feeds <paramref name="rounds"/> rounds of 10 samples each, one every rtt/10, all of <paramref name="rtt"/> but
     /// one sample per round raised by <paramref name="spike"/>; returns how many rounds signalled.</summary>
     private static int Feed(QueueDelayMonitor monitor, ref long now, int rounds, long rtt, long spike = 0)
@@ -43,9 +52,7 @@ public sealed class QueueDelayMonitorTests
     [Fact]
     public void A_standing_queue_signals_once_per_round()
     {
-        var monitor = Started(2 * Ms);
-        long now = 0;
-        Feed(monitor, ref now, 5, 2 * Ms);
+        var monitor = Settled(2 * Ms, out var now);
         Assert.Equal(0, Feed(monitor, ref now, 3, 2 * Ms + QueueDelayMonitor.MinThreshold));   // at the threshold: not yet
         Assert.Equal(1, Feed(monitor, ref now, 1, 30 * Ms));
         Assert.Equal(0, Feed(monitor, ref now, 1, 2 * Ms));   // drained
@@ -55,9 +62,7 @@ public sealed class QueueDelayMonitorTests
     [Fact]
     public void The_threshold_grows_with_the_base_rtt()
     {
-        var monitor = Started(100 * Ms);
-        long now = 0;
-        Feed(monitor, ref now, 5, 100 * Ms);
+        var monitor = Settled(100 * Ms, out var now);
         Assert.Equal(25 * Ms, monitor.Threshold);
         Assert.Equal(0, Feed(monitor, ref now, 2, 120 * Ms));
         Assert.Equal(1, Feed(monitor, ref now, 1, 130 * Ms));
@@ -66,9 +71,7 @@ public sealed class QueueDelayMonitorTests
     [Fact]
     public void Rounds_with_too_few_samples_say_nothing()
     {
-        var monitor = Started(2 * Ms);
-        long now = 0;
-        Feed(monitor, ref now, 5, 2 * Ms);
+        var monitor = Settled(2 * Ms, out var now);
         for (int i = 0; i < 20; i++)
         {
             now += 5 * Ms;   // one sample per round: a chat, not a transfer
@@ -79,9 +82,7 @@ public sealed class QueueDelayMonitorTests
     [Fact]
     public void A_path_that_became_slower_is_learnt_after_a_few_signals_not_fought_for_ever()
     {
-        var monitor = Started(2 * Ms);
-        long now = 0;
-        Feed(monitor, ref now, 5, 2 * Ms);
+        var monitor = Settled(2 * Ms, out var now);
         Assert.Equal(QueueDelayMonitor.MaxConsecutiveSignals, Feed(monitor, ref now, 20, 80 * Ms));   // direct -> relay
         Assert.Equal(80 * Ms, monitor.BaseRtt);
     }
@@ -89,9 +90,7 @@ public sealed class QueueDelayMonitorTests
     [Fact]
     public void The_base_rtt_forgets_a_faster_path_after_two_windows()
     {
-        var monitor = Started(2 * Ms);
-        long now = 0;
-        Feed(monitor, ref now, 5, 2 * Ms);
+        var monitor = Settled(2 * Ms, out var now);
         now += 2 * QueueDelayMonitor.BaseWindow;
         Feed(monitor, ref now, 5, 5 * Ms);   // slower, but under the threshold: no signal to reset the base
         now += QueueDelayMonitor.BaseWindow;
