@@ -207,15 +207,18 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (_prefetchFailed.TryGetValue(peer, out var failed) && _time.GetElapsedTime(failed, now) < PrefetchBackoff) return;
             _prefetchFailed[peer] = now;   // also stops a second prefetch while this one asks
         }
-        _ = Task.Run(async () =>
+        _ = PrefetchAsync(peer);
+    }
+
+    /// <summary>Runs synchronously up to the LINK frame's write (see <see cref="Prefetch"/>), then in the background.</summary>
+    private async Task PrefetchAsync(Tag peer)
+    {
+        try
         {
-            try
-            {
-                await ConnectAsync(peer, _stop.Token).ConfigureAwait(false);
-                lock (_gate) _prefetchFailed.Remove(peer);
-            }
-            catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException) { }
-        });
+            await ConnectAsync(peer, _stop.Token).ConfigureAwait(false);
+            lock (_gate) _prefetchFailed.Remove(peer);
+        }
+        catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException) { }
     }
 
     /// <summary>Sees every server frame first (on the client's read loop; never blocks).</summary>
