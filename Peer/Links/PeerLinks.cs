@@ -186,9 +186,15 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             try
             {
                 var (_, found) = await discovery.WaitAsync(_stop.Token).ConfigureAwait(false);
-                if (found.SequenceEqual(lan)) return;
+                // Only what the LAN list could not offer (a reflexive, mapped or global IPv6 address) is worth a second
+                // introduction. Where UDP is blocked, discovery ends with LAN addresses only (listed its own way, IPv6
+                // ones too): a second introduction then started a second, equally hopeless check session 6 s in, and
+                // the link's final route waited for it (lab scenario 6 settled on the relay after 13 s, not 7.5).
+                var added = found.Where(c => c.Kind != LinkCandidateKind.Lan && !lan.Contains(c)).ToList();
+                if (added.Count == 0) return;
                 lock (_gate)
                     if (!_attempts.TryGetValue(peer, out var a) || a.Ended || a.Active is not null) return;
+                _log?.Invoke($"links: NAT discovery found {string.Join(' ', added.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.EndPoint}"))}; asking for a fresh introduction to {_client.Directory.NameOf(peer)}");
                 RequestIntroduction(peer);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
@@ -196,8 +202,14 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         return (0, lan);
     }
 
-    /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM went through the server because
-    /// there was none: the next one can go direct). Not again within <see cref="PrefetchBackoff"/> after a failure.</summary>
+    /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM is about to go through the server
+    /// because there was none: the next one can go direct). Not again within <see cref="PrefetchBackoff"/> after a failure.
+    /// <para>The link request is written on the caller's thread, before this returns, whenever our candidates are ready
+    /// (the usual case: discovery ran at sign-in), so it reaches the server ahead of the PM the caller sends next. The
+    /// server then delivers the peer's introduction ahead of that PM: the peer's read loop reads the PM's envelope
+    /// (the first one sets up the end-to-end session, tens of milliseconds) only after its checks have started. In the
+    /// other order the peer's checks started that much later, and ours, sent at once, hit its closed NAT meanwhile
+    /// (docs/nat-traversal.md, "Time to link").</para></summary>
     public void Prefetch(Tag peer)
     {
         lock (_gate)
