@@ -530,17 +530,21 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (path is null || a.Ended || Direct == DirectSetting.Nobody)
             {
                 path?.Dispose();
-                if (!a.Ended && a.Active is null && a.Checks.Count == 0)
+                bool last = a.Checks.Count == 0;
+                if (!a.Ended && a.Active is null && last)
                 {
                     a.Path.EndRace();   // packets from the raced pairs are no longer taken
                     _router?.Unmap(a.Path);
-                    if (path is null && (result is not null || failure is not null))
-                    {
-                        a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
-                        if (a.Link is not null) changed = a.Up();
-                    }
-                    ScheduleUpgrade(a);
                 }
+                // The route is final once a session has failed: said at the first failure even while a later
+                // introduction's session still runs (a re-introduction may first rediscover, 7.75 s where STUN is
+                // never answered, then check 6.2 s more: the final event came ~14 s late), and again at the last one.
+                if (!a.Ended && a.Active is null && path is null && (result is not null || failure is not null) && (last || a.NoDirect is null))
+                {
+                    a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
+                    if (a.Link is not null) changed = a.Up();
+                }
+                if (!a.Ended && a.Active is null && last) ScheduleUpgrade(a);
             }
             else
             {
