@@ -43,11 +43,9 @@ public sealed class LinkPathSocketTests
         public void OnBatchEnd() { }
     }
 
-    [Fact]
-    public async Task Messages_sent_across_the_switch_from_relay_to_direct_arrive_once_and_in_order_even_when_the_relay_then_dies()
+    /// <summary>Two path sockets joined by <paramref name="relay"/>, each with a started direct (UDP) end.</summary>
+    private static (LinkPathSocket A, LinkPathSocket B, DirectEnd DirectA, DirectEnd DirectB) TwoEnds(FakeRelay relay)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var relay = new FakeRelay();
         LinkPathSocket a = null!, b = null!;
         a = new LinkPathSocket(Virtual, relay.To(() => b), TimeProvider.System);
         b = new LinkPathSocket(Virtual, relay.To(() => a), TimeProvider.System);
@@ -55,6 +53,15 @@ public sealed class LinkPathSocketTests
         var directB = new DirectEnd(b);
         directA.Socket.Start(directA);
         directB.Socket.Start(directB);
+        return (a, b, directA, directB);
+    }
+
+    [Fact]
+    public async Task Messages_sent_across_the_switch_from_relay_to_direct_arrive_once_and_in_order_even_when_the_relay_then_dies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var relay = new FakeRelay();
+        var (a, b, directA, directB) = TwoEnds(relay);
         await using var client = new UdpTransportEndpoint(a, new TransportOptions());
         await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true });
 
@@ -196,13 +203,7 @@ public sealed class LinkPathSocketTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var relay = new FakeRelay();
-        LinkPathSocket a = null!, b = null!;
-        a = new LinkPathSocket(Virtual, relay.To(() => b), TimeProvider.System);
-        b = new LinkPathSocket(Virtual, relay.To(() => a), TimeProvider.System);
-        var directA = new DirectEnd(a);
-        var directB = new DirectEnd(b);
-        directA.Socket.Start(directA);
-        directB.Socket.Start(directB);
+        var (a, b, directA, directB) = TwoEnds(relay);
         await using var client = new UdpTransportEndpoint(a, new TransportOptions { ValidateAddresses = false });
         await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true, ValidateAddresses = false });
 
