@@ -12,6 +12,8 @@
 #   scripts/bench-links.sh --repeat 5 --part table --scenarios 1,4
 #   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|all (all)
 #            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
+#            LINKS_TRACE=1 (environment): ttl/table also print, per repetition, both peers' introductions and phases
+#            lined up with the first packets each router sent (where a link's time goes)
 #            --baseline DIR  loopback only: A/B in one run, DIR (another built checkout, e.g. main) and this tree
 #                            alternately, 2 rounds each (--rounds N), so the load hits both the same; this tree's
 #                            driver (scripts/bench/links.py) runs both trees' binaries
@@ -19,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7,8 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
 QUIET_LOAD=${QUIET_LOAD:-2.0} QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-120} BUILD=yes BASELINE="" ROUNDS=2
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) REPEAT=$2; shift 2 ;;

@@ -22,6 +22,14 @@ namespace P2PChat.Peer.Links;
 /// the handshake started on the relay at the introduction carries on at the direct path's pace. The transport drops
 /// the copy that arrives second (packet numbers; a repeated Initial gets the same Accept, a repeated Retry or Accept is
 /// ignored). <see cref="UseDirect"/> or <see cref="UseRelay"/> ends the race.</para>
+/// <para><b>Speculating</b> (the connecting side, at the introduction): before any pair is known to work, the first
+/// <see cref="SpeculativeBudget"/> datagrams (the transport's Initial) also go once to each of a few of the peer's
+/// candidates (<see cref="Speculate"/>, at most <see cref="MaxRaces"/>), right behind our first checks on them. Where
+/// the peer's first checks left at about the same time, its NAT already lets them in, and its check on the pair (sent
+/// before, on the same path) has made it take our packets: the Initial then arrives after half a round trip instead
+/// of the relay's full one (two legs through the server). Nothing from those endpoints is taken on speculation: only a
+/// checked pair (<see cref="Race"/>) or the nominated one carries the peer's packets to us. Bounded: at most
+/// <see cref="SpeculativeBudget"/> × <see cref="MaxRaces"/> datagrams per link, the first real race or path ends it.</para>
 /// </summary>
 public sealed class LinkPathSocket : IDatagramSocket
 {
@@ -37,6 +45,11 @@ public sealed class LinkPathSocket : IDatagramSocket
     private bool _disposed;
     private readonly List<(IDatagramSocket Socket, EndPoint Remote)> _races = [];
     private readonly Queue<(long At, byte[] Datagram)> _recent = new();
+    private readonly List<(IDatagramSocket Socket, EndPoint Remote)> _speculative = [];
+    private int _speculativeLeft;
+
+    /// <summary>Datagrams sent on speculation to each candidate, at most (a connecting side's first flight is one Initial).</summary>
+    public const int SpeculativeBudget = 2;
 
     /// <summary>Endpoints raced at once, at most (the checks report at most 4 reachable pairs per introduction).</summary>
     public const int MaxRaces = 4;
@@ -74,6 +87,7 @@ public sealed class LinkPathSocket : IDatagramSocket
         EndPoint? to;
         PathMonitor? monitor = null;
         (IDatagramSocket Socket, EndPoint Remote)[]? races = null;
+        (IDatagramSocket Socket, EndPoint Remote)[]? speculative = null;
         byte[]? relayed = null;
         lock (_gate)
         {
@@ -85,6 +99,11 @@ public sealed class LinkPathSocket : IDatagramSocket
                 relayed = datagram.ToArray();
                 Remember(relayed);
                 if (_races.Count > 0) races = [.. _races];
+                else if (_speculativeLeft > 0 && _speculative.Count > 0)
+                {
+                    _speculativeLeft--;
+                    speculative = [.. _speculative];
+                }
             }
         }
         if (direct is not null && to is not null) direct.Send(datagram, to);
@@ -93,6 +112,8 @@ public sealed class LinkPathSocket : IDatagramSocket
             _relay(relayed!);
             if (races is not null)
                 foreach (var (socket, raced) in races) SendQuietly(socket, datagram, raced);
+            if (speculative is not null)
+                foreach (var (socket, guessed) in speculative) SendQuietly(socket, datagram, guessed);
         }
         monitor?.OnOutbound();
     }
@@ -117,11 +138,34 @@ public sealed class LinkPathSocket : IDatagramSocket
         {
             if (_disposed || _directSocket is not null || _races.Count >= MaxRaces || _races.Any(r => r.Socket == socket && r.Remote.Equals(remote))) return false;
             _races.Add((socket, remote));
+            _speculativeLeft = 0;   // a checked pair supersedes the guesses
             long now = _time.GetTimestamp();
             replay = [.. _recent.Where(r => _time.GetElapsedTime(r.At, now) <= ReplayWindow).Select(r => r.Datagram)];
         }
         foreach (var datagram in replay) SendQuietly(socket, datagram, remote);
         return true;
+    }
+
+    /// <summary>
+    /// While relayed and before any race: the relayed datagrams of the last <see cref="ReplayWindow"/> and the next
+    /// ones, <see cref="SpeculativeBudget"/> in all, also go to each of <paramref name="remotes"/> (the first
+    /// <see cref="MaxRaces"/>) through <paramref name="socket"/>. Ignored once direct, racing or speculating.
+    /// </summary>
+    public void Speculate(IDatagramSocket socket, IEnumerable<EndPoint> remotes)
+    {
+        byte[][] replay;
+        (IDatagramSocket, EndPoint)[] targets;
+        lock (_gate)
+        {
+            if (_disposed || _directSocket is not null || _races.Count > 0 || _speculative.Count > 0) return;
+            _speculative.AddRange(remotes.Distinct().Take(MaxRaces).Select(r => (socket, r)));
+            long now = _time.GetTimestamp();
+            replay = [.. _recent.Where(r => _time.GetElapsedTime(r.At, now) <= ReplayWindow).Take(SpeculativeBudget).Select(r => r.Datagram)];
+            _speculativeLeft = SpeculativeBudget - replay.Length;
+            targets = [.. _speculative];
+        }
+        foreach (var datagram in replay)
+            foreach (var (s, remote) in targets) SendQuietly(s, datagram, remote);
     }
 
     /// <summary>Endpoints being raced now (tests, logs).</summary>
@@ -130,7 +174,11 @@ public sealed class LinkPathSocket : IDatagramSocket
     /// <summary>Stops racing (the checks ended without a path); sends go through the relay only.</summary>
     public void EndRace()
     {
-        lock (_gate) _races.Clear();
+        lock (_gate)
+        {
+            _races.Clear();
+            _speculativeLeft = 0;
+        }
     }
 
     /// <summary>A raced copy is a bonus: a socket that fails (closed, unreachable) must not stop the relayed original.</summary>
@@ -148,6 +196,7 @@ public sealed class LinkPathSocket : IDatagramSocket
         {
             (_directSocket, _directRemote, _monitor) = (socket, remote, monitor);
             _races.Clear();
+            _speculativeLeft = 0;
             _recent.Clear();
             _lastDirectReceive = _time.GetTimestamp();
             _lastOutReport = _lastInReport = long.MinValue / 2;

@@ -6,7 +6,7 @@ namespace P2PChat.Peer.Links;
 /// any thread: the checks started (our candidates were ready), a checked pair first reached the peer (the handshake
 /// races on it from then), the transport connected, the Noise XX handshake proved the peer's key, and a pair was
 /// nominated. <see cref="ReportOnce"/> gives the line once the link is both secured and direct, e.g.
-/// <c>time to link from the introduction: checks +2 ms, first reachable pair +31 ms, transport connected +60 ms,
+/// <c>time to link from the introduction (at 8123.456789 s): checks +2 ms, first reachable pair +31 ms, transport connected +60 ms,
 /// handshake done +95 ms, nominated +70 ms; direct link up +95 ms</c>.
 /// </summary>
 internal sealed class LinkPhases(long introduced)
@@ -28,7 +28,9 @@ internal sealed class LinkPhases(long introduced)
         if (Interlocked.Exchange(ref _reported, 1) != 0) return null;
         string Since(long at) => at == 0 ? "-" : $"+{time.GetElapsedTime(introduced, at).TotalMilliseconds:0} ms";
         long up = Math.Max(Interlocked.Read(ref _secured), Interlocked.Read(ref _nominated));
-        return $"time to link from the introduction: checks {Since(_checks)}, first reachable pair {Since(_reachable)}, " +
+        // The introduction's own timestamp too (with the system clock: CLOCK_MONOTONIC seconds, as Python's time.monotonic
+        // and scripts/netlab-delay.py's log), so a benchmark can line both peers' phases up with the packets.
+        return $"time to link from the introduction (at {introduced / (double)time.TimestampFrequency:0.000000} s): checks {Since(_checks)}, first reachable pair {Since(_reachable)}, " +
             $"transport connected {Since(_connected)}, handshake done {Since(_secured)}, nominated {Since(_nominated)}; direct link up {Since(up)}";
     }
 }

@@ -175,29 +175,52 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// </summary>
     private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesForLinkAsync(Tag peer, CancellationToken ct)
     {
-        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> discovery;
-        lock (_gate) discovery = _discovery ??= DiscoverAsync(_stop.Token);
-        try { return await discovery.WaitAsync(DiscoveryWait, _time, ct).ConfigureAwait(false); }
-        catch (TimeoutException) { }
-        IReadOnlyList<LinkCandidate> lan = LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port);
+        var (nat, lan, discovery) = await CandidatesWithinDiscoveryWaitAsync(ct).ConfigureAwait(false);
+        if (discovery is null) return (nat, lan);
         _log?.Invoke($"links: NAT discovery still under way after {DiscoveryWait.TotalSeconds:0.#} s; asking for a link to {_client.Directory.NameOf(peer)} with our LAN addresses, the rest follows");
         _ = Task.Run(async () =>
         {
             try
             {
                 var (_, found) = await discovery.WaitAsync(_stop.Token).ConfigureAwait(false);
-                if (found.SequenceEqual(lan)) return;
+                // Only what the LAN list could not offer (a reflexive, mapped or global IPv6 address) is worth a second
+                // introduction: LAN addresses listed another way are nothing new, and a second, equally hopeless check
+                // session would only hold back the link's final route.
+                var added = found.Where(c => c.Kind != LinkCandidateKind.Lan && !lan.Contains(c)).ToList();
+                if (added.Count == 0) return;
                 lock (_gate)
                     if (!_attempts.TryGetValue(peer, out var a) || a.Ended || a.Active is not null) return;
+                _log?.Invoke($"links: NAT discovery found {string.Join(' ', added.Select(c => $"{c.Kind.ToString().ToLowerInvariant()} {c.EndPoint}"))}; asking for a fresh introduction to {_client.Directory.NameOf(peer)}");
                 RequestIntroduction(peer);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException) { }
         });
-        return (0, lan);
+        return (nat, lan);
     }
 
-    /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM went through the server because
-    /// there was none: the next one can go direct). Not again within <see cref="PrefetchBackoff"/> after a failure.</summary>
+    /// <summary>Discovery's candidates, or after <see cref="DiscoveryWait"/> the LAN addresses and the discovery still
+    /// running.</summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates, Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? Running)> CandidatesWithinDiscoveryWaitAsync(CancellationToken ct)
+    {
+        Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> discovery;
+        lock (_gate) discovery = _discovery ??= DiscoverAsync(_stop.Token);
+        try
+        {
+            var (nat, found) = await discovery.WaitAsync(DiscoveryWait, _time, ct).ConfigureAwait(false);
+            return (nat, found, null);
+        }
+        catch (TimeoutException) { }
+        return (0, LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port), discovery);
+    }
+
+    /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM is about to go through the server
+    /// because there was none: the next one can go direct). Not again within <see cref="PrefetchBackoff"/> after a failure.
+    /// <para>The link request is written on the caller's thread, before this returns, whenever our candidates are ready
+    /// (the usual case: discovery ran at sign-in), so it reaches the server ahead of the PM the caller sends next. The
+    /// server then delivers the peer's introduction ahead of that PM: the peer's read loop reads the PM's envelope
+    /// (the first one sets up the end-to-end session, tens of milliseconds) only after its checks have started. In the
+    /// other order the peer's checks started that much later, and ours, sent at once, hit its closed NAT meanwhile
+    /// (docs/nat-traversal.md, "Time to link").</para></summary>
     public void Prefetch(Tag peer)
     {
         lock (_gate)
@@ -207,15 +230,18 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (_prefetchFailed.TryGetValue(peer, out var failed) && _time.GetElapsedTime(failed, now) < PrefetchBackoff) return;
             _prefetchFailed[peer] = now;   // also stops a second prefetch while this one asks
         }
-        _ = Task.Run(async () =>
+        _ = PrefetchAsync(peer);
+    }
+
+    /// <summary>Runs synchronously up to the LINK frame's write (see <see cref="Prefetch"/>), then in the background.</summary>
+    private async Task PrefetchAsync(Tag peer)
+    {
+        try
         {
-            try
-            {
-                await ConnectAsync(peer, _stop.Token).ConfigureAwait(false);
-                lock (_gate) _prefetchFailed.Remove(peer);
-            }
-            catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException) { }
-        });
+            await ConnectAsync(peer, _stop.Token).ConfigureAwait(false);
+            lock (_gate) _prefetchFailed.Remove(peer);
+        }
+        catch (Exception e) when (e is ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException) { }
     }
 
     /// <summary>Sees every server frame first (on the client's read loop; never blocks).</summary>
@@ -415,15 +441,21 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             var (nat, candidates) = rediscover && a.Active is null
                 ? await RefreshedCandidatesAsync(cts.Token).ConfigureAwait(false)
-                : await CandidatesAsync(cts.Token).ConfigureAwait(false);
+                : await CandidatesForChecksAsync(cts.Token).ConfigureAwait(false);
             var (v4, v6) = EnsureChecks();
             a.Phases.ChecksStarted(_time.GetTimestamp());
             var local = EngineCandidates.Local(Publishable(candidates), nat, v4, v6, EnsureTcp());
             var role = intro.Controlling ? CheckRole.Controlling : CheckRole.Controlled;
             _log?.Invoke($"links: checks with {a.Name} start ({role.ToString().ToLowerInvariant()}, session {Convert.ToHexStringLower(intro.Token.AsSpan(0, 4))}): " +
                 $"ours {string.Join(' ', local.Bases.SelectMany(b => b.Candidates).Select(c => c.EndPoint))}, theirs {string.Join(' ', intro.Candidates.Select(c => c.EndPoint))}");
-            result = await LinkEstablisher.EstablishAsync(local, EngineCandidates.Remote(intro), intro.Token, role, EngineCandidates.NewSocket,
-                _time, cts.Token, EngineOptions, reachable => OnReachable(a, reachable), () => InUse(a)).ConfigureAwait(false);
+            var remote = EngineCandidates.Remote(intro);
+            var checking = LinkEstablisher.EstablishAsync(local, remote, intro.Token, role, EngineCandidates.NewSocket,
+                _time, cts.Token, EngineOptions, reachable => OnReachable(a, reachable), () => InUse(a));
+            // Our first checks are out: the transport's Initial follows them to the peer's first IPv4 candidates on
+            // speculation (LinkPathSocket.Speculate: half a round trip sooner than through the relay where it gets in).
+            if (intro.Controlling && !rediscover && a.Link is null && Direct != DirectSetting.Nobody)
+                a.Path.Speculate(v4, remote.Candidates.Where(c => c.Transport == CandidateTransport.Udp && !c.IsIpv6).Select(c => (EndPoint)c.EndPoint));
+            result = await checking.ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }   // the link ended, or another introduction's path was chosen
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Net.Sockets.SocketException or CommandFailedException or ObjectDisposedException)
@@ -498,17 +530,21 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             if (path is null || a.Ended || Direct == DirectSetting.Nobody)
             {
                 path?.Dispose();
-                if (!a.Ended && a.Active is null && a.Checks.Count == 0)
+                bool last = a.Checks.Count == 0;
+                if (!a.Ended && a.Active is null && last)
                 {
                     a.Path.EndRace();   // packets from the raced pairs are no longer taken
                     _router?.Unmap(a.Path);
-                    if (path is null && (result is not null || failure is not null))
-                    {
-                        a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
-                        if (a.Link is not null) changed = a.Up();
-                    }
-                    ScheduleUpgrade(a);
                 }
+                // The route is final once a session has failed: said at the first failure even while a later
+                // introduction's session still runs (a re-introduction may first rediscover, 7.75 s where STUN is
+                // never answered, then check 6.2 s more: the final event came ~14 s late), and again at the last one.
+                if (!a.Ended && a.Active is null && path is null && (result is not null || failure is not null) && (last || a.NoDirect is null))
+                {
+                    a.NoDirect = $"no direct path ({result?.Outcome ?? failure}); staying on the relay";
+                    if (a.Link is not null) changed = a.Up();
+                }
+                if (!a.Ended && a.Active is null && last) ScheduleUpgrade(a);
             }
             else
             {
@@ -791,6 +827,19 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
         }
         return now;
+    }
+
+    /// <summary>
+    /// Our side of a new introduction's checks: discovery's candidates, or after <see cref="DiscoveryWait"/> the LAN
+    /// addresses (what our link request carried in that case). The checks used to wait for the whole discovery: where
+    /// STUN is never answered that is 7.75 s after sign-in, and lab scenario 6 (a /msg about a second after sign-in)
+    /// reached the relay's final route only after that wait plus the 6.2 s of hopeless checks, 13.2 s. A discovery that
+    /// ends with more asks for a fresh introduction (<see cref="CandidatesForLinkAsync"/>), whose checks use it.
+    /// </summary>
+    private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesForChecksAsync(CancellationToken ct)
+    {
+        var (nat, candidates, _) = await CandidatesWithinDiscoveryWaitAsync(ct).ConfigureAwait(false);
+        return (nat, candidates);
     }
 
     private Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> CandidatesAsync(CancellationToken ct)

@@ -107,7 +107,7 @@ class Lab:
                 rows = [line.split() for line in f]
         except FileNotFoundError:
             return []
-        return [(float(r[0]), int(r[3])) for r in rows
+        return [(float(r[0]), int(r[3]), r[1].split(":")[0]) for r in rows
                 if len(r) == 4 and float(r[0]) >= t0 and r[1].split(":")[0] in WANS and r[2].split(":")[0] in WANS]
 
     def close(self):
@@ -143,7 +143,7 @@ def attempt(lab, r, alice_host, bob_host, extra, timeout):
                 # Checks are 64-byte UDP payloads (IP length 92); the first other packet between the routers is the
                 # link's own traffic on the nominated path.
                 check = packets[0][0]
-                moved = next((t for t, length in packets if length != CHECK_IP_LENGTH), None)
+                moved = next((t for t, length, _ in packets if length != CHECK_IP_LENGTH), None)
                 res["after_intro_ms"] = (t1 - check) * 1000
                 res["checks_ms"] = (moved - check) * 1000 if moved else None
                 res["event_lag_ms"] = (t1 - moved) * 1000 if moved else None
@@ -154,19 +154,47 @@ def attempt(lab, r, alice_host, bob_host, extra, timeout):
         res_phases = phases(a)
         if res_phases and "res" in locals():
             res["phases"] = res_phases
+            if os.environ.get("LINKS_TRACE") == "1":
+                trace(lab, a, b, t0)
 
 
-PHASE = re.compile(r"time to link from the introduction: (.*)$")
+PHASE = re.compile(r"time to link from the introduction(?: \(at ([0-9.]+) s\))?: (.*)$")
+
+
+def phase_line(peer):
+    """(monotonic time of the introduction or None, the phases) from the peer's own line on where the time went
+    (PeerLinks logs it once a link is secured and direct), or None."""
+    try:
+        with open(peer.stderr_path) as f:
+            found = [m for line in f if (m := PHASE.search(line.strip()))]
+    except (OSError, TypeError):
+        return None
+    return (float(found[0].group(1)) if found[0].group(1) else None, found[0].group(2)) if found else None
 
 
 def phases(peer):
-    """The peer's own line on where the time went (PeerLinks logs it once a link is secured and direct), or None."""
-    try:
-        with open(peer.stderr_path) as f:
-            found = [m.group(1) for line in f if (m := PHASE.search(line.strip()))]
-    except (OSError, TypeError):
-        return None
-    return found[0] if found else None
+    line = phase_line(peer)
+    return line[1] if line else None
+
+
+def trace(lab, a, b, t0):
+    """LINKS_TRACE=1: one line per repetition lining up both peers' introductions and phases with the packets between
+    the routers (delay.log; all CLOCK_MONOTONIC), in ms from alice's introduction."""
+    la, lb = phase_line(a), phase_line(b)
+    if not la or la[0] is None:
+        return
+    zero = la[0]
+    def ms(t): return f"{(t - zero) * 1000:+.0f}"
+    packets = lab.direct_packets_after(t0)
+    def first(src, check):
+        return next((t for t, length, s in packets if s == src and (length == CHECK_IP_LENGTH) == check), None)
+    sides = []
+    for who, wan in (("alice", "11.1.1.2"), ("bob", "11.1.2.2")):
+        c, d = first(wan, True), first(wan, False)
+        sides.append(f"{who}'s first check {ms(c) if c else '-'}, first link packet {ms(d) if d else '-'}")
+    print(f"  trace: /msg {ms(t0)}; bob's introduction {ms(lb[0]) if lb and lb[0] else '-'}; {'; '.join(sides)}; "
+          f"packets between the routers before alice's event: {sum(1 for t, _, _ in packets if t <= zero + 1)}\n"
+          f"    alice: {la[1]}\n    bob:   {lb[1] if lb else '-'}", flush=True)
 
 
 def phase_summary(runs):

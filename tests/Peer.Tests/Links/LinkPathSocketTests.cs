@@ -43,11 +43,9 @@ public sealed class LinkPathSocketTests
         public void OnBatchEnd() { }
     }
 
-    [Fact]
-    public async Task Messages_sent_across_the_switch_from_relay_to_direct_arrive_once_and_in_order_even_when_the_relay_then_dies()
+    /// <summary>Two path sockets joined by <paramref name="relay"/>, each with a started direct (UDP) end.</summary>
+    private static (LinkPathSocket A, LinkPathSocket B, DirectEnd DirectA, DirectEnd DirectB) TwoEnds(FakeRelay relay)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var relay = new FakeRelay();
         LinkPathSocket a = null!, b = null!;
         a = new LinkPathSocket(Virtual, relay.To(() => b), TimeProvider.System);
         b = new LinkPathSocket(Virtual, relay.To(() => a), TimeProvider.System);
@@ -55,6 +53,15 @@ public sealed class LinkPathSocketTests
         var directB = new DirectEnd(b);
         directA.Socket.Start(directA);
         directB.Socket.Start(directB);
+        return (a, b, directA, directB);
+    }
+
+    [Fact]
+    public async Task Messages_sent_across_the_switch_from_relay_to_direct_arrive_once_and_in_order_even_when_the_relay_then_dies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var relay = new FakeRelay();
+        var (a, b, directA, directB) = TwoEnds(relay);
         await using var client = new UdpTransportEndpoint(a, new TransportOptions());
         await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true });
 
@@ -149,6 +156,36 @@ public sealed class LinkPathSocketTests
     }
 
     [Fact]
+    public void Speculation_sends_the_first_flight_once_to_each_guessed_endpoint_and_a_real_race_ends_it()
+    {
+        var relayed = new List<byte[]>();
+        using var path = new LinkPathSocket(Virtual, p => relayed.Add(p.ToArray()), TimeProvider.System);
+        var shared = new RecordingSocket();
+        var guesses = Enumerable.Range(0, LinkPathSocket.MaxRaces + 2).Select(i => (EndPoint)new IPEndPoint(IPAddress.Loopback, 5000 + i)).ToList();
+        path.Send([1], Virtual);   // the Initial, already relayed: replayed to the guesses at once
+
+        path.Speculate(shared, guesses);
+        Assert.Equal(guesses.Take(LinkPathSocket.MaxRaces), shared.Sent.Select(s => s.To));   // at most MaxRaces endpoints
+        Assert.All(shared.Sent, s => Assert.Equal([1], s.Datagram));
+        path.Speculate(shared, guesses);   // once per link
+        path.Send([2], Virtual);
+        path.Send([3], Virtual);   // past the budget: relay only
+        Assert.Equal(LinkPathSocket.MaxRaces * LinkPathSocket.SpeculativeBudget, shared.Sent.Count);
+        Assert.Equal([[1], [2], [3]], relayed);   // the relay carries everything
+        Assert.Equal(0, path.Races);   // nothing is taken from a guessed endpoint
+
+        var fresh = new LinkPathSocket(Virtual, _ => { }, TimeProvider.System);
+        var raced = new RecordingSocket();
+        var guessed = new RecordingSocket();
+        fresh.Speculate(guessed, guesses);   // nothing relayed yet: the next datagram goes to the guesses too
+        Assert.True(fresh.Race(raced, new IPEndPoint(IPAddress.Loopback, 4000)));
+        fresh.Send([7], Virtual);
+        Assert.Empty(guessed.Sent);   // a checked pair supersedes the guesses
+        Assert.Equal([7], Assert.Single(raced.Sent).Datagram);
+        fresh.Dispose();
+    }
+
+    [Fact]
     public void Ending_the_race_sends_through_the_relay_only()
     {
         var relayed = new List<byte[]>();
@@ -166,13 +203,7 @@ public sealed class LinkPathSocketTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var relay = new FakeRelay();
-        LinkPathSocket a = null!, b = null!;
-        a = new LinkPathSocket(Virtual, relay.To(() => b), TimeProvider.System);
-        b = new LinkPathSocket(Virtual, relay.To(() => a), TimeProvider.System);
-        var directA = new DirectEnd(a);
-        var directB = new DirectEnd(b);
-        directA.Socket.Start(directA);
-        directB.Socket.Start(directB);
+        var (a, b, directA, directB) = TwoEnds(relay);
         await using var client = new UdpTransportEndpoint(a, new TransportOptions { ValidateAddresses = false });
         await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true, ValidateAddresses = false });
 
