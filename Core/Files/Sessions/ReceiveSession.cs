@@ -107,11 +107,10 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                     if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
-                    if (files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
-                    {
-                        files.Checkpoint();
+                    // In the background: the loop goes on while the data is flushed and the bitmap saved.
+                    if ((files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
+                        && files.TryBeginCheckpoint())
                         lastCheckpoint = time.GetTimestamp();
-                    }
                     if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
                     {
                         try
