@@ -227,6 +227,40 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_chunk_that_trickles_in_for_longer_than_the_stall_timeout_is_progress_not_a_stall()
+    {
+        MakeFile("f.bin", 100_000);
+        var built = await ManifestBuilder.BuildAsync(Path.Combine(_source, "f.bin"), TransferId.NewRandom(), Ct);
+        var time = new ManualTimeProvider();
+        using var files = Incoming(built.Manifest);
+        var pipe = new PipeStreamPair();
+        using var a = new TransferStream(pipe.A);
+        using var b = new TransferStream(pipe.B);
+        await a.WriteAsync(new HelloMessage(built.Manifest.Id), Ct);
+        Assert.IsType<HelloMessage>(await b.ReadAsync(Ct));
+        var receiving = new ReceiveSession(built.Manifest, files, time, new ReceiveOptions(TimeSpan.FromSeconds(10))).RunAsync(b, Ct);
+        Assert.IsType<ReadyMessage>(await a.ReadAsync(Ct));
+        Assert.IsType<RequestMessage>(await a.ReadAsync(Ct));
+
+        // One chunk in four pieces, 6 s apart on the injected clock: 24 s for the chunk, over twice the 10 s timeout.
+        var frame = TransferFrameCodec.Encode(new ChunkMessage(0, 0, File.ReadAllBytes(Path.Combine(_source, "f.bin"))));
+        var piece = frame.Length / 4 + 1;
+        var before = b.BytesRead;
+        for (var offset = 0; offset < frame.Length; offset += piece)
+        {
+            var end = Math.Min(frame.Length, offset + piece);
+            await pipe.A.WriteAsync(frame[offset..end], Ct);
+            if (end == frame.Length) break;
+            // The receiver has taken the piece (a wait for a condition, with a safety net, not for time).
+            Assert.True(SpinWait.SpinUntil(() => b.BytesRead >= before + end, TimeSpan.FromSeconds(30)), "the receiver never read the piece");
+            time.Advance(TimeSpan.FromSeconds(6));
+            Assert.False(receiving.IsCompleted);
+        }
+        Assert.Equal(SessionOutcome.Completed, (await receiving).Outcome);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_source, "f.bin")), File.ReadAllBytes(Path.Combine(_target, "f.bin")));
+    }
+
+    [Fact]
     public async Task A_full_disk_stops_the_transfer_cleanly_keeps_the_partial_file_and_the_verified_chunks_and_says_why()
     {
         Require.Root("a small tmpfs to fill up");
