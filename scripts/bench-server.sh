@@ -8,7 +8,9 @@
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
 #   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
-#                    `dotnet build -c Release Rendezvous`), labelled "base", right before ours: a before/after in one run
+#                    `dotnet build -c Release Rendezvous`; its ReadyToRun publish is used when DIR has one, as for ours:
+#                    `dotnet publish Rendezvous -c Release -r linux-x64 --self-contained false -o Rendezvous/bin/Release/net10.0/linux-x64/r2r`),
+#                    labelled "base", right before ours: a before/after in one run
 #                    (the storm too); --baseline . compares this build with itself, e.g. under other settings:
 #   --base-env "K=V ..."  --env "K=V ..."   environment of the base / our server process only (e.g. DOTNET_TieredPGO=0)
 # The storm prints its breakdown too: client-side phases (storm_tcp_ms_*, storm_tls_ms_*, storm_failed_*, storm_signins_per_5s),
@@ -30,7 +32,7 @@ if [[ "${1:-}" == "--micro" ]]; then
         --filter '*P2PChat.Benchmarks.Server*' --artifacts tests/Benchmarks/BenchmarkDotNet.Artifacts "$@"
 fi
 
-CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASELINE= BASE_ENV= OURS_ENV= JIT=0
+CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASE_DIR= BASELINE= BASE_ENV= OURS_ENV= JIT=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clients) CLIENTS="$2"; shift 2 ;;
@@ -41,7 +43,7 @@ while [[ $# -gt 0 ]]; do
         --skip-irc) SKIP_IRC=1; shift ;;
         --jit) JIT=1; shift ;;
         --only) ONLY="$2"; shift 2 ;;
-        --baseline) BASELINE="$(cd "$2" && pwd)/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"; shift 2 ;;
+        --baseline) BASE_DIR="$(cd "$2" && pwd)"; shift 2 ;;
         --base-env) BASE_ENV="$2"; shift 2 ;;
         --env) OURS_ENV="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
@@ -63,6 +65,12 @@ if [[ "$JIT" == 0 ]]; then   # our server as deployed: published ReadyToRun (pre
     SERVER_EXE="$R2R_DIR/p2pchat-rendezvous"
 fi
 LOAD=(dotnet "$PWD/tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks.dll" server-load)
+if [[ -n "$BASE_DIR" ]]; then   # the base runs the same way as ours: its ReadyToRun publish when it has one (unless --jit)
+    BASELINE="$BASE_DIR/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous"
+    BASE_R2R="$BASE_DIR/Rendezvous/bin/Release/net10.0/linux-x64/r2r/p2pchat-rendezvous"
+    if [[ "$JIT" == 0 && -x "$BASE_R2R" ]]; then BASELINE="$BASE_R2R"; fi
+    echo "# base: $BASELINE" >&2
+fi
 
 WORK="$(mktemp -d "/tmp/p2pchat-bench-server.$$.XXXXXX")"
 IRCD_PID=""

@@ -55,6 +55,15 @@ public sealed class PendingRequests
     public PendingRequest? TakeByKey(Opcode opcode, string key, Func<Frame?, bool> answers) =>
         Take(opcode, r => string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase) && answers(r.Sent));
 
+    /// <summary>The answers still awaited (requests added with a reply) about <paramref name="key"/>, of any of <paramref name="opcodes"/>.</summary>
+    public Task[] RepliesAwaited(string key, params Opcode[] opcodes)
+    {
+        lock (_gate)
+            return [.. opcodes.Where(_byOpcode.ContainsKey).SelectMany(o => _byOpcode[o])
+                .Where(r => r.Reply is not null && string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase))
+                .Select(r => (Task)r.Reply!.Task)];
+    }
+
     /// <summary>The destination recorded for end-to-end control messages (sender keys): their acknowledgement is not an event.</summary>
     public const string ControlMessage = "\0control";
 

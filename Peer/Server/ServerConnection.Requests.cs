@@ -12,9 +12,9 @@ namespace P2PChat.Peer.Server;
 /// </summary>
 public sealed partial class ServerConnection
 {
-    private async Task RequestAsync(Frame frame, string command, CancellationToken ct, string? key = null)
+    private async Task RequestAsync(Frame frame, string command, CancellationToken ct, string? key = null, bool wantsReply = false)
     {
-        _pending.Add(frame.Opcode, command, key, sent: frame);
+        _pending.Add(frame.Opcode, command, key, wantsReply, sent: frame);
         await SendAsync(frame, ct).ConfigureAwait(false);
     }
 
@@ -141,11 +141,30 @@ public sealed partial class ServerConnection
     {
         RequireSignedIn();
         var name = channel.TrimStart('#');
-        return RequestAsync(new Create(name, inviteOnly ? ChannelFlags.InviteOnly : ChannelFlags.None, ""), "create", ct, name);
+        return RequestAsync(new Create(name, inviteOnly ? ChannelFlags.InviteOnly : ChannelFlags.None, ""), "create", ct, name, wantsReply: true);
     }
 
     public Task JoinAsync(string channel, CancellationToken ct) =>
-        ChannelRequestAsync(channel, "join", tag => new CoJoin(tag), ct);
+        ChannelRequestAsync(channel, "join", tag => new CoJoin(tag), ct, wantsReply: true);
+
+    /// <summary>
+    /// Returns once no join or create of <paramref name="channel"/> that we sent is still unanswered. The server sends a
+    /// joiner the channel's member list before the CO that answers the join, so after this the members are known (an
+    /// invite-only channel's sender key must reach every one of them). Gives up quietly after the reply timeout.
+    /// </summary>
+    public async Task JoinSettledAsync(Tag channel, CancellationToken ct)
+    {
+        var waiting = _pending.RepliesAwaited(Directory.NameOf(channel).TrimStart('#'), Opcode.Co, Opcode.Create);
+        if (waiting.Length == 0) return;
+        try
+        {
+            await Task.WhenAll(waiting).WaitAsync(_options.ReplyTimeout, _options.Time, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // unanswered or the connection went: send with the members we know, as before
+        }
+    }
 
     public async Task InviteAsync(string username, string channel, CancellationToken ct)
     {
@@ -227,11 +246,11 @@ public sealed partial class ServerConnection
     }
 
     /// <summary>A request about one channel; its success frame is matched by the channel's name (or tag, for UPD).</summary>
-    private async Task ChannelRequestAsync(string channel, string command, Func<Tag, Frame> frame, CancellationToken ct, bool byTag = false)
+    private async Task ChannelRequestAsync(string channel, string command, Func<Tag, Frame> frame, CancellationToken ct, bool byTag = false, bool wantsReply = false)
     {
         RequireSignedIn();
         var tag = await ResolveChannelAsync(channel, ct).ConfigureAwait(false);
-        await RequestAsync(frame(tag), command, ct, byTag ? tag.ToString() : channel.TrimStart('#')).ConfigureAwait(false);
+        await RequestAsync(frame(tag), command, ct, byTag ? tag.ToString() : channel.TrimStart('#'), wantsReply).ConfigureAwait(false);
     }
 
     /// <summary>The tag of a username (not a channel).</summary>

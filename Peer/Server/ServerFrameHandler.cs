@@ -165,7 +165,7 @@ public sealed class ServerFrameHandler(
         if (IsMe(co.User))
         {
             var name = directory.Channel(co.Channel)?.Name ?? co.Channel.ToString();
-            if (pending.TakeByKey(Opcode.Co, name) is null) pending.TakeByKey(Opcode.Create, name);
+            (pending.TakeByKey(Opcode.Co, name) ?? pending.TakeByKey(Opcode.Create, name))?.Reply?.TrySetResult(co);
         }
         events.Publish(new JoinedEvent(directory.NameOf(co.Channel), directory.NameOf(co.User)));
     }

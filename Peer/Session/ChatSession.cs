@@ -136,6 +136,7 @@ public sealed class ChatSession : IChatSession, IAsyncDisposable
     {
         if (Encoding.UTF8.GetByteCount(text) > MaxEncryptedTextBytes)
             throw new CommandFailedException(PeerErrorCode.BadArguments, $"an encrypted message is at most {MaxEncryptedTextBytes} bytes");
+        await Server.JoinSettledAsync(channel, ct).ConfigureAwait(false); // right after /join, the member list may still be on its way
         var members = Directory.Members(channel).Where(m => m != Server.Me).ToDictionary(Directory.NameOf);
         var plan = MessageRouter.Guarded(() => EndToEnd.Groups.PrepareGroupSend(channel.Value, members.Keys));
         var parts = new List<MsgPart>();

@@ -36,6 +36,7 @@ public sealed class CommandRateLimiter(TimeProvider time, int maxCommands, TimeS
                 return penalty;
             }
             e.Times.Enqueue(now);
+            e.LastAccepted = now;
             if (++_acceptsSincePrune >= 4096) Prune(now);
             return null;
         }
@@ -49,7 +50,7 @@ public sealed class CommandRateLimiter(TimeProvider time, int maxCommands, TimeS
     {
         _acceptsSincePrune = 0;
         foreach (var (user, e) in _users.ToList())
-            if ((e.PenaltyUntil is null || e.PenaltyUntil <= now) && (e.Times.Count == 0 || now - e.Times.Last() >= window))
+            if ((e.PenaltyUntil is null || e.PenaltyUntil <= now) && (e.Times.Count == 0 || now - e.LastAccepted >= window))
                 _users.Remove(user);
     }
 
@@ -57,5 +58,7 @@ public sealed class CommandRateLimiter(TimeProvider time, int maxCommands, TimeS
     {
         public readonly Queue<DateTimeOffset> Times = new();
         public DateTimeOffset? PenaltyUntil;
+        /// <summary>The newest entry of <see cref="Times"/> (a Queue has no O(1) Last: Prune walked every queue).</summary>
+        public DateTimeOffset LastAccepted;
     }
 }

@@ -35,8 +35,9 @@ public sealed class MemoryTrimmer(TimeSpan period, ILogger log) : IAsyncDisposab
                 // trimmed; give it back too.
                 if (OperatingSystem.IsLinux()) TrimNativeHeap();
                 var info = GC.GetGCMemoryInfo();
-                log.LogDebug("memory trimmed: heap {Heap} MiB, committed {Committed} MiB, resident {Resident} MiB, {Threads} threads",
-                    info.HeapSizeBytes >> 20, info.TotalCommittedBytes >> 20, Process.GetCurrentProcess().WorkingSet64 >> 20,
+                var native = OperatingSystem.IsLinux() ? NativeHeapInUse() : null;
+                log.LogDebug("memory trimmed: heap {Heap} MiB, committed {Committed} MiB, native heap in use {Native} KiB, resident {Resident} MiB, {Threads} threads",
+                    info.HeapSizeBytes >> 20, info.TotalCommittedBytes >> 20, native >> 10, Process.GetCurrentProcess().WorkingSet64 >> 20,
                     Process.GetCurrentProcess().Threads.Count);
             }
         }
@@ -51,6 +52,28 @@ public sealed class MemoryTrimmer(TimeSpan period, ILogger log) : IAsyncDisposab
 
     [System.Runtime.InteropServices.DllImport("libc", CallingConvention = System.Runtime.InteropServices.CallingConvention.Cdecl)]
     private static extern int malloc_trim(nuint pad);
+
+    /// <summary>Bytes glibc's malloc has handed out and not had back, over all arenas (small and mmapped blocks): the
+    /// native side of the server's memory (OpenSSL's objects, SQLite), as against the managed heap. Null off glibc.</summary>
+    public static long? NativeHeapInUse()
+    {
+        try
+        {
+            var m = mallinfo2();
+            return (long)(m.UordBlks + m.HBlkHd);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { return null; }
+    }
+
+    /// <summary>glibc's <c>struct mallinfo2</c> (2.33+): ten size_t fields in this order.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", CallingConvention = System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    private static extern MallInfo2 mallinfo2();
 
     public async ValueTask DisposeAsync()
     {

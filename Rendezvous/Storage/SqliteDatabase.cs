@@ -79,6 +79,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        await OffEventThread();
         var write = new PendingWrite<T>(work, cancellationToken);
         _pending.Enqueue(write);
         try { await _writeLock.WaitAsync(cancellationToken); }
@@ -243,10 +244,23 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        await OffEventThread();
         await using var reader = new SqliteConnection(_readerConnectionString);
         await reader.OpenAsync(cancellationToken);
         await reader.Command($"PRAGMA busy_timeout = {_busyTimeoutMs};").ExecuteAsync(cancellationToken);
         return await work(reader);
+    }
+
+    /// <summary>
+    /// SQLite's calls block (reads, commits, fsyncs). With inline socket completions
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, an operator's choice: docs/server.md "Threading") a session's
+    /// read loop runs on a socket event thread, which serves every connection of that thread: store work must not run
+    /// there, so a caller on any thread outside the thread pool moves to a pool thread first. On a pool thread (the
+    /// default) this costs nothing.
+    /// </summary>
+    private static async ValueTask OffEventThread()
+    {
+        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
     }
 
     public async ValueTask DisposeAsync()

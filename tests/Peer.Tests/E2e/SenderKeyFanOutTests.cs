@@ -130,4 +130,31 @@ public sealed class SenderKeyFanOutTests : IAsyncLifetime
         Assert.Equal(((int)StatusCode.QueueFull, "msg"), (error.Code, error.Command));
         Assert.StartsWith($"{refused}: ", error.Text);
     }
+
+    [Fact]
+    public async Task A_message_sent_while_our_join_is_unanswered_waits_for_the_member_list_so_every_member_gets_our_key()
+    {
+        // The race behind a flaky end-to-end test: /msg right after /join ran before the member list had arrived, so
+        // the sender key went to nobody and the members could not read the message.
+        var late = Tag.Channel(44);
+        var member = _members[0];
+        await _alice.Session.SendAsync(new AddChannel(late, "late", ChannelFlags.InviteOnly, ""), new InvNotify(late, member.Tag));
+        await _alice.Events.WaitForAsync<InviteEvent>(i => i.Channel == "#late");
+        await _alice.Client.JoinAsync("#late", Ct);
+        Assert.Equal(new CoJoin(late), await _alice.Session.ReadAsync<CoJoin>());
+
+        var sending = _alice.Client.SendTextAsync("#late", "first words", Ct);
+        await _alice.Session.SendAsync(
+            new AddChannel(late, "late", ChannelFlags.InviteOnly, ""),
+            new Upd(late, [_alice.Tag, member.Tag], []),
+            new CoJoined(late, _alice.Tag));
+
+        // The first thing sent after the join is answered: the member's bundle, for its copy of our sender key.
+        Assert.Equal(member.Tag, (await _alice.Session.ReadAsync<BundleRequest>()).User);
+        await _alice.Session.SendAsync(member.Bundle());
+        var multi = await _alice.Session.ReadAsync<MsgMultiSend>();
+        Assert.Equal([member.Tag], multi.Parts.Select(p => p.To));
+        Assert.Equal(late, (await _alice.Session.ReadAsync<MsgSend>()).To);
+        await sending;
+    }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using P2PChat.Core.Framing;
 using P2PChat.Core.Protocol.Frames;
 using P2PChat.Peer.Server;
+using P2PChat.Peer.Session;
 using P2PChat.Peer.Events;
 using Xunit;
 
@@ -29,6 +30,24 @@ public sealed class FakeServer : IAsyncDisposable
         var tcp = await _listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(SafetyNet);
         var session = new FakeSession(new FrameConnection(tcp.GetStream(), FrameDirection.ToServer));
         _sessions.Add(session);
+        return session;
+    }
+
+    /// <summary>The server's side of HELLO on the next connection: reads it and answers HELLO_OK.</summary>
+    public async Task<FakeSession> AcceptHelloAsync(uint heartbeatMs = 10_000, string serverName = "fake")
+    {
+        var session = await AcceptAsync();
+        await session.ReadAsync<Hello>();
+        await session.SendAsync(new HelloOk(1, 0, heartbeatMs, serverName));
+        return session;
+    }
+
+    /// <summary>Connects <paramref name="client"/> (HELLO answered), ready for its sign-in.</summary>
+    public async Task<FakeSession> ConnectAsync(ChatSession client, uint heartbeatMs = 10_000, string serverName = "fake")
+    {
+        var connect = client.ConnectAsync(TestContext.Current.CancellationToken);
+        var session = await AcceptHelloAsync(heartbeatMs, serverName);
+        await connect;
         return session;
     }
 

@@ -52,11 +52,7 @@ public sealed class ScriptedPeer : IAsyncDisposable
     /// <summary>Connects and signs in; the burst announces <paramref name="others"/> (with their keys as given).</summary>
     public async Task SignInAsync(FakeServer server, string password, params AddUser[] others)
     {
-        var connect = Client.ConnectAsync(Ct);
-        Session = await server.AcceptAsync();
-        await Session.ReadAsync<Hello>();
-        await Session.SendAsync(new HelloOk(1, 0, 0, "hostile"));
-        await connect;
+        Session = await server.ConnectAsync(Client, heartbeatMs: 0, serverName: "hostile");
         var login = Client.LoginAsync(Name, password, Ct);
         await Session.ReadAsync<Iam>();
         await Session.SendAsync([

@@ -29,11 +29,7 @@ public sealed class OfflineAckAfterHistoryTests
             Time = new ManualTimeProvider(),
         }, new HistoryRecorder(store, events), null);
 
-        var connect = client.ConnectAsync(ct);
-        var session = await server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        await connect;
+        var session = await server.ConnectAsync(client);
         var login = client.LoginAsync("carol", "secret", ct);
         await session.ReadAsync<Iam>();
         await session.SendAsync([

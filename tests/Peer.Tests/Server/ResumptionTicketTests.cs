@@ -38,14 +38,6 @@ public sealed class ResumptionTicketTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private async Task<FakeSession> AcceptHelloAsync()
-    {
-        var session = await _server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        return session;
-    }
-
     private static Task SendBurstAsync(FakeSession session, Opcode answering) => session.SendAsync(
         new IamOk(Alice, false, 0, "alice"),
         new AddUser(Alice, "alice", "alice", Presence.Online, "", UserFlags.None, []),
@@ -55,9 +47,7 @@ public sealed class ResumptionTicketTests : IAsyncLifetime
     /// <summary>Password sign-in, then the ticket the client asks for; returns the session and the device id it sent.</summary>
     private async Task<(FakeSession Session, byte[] DeviceId)> SignInWithTicketAsync()
     {
-        var connect = _client.ConnectAsync(Ct);
-        var session = await AcceptHelloAsync();
-        await connect;
+        var session = await _server.ConnectAsync(_client);
         var login = _client.LoginAsync("alice", "secret", Ct);
         await session.ReadAsync<Iam>();
         await SendBurstAsync(session, Opcode.Iam);
@@ -73,7 +63,7 @@ public sealed class ResumptionTicketTests : IAsyncLifetime
         await session.DisposeAsync();
         await _events.WaitForAsync<ReconnectingEvent>(r => r.Attempt == 1);
         _time.Advance(TimeSpan.FromSeconds(1));
-        return await AcceptHelloAsync();
+        return await _server.AcceptHelloAsync();
     }
 
     [Fact]

@@ -39,11 +39,7 @@ public sealed class RosterPagingTests : IAsyncLifetime
     /// <summary>Signs alice in to a server whose general channel is paged (STATUS 37 in the burst instead of its member list).</summary>
     private async Task<FakeSession> SignInToPagedServerAsync()
     {
-        var connect = _client.ConnectAsync(Ct);
-        var session = await _server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        await connect;
+        var session = await _server.ConnectAsync(_client);
         var login = _client.LoginAsync("alice", "secret", Ct);
         await session.ReadAsync<Iam>();
         await session.SendAsync([
@@ -86,11 +82,7 @@ public sealed class RosterPagingTests : IAsyncLifetime
     [Fact]
     public async Task A_general_channel_that_becomes_paged_answers_who_with_its_first_page_instead_of_an_error()
     {
-        var connect = _client.ConnectAsync(Ct);
-        var session = await _server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        await connect;
+        var session = await _server.ConnectAsync(_client);
         var login = _client.LoginAsync("alice", "secret", Ct);
         await session.ReadAsync<Iam>();
         await session.SendAsync([
@@ -113,11 +105,7 @@ public sealed class RosterPagingTests : IAsyncLifetime
     [Fact]
     public async Task More_on_a_channel_that_is_listed_whole_is_a_clear_error()
     {
-        var connect = _client.ConnectAsync(Ct);
-        var session = await _server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        await connect;
+        var session = await _server.ConnectAsync(_client);
         var login = _client.LoginAsync("alice", "secret", Ct);
         await session.ReadAsync<Iam>();
         await session.SendAsync(new IamOk(Alice, false, 0, "alice"), Card(Alice, "alice"),

@@ -40,15 +40,6 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    /// <summary>The server's side of HELLO on the next connection.</summary>
-    private async Task<FakeSession> AcceptHelloAsync()
-    {
-        var session = await _server.AcceptAsync();
-        await session.ReadAsync<Hello>();
-        await session.SendAsync(new HelloOk(1, 0, 10_000, "fake"));
-        return session;
-    }
-
     /// <summary>Answers the IAM the client sends next with a short burst and AuthOk; returns that IAM.</summary>
     private static async Task<Iam> AcceptSignInAsync(FakeSession session)
     {
@@ -63,9 +54,7 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
 
     private async Task<FakeSession> SignInAsync()
     {
-        var connect = _client.ConnectAsync(Ct);
-        var session = await AcceptHelloAsync();
-        await connect;
+        var session = await _server.ConnectAsync(_client);
         var login = _client.LoginAsync("alice", "secret", Ct);
         await AcceptSignInAsync(session);
         await login;
@@ -95,7 +84,7 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
         Assert.Equal(1, _connector.Attempts);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        var second = await AcceptHelloAsync();
+        var second = await _server.AcceptHelloAsync();
         Assert.Equal(new Iam("alice", "secret"), await AcceptSignInAsync(second));
         await _events.WaitForAsync<SignedInEvent>(_ => _events.Events.OfType<SignedInEvent>().Count() == 2);
         Assert.True(_client.IsSignedIn);
@@ -124,7 +113,7 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
 
         _connector.Refusing = false;
         _time.Advance(TimeSpan.FromSeconds(30));
-        var back = await AcceptHelloAsync();
+        var back = await _server.AcceptHelloAsync();
         await AcceptSignInAsync(back);
         await _events.WaitForAsync<SignedInEvent>(_ => _events.Events.OfType<SignedInEvent>().Count() == 2);
     }
@@ -175,7 +164,7 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
 
         var login = _client.LoginAsync("alice", "typed", Ct);
         Assert.False(_client.IsReconnecting);
-        var session = await AcceptHelloAsync();
+        var session = await _server.AcceptHelloAsync();
         Assert.Equal(new Iam("alice", "typed"), await AcceptSignInAsync(session));
         await login;
         Assert.True(_client.IsSignedIn);
@@ -191,7 +180,7 @@ public sealed class ServerConnectionReconnectTests : IAsyncLifetime
         await AttemptAsync(1);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        var session = await AcceptHelloAsync();
+        var session = await _server.AcceptHelloAsync();
         await session.ReadAsync<Iam>();
         await session.SendAsync(new Status(StatusCode.WrongPassword, Opcode.Iam, Tag.None, 0, "wrong password"));
 
