@@ -3,8 +3,8 @@ namespace P2PChat.Core.Rooms;
 
 /// <summary>
 /// The host pings every member each <see cref="PingInterval"/>; any frame from the host counts as heard
-/// (<see cref="Heard"/>). The host is suspected gone once nothing was heard for <see cref="Timeout"/>, or at once when
-/// the link closes. The timeout adapts to how regular the host has been: it is <see cref="GapFactor"/> times the
+/// (<see cref="Heard"/>). The host is suspected gone once nothing was heard for <see cref="Timeout"/> (a stream that ends
+/// is reconnected, and its silence keeps counting: <see cref="Reconnected"/>). The timeout adapts to how regular the host has been: it is <see cref="GapFactor"/> times the
 /// longest gap between two frames among the last <see cref="GapWindow"/> (so a host whose pings arrive late because
 /// either machine is loaded is given longer), never below the configured floor and never above
 /// <see cref="Ceiling"/> (unless the floor is higher: tests that jump a manual clock set a floor of hours). On an
@@ -73,6 +73,16 @@ public sealed class HostWatch
             _lastHeard = _time.GetTimestamp();
             _fresh = true;
         }
+    }
+
+    /// <summary>
+    /// A new stream to the host we were already watching (the old one ended while the host was not yet suspected, e.g.
+    /// its link was replaced): the silence keeps counting from the last frame heard, so a host that is really gone is
+    /// suspected on time however often we reconnect, and the wait for the new stream is not taken as a gap.
+    /// </summary>
+    public void Reconnected()
+    {
+        lock (_gate) _fresh = true;
     }
 
     public TimeSpan Silence

@@ -15,7 +15,7 @@ public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks
     /// <summary>Posts a member may make in one flood window before it is struck.</summary>
     public int FloodPosts { get; init; } = 200;
 
-    /// <summary>Silence after which a member suspects the host gone (HostWatch; a closed link is noticed at once).</summary>
+    /// <summary>Silence after which a member suspects the host gone (HostWatch; a stream that ends is reconnected, not taken for a lost host).</summary>
     public TimeSpan HostTimeout { get; init; } = Core.Rooms.HostWatch.DefaultTimeout;
 
     /// <summary>What this peer knows of its own reachability (NAT discovery, port mapping, link setting), read at each

@@ -40,7 +40,7 @@ public sealed partial class RoomPeer
         // Our own sealed keys, cached for every member that connects (a box lost with the old host is replaced).
         SendKeyBoxes(State.Members.Select(m => m.Tag));
         // What we saw and what we sent but never saw delivered: ordered again here (members drop duplicates).
-        foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) OrderAndDeliver(entry);
+        foreach (var entry in _log.Recent.Concat(SavedOutbox())) OrderAndDeliver(entry);
         // Offer the state to every member at once (after a failover they are not all watching yet): over their warm
         // standby links this reaches them in one round trip, instead of at the next tick.
         SummonAbsent();
@@ -93,9 +93,11 @@ public sealed partial class RoomPeer
         }
         if (!IsHost)
         {
-            // A member fails over to us: we take over if our own host is gone too; otherwise we point back to it.
+            // A member fails over to us: we take over if our own host has been silent for the timeout too; otherwise we
+            // point back to it. Not merely because we have no stream to the host: between two streams (a link being
+            // replaced, a reconnect after a handoff) that claimed a live host's room.
             var next = State.Succession.FirstOrDefault();
-            if (next == _ctx.Me && (_host is null or { Ended: true } || _watch.HostSuspected)) TakeOver(State.Host);
+            if (next == _ctx.Me && _watch.HostSuspected) TakeOver(State.Host);
             if (!IsHost)
             {
                 conn.Send(new RoomFrame.State(_signed));

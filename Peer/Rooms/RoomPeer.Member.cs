@@ -15,6 +15,8 @@ public sealed partial class RoomPeer
     private readonly List<double> _rtts = [];
     private RoomConnection? _host;
     private Tag _connecting;
+    /// <summary>The peer whose silence <see cref="_watch"/> counts (the host we connected to or adopted last).</summary>
+    private Tag _watched;
     private int _attempt;
     private long _ticks;
     private bool _failingOver;
@@ -65,12 +67,15 @@ public sealed partial class RoomPeer
         _host = conn;
         _everConnected = true;
         if (conn.Link.PeerTag == State.Host) _failingOver = false;   // back at the host: a suspicion that was wrong ends here
-        _watch.Restart();
+        // A new stream to the peer we were watching (its last one ended, say its link was replaced) keeps counting its
+        // silence: reconnecting to a host that is really gone must not buy it a fresh timeout each time.
+        if (conn.Link.PeerTag == _watched) _watch.Reconnected();
+        else WatchAnew(conn.Link.PeerTag);
         _unreachable.Clear();
         _onlineAsSeen.Clear();
         // Give the (possibly new) host everything it may lack: our sealed keys, what we saw, what we sent.
         SendKeyBoxes(State.Members.Select(m => m.Tag), force: true);
-        foreach (var entry in _log.Recent.Concat(_log.Unacknowledged)) conn.Send(new RoomFrame.Post(entry));
+        foreach (var entry in _log.Recent.Concat(SavedOutbox())) conn.Send(new RoomFrame.Post(entry));
         PublishState();
     }
 
@@ -105,7 +110,23 @@ public sealed partial class RoomPeer
             _unreachable.Clear();
             return;
         }
+        if (conn.Link.PeerTag == State.Host && !_watch.HostSuspected)
+        {
+            // A stream that ends is not a host that is gone: its link may be in the middle of being replaced (both
+            // sides linked at once, and Find saw neither link), or the host may be restarting its side. The next tick
+            // connects again; the host is given up only once it has been silent for the timeout (TickMember), as a
+            // killed one is. Failing over here made the first successor claim a live host's room (a second epoch
+            // after a vote, RoomHandoffTests; a second successor's claim in RoomFailoverTests).
+            return;
+        }
         FailOver(conn.Link.PeerTag, why);
+    }
+
+    /// <summary>Counts the silence of <paramref name="peer"/> from now (a new host, or a first stream to it).</summary>
+    private void WatchAnew(Tag peer)
+    {
+        _watched = peer;
+        _watch.Restart();
     }
 
     /// <summary>
@@ -204,6 +225,15 @@ public sealed partial class RoomPeer
             }
         }
         else if (_connecting.IsNone) StartConnecting(State.Host);
+        else if (_connecting == State.Host && !_failingOver && _watch.HostSuspected && (_everConnected || _watch.Silence >= StartupGrace))
+        {
+            // Reconnecting to a host whose stream ended, and it has been silent for the timeout meanwhile: gone. The
+            // attempt (up to 10 s for a link) is abandoned, as a silent live stream would be above.
+            var lost = _connecting;
+            _connecting = default;
+            _attempt++;
+            FailOver(lost, "the host went silent");
+        }
     }
 
     private async Task TickAsync()

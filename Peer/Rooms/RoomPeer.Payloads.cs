@@ -27,10 +27,7 @@ public sealed partial class RoomPeer
         var entry = _log.Post(_own.Encrypt(GroupId, payload.Encode()));
         _ownPlain[entry.Id.Sequence] = payload;
         // Saved before it leaves: a post we crash after sending is resent after the restart, never lost.
-        _dirty = true;
-        SaveIfDirty();
-        if (IsHost) OrderAndDeliver(entry);
-        else _host?.Send(new RoomFrame.Post(entry));
+        SendWhenSaved(entry);
     }
 
     private byte[] GroupId => BitConverter.GetBytes(Id.Value);

@@ -134,7 +134,13 @@ public sealed partial class RoomPeer : IAsyncDisposable
         reason ??= next.State.Host == held.Host ? "update"
             : next.Signer == held.Host ? "handoff"
             : next.Signer == next.State.Host || _failingOver ? "failover" : "handoff";
-        if (next.State.Host != held.Host) _failingOver = false;
+        if (next.State.Host != held.Host)
+        {
+            _failingOver = false;
+            // A new host's silence counts from when we learn of it, not from the last frame of the old one (a member
+            // still reaching the new host after a slow handoff must not find it "silent" and claim the room).
+            WatchAnew(next.State.Host);
+        }
         var wasHost = held.Host == _ctx.Me;
         _signed = next;
         _dirty = true;
@@ -213,6 +219,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
     {
         if (_left) return;
         _left = true;
+        WaitForSave();   // a write in flight must not bring the file back after the delete
         _ctx.Store?.Delete(Id);
         // Out of the service's list first: whoever sees room_left (a script, a test) must not find the room any more.
         Left?.Invoke(this);
@@ -230,7 +237,7 @@ public sealed partial class RoomPeer : IAsyncDisposable
         await _tick.DisposeAsync().ConfigureAwait(false);
         // The last save runs after what is queued; nothing enqueued later runs (our own streams ending below must
         // not look like a lost host and start a failover on the way down).
-        Enqueue(SaveIfDirty);
+        Enqueue(SaveNow);
         // The streams are ended on the queue too: _host and _members belong to it (ending them from here raced a
         // queued step changing _members: "Collection was modified").
         Enqueue(() =>

@@ -196,6 +196,19 @@ def cpu_seconds(ps):
     return total / TICK
 
 
+def rss_mib(ps):
+    """Resident memory of the processes `ps` (Popen), MiB each: mean and max (a room of 50 is 50 processes)."""
+    sizes = []
+    for p in ps:
+        try:
+            for line in open(f"/proc/{p.pid}/status"):
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+    return (sum(sizes) / len(sizes), max(sizes)) if sizes else (0, 0)
+
+
 def load():
     return "load " + " ".join(open("/proc/loadavg").read().split()[:3])
 
@@ -222,6 +235,8 @@ def main():
         channel_of(peers, f"#bench{size}")
         room_of(peers, f"bench{size}")
         members = [p.p for p in peers]
+        mean, most = rss_mib(members)
+        print(f"{size:>7} | members formed a channel and a room: resident memory per peer process mean {mean:.0f} MiB, max {most:.0f} MiB; {load()}", flush=True)
         before = cpu_seconds(members + [procs[0]])
         rate_c, lat_c = measure(peers, f"#bench{size}", f"c{size}")
         middle = cpu_seconds(members + [procs[0]])

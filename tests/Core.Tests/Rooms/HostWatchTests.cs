@@ -84,4 +84,20 @@ public sealed class HostWatchTests
         Assert.Equal(TimeSpan.FromHours(1), watch.Timeout);
         Assert.False(watch.HostSuspected);
     }
+
+    [Fact]
+    public void Reconnecting_to_the_same_host_keeps_its_silence_counting_and_does_not_measure_the_wait_as_a_gap()
+    {
+        var clock = new ManualTimeProvider();
+        var watch = new HostWatch(clock, HostWatch.DefaultTimeout);
+        watch.Heard();
+        clock.Advance(TimeSpan.FromSeconds(1));   // the stream ended; reconnecting took 1 s
+        watch.Reconnected();
+        Assert.Equal(TimeSpan.FromSeconds(1), watch.Silence);
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.True(watch.HostSuspected);   // reconnecting again and again never buys a dead host a fresh timeout
+        watch.Heard();   // the host answered: heard, and the 1.5 s wait is not a gap of its rhythm
+        Assert.False(watch.HostSuspected);
+        Assert.Equal(HostWatch.DefaultTimeout, watch.Timeout);
+    }
 }

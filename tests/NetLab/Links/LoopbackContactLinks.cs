@@ -79,8 +79,8 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
     /// <summary>Cuts every link and refuses new ones until <see cref="GoOnline"/>.</summary>
     public void GoOffline()
     {
-        IsOffline = true;
         List<Tag> peers;
+        lock (_gate) IsOffline = true;   // under the lock: a link being adopted sees it (Adopt), or is in the list below
         lock (_gate) peers = [.. _links.Keys];
         foreach (var peer in peers) Cut(peer);
     }
@@ -93,6 +93,12 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
         ContactLink? replaced;
         lock (_gate)
         {
+            // A handshake that was under way when the peer went offline must not leave a live link behind it.
+            if (IsOffline)
+            {
+                connection.Abort();
+                throw new ContactLinkUnavailableException(peer, "this peer is offline");
+            }
             _links.Remove(peer, out replaced);
             _links[peer] = link;
         }
@@ -123,7 +129,7 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
             if (_hub.TagOf(proven) is { } peer) Adopt(connection, peer, proven);
             else connection.Abort();
         }
-        catch (Exception e) when (e is TransportException or LinkHandshakeException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is TransportException or LinkHandshakeException or ContactLinkUnavailableException or OperationCanceledException or ObjectDisposedException)
         {
             connection.Abort();
         }
