@@ -71,7 +71,9 @@ two_process() {
   $launch_recv /usr/bin/time -v -o "$work/recv.time" "$BIN" files-recv --bind "$addr:$port" --dir "$work/in" "$@" >/dev/null 2>"$work/recv.err" &
   local rpid=$!; pids+=("$rpid")
   for _ in $(seq 1 100); do grep -q listening "$work/recv.err" 2>/dev/null && break; sleep 0.1; done
-  local out; out=$($launch_send /usr/bin/time -v -o "$work/send.time" timeout 900 "$BIN" files-send --to "$addr:$port" --file "$file" "$@" | grep '^result' || echo "result MBps=0 failed")
+  # A cap that scales with the size: 256 MiB over the impaired link moves at ~0.3 MB/s (about 15 minutes).
+  local cap=$(( $(stat -c %s "$file") / 100000 + 900 ))
+  local out; out=$($launch_send /usr/bin/time -v -o "$work/send.time" timeout "$cap" "$BIN" files-send --to "$addr:$port" --file "$file" "$@" | grep '^result' || echo "result MBps=0 failed")
   wait "$rpid" 2>/dev/null || true
   rss() { awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1000 }' "$1" 2>/dev/null; }
   TWO_MBPS=$(field "$out" MBps)

@@ -300,7 +300,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
                 return null;
             }
             var path = new LinkPathSocket(VirtualPeer, packet => _relay.Send(intro.Peer, packet), _time);
-            var endpoint = new UdpTransportEndpoint(path, new TransportOptions { AcceptIncoming = !intro.Controlling, ValidateAddresses = false }, _time);
+            var endpoint = new UdpTransportEndpoint(path, LinkTransportOptions.For(acceptIncoming: !intro.Controlling), _time);
             attempt = new LinkAttempt(intro.Peer, name, presented, intro.Controlling, path, endpoint, _time.GetTimestamp());
             _attempts[intro.Peer] = attempt;
             _relay.Register(intro.Peer, path);

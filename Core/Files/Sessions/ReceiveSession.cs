@@ -5,7 +5,9 @@ using P2PChat.Core.Files.Disk;
 namespace P2PChat.Core.Files.Sessions;
 
 /// <summary>Timing of the receiver's stall watchdog (the injected clock drives it).</summary>
-/// <param name="StallTimeout">no chunk for this long while chunks are owed: the session ends as stalled, so the link is made again.</param>
+/// <param name="StallTimeout">no data for this long while chunks are owed: the session ends as stalled, so the link is made
+/// again. Counted in bytes, not chunks (<see cref="TransferStream.BytesRead"/>): a slow link that takes longer than this
+/// for one chunk is not stalled.</param>
 /// <param name="CheckpointChunks">verified chunks between two bitmap saves (each save flushes the data first).</param>
 /// <param name="CheckpointInterval">and at most this long between two saves while chunks arrive, so a killed receiver
 /// on a slow link loses at most this much verified work (one flush a second costs nothing measurable).</param>
@@ -50,8 +52,12 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         var lastChunk = time.GetTimestamp();
         var stalled = false;
         var waiting = true; // false only while a received chunk is being verified, written or finished
+        var seenBytes = stream.BytesRead;
         using var watchdog = time.CreateTimer(_ =>
         {
+            // Bytes came since the last tick (part of a chunk on a slow link): that is progress, not a stall.
+            var bytes = stream.BytesRead;
+            if (bytes != Interlocked.Exchange(ref seenBytes, bytes)) { Interlocked.Exchange(ref lastChunk, time.GetTimestamp()); return; }
             if (!Volatile.Read(ref waiting) || time.GetElapsedTime(Interlocked.Read(ref lastChunk)) < options.StallTimeout) return;
             stalled = true;
             try { session.Cancel(); } catch (ObjectDisposedException) { }
@@ -107,11 +113,10 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                     if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
-                    if (files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
-                    {
-                        files.Checkpoint();
+                    // In the background: the loop goes on while the data is flushed and the bitmap saved.
+                    if ((files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
+                        && files.TryBeginCheckpoint())
                         lastCheckpoint = time.GetTimestamp();
-                    }
                     if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
                     {
                         try

@@ -30,7 +30,8 @@ public sealed record SessionResult(SessionOutcome Outcome, string? Reason = null
 /// Requests are served in arrival order; flow control is the stream's own (a slow receiver slows the reads from disk),
 /// so memory stays at one chunk. <paramref name="sent"/> is told the bytes of every chunk written; a
 /// <paramref name="pacer"/> caps the rate (--file-send-rate).
-/// Stall watchdog (with <paramref name="time"/>): a chunk write that does not complete within <paramref name="stallTimeout"/>
+/// Stall watchdog (with <paramref name="time"/>): a piece of a chunk write (<see cref="WriteSlice"/> bytes, so a slow link
+/// that takes longer than the timeout for a whole chunk is not taken for a stalled one) that does not complete within <paramref name="stallTimeout"/>
 /// (the stream's window stays full: the receiver is gone though the link looks alive, e.g. it was killed and restarted),
 /// or no message from the receiver for <see cref="ReadStallFactor"/> times that while waiting for one, ends the session
 /// as stalled, so the caller drops the link and makes a new one.
@@ -44,6 +45,9 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
     /// <summary>Waiting for the receiver's next message is a stall only after this many stall timeouts: it may be
     /// finishing a file (a whole-file hash re-read after an out-of-order resume) before it answers.</summary>
     public const int ReadStallFactor = 3;
+
+    /// <summary>A chunk frame is written to the stream in pieces of this size, each timed by the watchdog on its own.</summary>
+    public const int WriteSlice = 64 * 1024;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken outer)
     {
@@ -122,8 +126,11 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
                 }
                 TransferFrameCodec.WriteChunkHeader(current, request.Entry, chunk, length);
                 if (pacer is not null) await pacer.WaitAsync(length, ct).ConfigureAwait(false);
-                Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
-                await stream.Stream.WriteAsync(current.AsMemory(0, header + length), ct).ConfigureAwait(false);
+                for (var offset = 0; offset < header + length; offset += WriteSlice)
+                {
+                    Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
+                    await stream.Stream.WriteAsync(current.AsMemory(offset, Math.Min(WriteSlice, header + length - offset)), ct).ConfigureAwait(false);
+                }
                 Interlocked.Exchange(ref _writeStarted, -1);
                 sent?.Invoke(length);
             }

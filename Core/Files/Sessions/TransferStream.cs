@@ -17,6 +17,12 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
 
     public IReliableStream Stream => stream;
 
+    private long _bytesRead;
+
+    /// <summary>Bytes read off the stream so far, counted as they arrive rather than per frame, so a stall watchdog
+    /// tells a slow link still moving a large chunk (1 MiB takes 10 s at 100 KB/s) from one that stopped.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
     /// <summary>The next message, or null when the peer ended the stream between frames.</summary>
     /// <exception cref="FileProtocolException">a malformed frame, or the stream ended inside one.</exception>
     public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct) => (await ReadAsync(detach: false, ct).ConfigureAwait(false)).Message;
@@ -66,7 +72,14 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
 
     private async ValueTask<bool> FillAsync(Memory<byte> destination, bool allowEnd, CancellationToken ct)
     {
-        var done = await stream.ReadFullyAsync(destination, ct).ConfigureAwait(false);
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var n = await stream.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+            if (n == 0) break;
+            done += n;
+            Interlocked.Add(ref _bytesRead, n);
+        }
         if (done == destination.Length) return true;
         if (done == 0 && allowEnd) return false;
         throw new FileProtocolException("the stream ended inside a frame");

@@ -22,7 +22,19 @@ public sealed class SessionTests : IDisposable
         Directory.CreateDirectory(_target);
     }
 
-    public void Dispose() => _temp.Dispose();
+    private readonly List<IDisposable> _owned = [];
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned) owned.Dispose();
+        _temp.Dispose();
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -202,21 +214,29 @@ public sealed class SessionTests : IDisposable
         Assert.Equal("mine", File.ReadAllText(Path.Combine(_target, "a.txt")));
     }
 
-    [Fact]
-    public async Task A_sender_that_goes_silent_is_noticed_as_a_stall_on_the_injected_clock()
+    /// <summary>A 100,000-byte file (one chunk) offered and a receive session with a 10 s stall timeout on
+    /// <paramref name="time"/>, past Hello, Ready and the Request: the test plays the sender on <c>Sender</c>.</summary>
+    private async Task<(PipeStreamPair Pipe, TransferStream Sender, TransferStream Receiver, Task<SessionResult> Receiving)> StartOnClockAsync(ManualTimeProvider time)
     {
         MakeFile("f.bin", 100_000);
         var built = await ManifestBuilder.BuildAsync(Path.Combine(_source, "f.bin"), TransferId.NewRandom(), Ct);
-        var time = new ManualTimeProvider();
-        using var files = Incoming(built.Manifest);
+        var files = Own(Incoming(built.Manifest));
         var pipe = new PipeStreamPair();
-        using var a = new TransferStream(pipe.A);
-        using var b = new TransferStream(pipe.B);
+        var a = Own(new TransferStream(pipe.A));
+        var b = Own(new TransferStream(pipe.B));
         await a.WriteAsync(new HelloMessage(built.Manifest.Id), Ct);
         Assert.IsType<HelloMessage>(await b.ReadAsync(Ct));
         var receiving = new ReceiveSession(built.Manifest, files, time, new ReceiveOptions(TimeSpan.FromSeconds(10))).RunAsync(b, Ct);
         Assert.IsType<ReadyMessage>(await a.ReadAsync(Ct));
         Assert.IsType<RequestMessage>(await a.ReadAsync(Ct));
+        return (pipe, a, b, receiving);
+    }
+
+    [Fact]
+    public async Task A_sender_that_goes_silent_is_noticed_as_a_stall_on_the_injected_clock()
+    {
+        var time = new ManualTimeProvider();
+        var (_, _, _, receiving) = await StartOnClockAsync(time);
 
         time.Advance(TimeSpan.FromSeconds(9));
         Assert.False(receiving.IsCompleted);
@@ -224,6 +244,30 @@ public sealed class SessionTests : IDisposable
         var result = await receiving;
         Assert.Equal(SessionOutcome.Interrupted, result.Outcome);
         Assert.StartsWith("stalled", result.Reason);
+    }
+
+    [Fact]
+    public async Task A_chunk_that_trickles_in_for_longer_than_the_stall_timeout_is_progress_not_a_stall()
+    {
+        var time = new ManualTimeProvider();
+        var (pipe, _, b, receiving) = await StartOnClockAsync(time);
+
+        // One chunk in four pieces, 6 s apart on the injected clock: 24 s for the chunk, over twice the 10 s timeout.
+        var frame = TransferFrameCodec.Encode(new ChunkMessage(0, 0, File.ReadAllBytes(Path.Combine(_source, "f.bin"))));
+        var piece = frame.Length / 4 + 1;
+        var before = b.BytesRead;
+        for (var offset = 0; offset < frame.Length; offset += piece)
+        {
+            var end = Math.Min(frame.Length, offset + piece);
+            await pipe.A.WriteAsync(frame[offset..end], Ct);
+            if (end == frame.Length) break;
+            // The receiver has taken the piece (a wait for a condition, with a safety net, not for time).
+            Assert.True(SpinWait.SpinUntil(() => b.BytesRead >= before + end, TimeSpan.FromSeconds(30)), "the receiver never read the piece");
+            time.Advance(TimeSpan.FromSeconds(6));
+            Assert.False(receiving.IsCompleted);
+        }
+        Assert.Equal(SessionOutcome.Completed, (await receiving).Outcome);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_source, "f.bin")), File.ReadAllBytes(Path.Combine(_target, "f.bin")));
     }
 
     [Fact]
