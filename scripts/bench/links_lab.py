@@ -97,6 +97,7 @@ class Lab:
         args = ["--stun", STUN[0], "--stun", STUN[1]]
         if "ipv6" in extra: args += ["--stun", STUN6]
         if "port-mapping" not in extra: args.append("--no-port-mapping")
+        args += os.environ.get("LINK_PEER_ARGS", "").split()   # e.g. LINK_PEER_ARGS="--tcp-links false" for an A/B
         return Peer(name, f"{SERVER4}:7777", self.fingerprint, self.folder, args, ["ip", "netns", "exec", f"{self.prefix}-{host}"], procs,
                     stderr_path=os.path.join(self.folder, f"{name}.err")).signed_up()
 
