@@ -9,6 +9,8 @@
 # and the server instead of this one's (build it first with `dotnet build Peer -c Release` and the same for
 # Rendezvous): run once with TREE and once without, back to back, for an A/B in one window. Every figure is printed
 # with the load average; `cpu ms/msg` (CPU time of the members and the server per message) is the load-robust one.
+# ROOM_FIRST=1 measures the room before the channel (a room of 50's channel phase may not finish on 2 cores);
+# LIGHT=1 runs the peers with a lighter runtime configuration (scripts/bench/rooms.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUIET_LOAD=${QUIET_LOAD:-2.0}
