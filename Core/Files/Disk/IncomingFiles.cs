@@ -108,9 +108,7 @@ public sealed class IncomingFiles : IDisposable
     {
         WaitForSave();
         if (_unsaved == 0 && !_saveFailed) return;
-        var snapshot = ChunkBitmapCodec.Encode(Verified);
-        _unsaved = 0;
-        Save(_handle, snapshot);
+        Save(_handle, TakeSnapshot());
         _saveFailed = false;
     }
 
@@ -123,11 +121,17 @@ public sealed class IncomingFiles : IDisposable
         if (!_saving.IsCompleted) return false;
         WaitForSave();
         if (_unsaved == 0 && !_saveFailed) return false;
-        var snapshot = ChunkBitmapCodec.Encode(Verified);
+        var snapshot = TakeSnapshot();
         var handle = _handle; // stays open until the save ends: every close waits for it (WaitForSave)
-        _unsaved = 0;
         _saving = Task.Run(() => Save(handle, snapshot));
         return true;
+    }
+
+    /// <summary>The bitmap as it stands now, to be saved; the chunks it names no longer count as unsaved.</summary>
+    private byte[] TakeSnapshot()
+    {
+        _unsaved = 0;
+        return ChunkBitmapCodec.Encode(Verified);
     }
 
     /// <summary>Waits for the background checkpoint under way, if any; rethrows its failure once.</summary>
