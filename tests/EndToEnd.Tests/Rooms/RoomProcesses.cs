@@ -16,6 +16,9 @@ internal static class RoomProcesses
         await host.WaitForAsync("room_joined", e => e.Is("name", room));
         foreach (var member in peers.Skip(1))
         {
+            // The members signed up in parallel: an invite is addressed by name, so the host must have seen the member
+            // on the server first (CI once sent one before the member's roster entry arrived: "no user 'bob' is known").
+            await host.WaitForPresenceAsync(member.Name, "online");
             await host.SendAsync($"/room invite {member.Name} &{room}");
             var invite = await member.WaitForAsync("room_invite", e => e.Is("name", room));
             Assert.Equal(host.Name, invite.Str("from"));
