@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Main job: builds P2PChat, starts a rendezvous server on the embedded SQLite default, and a peer signed in to it.
+# Both run precompiled (ReadyToRun publishes, scripts/programs.sh): the peer starts without JIT-compiling its paths first.
 # State lives in .run/ (server data, the peer's profile, the local account's generated password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +10,10 @@ user=${P2PCHAT_USER:-${USER:-guest}}
 state=.run
 mkdir -p "$state"
 
-dotnet build P2PChat.sln -c Release -nologo -v q -clp:ErrorsOnly >&2
-bin=$(pwd)
-server_dll="$bin/Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll"
-peer_dll="$bin/Peer/bin/Release/net10.0/p2pchat.dll"
+. scripts/programs.sh
+publish_programs >&2
+server_dll=$SERVER_DLL
+peer_dll=$PEER_DLL
 
 : > "$state/server.log"
 dotnet "$server_dll" --listen "127.0.0.1:$port" --data "$state/server" >>"$state/server.log" 2>&1 &
