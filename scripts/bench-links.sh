@@ -6,17 +6,20 @@
 #             link and the success rate (direct where the pair can be direct, relay where it cannot)
 #   loopback  on loopback: time to direct, and the PM round trip over a direct link next to the same exchange through
 #             the server (p50/p99 over --exchanges)
+#   footprint on loopback: a headless peer's wall and CPU time from process start to signed in, and its resident memory
+#             after sitting idle (scripts/bench/peer_footprint.py; PEERS=5 IDLE_SECONDS=10); not part of "all"
+# The peer and server run as deployed: their ReadyToRun publishes (scripts/programs.sh), the plain builds with P2PCHAT_JIT=1.
 # Waits (bounded) for a quiet machine before each part and prints the load average before and after it.
 #
 #   scripts/bench-links.sh                       everything, 20 repetitions (what the docs report)
 #   scripts/bench-links.sh --repeat 5 --part table --scenarios 1,4
-#   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|all (all)
+#   options: --repeat N (20)  --rtt 20,100  --scenarios 1,2,3,4,5,6,7,8  --part ttl|table|loopback|footprint|all (all)
 #            --exchanges N (1000)  --timeout S (40, per link)  --quiet-load L (2.0)  --quiet-wait S (120)  --skip-build
 #            LINKS_TRACE=1 (environment): ttl/table also print, per repetition, both peers' introductions and phases
 #            lined up with the first packets each router sent (where a link's time goes)
-#            --baseline DIR  loopback only: A/B in one run, DIR (another built checkout, e.g. main) and this tree
-#                            alternately, 2 rounds each (--rounds N), so the load hits both the same; this tree's
-#                            driver (scripts/bench/links.py) runs both trees' binaries
+#            --baseline DIR  loopback, footprint and ttl: A/B in one run, DIR (another built checkout, e.g. main) and this
+#                            tree alternately, 2 rounds each (--rounds N), so the load hits both the same; this tree's
+#                            drivers run both trees' programs (DIR's ReadyToRun publishes where it has them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=20 RTT=20,100 SCENARIOS=1,2,3,4,5,6,7,8 PART=all EXCHANGES=${EXCHANGES:-1000} TIMEOUT=40
@@ -39,11 +42,11 @@ while [ $# -gt 0 ]; do
     *) echo "bench-links: unknown option '$1'" >&2; usage 2 ;;
   esac
 done
-case "$PART" in ttl|table|loopback|all) ;; *) echo "bench-links: --part must be ttl, table, loopback or all" >&2; exit 2 ;; esac
+case "$PART" in ttl|table|loopback|footprint|all) ;; *) echo "bench-links: --part must be ttl, table, loopback, footprint or all" >&2; exit 2 ;; esac
 
-if [ "$BUILD" = yes ]; then
-  dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-  dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+if [ "$BUILD" = yes ]; then   # the programs as deployed: ReadyToRun publishes (scripts/programs.sh; P2PCHAT_JIT=1: plain builds)
+  . scripts/programs.sh
+  publish_programs
 fi
 
 quiet() {   # bounded wait for a load average at or below QUIET_LOAD, then one line saying how loaded the machine is
@@ -58,7 +61,16 @@ quiet() {   # bounded wait for a load average at or below QUIET_LOAD, then one l
 lab() {
   if [ "$(id -u)" != 0 ]; then echo "bench-links: $1 skipped: the lab needs root (network namespaces)"; return; fi
   quiet "$1"
-  python3 scripts/bench/links_lab.py --part "$1" --repeat "$REPEAT" --rtt "$RTT" --scenarios "$SCENARIOS" --timeout "$TIMEOUT"
+  if [ -z "$BASELINE" ] || [ "$1" != ttl ]; then
+    python3 scripts/bench/links_lab.py --part "$1" --repeat "$REPEAT" --rtt "$RTT" --scenarios "$SCENARIOS" --timeout "$TIMEOUT"
+  else
+    for round in $(seq 1 "$ROUNDS"); do
+      for tree in "$BASELINE" "$PWD"; do
+        echo "bench-links: ttl round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        P2PCHAT_TREE=$tree python3 scripts/bench/links_lab.py --part ttl --repeat "$REPEAT" --rtt "$RTT" --timeout "$TIMEOUT"
+      done
+    done
+  fi
   echo "bench-links: $1 done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -72,9 +84,19 @@ case "$PART" in loopback|all)
     for round in $(seq 1 "$ROUNDS"); do
       for tree in "$BASELINE" "$PWD"; do
         echo "bench-links: loopback round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-        P2PCHAT_TREE=$tree EXCHANGES=$EXCHANGES REPEATS=1 python3 scripts/bench/links.py | grep -E "direct link|via server|slowest|ratio"
+        P2PCHAT_TREE=$tree EXCHANGES=$EXCHANGES REPEATS=1 python3 scripts/bench/links.py | grep -E "peer program|direct link|via server|slowest|CPU|memory|ratio"
       done
     done
   fi
   echo "bench-links: loopback done, load average $(cut -d' ' -f1-3 /proc/loadavg)" ;;
+esac
+case "$PART" in footprint)
+  quiet footprint
+  for round in $(seq 1 "$ROUNDS"); do
+    for tree in $BASELINE "$PWD"; do
+      echo "bench-links: footprint round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      P2PCHAT_TREE=$tree python3 scripts/bench/peer_footprint.py
+    done
+  done
+  echo "bench-links: footprint done, load average $(cut -d' ' -f1-3 /proc/loadavg)" ;;
 esac

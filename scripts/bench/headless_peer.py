@@ -1,11 +1,27 @@
 """Drives real p2pchat --headless processes for the benchmarks: slash commands on stdin, JSON events from stdout, each
 event stamped with time.monotonic() when it is read (the same clock as scripts/netlab-delay.py's log)."""
-import json, os, queue, re, subprocess, threading, time
+import json, os, queue, re, subprocess, sys, threading, time
 
 # P2PCHAT_TREE: run another built checkout's binaries with this driver (bench-links.sh --baseline: the same driver for both trees).
 ROOT = os.environ.get("P2PCHAT_TREE") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVER = os.path.join(ROOT, "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
-PEER = os.path.join(ROOT, "Peer/bin/Release/net10.0/p2pchat.dll")
+
+
+def program_dll(root, project, name):
+    """The ReadyToRun publish of a program (scripts/programs.sh: precompiled, as deployed) when the tree has one, it is
+    not older than the plain Release build and P2PCHAT_JIT is not 1; else the plain build (JIT only)."""
+    plain_dir = os.path.join(root, project, "bin/Release/net10.0")
+    plain, r2r = os.path.join(plain_dir, name + ".dll"), os.path.join(plain_dir, "linux-x64/r2r", name + ".dll")
+    if os.environ.get("P2PCHAT_JIT") == "1" or not os.path.exists(r2r):
+        return plain
+    built = [os.path.getmtime(p) for p in (plain, os.path.join(plain_dir, "P2PChat.Core.dll")) if os.path.exists(p)]
+    if built and max(built) > os.path.getmtime(r2r):
+        print(f"bench: {r2r} is older than the plain build: running {plain} (scripts/programs.sh publishes)", file=sys.stderr)
+        return plain
+    return r2r
+
+
+SERVER = program_dll(ROOT, "Rendezvous", "p2pchat-rendezvous")
+PEER = program_dll(ROOT, "Peer", "p2pchat")
 PASSWORD = "correct horse"
 
 

@@ -12,7 +12,7 @@ Both round trips include the same headless overheads (stdin command, JSON event 
 import os, shutil, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from headless_peer import Peer as LabPeer, befriend, pct, start_server, stop   # noqa: E402
+from headless_peer import PEER, Peer as LabPeer, befriend, pct, start_server, stop   # noqa: E402
 
 EXCHANGES = int(os.environ.get("EXCHANGES", "1000"))
 REPEATS = int(os.environ.get("REPEATS", "5"))
@@ -41,6 +41,19 @@ def round_trips(a, b, n, route):
     return rtts
 
 
+def status_kib(pid, field):
+    """A /proc/PID/status memory field (VmRSS, VmHWM) in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def slowest(rtts):
     """The slowest 1 % by exchange number (where the tail falls: early = warm-up/JIT, evenly spread = periodic work)."""
     worst = sorted(range(len(rtts)), key=lambda i: -rtts[i])[:max(1, len(rtts) // 100)]
@@ -52,6 +65,7 @@ FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
 
 def main():
     folder = FOLDER
+    print(f"peer program: {PEER}")
     address, fingerprint = start_server(os.path.join(folder, "server"), procs, "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000")
 
     to_direct = []
@@ -70,7 +84,9 @@ def main():
     pm(bob, alice, "hi")   # bob's session with alice exists both ways now
     bob.wait("link", lambda e: e.get("route") == "direct")
     for i in range(20): round_trips(alice, bob, 1, "direct")   # warm-up
+    cpu0 = sum(cpu_seconds(p.p.pid) for p in (alice, bob))
     direct = round_trips(alice, bob, EXCHANGES, "direct")
+    cpu_direct = (sum(cpu_seconds(p.p.pid) for p in (alice, bob)) - cpu0) / EXCHANGES * 1e6
 
     carol = Peer("carol", address, fingerprint, folder, ["--no-direct-pms"]).signed_up()
     dave = Peer("dave", address, fingerprint, folder, ["--no-direct-pms"]).signed_up()
@@ -79,6 +95,7 @@ def main():
     for i in range(20): round_trips(carol, dave, 1, "server")
     through_server = round_trips(carol, dave, EXCHANGES, "server")
 
+    rss = {p.name: (status_kib(p.p.pid, "VmRSS") / 1024, status_kib(p.p.pid, "VmHWM") / 1024) for p in (alice, bob)}
     direct_order, server_order = direct, through_server
     direct, through_server = sorted(direct), sorted(through_server)
     to_direct.sort()
@@ -89,6 +106,8 @@ def main():
     print(f"  via server    p50 {pct(through_server, 50):.2f} ms  p99 {pct(through_server, 99):.2f} ms")
     print(f"  direct slowest 1 % (exchange #, ms): {slowest(direct_order)}")
     print(f"  via server slowest 1 % (exchange #, ms): {slowest(server_order)}")
+    print(f"  peer CPU per direct exchange (both peers, user + system): {cpu_direct:.0f} us")
+    print("  peer memory after the exchanges (RSS / peak, MiB): " + ", ".join(f"{n} {now:.0f} / {peak:.0f}" for n, (now, peak) in rss.items()))
     print(f"ratio direct/server p50 {pct(direct, 50) / pct(through_server, 50):.2f} p99 {pct(direct, 99) / pct(through_server, 99):.2f}")
 
 
