@@ -6,16 +6,29 @@ import json, os, queue, re, subprocess, sys, threading, time
 ROOT = os.environ.get("P2PCHAT_TREE") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def newest_source(root, project):
+    """mtime of the newest source file a program is built from: its project's and Core's .cs/.csproj files and the
+    shared build settings (bin/ and obj/ left out)."""
+    newest = max((os.path.getmtime(os.path.join(root, f)) for f in ("Directory.Build.props", "Directory.Packages.props")
+                  if os.path.exists(os.path.join(root, f))), default=0.0)
+    for folder in (project, "Core"):
+        for here, dirs, files in os.walk(os.path.join(root, folder)):
+            dirs[:] = [d for d in dirs if d not in ("bin", "obj")]
+            for f in files:
+                if f.endswith((".cs", ".csproj")):
+                    newest = max(newest, os.path.getmtime(os.path.join(here, f)))
+    return newest
+
+
 def program_dll(root, project, name):
-    """The ReadyToRun publish of a program (scripts/programs.sh: precompiled, as deployed) when the tree has one, it is
-    not older than the plain Release build and P2PCHAT_JIT is not 1; else the plain build (JIT only)."""
-    plain_dir = os.path.join(root, project, "bin/Release/net10.0")
-    plain, r2r = os.path.join(plain_dir, name + ".dll"), os.path.join(plain_dir, "linux-x64/r2r", name + ".dll")
+    """The ReadyToRun publish of a program (scripts/programs.sh: precompiled, as deployed) when the tree has one that is
+    newer than every source it is built from and P2PCHAT_JIT is not 1; else the plain Release build (JIT only)."""
+    plain = os.path.join(root, project, "bin/Release/net10.0", name + ".dll")
+    r2r = os.path.join(root, project, "bin/Release/net10.0/linux-x64/r2r", name + ".dll")
     if os.environ.get("P2PCHAT_JIT") == "1" or not os.path.exists(r2r):
         return plain
-    built = [os.path.getmtime(p) for p in (plain, os.path.join(plain_dir, "P2PChat.Core.dll")) if os.path.exists(p)]
-    if built and max(built) > os.path.getmtime(r2r):
-        print(f"bench: {r2r} is older than the plain build: running {plain} (scripts/programs.sh publishes)", file=sys.stderr)
+    if newest_source(root, project) > os.path.getmtime(r2r):
+        print(f"bench: {r2r} is older than its sources: running {plain} (scripts/programs.sh publishes)", file=sys.stderr)
         return plain
     return r2r
 
