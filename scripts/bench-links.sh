@@ -47,6 +47,9 @@ case "$PART" in ttl|table|loopback|footprint|all) ;; *) echo "bench-links: --par
 if [ "$BUILD" = yes ]; then   # the programs as deployed: ReadyToRun publishes (scripts/programs.sh; P2PCHAT_JIT=1: plain builds)
   . scripts/programs.sh
   publish_programs
+  # The baseline's server runs as deployed too (published ReadyToRun), so an A/B differs only by the peer, which runs
+  # as the baseline has it (its own publish if it has one, else its plain build).
+  if [ -n "$BASELINE" ]; then publish_program "$BASELINE" Rendezvous p2pchat-rendezvous; fi
 fi
 
 quiet() {   # bounded wait for a load average at or below QUIET_LOAD, then one line saying how loaded the machine is
