@@ -1,4 +1,4 @@
-// An awaitable that moves the awaiting method onto a thread-pool thread unless it already runs on one.
+// An awaitable that moves the awaiting method onto a thread-pool thread unless it already runs on one (store calls, TLS handshakes).
 using System.Runtime.CompilerServices;
 
 namespace P2PChat.Rendezvous.Storage;
