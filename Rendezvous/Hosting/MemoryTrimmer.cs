@@ -36,9 +36,9 @@ public sealed class MemoryTrimmer(TimeSpan period, ILogger log) : IAsyncDisposab
                 if (OperatingSystem.IsLinux()) TrimNativeHeap();
                 var info = GC.GetGCMemoryInfo();
                 var native = OperatingSystem.IsLinux() ? NativeHeapInUse() : null;
-                log.LogDebug("memory trimmed: heap {Heap} MiB, committed {Committed} MiB, native heap in use {Native} KiB, of it OpenSSL {OpenSsl} KiB, resident {Resident} MiB, {Threads} threads",
-                    info.HeapSizeBytes >> 20, info.TotalCommittedBytes >> 20, native >> 10, OpenSslInUse() >> 10,
-                    Process.GetCurrentProcess().WorkingSet64 >> 20, Process.GetCurrentProcess().Threads.Count);
+                log.LogDebug("memory trimmed: heap {Heap} MiB, committed {Committed} MiB, native heap in use {Native} KiB, resident {Resident} MiB, {Threads} threads",
+                    info.HeapSizeBytes >> 20, info.TotalCommittedBytes >> 20, native >> 10, Process.GetCurrentProcess().WorkingSet64 >> 20,
+                    Process.GetCurrentProcess().Threads.Count);
             }
         }
         catch (OperationCanceledException) { }
@@ -63,23 +63,6 @@ public sealed class MemoryTrimmer(TimeSpan period, ILogger log) : IAsyncDisposab
             return (long)(m.UordBlks + m.HBlkHd);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { return null; }
-    }
-
-    /// <summary>Bytes OpenSSL has allocated and not freed (its SSL objects, record buffers, memory BIOs, sessions), as
-    /// .NET's OpenSSL shim counts them when the process was started with
-    /// <c>DOTNET_SYSTEM_NET_SECURITY_OPENSSL_MEMORY_DEBUG=1</c> (read through the shim's diagnostic method, which is not
-    /// public: dotnet/runtime, System.Security.Cryptography.Native/README.md). Null when not enabled or not found.</summary>
-    public static long? OpenSslInUse()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SECURITY_OPENSSL_MEMORY_DEBUG") != "1") return null;
-        try
-        {
-            // System.Security.Cryptography on .NET 10 (System.Net.Security on some earlier versions).
-            var method = typeof(System.Security.Cryptography.Aes).Assembly.GetType("Interop+Crypto")?.GetMethod("GetOpenSslAllocatedMemory",
-                System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
-            return method?.Invoke(null, null) is { } value ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
-        }
-        catch (Exception ex) when (ex is System.Reflection.TargetInvocationException or MemberAccessException or InvalidCastException) { return null; }
     }
 
     /// <summary>glibc's <c>struct mallinfo2</c> (2.33+): ten size_t fields in this order.</summary>
