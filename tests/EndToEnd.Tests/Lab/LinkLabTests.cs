@@ -54,6 +54,13 @@ public sealed class LinkLabTests
 
         public async ValueTask DisposeAsync()
         {
+            // P2PCHAT_TEST_LOGS=DIR: every run leaves its peers' events and stderr (with LINKS_TRACE-style "links:"
+            // lines) in DIR/<time>-<pid>/, so a failure seen in a loop can be read afterwards.
+            if (Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS") is { Length: > 0 } logs)
+            {
+                var folder = Path.Combine(logs, $"{DateTime.UtcNow:HHmmss.fff}-{Environment.ProcessId}");
+                foreach (var peer in _peers) peer.SaveLogs(folder);
+            }
             foreach (var peer in _peers) await peer.DisposeAsync();
             await Server.DisposeAsync();
             await Lab.DisposeAsync();
@@ -82,8 +89,9 @@ public sealed class LinkLabTests
         }
     }
 
-    internal static Task<System.Text.Json.JsonElement> RouteAsync(PeerProcess peer, string other, string route, Func<System.Text.Json.JsonElement, bool>? also = null) =>
-        peer.WaitForAsync("link", e => e.Is("peer", other) && e.Is("state", "up") && e.Is("route", route) && (also?.Invoke(e) ?? true));
+    /// <param name="within">the safety net (default: the peer's 30 s).</param>
+    internal static Task<System.Text.Json.JsonElement> RouteAsync(PeerProcess peer, string other, string route, Func<System.Text.Json.JsonElement, bool>? also = null, TimeSpan? within = null) =>
+        peer.WaitForAsync("link", e => e.Is("peer", other) && e.Is("state", "up") && e.Is("route", route) && (also?.Invoke(e) ?? true), within: within);
 
     [Fact]
     public async Task Scenario_5_two_peers_on_one_LAN_link_directly_over_the_LAN()
