@@ -54,7 +54,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     // Birthday probing, easy side.
     private readonly CheckDemultiplexer? _probeBase;
     private readonly IPAddress? _probeTarget;
-    private readonly int[] _probePorts = [];
+    private int[] _probePorts = [];
+    private int _sweeps;
     private int _probeIndex;
     // Binding-lifetime test (see StartLifetimeTest).
     private CheckDemultiplexer? _testSocket;
@@ -240,6 +241,16 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
             if (_probeBase is not null && _probeTarget is not null)
             {
+                // A sweep that found nothing runs once more, in a new order: under load the hard side's 256 sockets
+                // (each with its receive thread) can take longer to open than our whole sweep, which then probes
+                // ports where no mapping exists yet (lab scenario 9 at load 65-76: 0 answers to 2,048 probes, direct
+                // only 20-30 s later at the next re-introduction).
+                if (_probeIndex >= _probePorts.Length && _sweeps + 1 < _options.BirthdaySweeps && !_pairs.Any(p => p.Probed))
+                {
+                    _sweeps++;
+                    _probePorts = BirthdayProbing.PortOrder(_options.Random ?? Random.Shared, _options.BirthdayProbes);
+                    _probeIndex = 0;
+                }
                 int share = Math.Max(1, (int)(_options.Pacing / _options.ProbePacing));
                 for (int i = 0; i < share && _probeIndex < _probePorts.Length; i++, _probeIndex++)
                 {

@@ -31,6 +31,10 @@ public sealed record EstablishOptions
     /// <summary>Easy side: random ports of the hard side's public address probed, at most.</summary>
     public int BirthdayProbes { get; init; } = 2048;
 
+    /// <summary>Easy side: sweeps of <see cref="BirthdayProbes"/> probes at most; the next runs only when the last got no
+    /// answer (2 × 4.1 s fits the 10 s deadline; at most 256 KiB of probes).</summary>
+    public int BirthdaySweeps { get; init; } = 2;
+
     /// <summary>Easy side: pacing of probes (2048 × 2 ms = 4.1 s, 32 kB/s).</summary>
     public TimeSpan ProbePacing { get; init; } = TimeSpan.FromMilliseconds(2);
 

@@ -141,6 +141,28 @@ public sealed class LinkEstablisherSimTests
         Assert.True(close.LockFree, "the probing sockets were closed under the session's lock");
     }
 
+    /// <summary>Under load the hard side's 256 sockets can open after the easy side's whole first sweep (4.1 s) went
+    /// out to ports with no mapping yet; a sweep without an answer runs once more, and the link goes direct.</summary>
+    [Theory]
+    [InlineData(1)] [InlineData(2)]
+    public void A_hard_side_that_opens_its_sockets_after_the_first_sweep_is_found_by_the_second(int seed)
+    {
+        var lab = new LinkLab(seed);
+        var easy = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var hard = lab.BehindNat(2, NatBehaviour.Symmetric);
+        var ce = easy.Gather();
+        var ch = hard.Gather();
+        var options = LinkLab.Options(Seeded(seed));
+        var te = LinkEstablisher.EstablishAsync(ce, ch.ToCandidateSet(), Token, CheckRole.Controlling, easy.NewSocket, lab.Time, CancellationToken.None, options);
+        lab.Time.Advance(options.ProbePacing * options.BirthdayProbes + TimeSpan.FromMilliseconds(200));   // the first sweep is out
+        var th = LinkEstablisher.EstablishAsync(ch, ce.ToCandidateSet(), Token, CheckRole.Controlled, hard.NewSocket, lab.Time, CancellationToken.None, options);
+        var both = lab.Run(Task.WhenAll(te, th), 60);
+
+        Assert.Equal(PathVia.Probed, both[0].Path?.Via);
+        Assert.Equal(PathVia.Probed, both[1].Path?.Via);
+        Assert.InRange(both[0].Statistics.ProbesSent, options.BirthdayProbes + 1, options.BirthdaySweeps * options.BirthdayProbes);
+    }
+
     [Fact]
     public async Task By_default_unneeded_sockets_close_on_a_thread_of_their_own()
     {
