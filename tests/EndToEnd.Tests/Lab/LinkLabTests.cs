@@ -25,10 +25,15 @@ public sealed class LinkLabTests
         public required TempDirectory Temp { get; init; }
         private readonly List<PeerProcess> _peers = [];
 
+        /// <summary>P2PCHAT_LAB_PEER_ARGS (space-separated, e.g. <c>--tcp-links</c>): extra arguments for every lab peer,
+        /// to loop the lab scenarios with an option that is not the default.</summary>
+        private static readonly string[] ExtraPeerArgs =
+            (Environment.GetEnvironmentVariable("P2PCHAT_LAB_PEER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
         public PeerProcess Peer(string name, string node, params string[] args)
         {
             var peer = new PeerProcess(name, NetLabInstance.ServerAddress + ":7777", Temp.Combine(name),
-                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", "--stun", Stun, "--stun", Stun2, .. args], launcher: Lab.In(node));
+                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", "--stun", Stun, "--stun", Stun2, .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
             _peers.Add(peer);
             return peer;
         }
