@@ -1,6 +1,5 @@
 // The receiver's side of the disk: partial files, verified chunks written in place, the bitmap, and the final rename.
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 
 namespace P2PChat.Core.Files.Disk;
 
@@ -10,6 +9,7 @@ namespace P2PChat.Core.Files.Disk;
 /// the file at once, so a sparse source stays sparse: all-zero chunks are not written) and renamed to its final name
 /// once every chunk is verified and the whole-file SHA-256 matches. The rename never replaces anything: a name taken
 /// meanwhile gets the next free suffix. Folders (empty ones too) are created when the transfer starts.
+/// Chunks are written around the page cache where the file system allows it (<see cref="PartialFileWriter"/>).
 /// Durability order: chunk data is flushed to disk before the bitmap that marks it verified is replaced (write to a
 /// temporary file, flush, rename over the old one), so a crash at any moment leaves a bitmap that only names chunks
 /// that are really on disk, and resuming never re-hashes them.
@@ -24,7 +24,7 @@ public sealed class IncomingFiles : IDisposable
     public const string PartialSuffix = ".p2pchat-part";
     private readonly FileManifest _manifest;
     private readonly string _bitmapPath;
-    private SafeFileHandle? _handle;
+    private PartialFileWriter? _writer;
     private int _openEntry = -1;
     private int _unsaved;
     private Task _saving = Task.CompletedTask; // the background checkpoint under way, if any
@@ -94,7 +94,7 @@ public sealed class IncomingFiles : IDisposable
     public void WriteVerified(int entry, int chunk, ReadOnlySpan<byte> data)
     {
         var offset = (long)chunk * _manifest.ChunkSize;
-        if (data.IndexOfAnyExcept((byte)0) >= 0) RandomAccess.Write(Open(entry), data, offset);
+        if (data.IndexOfAnyExcept((byte)0) >= 0) Open(entry).Write(data, offset);
         Verified.Set(_manifest.ChunkBase(entry) + chunk);
         _unsaved++;
     }
@@ -108,7 +108,7 @@ public sealed class IncomingFiles : IDisposable
     {
         WaitForSave();
         if (_unsaved == 0 && !_saveFailed) return;
-        Save(_handle, TakeSnapshot());
+        Save(_writer, TakeSnapshot());
         _saveFailed = false;
     }
 
@@ -122,8 +122,8 @@ public sealed class IncomingFiles : IDisposable
         WaitForSave();
         if (_unsaved == 0 && !_saveFailed) return false;
         var snapshot = TakeSnapshot();
-        var handle = _handle; // stays open until the save ends: every close waits for it (WaitForSave)
-        _saving = Task.Run(() => Save(handle, snapshot));
+        var writer = _writer; // stays open until the save ends: every close waits for it (WaitForSave)
+        _saving = Task.Run(() => Save(writer, snapshot));
         return true;
     }
 
@@ -148,9 +148,9 @@ public sealed class IncomingFiles : IDisposable
     }
 
     /// <summary>Data first, then the bitmap that names it (a temporary file, flushed, renamed over the old one).</summary>
-    private void Save(SafeFileHandle? handle, byte[] bitmap)
+    private void Save(PartialFileWriter? writer, byte[] bitmap)
     {
-        if (handle is not null) RandomAccess.FlushToDisk(handle);
+        writer?.Flush();
         var temporary = _bitmapPath + ".new";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -205,22 +205,22 @@ public sealed class IncomingFiles : IDisposable
         File.Delete(_bitmapPath);
     }
 
-    private SafeFileHandle Open(int entry)
+    private PartialFileWriter Open(int entry)
     {
-        if (_openEntry == entry && _handle is not null) return _handle;
+        if (_openEntry == entry && _writer is not null) return _writer;
         CloseHandle();
-        _handle = File.OpenHandle(PartialPath(entry), FileMode.Open, FileAccess.Write, FileShare.Read);
+        _writer = PartialFileWriter.Open(PartialPath(entry));
         _openEntry = entry;
-        return _handle;
+        return _writer;
     }
 
     private void CloseHandle()
     {
         WaitForSave();
-        if (_handle is null) return;
-        RandomAccess.FlushToDisk(_handle);
-        _handle.Dispose();
-        _handle = null;
+        if (_writer is null) return;
+        _writer.Flush();
+        _writer.Dispose();
+        _writer = null;
         _openEntry = -1;
     }
 
