@@ -25,6 +25,7 @@ public sealed class IncomingFiles : IDisposable
     private readonly FileManifest _manifest;
     private readonly string _bitmapPath;
     private PartialFileWriter? _writer;
+    private readonly Queue<(int Chunk, Task Write)> _inFlight = new(); // background writes of the open file, oldest first
     private int _openEntry = -1;
     private int _unsaved;
     private Task _saving = Task.CompletedTask; // the background checkpoint under way, if any
@@ -90,13 +91,49 @@ public sealed class IncomingFiles : IDisposable
         return finished;
     }
 
-    /// <summary>Writes a chunk that was verified against its hash and marks it in the bitmap (saved at the next <see cref="Checkpoint"/>).</summary>
-    public void WriteVerified(int entry, int chunk, ReadOnlySpan<byte> data)
+    /// <summary>Writes a chunk that was verified against its hash and marks it in the bitmap (saved at the next <see cref="Checkpoint"/>).
+    /// The bytes are copied before this returns and may reach the disk in the background (<see cref="PartialFileWriter"/>):
+    /// await the result before the next write (it completes when there is room for one). A saved bitmap names a chunk
+    /// only once its write has completed; a write that failed un-marks its chunk and is thrown here or by the next call
+    /// that waits for writes (<see cref="Checkpoint"/>, finishing or switching files).</summary>
+    /// <exception cref="IOException">an earlier background write failed (<see cref="IsDiskFull"/> tells a full disk).</exception>
+    public ValueTask WriteVerifiedAsync(int entry, int chunk, ReadOnlySpan<byte> data)
     {
-        var offset = (long)chunk * _manifest.ChunkSize;
-        if (data.IndexOfAnyExcept((byte)0) >= 0) Open(entry).Write(data, offset);
-        Verified.Set(_manifest.ChunkBase(entry) + chunk);
+        Settle(all: false);
+        var global = _manifest.ChunkBase(entry) + chunk;
+        if (data.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            var write = Open(entry).StartWrite(data, (long)chunk * _manifest.ChunkSize);
+            if (!write.IsCompletedSuccessfully) _inFlight.Enqueue((global, write));
+        }
+        Verified.Set(global);
         _unsaved++;
+        return _writer is not { HasRoom: false } ? ValueTask.CompletedTask : SettleOldestAsync();
+    }
+
+    private async ValueTask SettleOldestAsync()
+    {
+        try { await _inFlight.Peek().Write.ConfigureAwait(false); }
+        catch (Exception) { } // Settle reports it
+        Settle(all: false);
+    }
+
+    /// <summary>Takes completed writes off the queue (every one, waiting for them, when <paramref name="all"/>); a failed
+    /// one's chunk is missing again. Throws the first failure.</summary>
+    private void Settle(bool all)
+    {
+        IOException? failure = null;
+        while (_inFlight.TryPeek(out var w) && (all || w.Write.IsCompleted))
+        {
+            _inFlight.Dequeue();
+            try { w.Write.GetAwaiter().GetResult(); }
+            catch (Exception e)
+            {
+                Verified.Clear(w.Chunk);
+                failure ??= e as IOException ?? new IOException(e.Message, e);
+            }
+        }
+        if (failure is not null) throw failure;
     }
 
     /// <summary>How many verified chunks are not yet in the saved bitmap.</summary>
@@ -104,22 +141,30 @@ public sealed class IncomingFiles : IDisposable
 
     /// <summary>Flushes written data to disk, then replaces the saved bitmap with the current one (after a background
     /// checkpoint under way, which it waits for).</summary>
+    /// <exception cref="IOException">a background write failed (the chunks written before it are saved first), or the save did.</exception>
     public void Checkpoint()
     {
+        IOException? writeFailed = null;
+        try { Settle(all: true); }
+        catch (IOException e) { writeFailed = e; }
         WaitForSave();
-        if (_unsaved == 0 && !_saveFailed) return;
-        Save(_writer, TakeSnapshot());
-        _saveFailed = false;
+        if (_unsaved > 0 || _saveFailed)
+        {
+            Save(_writer, TakeSnapshot());
+            _saveFailed = false;
+        }
+        if (writeFailed is not null) throw writeFailed;
     }
 
     /// <summary>Starts a checkpoint of the chunks verified so far on a worker, unless one is still under way (then
     /// returns false and the caller tries again later). A failure of the previous one (e.g. the disk is full) is thrown
     /// here, and the next checkpoint saves everything again.</summary>
-    /// <exception cref="IOException">the previous background checkpoint failed.</exception>
+    /// <exception cref="IOException">the previous background checkpoint failed, or a chunk write did.</exception>
     public bool TryBeginCheckpoint()
     {
         if (!_saving.IsCompleted) return false;
         WaitForSave();
+        Settle(all: true); // at most Depth writes: ~2 ms; the snapshot then names every chunk written so far
         if (_unsaved == 0 && !_saveFailed) return false;
         var snapshot = TakeSnapshot();
         var writer = _writer; // stays open until the save ends: every close waits for it (WaitForSave)
@@ -130,6 +175,7 @@ public sealed class IncomingFiles : IDisposable
     /// <summary>The bitmap as it stands now, to be saved; the chunks it names no longer count as unsaved.</summary>
     private byte[] TakeSnapshot()
     {
+        if (_inFlight.Count > 0) throw new InvalidOperationException("a snapshot while chunk writes are in flight would name chunks not on disk");
         _unsaved = 0;
         return ChunkBitmapCodec.Encode(Verified);
     }
@@ -199,7 +245,10 @@ public sealed class IncomingFiles : IDisposable
     {
         try { WaitForSave(); }
         catch (IOException) { } // the bitmap goes anyway
-        CloseHandle();
+        try { CloseHandle(); }
+        catch (IOException) { } // the partial files go anyway
+        _writer?.Dispose();
+        _writer = null;
         for (var i = 0; i < _manifest.Entries.Count; i++)
             if (_manifest.Entries[i].Kind == EntryKind.File) File.Delete(PartialPath(i));
         File.Delete(_bitmapPath);
@@ -218,6 +267,7 @@ public sealed class IncomingFiles : IDisposable
     {
         WaitForSave();
         if (_writer is null) return;
+        Settle(all: true);
         _writer.Flush();
         _writer.Dispose();
         _writer = null;
@@ -247,5 +297,7 @@ public sealed class IncomingFiles : IDisposable
         catch (IOException) { }
         try { CloseHandle(); }
         catch (IOException) { }
+        _writer?.Dispose(); // one whose last writes or flush failed
+        _writer = null;
     }
 }

@@ -109,7 +109,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                         await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
                         continue;
                     }
-                    files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
+                    await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, chunk.Data.Span).ConfigureAwait(false);
                     if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);

@@ -12,7 +12,7 @@ public sealed class PartialFileWriterTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Aligned_chunks_a_short_last_chunk_and_an_unaligned_write_all_land_in_place(bool directIo)
+    public async Task Aligned_chunks_a_short_last_chunk_and_an_unaligned_write_all_land_in_place(bool directIo)
     {
         using var temp = new TempDirectory("p2pchat-writer");
         var path = temp.Combine("file.part");
@@ -27,10 +27,10 @@ public sealed class PartialFileWriterTests
             foreach (var chunk in new[] { 2, 0, 3 }) // out of order, as refetched chunks arrive
             {
                 var offset = (long)chunk * Chunk;
-                writer.Write(expected.AsSpan((int)offset, (int)Math.Min(Chunk, size - offset)), offset);
+                await writer.StartWrite(expected.AsSpan((int)offset, (int)Math.Min(Chunk, size - offset)), offset);
             }
-            writer.Write(expected.AsSpan(Chunk, 100), Chunk);                     // aligned offset, short length: the tail path only
-            writer.Write(expected.AsSpan(Chunk + 100, Chunk - 100), Chunk + 100); // unaligned offset: buffered
+            await writer.StartWrite(expected.AsSpan(Chunk, 100), Chunk);                     // aligned offset, short length: the tail path only
+            await writer.StartWrite(expected.AsSpan(Chunk + 100, Chunk - 100), Chunk + 100); // unaligned offset: buffered
             writer.Flush();
         }
 
@@ -38,7 +38,7 @@ public sealed class PartialFileWriterTests
     }
 
     [Fact]
-    public void Writing_the_same_range_again_through_either_path_leaves_the_last_bytes_written()
+    public async Task Writing_the_same_range_again_through_either_path_leaves_the_last_bytes_written()
     {
         using var temp = new TempDirectory("p2pchat-writer");
         var path = temp.Combine("file.part");
@@ -48,8 +48,12 @@ public sealed class PartialFileWriterTests
         Array.Fill(first, (byte)1);
         Array.Fill(second, (byte)2);
 
-        using (var buffered = PartialFileWriter.Open(path, directIo: false)) buffered.Write(first, 0);
-        using (var direct = PartialFileWriter.Open(path)) direct.Write(second, 0); // the page cache holds the first bytes
+        using (var buffered = PartialFileWriter.Open(path, directIo: false)) await buffered.StartWrite(first, 0);
+        using (var direct = PartialFileWriter.Open(path))
+        {
+            await direct.StartWrite(second, 0); // the page cache holds the first bytes
+            direct.Flush();
+        }
 
         Assert.Equal(second, File.ReadAllBytes(path));
     }
