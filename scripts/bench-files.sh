@@ -13,7 +13,8 @@
 # Ends with "ratio ..." lines. Results go to docs/benchmarks.md by hand.
 #
 # Options: --part loopback|impaired|chat|all; --bytes N (BYTES, 1073741824) for loopback and chat; --impaired-bytes N
-# (268435456). Environment: BENCH_QUIET_WAIT (120) seconds to wait at most for a load average below the core count.
+# (268435456). Environment: BENCH_QUIET_WAIT (120) seconds to wait at most for a load average below the core count;
+# P2PCHAT_FILES_DIRECT_IO=0 makes the receiver write through the page cache (the pre-session-9 path), for an A/B.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BYTES=${BYTES:-1073741824}
@@ -35,8 +36,15 @@ BIN=tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks
 export DOTNET_TieredPGO=0
 dotnet build tests/Benchmarks -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 case "$PART" in chat|all)
-  dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-  dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null ;;
+  # The peers run as deployed: the ReadyToRun publishes of scripts/programs.sh where the tree has it (P2PCHAT_JIT=1:
+  # the plain builds), which scripts/bench/headless_peer.py then picks up.
+  if [ -f scripts/programs.sh ]; then
+    . scripts/programs.sh
+    publish_programs peer server >/dev/null
+  else
+    dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+    dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+  fi ;;
 esac
 
 pids=()

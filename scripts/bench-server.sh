@@ -6,6 +6,8 @@
 #   scripts/bench-server.sh --micro           the BenchmarkDotNet round trips (tests/Benchmarks/Server/*Benchmarks.cs)
 #   scripts/bench-server.sh --clients 10000 --only storm   only the reconnect storm (also: --only pm|signup|idle)
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
+#   LOAD_WINDOW_PROBE="CMD"  runs CMD ({pid} = the server's process id) during each measured PM window, for either server, e.g.
+#                    LOAD_WINDOW_PROBE="perf stat -e 'syscalls:sys_enter_*' -p {pid} -- sleep 10" (per message: count / (rate_per_s × 10))
 #   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`; its ReadyToRun publish is used when DIR has one, as for ours:

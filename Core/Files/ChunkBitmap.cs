@@ -32,6 +32,15 @@ public sealed class ChunkBitmap
         return true;
     }
 
+    /// <summary>Marks chunk <paramref name="index"/> missing again (its write failed); false if it was not set.</summary>
+    public bool Clear(int index)
+    {
+        if (!this[index]) return false;
+        _bits[index >> 3] &= (byte)~(1 << (index & 7));
+        SetCount--;
+        return true;
+    }
+
     /// <summary>Whether every chunk in [first, first + count) is set.</summary>
     public bool AllSet(int first, int count)
     {

@@ -22,6 +22,15 @@ namespace P2PChat.Peer.Links;
 /// the handshake started on the relay at the introduction carries on at the direct path's pace. The transport drops
 /// the copy that arrives second (packet numbers; a repeated Initial gets the same Accept, a repeated Retry or Accept is
 /// ignored). <see cref="UseDirect"/> or <see cref="UseRelay"/> ends the race.</para>
+/// <para><b>Switching</b> (relay to direct): the two sides adopt a nominated path one after the other (the controlled
+/// side when the nomination arrives, the controlling side when its answer comes back; a loaded side may lag). Until
+/// the first datagram arrives on the direct path (<see cref="OnDirect"/>: the peer sends, so it also listens, there),
+/// every datagram sent direct is also sent through the relay (<see cref="Mirroring"/>; those up to
+/// <see cref="PeerLinks.RelayPacketSize"/>: larger ones are path MTU probes of the new path). A peer still relayed
+/// thus keeps hearing us: before, it heard nothing until it adopted the path itself, and a peer that had just asked
+/// its old link for a sign of life (a re-introduction) ended the link (lab scenario 9). The transport drops the copy
+/// that arrives second. Bounded: the peer's first direct datagram, or the path monitor's verdict (dead after 3.5 s:
+/// back to the relay), ends it.</para>
 /// <para><b>Speculating</b> (the connecting side, at the introduction): before any pair is known to work, the first
 /// <see cref="SpeculativeBudget"/> datagrams (the transport's Initial) also go once to each of a few of the peer's
 /// candidates (<see cref="Speculate"/>, at most <see cref="MaxRaces"/>), right behind our first checks on them. Where
@@ -47,6 +56,7 @@ public sealed class LinkPathSocket : IDatagramSocket
     private readonly Queue<(long At, byte[] Datagram)> _recent = new();
     private readonly List<(IDatagramSocket Socket, EndPoint Remote)> _speculative = [];
     private int _speculativeLeft;
+    private bool _mirroring;
 
     /// <summary>Datagrams sent on speculation to each candidate, at most (a connecting side's first flight is one Initial).</summary>
     public const int SpeculativeBudget = 2;
@@ -89,10 +99,12 @@ public sealed class LinkPathSocket : IDatagramSocket
         (IDatagramSocket Socket, EndPoint Remote)[]? races = null;
         (IDatagramSocket Socket, EndPoint Remote)[]? speculative = null;
         byte[]? relayed = null;
+        bool mirror;
         lock (_gate)
         {
             if (_disposed) return;
             (direct, to) = (_directSocket, _directRemote);
+            mirror = _mirroring && datagram.Length <= PeerLinks.RelayPacketSize;
             if (direct is not null && _monitor is not null && Due(ref _lastOutReport)) monitor = _monitor;
             if (direct is null)
             {
@@ -106,7 +118,11 @@ public sealed class LinkPathSocket : IDatagramSocket
                 }
             }
         }
-        if (direct is not null && to is not null) direct.Send(datagram, to);
+        if (direct is not null && to is not null)
+        {
+            direct.Send(datagram, to);
+            if (mirror) _relay(datagram.ToArray());
+        }
         else
         {
             _relay(relayed!);
@@ -168,6 +184,9 @@ public sealed class LinkPathSocket : IDatagramSocket
             foreach (var (s, remote) in targets) SendQuietly(s, datagram, remote);
     }
 
+    /// <summary>Whether datagrams sent direct are also relayed (just switched to direct, nothing heard there yet).</summary>
+    public bool Mirroring { get { lock (_gate) return _mirroring; } }
+
     /// <summary>Endpoints being raced now (tests, logs).</summary>
     public int Races { get { lock (_gate) return _races.Count; } }
 
@@ -195,6 +214,7 @@ public sealed class LinkPathSocket : IDatagramSocket
         lock (_gate)
         {
             (_directSocket, _directRemote, _monitor) = (socket, remote, monitor);
+            _mirroring = true;   // until the peer is heard on the new path
             _races.Clear();
             _speculativeLeft = 0;
             _recent.Clear();
@@ -209,6 +229,7 @@ public sealed class LinkPathSocket : IDatagramSocket
         lock (_gate)
         {
             (_directSocket, _directRemote, _monitor) = (null, null, null);
+            _mirroring = false;
             _races.Clear();
         }
     }
@@ -220,6 +241,7 @@ public sealed class LinkPathSocket : IDatagramSocket
         lock (_gate)
         {
             _lastDirectReceive = _time.GetTimestamp();
+            if (_directSocket is not null) _mirroring = false;   // the peer sends on the path, so it listens there too
             if (_monitor is not null && Due(ref _lastInReport)) monitor = _monitor;
         }
         monitor?.OnInbound();

@@ -305,6 +305,12 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             _attempts[intro.Peer] = attempt;
             _relay.Register(intro.Peer, path);
             StartChecks(attempt, intro);
+            // No candidates of theirs (not published yet, e.g. just signed in, or withheld by either setting): no check
+            // runs, so no session would ever say the route; the link's first event says it at once. The upgrade
+            // schedule asks again (lab scenario 6 with TCP on, load 70: the reason came only with the re-introduction,
+            // after two full NAT discoveries where STUN is blocked, 30 s after /link).
+            if (intro.Candidates.Count == 0 && Direct != DirectSetting.Nobody)
+                attempt.NoDirect = $"no direct path ({name}'s addresses were not in the introduction: not published yet, or not shared); staying on the relay";
         }
         _ = Task.Run(() => EstablishAsync(attempt));
         return null;

@@ -164,6 +164,10 @@ public sealed class RendezvousServer : IAsyncDisposable
             using (var firstBytes = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time))
             using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
+            // With inline socket completions this continues on a socket event thread, which serves every connection of
+            // that thread: the handshake's key exchange and signature (about a millisecond of CPU) run on the pool instead
+            // (on a pool thread, the default, the hop costs nothing).
+            await new ThreadPoolHop();
             // 2. A handshake slot, in arrival order; 3. the handshake itself, within the handshake timeout.
             Interlocked.Increment(ref _handshakesWaiting);
             try { await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false); }

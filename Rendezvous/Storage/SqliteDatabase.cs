@@ -15,6 +15,12 @@ namespace P2PChat.Rendezvous.Storage;
 /// the real error. So the rollback error is swallowed, the original error is what the caller sees, and if the
 /// writer's state is not clean afterwards (rollback failed, or SQLite still has a transaction open) the writer
 /// connection is closed and opened again. Once space is freed, the next write simply works.
+/// <para>Threading: SQLite's calls block (reads, commits, fsyncs). With inline socket completions
+/// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, an operator's choice: docs/server.md "Threading") a session's
+/// read loop runs on a socket event thread, which serves every connection of that thread: store work must not run
+/// there, so <see cref="WriteAsync"/> and <see cref="ReadAsync"/> first move a caller on any thread outside the thread
+/// pool onto a pool thread (<see cref="ThreadPoolHop"/>, awaited in the method itself; on a pool thread, the default,
+/// it costs nothing).</para>
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
@@ -79,7 +85,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await OffEventThread();
+        await new ThreadPoolHop();   // never on a socket event thread (class summary, "Threading")
         var write = new PendingWrite<T>(work, cancellationToken);
         _pending.Enqueue(write);
         try { await _writeLock.WaitAsync(cancellationToken); }
@@ -244,23 +250,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await OffEventThread();
+        await new ThreadPoolHop();   // never on a socket event thread (class summary, "Threading")
         await using var reader = new SqliteConnection(_readerConnectionString);
         await reader.OpenAsync(cancellationToken);
         await reader.Command($"PRAGMA busy_timeout = {_busyTimeoutMs};").ExecuteAsync(cancellationToken);
         return await work(reader);
-    }
-
-    /// <summary>
-    /// SQLite's calls block (reads, commits, fsyncs). With inline socket completions
-    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, an operator's choice: docs/server.md "Threading") a session's
-    /// read loop runs on a socket event thread, which serves every connection of that thread: store work must not run
-    /// there, so a caller on any thread outside the thread pool moves to a pool thread first. On a pool thread (the
-    /// default) this costs nothing.
-    /// </summary>
-    private static async ValueTask OffEventThread()
-    {
-        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
     }
 
     public async ValueTask DisposeAsync()

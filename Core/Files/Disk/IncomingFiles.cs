@@ -1,6 +1,5 @@
 // The receiver's side of the disk: partial files, verified chunks written in place, the bitmap, and the final rename.
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 
 namespace P2PChat.Core.Files.Disk;
 
@@ -10,6 +9,7 @@ namespace P2PChat.Core.Files.Disk;
 /// the file at once, so a sparse source stays sparse: all-zero chunks are not written) and renamed to its final name
 /// once every chunk is verified and the whole-file SHA-256 matches. The rename never replaces anything: a name taken
 /// meanwhile gets the next free suffix. Folders (empty ones too) are created when the transfer starts.
+/// Chunks are written around the page cache where the file system allows it (<see cref="PartialFileWriter"/>).
 /// Durability order: chunk data is flushed to disk before the bitmap that marks it verified is replaced (write to a
 /// temporary file, flush, rename over the old one), so a crash at any moment leaves a bitmap that only names chunks
 /// that are really on disk, and resuming never re-hashes them.
@@ -24,7 +24,8 @@ public sealed class IncomingFiles : IDisposable
     public const string PartialSuffix = ".p2pchat-part";
     private readonly FileManifest _manifest;
     private readonly string _bitmapPath;
-    private SafeFileHandle? _handle;
+    private PartialFileWriter? _writer;
+    private readonly Queue<(int Chunk, Task Write)> _inFlight = new(); // background writes of the open file, oldest first
     private int _openEntry = -1;
     private int _unsaved;
     private Task _saving = Task.CompletedTask; // the background checkpoint under way, if any
@@ -90,13 +91,49 @@ public sealed class IncomingFiles : IDisposable
         return finished;
     }
 
-    /// <summary>Writes a chunk that was verified against its hash and marks it in the bitmap (saved at the next <see cref="Checkpoint"/>).</summary>
-    public void WriteVerified(int entry, int chunk, ReadOnlySpan<byte> data)
+    /// <summary>Writes a chunk that was verified against its hash and marks it in the bitmap (saved at the next <see cref="Checkpoint"/>).
+    /// The bytes are copied before this returns and may reach the disk in the background (<see cref="PartialFileWriter"/>):
+    /// await the result before the next write (it completes when there is room for one). A saved bitmap names a chunk
+    /// only once its write has completed; a write that failed un-marks its chunk and is thrown here or by the next call
+    /// that waits for writes (<see cref="Checkpoint"/>, finishing or switching files).</summary>
+    /// <exception cref="IOException">an earlier background write failed (<see cref="IsDiskFull"/> tells a full disk).</exception>
+    public ValueTask WriteVerifiedAsync(int entry, int chunk, ReadOnlySpan<byte> data)
     {
-        var offset = (long)chunk * _manifest.ChunkSize;
-        if (data.IndexOfAnyExcept((byte)0) >= 0) RandomAccess.Write(Open(entry), data, offset);
-        Verified.Set(_manifest.ChunkBase(entry) + chunk);
+        Settle(all: false);
+        var global = _manifest.ChunkBase(entry) + chunk;
+        if (data.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            var write = Open(entry).StartWrite(data, (long)chunk * _manifest.ChunkSize);
+            if (!write.IsCompletedSuccessfully) _inFlight.Enqueue((global, write));
+        }
+        Verified.Set(global);
         _unsaved++;
+        return _writer is not { HasRoom: false } ? ValueTask.CompletedTask : SettleOldestAsync();
+    }
+
+    private async ValueTask SettleOldestAsync()
+    {
+        try { await _inFlight.Peek().Write.ConfigureAwait(false); }
+        catch (Exception) { } // Settle reports it
+        Settle(all: false);
+    }
+
+    /// <summary>Takes completed writes off the queue (every one, waiting for them, when <paramref name="all"/>); a failed
+    /// one's chunk is missing again. Throws the first failure.</summary>
+    private void Settle(bool all)
+    {
+        IOException? failure = null;
+        while (_inFlight.TryPeek(out var w) && (all || w.Write.IsCompleted))
+        {
+            _inFlight.Dequeue();
+            try { w.Write.GetAwaiter().GetResult(); }
+            catch (Exception e)
+            {
+                Verified.Clear(w.Chunk);
+                failure ??= e as IOException ?? new IOException(e.Message, e);
+            }
+        }
+        if (failure is not null) throw failure;
     }
 
     /// <summary>How many verified chunks are not yet in the saved bitmap.</summary>
@@ -104,32 +141,41 @@ public sealed class IncomingFiles : IDisposable
 
     /// <summary>Flushes written data to disk, then replaces the saved bitmap with the current one (after a background
     /// checkpoint under way, which it waits for).</summary>
+    /// <exception cref="IOException">a background write failed (the chunks written before it are saved first), or the save did.</exception>
     public void Checkpoint()
     {
+        IOException? writeFailed = null;
+        try { Settle(all: true); }
+        catch (IOException e) { writeFailed = e; }
         WaitForSave();
-        if (_unsaved == 0 && !_saveFailed) return;
-        Save(_handle, TakeSnapshot());
-        _saveFailed = false;
+        if (_unsaved > 0 || _saveFailed)
+        {
+            Save(_writer, TakeSnapshot());
+            _saveFailed = false;
+        }
+        if (writeFailed is not null) throw writeFailed;
     }
 
     /// <summary>Starts a checkpoint of the chunks verified so far on a worker, unless one is still under way (then
     /// returns false and the caller tries again later). A failure of the previous one (e.g. the disk is full) is thrown
     /// here, and the next checkpoint saves everything again.</summary>
-    /// <exception cref="IOException">the previous background checkpoint failed.</exception>
+    /// <exception cref="IOException">the previous background checkpoint failed, or a chunk write did.</exception>
     public bool TryBeginCheckpoint()
     {
         if (!_saving.IsCompleted) return false;
         WaitForSave();
+        Settle(all: true); // at most Depth writes: ~2 ms; the snapshot then names every chunk written so far
         if (_unsaved == 0 && !_saveFailed) return false;
         var snapshot = TakeSnapshot();
-        var handle = _handle; // stays open until the save ends: every close waits for it (WaitForSave)
-        _saving = Task.Run(() => Save(handle, snapshot));
+        var writer = _writer; // stays open until the save ends: every close waits for it (WaitForSave)
+        _saving = Task.Run(() => Save(writer, snapshot));
         return true;
     }
 
     /// <summary>The bitmap as it stands now, to be saved; the chunks it names no longer count as unsaved.</summary>
     private byte[] TakeSnapshot()
     {
+        if (_inFlight.Count > 0) throw new InvalidOperationException("a snapshot while chunk writes are in flight would name chunks not on disk");
         _unsaved = 0;
         return ChunkBitmapCodec.Encode(Verified);
     }
@@ -148,9 +194,9 @@ public sealed class IncomingFiles : IDisposable
     }
 
     /// <summary>Data first, then the bitmap that names it (a temporary file, flushed, renamed over the old one).</summary>
-    private void Save(SafeFileHandle? handle, byte[] bitmap)
+    private void Save(PartialFileWriter? writer, byte[] bitmap)
     {
-        if (handle is not null) RandomAccess.FlushToDisk(handle);
+        writer?.Flush();
         var temporary = _bitmapPath + ".new";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -199,28 +245,32 @@ public sealed class IncomingFiles : IDisposable
     {
         try { WaitForSave(); }
         catch (IOException) { } // the bitmap goes anyway
-        CloseHandle();
+        try { CloseHandle(); }
+        catch (IOException) { } // the partial files go anyway
+        _writer?.Dispose();
+        _writer = null;
         for (var i = 0; i < _manifest.Entries.Count; i++)
             if (_manifest.Entries[i].Kind == EntryKind.File) File.Delete(PartialPath(i));
         File.Delete(_bitmapPath);
     }
 
-    private SafeFileHandle Open(int entry)
+    private PartialFileWriter Open(int entry)
     {
-        if (_openEntry == entry && _handle is not null) return _handle;
+        if (_openEntry == entry && _writer is not null) return _writer;
         CloseHandle();
-        _handle = File.OpenHandle(PartialPath(entry), FileMode.Open, FileAccess.Write, FileShare.Read);
+        _writer = PartialFileWriter.Open(PartialPath(entry));
         _openEntry = entry;
-        return _handle;
+        return _writer;
     }
 
     private void CloseHandle()
     {
         WaitForSave();
-        if (_handle is null) return;
-        RandomAccess.FlushToDisk(_handle);
-        _handle.Dispose();
-        _handle = null;
+        if (_writer is null) return;
+        Settle(all: true);
+        _writer.Flush();
+        _writer.Dispose();
+        _writer = null;
         _openEntry = -1;
     }
 
@@ -247,5 +297,7 @@ public sealed class IncomingFiles : IDisposable
         catch (IOException) { }
         try { CloseHandle(); }
         catch (IOException) { }
+        _writer?.Dispose(); // one whose last writes or flush failed
+        _writer = null;
     }
 }

@@ -19,11 +19,14 @@ public sealed class WholeFileHasher : IAsyncDisposable
     private readonly int[] _next;      // the chunk each entry expects next; -1 once given up
     private readonly IncrementalHash?[] _hashes;
     private readonly Task _worker;
+    private readonly ArrayPool<byte> _pool;
 
     private readonly record struct Work(int Entry, byte[]? Rented, ReadOnlyMemory<byte> Data, TaskCompletionSource<byte[]?>? Finished);
 
-    public WholeFileHasher(int entries, int capacity)
+    /// <param name="pool">where the chunk buffers handed over go back to once hashed (<see cref="ArrayPool{T}.Shared"/> by default).</param>
+    public WholeFileHasher(int entries, int capacity, ArrayPool<byte>? pool = null)
     {
+        _pool = pool ?? ArrayPool<byte>.Shared;
         _next = new int[entries];
         _hashes = new IncrementalHash?[entries];
         _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(Math.Max(1, capacity)) { SingleReader = true, SingleWriter = true });
@@ -78,7 +81,7 @@ public sealed class WholeFileHasher : IAsyncDisposable
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(work.Rented!);
+                _pool.Return(work.Rented!);
             }
         }
     }

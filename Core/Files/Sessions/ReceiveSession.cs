@@ -46,6 +46,13 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
     /// (8 MiB before; a real peer's peak must stay under 100 MB).</summary>
     public const int HashQueueBytes = 2 * 1024 * 1024;
 
+    /// <summary>Chunk buffers a session's own pool keeps for reuse: one being read, one being verified, those queued for
+    /// the hasher and the one it hashes. A pool of the session's own, not <see cref="ArrayPool{T}.Shared"/>: buffers are
+    /// rented on the loop's thread and returned on the hasher's, and the shared pool keeps one per thread (and per
+    /// core) that returns them, so a transfer that ran on many pool threads left many 1 MiB buffers behind (a real
+    /// peer's peak memory counts every one).</summary>
+    public const int PooledChunkBuffers = 6;
+
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -63,7 +70,8 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             try { session.Cancel(); } catch (ObjectDisposedException) { }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var refetches = new Dictionary<int, int>();
-        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize);
+        var buffers = ArrayPool<byte>.Create(manifest.ChunkSize, PooledChunkBuffers);
+        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize, buffers);
         Task<(TransferMessage? Message, byte[]? Rented)>? next = null;
         var lastCheckpoint = time.GetTimestamp();
         try
@@ -83,7 +91,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             Volatile.Write(ref waiting, true);
             await stream.WriteAsync(new ReadyMessage(), session.Token).ConfigureAwait(false);
             await RequestMissingAsync(stream, session.Token).ConfigureAwait(false);
-            next = stream.ReadDetachedAsync(session.Token).AsTask();
+            next = stream.ReadDetachedAsync(buffers, session.Token).AsTask();
             while (true)
             {
                 Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
@@ -92,7 +100,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                 Volatile.Write(ref waiting, false);
                 if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
                 // The next frame comes off the link while this one is verified and written.
-                next = stream.ReadDetachedAsync(session.Token).AsTask();
+                next = stream.ReadDetachedAsync(buffers, session.Token).AsTask();
                 try
                 {
                     if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
@@ -109,7 +117,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                         await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
                         continue;
                     }
-                    files.WriteVerified(chunk.Entry, chunk.Index, chunk.Data.Span);
+                    await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, chunk.Data.Span).ConfigureAwait(false);
                     if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
@@ -131,7 +139,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                 }
                 finally
                 {
-                    if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                    if (rented is not null) buffers.Return(rented);
                 }
             }
         }
@@ -145,20 +153,20 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
         finally
         {
-            Abandon(next, session);
+            Abandon(next, session, buffers);
             try { files.Checkpoint(); }
             catch (IOException) { }
         }
     }
 
     /// <summary>Stops the read of a frame nobody will look at (the session ended), and gives its buffer back.</summary>
-    private static void Abandon(Task<(TransferMessage? Message, byte[]? Rented)>? read, CancellationTokenSource session)
+    private static void Abandon(Task<(TransferMessage? Message, byte[]? Rented)>? read, CancellationTokenSource session, ArrayPool<byte> buffers)
     {
         if (read is null) return;
         try { session.Cancel(); } catch (ObjectDisposedException) { }
-        _ = read.ContinueWith(static t =>
+        _ = read.ContinueWith(t =>
         {
-            if (t.IsCompletedSuccessfully) { if (t.Result.Rented is { } rented) ArrayPool<byte>.Shared.Return(rented); }
+            if (t.IsCompletedSuccessfully) { if (t.Result.Rented is { } rented) buffers.Return(rented); }
             else _ = t.Exception; // observed: the session is over, whatever ended the read
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -25,18 +25,22 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
 
     /// <summary>The next message, or null when the peer ended the stream between frames.</summary>
     /// <exception cref="FileProtocolException">a malformed frame, or the stream ended inside one.</exception>
-    public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct) => (await ReadAsync(detach: false, ct).ConfigureAwait(false)).Message;
+    public async ValueTask<TransferMessage?> ReadAsync(CancellationToken ct) => (await ReadAsync(detachTo: null, ct).ConfigureAwait(false)).Message;
 
     /// <summary>Like <see cref="ReadAsync(CancellationToken)"/>, but a Chunk's body goes into a buffer rented from
     /// <see cref="ArrayPool{T}.Shared"/> (<c>Rented</c>) that the caller owns and returns; other messages come as usual
     /// with a null <c>Rented</c>.</summary>
-    public ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadDetachedAsync(CancellationToken ct) => ReadAsync(detach: true, ct);
+    public ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadDetachedAsync(CancellationToken ct) => ReadAsync(ArrayPool<byte>.Shared, ct);
 
-    private async ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadAsync(bool detach, CancellationToken ct)
+    /// <summary>Like <see cref="ReadDetachedAsync(CancellationToken)"/>, with the chunk's buffer rented from <paramref name="pool"/>.</summary>
+    public ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadDetachedAsync(ArrayPool<byte> pool, CancellationToken ct) => ReadAsync(pool, ct);
+
+    /// <summary>A chunk's body goes into a buffer of <paramref name="detachTo"/> when there is one.</summary>
+    private async ValueTask<(TransferMessage? Message, byte[]? Rented)> ReadAsync(ArrayPool<byte>? detachTo, CancellationToken ct)
     {
         if (!await FillAsync(_header.AsMemory(0, TransferFrameCodec.HeaderLength), allowEnd: true, ct).ConfigureAwait(false)) return (null, null);
         var length = TransferFrameCodec.ReadHeader(_header.AsSpan(0, TransferFrameCodec.HeaderLength), out var type);
-        if (detach && type == TransferMessageType.Chunk)
+        if (detachTo is not null && type == TransferMessageType.Chunk)
         {
             // The chunk header apart, so the data gets a buffer of exactly its size (the pool's next power of two
             // would double a 1 MiB chunk's footprint).
@@ -45,7 +49,7 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
             await FillAsync(chunkHeader, allowEnd: false, ct).ConfigureAwait(false);
             var (entry, index) = TransferFrameCodec.ReadChunkHeader(chunkHeader.Span);
             var dataLength = length - TransferFrameCodec.ChunkHeaderLength;
-            var rented = ArrayPool<byte>.Shared.Rent(dataLength);
+            var rented = detachTo.Rent(dataLength);
             try
             {
                 var data = rented.AsMemory(0, dataLength);
@@ -54,7 +58,7 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                detachTo.Return(rented);
                 throw;
             }
         }

@@ -54,7 +54,8 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     // Birthday probing, easy side.
     private readonly CheckDemultiplexer? _probeBase;
     private readonly IPAddress? _probeTarget;
-    private readonly int[] _probePorts = [];
+    private int[] _probePorts = [];
+    private int _sweeps;
     private int _probeIndex;
     // Binding-lifetime test (see StartLifetimeTest).
     private CheckDemultiplexer? _testSocket;
@@ -240,6 +241,16 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
 
             if (_probeBase is not null && _probeTarget is not null)
             {
+                // A sweep that found nothing runs once more, in a new order: under load the hard side's 256 sockets
+                // (each with its receive thread) can take longer to open than our whole sweep, which then probes
+                // ports where no mapping exists yet (lab scenario 9 at load 65-76: 0 answers to 2,048 probes, direct
+                // only 20-30 s later at the next re-introduction).
+                if (_probeIndex >= _probePorts.Length && _sweeps + 1 < _options.BirthdaySweeps && !_pairs.Any(p => p.Probed))
+                {
+                    _sweeps++;
+                    _probePorts = BirthdayProbing.PortOrder(_options.Random ?? Random.Shared, _options.BirthdayProbes);
+                    _probeIndex = 0;
+                }
                 int share = Math.Max(1, (int)(_options.Pacing / _options.ProbePacing));
                 for (int i = 0; i < share && _probeIndex < _probePorts.Length; i++, _probeIndex++)
                 {
@@ -422,7 +433,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
                 if (_pendingTest is { } pending && chosen.SeenAs is not null)
                 {
                     _pendingTest = null;
-                    StartLifetimeTest(pending.Socket, pending.Result);
+                    StartLifetimeTestLocked(pending.Socket, pending.Result);
                 }
             }
             var answered = ConsentAnswered;
@@ -459,9 +470,15 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
     /// </summary>
     public void StartLifetimeTest(IDatagramSocket socket, Action<TimeSpan, bool> result)
     {
+        try { StartLifetimeTestLocked(socket, result); }
+        finally { Complete(); }   // a socket refused is closed after the lock
+    }
+
+    private void StartLifetimeTestLocked(IDatagramSocket socket, Action<TimeSpan, bool> result)
+    {
         lock (_gate)
         {
-            if (_selected is not { } selected || _disposed || _testSocket is not null) { socket.Dispose(); return; }
+            if (_selected is not { } selected || _disposed || _testSocket is not null) { CloseLater(socket); return; }
             if (selected.SeenAs is not { } seenAs)
             {
                 // Our public address on the path is not known yet (the controlled side may have been nominated before its
@@ -531,6 +548,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
                 _testTimer?.Change(LifetimeTestWait, Timeout.InfiniteTimeSpan);
             }
         }
+        Complete();   // the test socket, when the test ended
         report?.Invoke();
     }
 
@@ -552,11 +570,11 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         if (_testSocket is { } socket)
         {
             socket.Unregister(_keys.SessionId, this);
-            socket.Dispose();
+            CloseLater(socket);
         }
         _testSocket = null;
         _testAwaiting = false;
-        if (_pendingTest is { } pending) pending.Socket.Dispose();
+        if (_pendingTest is { } pending) CloseLater(pending.Socket);
         _pendingTest = null;
     }
 
@@ -636,7 +654,25 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         Complete();
     }
 
-    private void Complete() => Interlocked.Exchange(ref _completion, null)?.Invoke();
+    /// <summary>After the lock: completes the result (if due), then hands the sockets set aside to be closed to
+    /// <see cref="EstablishOptions.CloseSockets"/>. Never close a socket under the lock: its close waits for its receive
+    /// thread, which may be waiting for this lock.</summary>
+    private void Complete()
+    {
+        Interlocked.Exchange(ref _completion, null)?.Invoke();
+        List<IDisposable>? closing;
+        lock (_gate)
+        {
+            closing = _toClose;
+            _toClose = null;
+        }
+        if (closing is not null) _options.CloseSockets(closing);
+    }
+
+    /// <summary>Sockets to close once the lock is released (<see cref="Complete"/>); set under the lock.</summary>
+    private List<IDisposable>? _toClose;
+
+    private void CloseLater(IDisposable socket) => (_toClose ??= []).Add(socket);
 
     private void FinishLocked(CandidatePair? pair, string outcome, CancellationToken canceled = default)
     {
@@ -651,7 +687,7 @@ internal sealed class CheckSession : ICheckHandler, IDisposable
         {
             if (pair is not null && socket == pair.Socket) continue;
             socket.Unregister(_keys.SessionId, this);
-            if (_opened.Contains(socket)) socket.Dispose();
+            if (_opened.Contains(socket)) CloseLater(socket);
         }
         var stats = new CheckStatistics(_pairs.Count(p => p.Attempts > 0 || p.State == PairState.Succeeded), _checksSent, _responsesSent, _probesSent, _opened.Count, _rejected);
         if (canceled.IsCancellationRequested) { _disposed = true; _completion = () => _result.TrySetCanceled(canceled); return; }

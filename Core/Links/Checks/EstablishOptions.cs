@@ -31,6 +31,10 @@ public sealed record EstablishOptions
     /// <summary>Easy side: random ports of the hard side's public address probed, at most.</summary>
     public int BirthdayProbes { get; init; } = 2048;
 
+    /// <summary>Easy side: sweeps of <see cref="BirthdayProbes"/> probes at most; the next runs only when the last got no
+    /// answer (2 × 4.1 s fits the 10 s deadline; at most 256 KiB of probes).</summary>
+    public int BirthdaySweeps { get; init; } = 2;
+
     /// <summary>Easy side: pacing of probes (2048 × 2 ms = 4.1 s, 32 kB/s).</summary>
     public TimeSpan ProbePacing { get; init; } = TimeSpan.FromMilliseconds(2);
 
@@ -46,4 +50,32 @@ public sealed record EstablishOptions
 
     /// <summary>Peer-reflexive candidates learned from requests, at most (state a flood could otherwise grow).</summary>
     public int MaxPeerReflexive { get; init; } = 16;
+
+    /// <summary>
+    /// Closes the sockets a session no longer needs (birthday probing's, the binding-lifetime test's), called after the
+    /// session's lock is released and its result is set. Closing a real UDP socket waits for its receive thread (up to
+    /// 5 s; a receive thread may itself be waiting for the session's lock), 255 of them after birthday probing, and the
+    /// thread that finishes a session is the receive thread of the chosen path's socket: closed there, or under the
+    /// lock, they held the controlled side's nomination back for seconds while the peer already sent on the new path
+    /// (lab scenario 9: the link went down). So by default they close on a thread of their own
+    /// (<see cref="CloseInBackground"/>); the single-threaded simulator passes <see cref="CloseInline"/>.
+    /// </summary>
+    public Action<IReadOnlyList<IDisposable>> CloseSockets { get; init; } = CloseInBackground;
+
+    /// <summary>Closes each socket on the calling thread (the simulator: one thread, a manual clock).</summary>
+    public static void CloseInline(IReadOnlyList<IDisposable> sockets)
+    {
+        foreach (var socket in sockets)
+        {
+            try { socket.Dispose(); }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException) { }
+        }
+    }
+
+    /// <summary>Closes the sockets on a dedicated thread (each close may wait seconds for its receive thread).</summary>
+    public static void CloseInBackground(IReadOnlyList<IDisposable> sockets)
+    {
+        if (sockets.Count == 0) return;
+        _ = Task.Factory.StartNew(() => CloseInline(sockets), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 }

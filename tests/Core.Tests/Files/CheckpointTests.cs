@@ -23,8 +23,8 @@ public sealed class CheckpointTests : IDisposable
         return ((await ManifestBuilder.BuildAsync(source, TransferId.NewRandom(), Ct)).Manifest, data);
     }
 
-    private static void Write(IncomingFiles files, FileManifest manifest, byte[] data, int chunk) =>
-        files.WriteVerified(0, chunk, data.AsSpan(chunk * manifest.ChunkSize, manifest.ChunkSize));
+    private static ValueTask Write(IncomingFiles files, FileManifest manifest, byte[] data, int chunk) =>
+        files.WriteVerifiedAsync(0, chunk, data.AsSpan(chunk * manifest.ChunkSize, manifest.ChunkSize));
 
     private static ChunkBitmap Saved(string bitmap) => ChunkBitmapCodec.Decode(File.ReadAllBytes(bitmap));
 
@@ -39,10 +39,10 @@ public sealed class CheckpointTests : IDisposable
         {
             files.Prepare();
             partialPath = files.PartialPath(0);
-            Write(files, manifest, data, 0);
-            Write(files, manifest, data, 1);
+            await Write(files, manifest, data, 0);
+            await Write(files, manifest, data, 1);
             Assert.True(files.TryBeginCheckpoint());
-            Write(files, manifest, data, 2); // while the save may still run: not in its snapshot
+            await Write(files, manifest, data, 2); // while the save may still run: not in its snapshot
             Assert.Equal(1, files.Unsaved);
             files.Checkpoint();    // waits for the background save, then saves chunk 2 too
             Assert.Equal(0, files.Unsaved);
@@ -65,9 +65,9 @@ public sealed class CheckpointTests : IDisposable
         var bitmap = Path.Combine(bitmapFolder, "f.bitmap");
         using var files = new IncomingFiles(manifest, _temp.Combine("in"), "f.bin", bitmap);
         files.Prepare();
-        Write(files, manifest, data, 0);
+        await Write(files, manifest, data, 0);
         Assert.True(files.TryBeginCheckpoint()); // fails on the worker: the bitmap's folder does not exist
-        Write(files, manifest, data, 1);
+        await Write(files, manifest, data, 1);
         Assert.Throws<DirectoryNotFoundException>(files.Checkpoint);
         Directory.CreateDirectory(bitmapFolder);
         files.Checkpoint(); // nothing counted as unsaved, but the failed save is made good

@@ -43,8 +43,10 @@ public sealed class LinkLabNatChangeTests
         for (var i = 0; i < 5; i++) await SendOneAsync();   // over the relay, before the change
 
         await run.Lab.ChangeNatAsync(1, "cone", ct);
-        var aliceDirect = LinkLabTests.RouteAsync(alice, "bob", "direct");
-        var bobDirect = LinkLabTests.RouteAsync(bob, "alice", "direct");
+        // Both waits get the stream's whole bound: with the peer's default 30 s, a first re-introduction whose probing
+        // found nothing (seen at load 65) ended the stream before the next one (20-30 s later) could go direct.
+        var aliceDirect = LinkLabTests.RouteAsync(alice, "bob", "direct", within: MaxStream);
+        var bobDirect = LinkLabTests.RouteAsync(bob, "alice", "direct", within: MaxStream);
         var streaming = System.Diagnostics.Stopwatch.StartNew();
         while (!(aliceDirect.IsCompleted && bobDirect.IsCompleted))
         {

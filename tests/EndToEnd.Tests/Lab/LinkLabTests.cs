@@ -25,10 +25,15 @@ public sealed class LinkLabTests
         public required TempDirectory Temp { get; init; }
         private readonly List<PeerProcess> _peers = [];
 
+        /// <summary>P2PCHAT_LAB_PEER_ARGS (space-separated, e.g. <c>--tcp-links</c>): extra arguments for every lab peer,
+        /// to loop the lab scenarios with an option that is not the default.</summary>
+        private static readonly string[] ExtraPeerArgs =
+            (Environment.GetEnvironmentVariable("P2PCHAT_LAB_PEER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
         public PeerProcess Peer(string name, string node, params string[] args)
         {
             var peer = new PeerProcess(name, NetLabInstance.ServerAddress + ":7777", Temp.Combine(name),
-                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", "--stun", Stun, "--stun", Stun2, .. args], launcher: Lab.In(node));
+                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", "--stun", Stun, "--stun", Stun2, .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
             _peers.Add(peer);
             return peer;
         }
@@ -54,6 +59,13 @@ public sealed class LinkLabTests
 
         public async ValueTask DisposeAsync()
         {
+            // P2PCHAT_TEST_LOGS=DIR: every run leaves its peers' events and stderr (with LINKS_TRACE-style "links:"
+            // lines) in DIR/<time>-<pid>/, so a failure seen in a loop can be read afterwards.
+            if (Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS") is { Length: > 0 } logs)
+            {
+                var folder = Path.Combine(logs, $"{DateTime.UtcNow:HHmmss.fff}-{Environment.ProcessId}");
+                foreach (var peer in _peers) peer.SaveLogs(folder);
+            }
             foreach (var peer in _peers) await peer.DisposeAsync();
             await Server.DisposeAsync();
             await Lab.DisposeAsync();
@@ -82,8 +94,9 @@ public sealed class LinkLabTests
         }
     }
 
-    internal static Task<System.Text.Json.JsonElement> RouteAsync(PeerProcess peer, string other, string route, Func<System.Text.Json.JsonElement, bool>? also = null) =>
-        peer.WaitForAsync("link", e => e.Is("peer", other) && e.Is("state", "up") && e.Is("route", route) && (also?.Invoke(e) ?? true));
+    /// <param name="within">the safety net (default: the peer's 30 s).</param>
+    internal static Task<System.Text.Json.JsonElement> RouteAsync(PeerProcess peer, string other, string route, Func<System.Text.Json.JsonElement, bool>? also = null, TimeSpan? within = null) =>
+        peer.WaitForAsync("link", e => e.Is("peer", other) && e.Is("state", "up") && e.Is("route", route) && (also?.Invoke(e) ?? true), within: within);
 
     [Fact]
     public async Task Scenario_5_two_peers_on_one_LAN_link_directly_over_the_LAN()

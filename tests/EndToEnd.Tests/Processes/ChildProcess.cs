@@ -55,6 +55,9 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>The last lines of stderr, for failure messages.</summary>
     public string StderrTail { get { lock (_stderr) return string.Join('\n', _stderr.TakeLast(30)); } }
 
+    /// <summary>Every stderr line so far, each stamped with the time it arrived.</summary>
+    public IReadOnlyList<string> Stderr { get { lock (_stderr) return [.. _stderr]; } }
+
     public async Task WriteLineAsync(string line)
     {
         await _process.StandardInput.WriteLineAsync(line);

@@ -70,6 +70,15 @@ public sealed class PeerProcess : IAsyncDisposable
     private string DescribeNeighbours() => string.Concat((Neighbours?.Invoke() ?? []).Where(p => p != this)
         .Select(p => $"\n--- {p.Name} (last 15 events) ---\n{p.Describe(15)}"));
 
+    /// <summary>Writes every event and every stderr line so far to <paramref name="folder"/> (NAME.events, NAME.stderr):
+    /// what a failed run leaves behind to be read (see <c>P2PCHAT_TEST_LOGS</c> in the lab tests).</summary>
+    public void SaveLogs(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, Name + ".events"), Events.Select(e => e.GetRawText()));
+        File.WriteAllLines(Path.Combine(folder, Name + ".stderr"), _process.Stderr);
+    }
+
     /// <summary>The --profile folder (its transfers/ subfolder holds the saved file transfers).</summary>
     public string ProfileFolder { get; }
 

@@ -44,11 +44,16 @@ public sealed class LinkLab
 
     public T Run<T>(Task<T> task, double seconds = 30) => Time.RunUntilDone(task, TimeSpan.FromSeconds(seconds));
 
+    /// <summary>The engine's options for the simulator: <paramref name="options"/> (or the defaults) with sockets closed
+    /// inline (the simulated network is single-threaded; the product closes them on a thread of their own).</summary>
+    public static EstablishOptions Options(EstablishOptions? options = null) => (options ?? new()) with { CloseSockets = EstablishOptions.CloseInline };
+
     /// <summary>Runs both sides' engines at once (as after an introduction) until both have finished.</summary>
     public (LinkEstablishment A, LinkEstablishment B) Establish(LinkSite a, LinkSite b, byte[] token, EstablishOptions? options = null)
     {
         var ca = a.Gathered ?? a.Gather();
         var cb = b.Gathered ?? b.Gather();
+        options = Options(options);
         var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), token, CheckRole.Controlling, a.NewSocket, Time, CancellationToken.None, options);
         var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), token, CheckRole.Controlled, b.NewSocket, Time, CancellationToken.None, options);
         var both = Run(Task.WhenAll(ta, tb), 60);

@@ -104,6 +104,42 @@ public sealed class LinkPathSocketTests
         return [.. text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
+    /// <summary>
+    /// The two sides adopt a nominated path one after the other. The one that moved first sends on the new path at once,
+    /// where the other does not listen yet (lab scenario 9: its engine session was still closing sockets, and its link,
+    /// hearing nothing, was ended). Until the peer is heard on the path, what goes direct also goes through the relay.
+    /// </summary>
+    [Fact]
+    public async Task A_side_that_moved_to_the_direct_path_first_keeps_reaching_a_peer_still_on_the_relay_until_it_hears_it_there()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var relay = new FakeRelay();
+        var (a, b, directA, directB) = TwoEnds(relay);
+        using var notYetListening = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));   // B's side of the path, not routed yet
+        await using var client = new UdpTransportEndpoint(a, new TransportOptions());
+        await using var server = new UdpTransportEndpoint(b, new TransportOptions { AcceptIncoming = true });
+        var accepting = server.AcceptAsync(ct).AsTask();
+        var connection = await client.ConnectAsync(Virtual, ct);
+        var accepted = await accepting;
+
+        a.UseDirect(directA.Socket, notYetListening.LocalEndPoint);
+        Assert.True(a.Mirroring);
+        const int Count = 100;
+        var received = ReadLinesAsync(accepted, Count, ct);
+        var stream = connection.OpenStream();
+        for (var i = 0; i < Count; i++) await stream.WriteAsync(Encoding.UTF8.GetBytes($"message {i}\n"), ct);
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"message {i}"), await received.WaitAsync(TimeSpan.FromSeconds(60), ct));
+        Assert.True(a.Mirroring);   // nothing came on the direct path yet
+
+        b.UseDirect(directB.Socket, directA.Socket.LocalEndPoint);   // B moves too and answers on the path
+        var back = accepted.OpenStream();
+        await back.WriteAsync(Encoding.UTF8.GetBytes("moved\n"), ct);
+        Assert.Equal(["moved"], await ReadLinesAsync(connection, 1, ct).WaitAsync(TimeSpan.FromSeconds(60), ct));
+        Assert.False(a.Mirroring);
+        directA.Socket.Dispose();
+        directB.Socket.Dispose();
+    }
+
     [Fact]
     public void Falling_back_sends_through_the_relay_again()
     {
@@ -149,8 +185,12 @@ public sealed class LinkPathSocketTests
         path.UseDirect(direct, peer);
         path.Send([4], Virtual);
         Assert.Equal(3, raced.Sent.Count);
-        Assert.Equal(3, relayed.Count);
+        Assert.Equal([4], relayed[^1]);   // mirrored: the peer may not have moved to the path yet
         Assert.Equal([4], Assert.Single(direct.Sent).Datagram);
+        path.OnDirect(new byte[] { 0 });   // the peer is heard on the path: no more copies through the relay
+        path.Send([5], Virtual);
+        Assert.Equal(4, relayed.Count);
+        Assert.Equal(2, direct.Sent.Count);
         Assert.False(path.Race(raced, new IPEndPoint(IPAddress.Loopback, 4001)));   // no racing while direct
         Assert.Equal(0, path.Races);
     }

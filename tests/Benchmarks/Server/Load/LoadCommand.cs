@@ -134,7 +134,9 @@ internal static class LoadCommand
         foreach (var c in clients) c.OnMessage = (_, sentAt) => latency.Record(sentAt);
 
         var cpu0 = ProcessProbe.CpuTime(pid);
+        using var probe = WindowProbe.Start(pid);
         var sent = await SendAtRateAsync(clients, rate, TimeSpan.FromSeconds(seconds), ct);
+        if (probe is not null) await probe.WaitForExitAsync(ct);
         // Drain: wait until everything arrived or 10 s passed.
         var drainUntil = DateTime.UtcNow.AddSeconds(10);
         while (latency.Received < sent && DateTime.UtcNow < drainUntil) await Task.Delay(50, ct);

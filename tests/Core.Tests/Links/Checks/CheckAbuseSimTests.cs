@@ -96,8 +96,8 @@ public sealed class CheckAbuseSimTests
         lab.Network.Tap = (data, from, to) => wire.Add((data, from, to));
         var ca = a.Gather();
         var cb = b.Gather();
-        var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None);
-        var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), Token, CheckRole.Controlled, b.NewSocket, lab.Time, CancellationToken.None);
+        var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None, LinkLab.Options());
+        var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), Token, CheckRole.Controlled, b.NewSocket, lab.Time, CancellationToken.None, LinkLab.Options());
         var keys = new CheckKeys(Token);
         var random = new Random(3);
         for (int i = 0; i < 2000; i++)

@@ -19,7 +19,7 @@ public sealed class EstablishmentTimeSimTests
         var ca = sa.Gather();
         var cb = sb.Gather();
         var start = lab.Time.Elapsed;
-        var options = new EstablishOptions { Random = new Random(seed + 7919) };   // not the network's seed: NAT ports and probe order must not correlate
+        var options = LinkLab.Options(new EstablishOptions { Random = new Random(seed + 7919) });   // not the network's seed: NAT ports and probe order must not correlate
         var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, sa.NewSocket, lab.Time, CancellationToken.None, options);
         var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), Token, CheckRole.Controlled, sb.NewSocket, lab.Time, CancellationToken.None, options);
         var done = lab.Time.RunUntilDone(Task.WhenAll(ta, tb), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1));

@@ -95,6 +95,87 @@ public sealed class LinkEstablisherSimTests
         Assert.Equal(boundBefore, lab.Network.BoundSockets);
     }
 
+    /// <summary>
+    /// Lab scenario 9's link that went down: the hard side (controlled) finished on the nomination, then closed its 255
+    /// other probing sockets under the session's lock before setting the result. A real socket's close waits for its
+    /// receive thread (up to 5 s; that thread may itself wait for the lock), so the nomination reached the link seconds
+    /// after the peer had moved to the path, and the link, silent meanwhile, was ended. The result must be set first and
+    /// the sockets closed with the lock free.
+    /// </summary>
+    [Theory]
+    [InlineData(1)] [InlineData(3)]
+    public void The_hard_side_sets_its_result_before_it_closes_its_probing_sockets_and_not_under_its_lock(int seed)
+    {
+        var lab = new LinkLab(seed);
+        var hard = lab.BehindNat(1, NatBehaviour.Symmetric);
+        var easy = lab.BehindNat(2, NatBehaviour.PortRestrictedCone);
+        Task<LinkEstablishment>? hardResult = null;
+        var closes = new List<(int Sockets, bool ResultSet, bool LockFree)>();
+        var options = LinkLab.Options(Seeded(seed)) with
+        {
+            CloseSockets = sockets =>
+            {
+                bool set = hardResult is { IsCompletedSuccessfully: true };
+                bool free = false;
+                if (set && hardResult!.Result.Path is { } path)
+                {
+                    // Another thread takes the session's lock, as a socket's receive thread would while it is closed.
+                    var other = new Thread(() => _ = path.RejectedChecks);
+                    other.Start();
+                    free = other.Join(TimeSpan.FromSeconds(30));   // a safety net against a deadlock, not a timing
+                }
+                closes.Add((sockets.Count, set, free));
+                EstablishOptions.CloseInline(sockets);
+            },
+        };
+        var ce = easy.Gather();
+        var ch = hard.Gather();
+        var te = LinkEstablisher.EstablishAsync(ce, ch.ToCandidateSet(), Token, CheckRole.Controlling, easy.NewSocket, lab.Time, CancellationToken.None, options);
+        hardResult = LinkEstablisher.EstablishAsync(ch, ce.ToCandidateSet(), Token, CheckRole.Controlled, hard.NewSocket, lab.Time, CancellationToken.None, options);
+        var both = lab.Run(Task.WhenAll(te, hardResult), 60);
+
+        Assert.Equal(PathVia.Probed, both[1].Path!.Via);
+        var close = Assert.Single(closes, c => c.Sockets > 1);
+        Assert.Equal(new EstablishOptions().BirthdaySockets - 1, close.Sockets);   // every probing socket but the path's
+        Assert.True(close.ResultSet, "the probing sockets were closed before the result was set");
+        Assert.True(close.LockFree, "the probing sockets were closed under the session's lock");
+    }
+
+    /// <summary>Under load the hard side's 256 sockets can open after the easy side's whole first sweep (4.1 s) went
+    /// out to ports with no mapping yet; a sweep without an answer runs once more, and the link goes direct.</summary>
+    [Theory]
+    [InlineData(1)] [InlineData(2)]
+    public void A_hard_side_that_opens_its_sockets_after_the_first_sweep_is_found_by_the_second(int seed)
+    {
+        var lab = new LinkLab(seed);
+        var easy = lab.BehindNat(1, NatBehaviour.PortRestrictedCone);
+        var hard = lab.BehindNat(2, NatBehaviour.Symmetric);
+        var ce = easy.Gather();
+        var ch = hard.Gather();
+        var options = LinkLab.Options(Seeded(seed));
+        var te = LinkEstablisher.EstablishAsync(ce, ch.ToCandidateSet(), Token, CheckRole.Controlling, easy.NewSocket, lab.Time, CancellationToken.None, options);
+        lab.Time.Advance(options.ProbePacing * options.BirthdayProbes + TimeSpan.FromMilliseconds(200));   // the first sweep is out
+        var th = LinkEstablisher.EstablishAsync(ch, ce.ToCandidateSet(), Token, CheckRole.Controlled, hard.NewSocket, lab.Time, CancellationToken.None, options);
+        var both = lab.Run(Task.WhenAll(te, th), 60);
+
+        Assert.Equal(PathVia.Probed, both[0].Path?.Via);
+        Assert.Equal(PathVia.Probed, both[1].Path?.Via);
+        Assert.InRange(both[0].Statistics.ProbesSent, options.BirthdayProbes + 1, options.BirthdaySweeps * options.BirthdayProbes);
+    }
+
+    [Fact]
+    public async Task By_default_unneeded_sockets_close_on_a_thread_of_their_own()
+    {
+        var closed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new EstablishOptions().CloseSockets([new Closing(() => closed.TrySetResult(Environment.CurrentManagedThreadId))]);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, await closed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+    }
+
+    private sealed class Closing(Action onDispose) : IDisposable
+    {
+        public void Dispose() => onDispose();
+    }
+
     [Fact]
     public void Upnp_router_to_symmetric_goes_direct_through_the_mapped_port_without_probing()
     {
@@ -184,8 +265,8 @@ public sealed class LinkEstablisherSimTests
         var cb = b.Gather();
         var other = Token.Select(x => (byte)(x ^ 0x55)).ToArray();
 
-        var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None);
-        var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), other, CheckRole.Controlled, b.NewSocket, lab.Time, CancellationToken.None);
+        var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None, LinkLab.Options());
+        var tb = LinkEstablisher.EstablishAsync(cb, ca.ToCandidateSet(), other, CheckRole.Controlled, b.NewSocket, lab.Time, CancellationToken.None, LinkLab.Options());
         var results = lab.Run(Task.WhenAll(ta, tb), 60);
 
         Assert.All(results, r => Assert.Null(r.Path));
@@ -201,14 +282,14 @@ public sealed class LinkEstablisherSimTests
         var ca = a.Gather();
         var cb = b.Gather();
         using var cts = new CancellationTokenSource();
-        var task = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, cts.Token);
+        var task = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, cts.Token, LinkLab.Options());
         lab.Time.Advance(TimeSpan.FromMilliseconds(300));
 
         cts.Cancel();
         lab.Time.Advance(TimeSpan.FromMilliseconds(50));
 
         Assert.True(task.IsCanceled);
-        var again = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None);
+        var again = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, a.NewSocket, lab.Time, CancellationToken.None, LinkLab.Options());
         Assert.False(again.IsFaulted, "the session id is free again after cancellation");
     }
 }

@@ -21,7 +21,7 @@ public sealed class LiveChoiceSimTests
         var ca = sa.Gather();
         var cb = sb.Gather();
         var start = lab.Time.Elapsed;
-        var options = new EstablishOptions { Random = new Random(seed + 31), Deadline = TimeSpan.FromSeconds(3) };
+        var options = LinkLab.Options(new EstablishOptions { Random = new Random(seed + 31), Deadline = TimeSpan.FromSeconds(3) });
         List<ReachablePair> reachedA = [], reachedB = [];
         var ta = LinkEstablisher.EstablishAsync(ca, cb.ToCandidateSet(), Token, CheckRole.Controlling, sa.NewSocket, lab.Time, CancellationToken.None, options,
             p => { lock (reachedA) reachedA.Add(p); }, inUse);
