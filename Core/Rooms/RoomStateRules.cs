@@ -15,9 +15,10 @@ namespace P2PChat.Core.Rooms;
 /// <item>host and epoch: the epoch rises exactly when the host changes, and the signer is the old host (handoff) or the
 /// new one (failover claim).</item>
 /// </list>
-/// A rival state (<see cref="CheckRival"/>), the other side of a healed partition, is accepted as a candidate when its
-/// signer is the host it names and a member we know with the same key; <see cref="Prefer"/> then picks one
-/// deterministically, so every member converges on the same host whichever order it hears them in.
+/// A rival state (<see cref="CheckRival"/>), the other side of a healed partition or of a false failover, is accepted
+/// as a candidate when its signer is a member we know with the same key and had authority over one of the two lines.
+/// <see cref="Prefer(SignedRoomState, SignedRoomState)"/> then picks one deterministically, so every member converges
+/// on the same state whichever order it hears them in; <see cref="Judge"/> is the whole decision a holder makes.
 /// </summary>
 public static class RoomStateRules
 {
@@ -76,10 +77,45 @@ public static class RoomStateRules
         }
     }
 
+    /// <summary>
+    /// A rival must be signed by a member we know with the key we know, who had authority over one of the two lines:
+    /// the host it names (a claim, or that host's own change), our host (a handoff it signed to another member), or a
+    /// moderator. Until session 8 only the first was accepted, so a claim and a handoff of equal epoch and version that
+    /// crossed each other were each refused by the other's holder, and members stayed on different states.
+    /// </summary>
     public static void CheckRival(RoomState held, SignedRoomState candidate)
     {
         CheckCommon(held, candidate);
-        if (candidate.Signer != candidate.State.Host) throw new RoomProtocolException("a rival state is signed by the host it names");
+        var signer = held.Find(candidate.Signer)!;
+        if (candidate.Signer != candidate.State.Host && candidate.Signer != held.Host && !signer.Moderates)
+            throw new RoomProtocolException("a rival state is signed by the host it names, our host or a moderator");
+    }
+
+    /// <summary>
+    /// What the holder of <paramref name="held"/> does with <paramref name="candidate"/>: nothing (<see cref="StateVerdict.Same"/>),
+    /// take it as the next state (<see cref="StateVerdict.Successor"/>), take it as a rival that wins
+    /// (<see cref="StateVerdict.Rival"/>: a merge), or keep its own (<see cref="StateVerdict.Keep"/>: a rival that loses,
+    /// answered with ours). Throws <see cref="RoomProtocolException"/> for a forged, unauthorised or stale state. For any
+    /// set of rivals grown from one state by one step each (its host's change, a moderator's, a handoff, claims), a
+    /// holder of any of them takes the one <see cref="Prefer(SignedRoomState, SignedRoomState)"/> puts first, and that
+    /// one's holder keeps it.
+    /// </summary>
+    public static StateVerdict Judge(SignedRoomState held, SignedRoomState candidate)
+    {
+        if (candidate.State.Digest().AsSpan().SequenceEqual(held.State.Digest())) return StateVerdict.Same;
+        try
+        {
+            CheckSuccessor(held.State, candidate);
+            return StateVerdict.Successor;
+        }
+        catch (RoomProtocolException successorProblem)
+        {
+            var wins = Beats(candidate, held);
+            if (!wins && candidate.State.Version <= held.State.Version && candidate.State.Epoch <= held.State.Epoch)
+                throw new RoomProtocolException(successorProblem.Message);
+            CheckRival(held.State, candidate);
+            return wins ? StateVerdict.Rival : StateVerdict.Keep;
+        }
     }
 
     private static void CheckCommon(RoomState held, SignedRoomState candidate)
@@ -107,7 +143,41 @@ public static class RoomStateRules
         return a.Digest().AsSpan().SequenceCompareTo(b.Digest()) <= 0 ? a : b;
     }
 
-    /// <summary>True when <paramref name="candidate"/> beats <paramref name="held"/> in <see cref="Prefer"/>.</summary>
+    /// <summary>True when <paramref name="candidate"/> beats <paramref name="held"/> in <see cref="Prefer(RoomState, RoomState)"/>.</summary>
     public static bool Beats(RoomState candidate, RoomState held) =>
         !ReferenceEquals(Prefer(candidate, held), held) && !candidate.Digest().AsSpan().SequenceEqual(held.Digest());
+
+    /// <summary>
+    /// The order on signed states that members apply: as <see cref="Prefer(RoomState, RoomState)"/>, except that at equal
+    /// epoch and version a state signed by the host it names (a claim, or that host's own change) comes before one signed
+    /// by someone else (a handoff signed by the old host, a moderator's change), so the winner of the two is one the
+    /// other's holder accepts (<see cref="CheckRival"/>). A total order: members that hear the same states in any order
+    /// end on the same one.
+    /// </summary>
+    public static SignedRoomState Prefer(SignedRoomState a, SignedRoomState b)
+    {
+        if (a.State.Epoch == b.State.Epoch && a.State.Version == b.State.Version)
+        {
+            var aByHost = a.Signer == a.State.Host;
+            if (aByHost != (b.Signer == b.State.Host)) return aByHost ? a : b;
+        }
+        return ReferenceEquals(Prefer(a.State, b.State), a.State) ? a : b;
+    }
+
+    /// <summary>True when <paramref name="candidate"/> beats <paramref name="held"/> in <see cref="Prefer(SignedRoomState, SignedRoomState)"/>.</summary>
+    public static bool Beats(SignedRoomState candidate, SignedRoomState held) =>
+        !ReferenceEquals(Prefer(candidate, held), held) && !candidate.State.Digest().AsSpan().SequenceEqual(held.State.Digest());
+}
+
+/// <summary>What a holder does with a state it is offered (<see cref="RoomStateRules.Judge"/>).</summary>
+public enum StateVerdict
+{
+    /// <summary>The state we hold.</summary>
+    Same,
+    /// <summary>The next state of ours, within the signer's rights.</summary>
+    Successor,
+    /// <summary>A rival (another host's line after a partition or a false failover) that wins the order: merge into it.</summary>
+    Rival,
+    /// <summary>A rival that loses the order: keep ours (and answer with it).</summary>
+    Keep,
 }

@@ -105,7 +105,7 @@ public sealed class PeerSession : IAsyncDisposable
             Recorder.RecordOwn(target, text, encrypted);
             onSent?.Invoke(target, text, encrypted);
         }).Concat(NatCommands.For(Nat)).Concat(LinkCommands.For(Links)).Concat(FileCommands.For(Files))
-          .Concat(RoomCommands.For(Rooms, name => Chat.Directory.FindUser(name)?.Tag)).Concat(extra ?? []));
+          .Concat(RoomCommands.For(Rooms, Chat.Server.ResolveUserAsync)).Concat(extra ?? []));
         registry = new CommandRegistry(RoomCommands.WithRoomMessages(registry.All, Rooms));
         return new CommandDispatcher(Chat, Events, registry);
     }

@@ -18,8 +18,11 @@ public static class RoomCommands
 {
     public static readonly string[] Actions = ["create", "invite", "join", "decline", "leave", "members", "vote", "rotate", "kick", "ban", "mod"];
 
-    /// <param name="resolveUser">a username to its tag (the server directory), null when unknown.</param>
-    public static IReadOnlyList<CommandSpec> For(RoomService rooms, Func<string, Tag?> resolveUser) =>
+    /// <param name="resolveUser">
+    /// a username to its tag: the directory, else the server (RESOLVE), which knows users the roster has not listed yet
+    /// (someone who signed in a moment ago); throws a failed command for a user the server does not know.
+    /// </param>
+    public static IReadOnlyList<CommandSpec> For(RoomService rooms, Func<string, CancellationToken, Task<Tag>> resolveUser) =>
     [
         new("room", [new Param("ACTION", ParamKind.Word, Actions), new Param("ARGS", ParamKind.OptionalText)],
             "private rooms hosted by a peer: create NAME, invite USER, join ROOM, decline ROOM, leave, members, vote USER, rotate MINUTES|now, kick USER, ban USER, mod USER",
@@ -103,36 +106,39 @@ public static class RoomCommands
 
     private static RoomPeer Pick(RoomService rooms, string[] words, int at) => words.Length > at ? rooms.Find(words[at]) : Only(rooms);
 
-    private static Tag User(Func<string, Tag?> resolve, string name) =>
-        resolve(name) ?? throw new RoomCommandException($"no user '{name}' is known (they must be on the server)");
-
     private static string Need(string[] words, int at, string what) =>
         words.Length > at ? words[at] : throw new RoomCommandException($"/room needs {what}");
 
-    private static Task RoomAsync(RoomService rooms, Func<string, Tag?> resolve, string action, string[] w, CancellationToken ct)
+    private static async Task RoomAsync(RoomService rooms, Func<string, CancellationToken, Task<Tag>> resolve, string action, string[] w, CancellationToken ct)
     {
+        Task<Tag> User() => resolve(Need(w, 0, "a USER"), ct);
         switch (action)
         {
             case "create":
                 var name = Need(w, 0, "a NAME").TrimStart('&');
                 if (System.Text.Encoding.UTF8.GetByteCount(name) > RoomState.MaxNameBytes) throw new RoomCommandException($"a room name is at most {RoomState.MaxNameBytes} bytes");
                 rooms.Create(name);
-                return Task.CompletedTask;
-            case "invite": return rooms.InviteAsync(Pick(rooms, w, 1), User(resolve, Need(w, 0, "a USER")), ct);
-            case "join": rooms.Join(Need(w, 0, "a ROOM")); return Task.CompletedTask;
-            case "decline": rooms.Decline(Need(w, 0, "a ROOM")); return Task.CompletedTask;
-            case "leave": return Pick(rooms, w, 0).LeaveAsync();
-            case "members": return Pick(rooms, w, 0).ShowAsync();
-            case "vote": return Pick(rooms, w, 1).VoteAsync(User(resolve, Need(w, 0, "a USER")));
+                return;
+            case "invite":
+                var room = Pick(rooms, w, 1);
+                await rooms.InviteAsync(room, await User().ConfigureAwait(false), ct).ConfigureAwait(false);
+                return;
+            case "join": rooms.Join(Need(w, 0, "a ROOM")); return;
+            case "decline": rooms.Decline(Need(w, 0, "a ROOM")); return;
+            case "leave": await Pick(rooms, w, 0).LeaveAsync().ConfigureAwait(false); return;
+            case "members": await Pick(rooms, w, 0).ShowAsync().ConfigureAwait(false); return;
+            case "vote": await Pick(rooms, w, 1).VoteAsync(await User().ConfigureAwait(false)).ConfigureAwait(false); return;
             case "rotate" when Need(w, 0, "MINUTES (0 stops rotation) or now") == "now":
-                return Pick(rooms, w, 1).RotateNowAsync();
+                await Pick(rooms, w, 1).RotateNowAsync().ConfigureAwait(false);
+                return;
             case "rotate":
                 if (!ushort.TryParse(Need(w, 0, "MINUTES (0 stops rotation)"), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > 24 * 60)
                     throw new RoomCommandException("MINUTES is a whole number from 0 (off) to 1440");
-                return Pick(rooms, w, 1).RotateAsync(minutes);
-            case "kick": return Pick(rooms, w, 1).RemoveAsync(User(resolve, Need(w, 0, "a USER")), ban: false);
-            case "ban": return Pick(rooms, w, 1).RemoveAsync(User(resolve, Need(w, 0, "a USER")), ban: true);
-            case "mod": return Pick(rooms, w, 1).PromoteAsync(User(resolve, Need(w, 0, "a USER")));
+                await Pick(rooms, w, 1).RotateAsync(minutes).ConfigureAwait(false);
+                return;
+            case "kick": await Pick(rooms, w, 1).RemoveAsync(await User().ConfigureAwait(false), ban: false).ConfigureAwait(false); return;
+            case "ban": await Pick(rooms, w, 1).RemoveAsync(await User().ConfigureAwait(false), ban: true).ConfigureAwait(false); return;
+            case "mod": await Pick(rooms, w, 1).PromoteAsync(await User().ConfigureAwait(false)).ConfigureAwait(false); return;
             default: throw new RoomCommandException($"unknown /room action '{action}'");
         }
     }

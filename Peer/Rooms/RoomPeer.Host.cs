@@ -97,7 +97,7 @@ public sealed partial class RoomPeer
             // point back to it. Not merely because we have no stream to the host: between two streams (a link being
             // replaced, a reconnect after a handoff) that claimed a live host's room.
             var next = State.Succession.FirstOrDefault();
-            if (next == _ctx.Me && _watch.HostSuspected) TakeOver(State.Host);
+            if (next == _ctx.Me && HostGivenUp) TakeOver(State.Host);
             if (!IsHost)
             {
                 conn.Send(new RoomFrame.State(_signed));

@@ -21,8 +21,18 @@ public sealed partial class RoomPeer
     private long _ticks;
     private bool _failingOver;
     private bool _notHostYet;
-    private bool _everConnected;
-    private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(10);
+    /// <summary>Whether we have had a stream to <see cref="_watched"/> since we began watching it.</summary>
+    private bool _reachedWatched;
+    /// <summary>
+    /// How long a host we have not reached yet (we just started, or it just took the room: a handoff, a claim) is
+    /// given before its silence counts: the link to it may take seconds to make on a loaded machine (the attempt's own
+    /// timeout is 10 s), and its silence until then says nothing about it. A vote's new host was given up after 1.5 s
+    /// while the link to it was still being made, and the first successor claimed a live host's room (RoomHandoffTests).
+    /// </summary>
+    private static readonly TimeSpan FirstReachGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The host we watch is gone as far as we can tell: silent for the timeout, after the grace for a first reach.</summary>
+    private bool HostGivenUp => _watch.HostSuspected && (_reachedWatched || _watch.Silence >= FirstReachGrace);
 
     /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
     private void StartConnecting(Tag target)
@@ -65,12 +75,13 @@ public sealed partial class RoomPeer
         }
         _connecting = default;
         _host = conn;
-        _everConnected = true;
         if (conn.Link.PeerTag == State.Host) _failingOver = false;   // back at the host: a suspicion that was wrong ends here
         // A new stream to the peer we were watching (its last one ended, say its link was replaced) keeps counting its
-        // silence: reconnecting to a host that is really gone must not buy it a fresh timeout each time.
-        if (conn.Link.PeerTag == _watched) _watch.Reconnected();
+        // silence: reconnecting to a host that is really gone must not buy it a fresh timeout each time. A first
+        // stream to it starts the count: the wait for the link was ours, not the host's silence.
+        if (conn.Link.PeerTag == _watched && _reachedWatched) _watch.Reconnected();
         else WatchAnew(conn.Link.PeerTag);
+        _reachedWatched = true;
         _unreachable.Clear();
         _onlineAsSeen.Clear();
         // Give the (possibly new) host everything it may lack: our sealed keys, what we saw, what we sent.
@@ -83,11 +94,9 @@ public sealed partial class RoomPeer
     {
         if (attempt != _attempt) return;
         _connecting = default;
-        // The host we have not yet found silent for HostTimeout (say we just started, and the link is still being
-        // made) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
-        // A member that has not reached any host since it started gives the host StartupGrace (links take a few
-        // seconds to make on a loaded machine) before it fails over.
-        if (target == State.Host && !_failingOver && (!_watch.HostSuspected || !_everConnected && _watch.Silence < StartupGrace)) return;
+        // The host we have not yet given up (not silent for HostTimeout, or not reached yet and still within
+        // FirstReachGrace) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
+        if (target == State.Host && !_failingOver && !HostGivenUp) return;
         _unreachable.Add(target);
         FailOver(target, why);
     }
@@ -127,6 +136,7 @@ public sealed partial class RoomPeer
     {
         _watched = peer;
         _watch.Restart();
+        _reachedWatched = _host is { Ended: false } h && h.Link.PeerTag == peer;
     }
 
     /// <summary>
@@ -225,7 +235,7 @@ public sealed partial class RoomPeer
             }
         }
         else if (_connecting.IsNone) StartConnecting(State.Host);
-        else if (_connecting == State.Host && !_failingOver && _watch.HostSuspected && (_everConnected || _watch.Silence >= StartupGrace))
+        else if (_connecting == State.Host && !_failingOver && HostGivenUp)
         {
             // Reconnecting to a host whose stream ended, and it has been silent for the timeout meanwhile: gone. The
             // attempt (up to 10 s for a link) is abandoned, as a silent live stream would be above.

@@ -111,17 +111,15 @@ public sealed partial class RoomPeer : IAsyncDisposable
     private bool Adopt(SignedRoomState candidate, string? reason = null)
     {
         var held = State;
-        if (candidate.State.Digest().AsSpan().SequenceEqual(held.Digest())) return false;
-        try { RoomStateRules.CheckSuccessor(held, candidate); }
-        catch (RoomProtocolException successorProblem)
+        switch (RoomStateRules.Judge(_signed, candidate))
         {
-            if (candidate.State.Version <= held.Version && candidate.State.Epoch <= held.Epoch && !RoomStateRules.Beats(candidate.State, held))
-                throw new RoomProtocolException(successorProblem.Message);
-            RoomStateRules.CheckRival(held, candidate);
-            if (!RoomStateRules.Beats(candidate.State, held)) return false;
-            reason = "merged";
-            // Before Apply: the HELLO to the winner is built as we connect, and must ask for its whole log.
-            _log.ForgetPosition();
+            case StateVerdict.Same or StateVerdict.Keep:
+                return false;
+            case StateVerdict.Rival:
+                reason = "merged";
+                // Before Apply: the HELLO to the winner is built as we connect, and must ask for its whole log.
+                _log.ForgetPosition();
+                break;
         }
         Apply(candidate, held, reason);
         return true;

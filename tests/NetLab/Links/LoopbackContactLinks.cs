@@ -19,6 +19,7 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
     private readonly UdpTransportEndpoint _endpoint;
     private readonly ContactStreamRouter _router = new();
     private readonly Dictionary<Tag, ContactLink> _links = [];
+    private readonly Dictionary<Tag, TaskCompletionSource> _held = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
@@ -49,6 +50,9 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
 
     public async ValueTask<IContactLink> ConnectAsync(Tag peer, CancellationToken cancellationToken)
     {
+        TaskCompletionSource? held;
+        lock (_gate) _held.TryGetValue(peer, out held);
+        if (held is not null) await held.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (Find(peer) is { } live) return live;
         if (IsOffline) throw new ContactLinkUnavailableException(peer, "this peer is offline");
         var expected = _hub.IdentityOf(peer) ?? throw new ContactLinkUnavailableException(peer, "the contact is offline");
@@ -67,6 +71,23 @@ public sealed class LoopbackContactLinks : IContactLinks, IAsyncDisposable
     }
 
     public IDisposable OnStream(PayloadKind kind, ContactStreamHandler handler) => _router.Register(kind, handler);
+
+    /// <summary>
+    /// Holds every link this peer asks for to <paramref name="peer"/> (even one that exists) until <see cref="Release"/>,
+    /// as a link that takes long to make on a loaded machine would.
+    /// </summary>
+    public void Hold(Tag peer)
+    {
+        lock (_gate) _held[peer] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Lets the link attempts to <paramref name="peer"/> held by <see cref="Hold"/> go on.</summary>
+    public void Release(Tag peer)
+    {
+        TaskCompletionSource? held;
+        lock (_gate) _held.Remove(peer, out held);
+        held?.TrySetResult();
+    }
 
     /// <summary>Kills the live link to <paramref name="peer"/> at once, as a cut cable would (both sides see it end).</summary>
     public void Cut(Tag peer)

@@ -46,6 +46,40 @@ public sealed class RoomHandoffTests
     }
 
     [Fact]
+    public async Task A_member_whose_link_to_the_elected_host_takes_longer_than_the_host_timeout_waits_for_it_and_claims_nothing()
+    {
+        // The clock is ours: the new host's "silence" while the link to it is being made is 3 s, twice the timeout.
+        var clock = new ManualTimeProvider();
+        await using var lab = new RoomLab { RoomTime = clock };
+        var (m, _) = await lab.RoomOfAsync(3);
+        await m[1].Room.SayAsync("before the vote");
+        foreach (var x in m) await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "before the vote");
+        // m[1] has been connected to the host (so no start-up grace) and is first in the succession once m[2] is elected.
+        m[1].Links.Hold(m[2].Tag);
+        m[0].Links.Hold(m[2].Tag);
+        await m[1].Room.VoteAsync(m[2].Tag);
+        await m[2].Room.VoteAsync(m[2].Tag);
+        foreach (var x in m) await x.Events.WaitForAsync<RoomHostEvent>(e => e.Host == m[2].Name && e.Epoch == 2);
+        for (var i = 0; i < 12; i++) clock.Advance(HostWatch.PingInterval);
+        // Every tick those advances fired is queued before this question, so a claim would show here.
+        Assert.Equal((m[2].Tag, 2u), await m[1].Room.AskAsync(() => (m[1].Room.State.Host, m[1].Room.State.Epoch)));
+        Assert.Equal((m[2].Tag, 2u), await m[0].Room.AskAsync(() => (m[0].Room.State.Host, m[0].Room.State.Epoch)));
+
+        m[1].Links.Release(m[2].Tag);
+        m[0].Links.Release(m[2].Tag);
+        foreach (var x in m)
+            await x.Events.WaitForAsync<RoomStateEvent>(e => e.Epoch == 2 && e.Members.Count == 3 && e.Members.All(y => y.Online));
+        await m[1].Room.SayAsync("after the vote");
+        foreach (var x in m)
+        {
+            await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "after the vote");
+            Assert.Equal(["before the vote", "after the vote"], x.Texts);
+            Assert.DoesNotContain(x.Events.Events.OfType<RoomHostEvent>(), e => e.Reason == "failover");
+            Assert.Equal((m[2].Tag, 2u), (x.Room.State.Host, x.Room.State.Epoch));
+        }
+    }
+
+    [Fact]
     public async Task Rotation_draws_the_next_host_by_commit_reveal_and_every_member_sees_the_same_draw_with_its_proof()
     {
         var clock = new ManualTimeProvider();

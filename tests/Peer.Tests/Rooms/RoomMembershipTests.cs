@@ -1,7 +1,9 @@
 // Invitations, leaving, kicking (the kicked member is out and keys rotate), games, and a healed partition merging.
 using P2PChat.Core.Rooms;
 using P2PChat.Peer.Events;
+using P2PChat.Peer.Commands;
 using P2PChat.Peer.Rooms;
+using P2PChat.Peer.Tests.Fakes;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Rooms;
@@ -101,5 +103,28 @@ public sealed class RoomServerInviteTests
         await b.Events.WaitForAsync<RoomStateEvent>(e => e.Members.Count == 2 && e.Members.All(m => m.Online));
         await b.Room.SayAsync("arrived by the server's invitation");
         await a.Events.WaitForAsync<MessageEvent>(e => e.Text == "arrived by the server's invitation");
+    }
+
+    [Fact]
+    public async Task An_invite_by_name_waits_for_the_server_to_resolve_a_user_the_roster_does_not_list_yet()
+    {
+        // CI: the host typed "/room invite bob" before bob's roster entry had arrived, and got "no user 'bob' is known".
+        // The name now goes to the resolver (the server's RESOLVE, answered by ADD), which may answer later.
+        await using var lab = new RoomLab();
+        var a = lab.Add();
+        var b = lab.Add();
+        a.Rooms.Create("club");
+        await a.Events.WaitForAsync<RoomJoinedEvent>();
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<Core.Protocol.Tag>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commands = RoomCommands.For(a.Rooms, (name, _) => { asked.TrySetResult(name); return answer.Task; });
+        var room = commands.Single(c => c.Name == "room");
+        var context = new CommandContext(new RecordingChatSession(), a.Events, new CommandRegistry(commands));
+        var invite = room.Run(context, CommandArgs.Bind(room, $"invite {b.Name}"), CancellationToken.None);
+        Assert.Equal(b.Name, await asked.Task);
+        Assert.False(invite.IsCompleted);
+        answer.SetResult(b.Tag);
+        await invite;
+        Assert.Equal(a.Name, (await b.Events.WaitForAsync<RoomInviteEvent>()).From);
     }
 }
