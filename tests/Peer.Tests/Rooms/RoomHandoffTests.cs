@@ -68,21 +68,25 @@ public sealed class RoomHandoffTests
         m[1].Links.Release(m[2].Tag);
         m[0].Links.Release(m[2].Tag);
         // Released, the members' links to the new host go on while the host's own offers link to them: a stream lost as
-        // both sides link at once is made again on the member's next tick (RoomPeer.OnHostGone), which this clock only
-        // gives when the test moves it (CI: 1 run in 8 stuck here for want of a tick). So the clock moves a tick at a
-        // time until everyone is back: at most 5 ticks, under the 1.5 s host timeout, so no tick can make a claim.
-        var back = Task.WhenAll(m.Select(x =>
-            x.Events.WaitForAsync<RoomStateEvent>(e => e.Epoch == 2 && e.Members.Count == 3 && e.Members.All(y => y.Online))));
-        for (var tick = 0; tick < 5 && !back.IsCompleted; tick++)
+        // both sides link at once is made again on the member's next tick (RoomPeer.OnHostGone), and a post waiting for
+        // it is sent then; this clock only ticks when the test moves it (CI: 1 run in 8 stuck for want of a tick). So
+        // from here the clock moves a tick whenever 2 s pass without progress, at most 5 times per wait: under the
+        // 1.5 s host timeout, and the host pings on each of those ticks, so no tick can make a claim (asserted below).
+        async Task TickUntilAsync(Task done)
         {
-            try { await back.WaitAsync(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken); }
-            catch (TimeoutException) { clock.Advance(HostWatch.PingInterval); }
+            for (var tick = 0; tick < 5 && !done.IsCompleted; tick++)
+            {
+                try { await done.WaitAsync(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken); }
+                catch (TimeoutException) { clock.Advance(HostWatch.PingInterval); }
+            }
+            await done;
         }
-        await back;
+        await TickUntilAsync(Task.WhenAll(m.Select(x =>
+            x.Events.WaitForAsync<RoomStateEvent>(e => e.Epoch == 2 && e.Members.Count == 3 && e.Members.All(y => y.Online)))));
         await m[1].Room.SayAsync("after the vote");
+        await TickUntilAsync(Task.WhenAll(m.Select(x => x.Events.WaitForAsync<MessageEvent>(e => e.Text == "after the vote"))));
         foreach (var x in m)
         {
-            await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "after the vote");
             Assert.Equal(["before the vote", "after the vote"], x.Texts);
             Assert.DoesNotContain(x.Events.Events.OfType<RoomHostEvent>(), e => e.Reason == "failover");
             Assert.Equal((m[2].Tag, 2u), (x.Room.State.Host, x.Room.State.Epoch));
