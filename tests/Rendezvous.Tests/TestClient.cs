@@ -135,6 +135,14 @@ internal sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Until <paramref name="user"/> is known to be offline: a PRESENCE saying so, or an ADD that already carries it (the
+    /// server coalesces roster changes, so a user who signed in and out within that window first appears offline).
+    /// </summary>
+    public Task<Frame> ExpectOfflineAsync(Tag user) =>
+        ExpectAsync<Frame>(f => f is PresenceUpdate { Presence: Presence.Offline } p && p.User == user
+            || f is AddUser { Presence: Presence.Offline } a && a.Tag == user);
+
     public Task<Status> ExpectStatusAsync(StatusCode code, Func<Status, bool>? match = null) =>
         ExpectAsync<Status>(s => s.Code == code && (match?.Invoke(s) ?? true));
 

@@ -18,7 +18,7 @@ public sealed class AdminCommandsTests
         var kicked = await bob.ExpectClosedWithAsync(StatusCode.Kicked);
         Assert.Equal(admin.Tag, kicked.Subject);
         await admin.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Kick);
-        await admin.ExpectAsync<PresenceUpdate>(p => p.User == bob.Tag && p.Presence == Presence.Offline);
+        await admin.ExpectOfflineAsync(bob.Tag);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class SocialCommandsTests
         Assert.Equal(alice.Tag, (await bob.ExpectStatusAsync(StatusCode.Buzzed)).Subject);
         await alice.ExpectStatusAsync(StatusCode.Ok, s => s.RefOpcode == Opcode.Buzz);
         await bob.SendAsync(new Quit());
-        await alice.ExpectAsync<PresenceUpdate>(p => p.User == bob.Tag && p.Presence == Presence.Offline);
+        await alice.ExpectOfflineAsync(bob.Tag);
         await alice.SendAsync(new Buzz(bob.Tag));
         var offline = await alice.ExpectAsync<Status>(s => s.RefOpcode == Opcode.Buzz && s.Code != StatusCode.Ok);
         Assert.Equal((StatusCode.UnknownUser, 3u), (offline.Code, offline.Value));

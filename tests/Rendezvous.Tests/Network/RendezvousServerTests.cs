@@ -177,7 +177,7 @@ public sealed class RendezvousServerTests
         await bob.SyncAsync();                       // bob's PING counts as life
         clock.Advance(TimeSpan.FromSeconds(10));     // alice: 30 s of silence
         await alice.ExpectClosedWithAsync(StatusCode.Timeout);
-        await bob.ExpectAsync<PresenceUpdate>(p => p.User == alice.Tag && p.Presence == Presence.Offline);
+        await bob.ExpectOfflineAsync(alice.Tag);
         clock.Advance(TimeSpan.FromSeconds(19));     // bob: 29 s since his PING
         await bob.SyncAsync();
     }
