@@ -176,6 +176,9 @@ public sealed class RendezvousOptions
     /// <summary>How often to look whether a burst left garbage to give back to the OS (0: never; see MemoryTrimmer).</summary>
     public int MemoryTrimSeconds { get; set; } = 30;
 
+    /// <summary>Let OpenSSL free each connection's TLS record buffers while they are empty (SSL_MODE_RELEASE_BUFFERS; Linux; see OpenSslBufferRelease).</summary>
+    public bool ReleaseTlsBuffers { get; set; } = true;
+
     public IReadOnlySet<string> AdminNames() =>
         Admins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -82,6 +82,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connections whose ClientHello has arrived, waiting for a handshake slot (for tests and diagnostics).</summary>
     internal int HandshakesWaiting => Volatile.Read(ref _handshakesWaiting);
 
+    /// <summary>Called with each connection's server-side TLS stream once its handshake is done (tests look at its OpenSSL state).</summary>
+    internal Action<SslStream>? TlsAccepted { get; set; }
+
     /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
     public ServerCounters Counters => _context.Counters;
 
@@ -183,6 +186,10 @@ public sealed class RendezvousServer : IAsyncDisposable
             }, linked.Token).ConfigureAwait(false);
             _handshakeSlots.Release();
             slotTaken = false;
+            // Before the stream is used again: from now on an idle connection holds no TLS record buffers.
+            if (_options.ReleaseTlsBuffers)
+                OpenSslBufferRelease.TryApply(tls, why => _log.LogWarning("TLS record buffers stay allocated on idle connections (ReleaseTlsBuffers): {Reason}", why));
+            TlsAccepted?.Invoke(tls);
         }
         catch (Exception ex)
         {

@@ -45,7 +45,6 @@ public sealed class Session
     {
         Id = id;
         _socket = socket;
-        if (stream is System.Net.Security.SslStream tls) OpenSslBufferRelease.TryApply(tls);
         _connection = new FrameConnection(stream, FrameDirection.ToServer, settings.MaxFrameSize);
         _queue = new OutgoingQueue(settings.SendQueueCapacity, settings.MaxFrameSize, settings.Deltas, QueueFailed);
         _heldCapacity = settings.SendQueueCapacity;
