@@ -8,13 +8,15 @@ namespace P2PChat.Peer.Hosting;
 /// ReadyToRun could not precompile (generic code over framework types), compiled once, fully optimised, on the thread
 /// that first calls it. This names them, one stderr line each (<c>jit: +1234 ms Namespace.Type.Method(signature)</c>, from
 /// when the log started), so a benchmark can see which ones a link's set-up still pays for (docs/benchmarks.md, "Session
-/// 10 (N)"). Off unless <see cref="Variable"/> is 1: the listener itself costs.
+/// 10 (N)"). Off unless <see cref="Variable"/> is 1: the listener itself costs (its own code is compiled too, so the
+/// counts of the phases line are larger while it runs).
 /// </summary>
 internal sealed class JitLog : EventListener
 {
     public const string Variable = "P2PCHAT_JIT_LOG";
     private const EventKeywords JitKeyword = (EventKeywords)0x10;
     private const int MethodLoadVerbose = 143;
+    private const uint Jitted = 0x8;
     private static JitLog? _instance;
     private static readonly long Started = Environment.TickCount64;
 
@@ -33,6 +35,7 @@ internal sealed class JitLog : EventListener
     {
         if (e.EventId != MethodLoadVerbose || e.PayloadNames is not { } names || e.Payload is not { } values) return;
         object? Field(string name) => names.IndexOf(name) is >= 0 and var i ? values[i] : null;
+        if (Field("MethodFlags") is not uint flags || (flags & Jitted) == 0) return;   // a precompiled method being loaded
         Console.Error.WriteLine($"jit: +{Environment.TickCount64 - Started} ms {Field("MethodNamespace")}.{Field("MethodName")}{Field("MethodSignature")}");
     }
 }
