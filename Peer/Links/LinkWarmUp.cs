@@ -34,13 +34,17 @@ public static class LinkWarmUp
     private static readonly EndPoint Virtual = new IPEndPoint(IPAddress.Any, 1);
     private static int _started;
 
+    /// <summary>Off when the environment says <c>P2PCHAT_LINK_WARMUP=0</c> (for an A/B of the first link's set-up only).</summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("P2PCHAT_LINK_WARMUP") != "0";
+
     /// <summary>Bounds the whole run (it takes milliseconds; a machine too busy for that skips the rest).</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
-    /// <summary>Runs the in-memory link once per process (later calls return at once); never throws.</summary>
+    /// <summary>Runs the in-memory link once per process (later calls return at once, and every call when not
+    /// <see cref="Enabled"/>); never throws.</summary>
     public static async Task RunAsync(Action<string>? log, CancellationToken ct)
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        if (!Enabled || Interlocked.Exchange(ref _started, 1) != 0) return;
         long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         long started = TimeProvider.System.GetTimestamp();
