@@ -4,6 +4,7 @@ using P2PChat.Peer.Headless;
 using P2PChat.Peer.Hosting;
 using P2PChat.Peer.Tui.Binding;
 
+JitLog.StartIfAsked();
 return await PeerCommandLine.Build(RunAsync).Parse(args).InvokeAsync();
 
 static Task<int> RunAsync(PeerSettings settings, CancellationToken ct) =>

@@ -87,7 +87,7 @@ case "$PART" in loopback|all)
     for round in $(seq 1 "$ROUNDS"); do
       for tree in "$BASELINE" "$PWD"; do
         echo "bench-links: loopback round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-        P2PCHAT_TREE=$tree EXCHANGES=$EXCHANGES REPEATS=1 python3 scripts/bench/links.py | grep -E "peer program|direct link|via server|slowest|CPU|memory|ratio"
+        P2PCHAT_TREE=$tree EXCHANGES=$EXCHANGES REPEATS=1 python3 scripts/bench/links.py | grep -E "peer program|time to direct|direct link|via server|slowest|CPU|memory|ratio|time to link from|warm"
       done
     done
   fi

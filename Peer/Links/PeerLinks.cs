@@ -799,6 +799,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
             EnsureTcp();   // listening before anyone is told our candidates, so a peer's first TCP check finds us
             await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
+            // Compiles the link path's generic code now, off any link's critical path (once per process; LinkWarmUp).
+            _ = Task.Run(() => LinkWarmUp.RunAsync(_log, _stop.Token));
         }
         catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException)
         {

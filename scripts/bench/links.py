@@ -20,7 +20,17 @@ procs = []
 
 
 def Peer(name, server, fingerprint, folder, extra=()):
-    return LabPeer(name, server, fingerprint, folder, ["--no-port-mapping", "--loopback-links-only", *extra], procs=procs)
+    # LINKS_TRACE=1: keep each peer's stderr (its log lines), to print where the last pair's link set-up went.
+    err = os.path.join(folder, name + ".stderr") if os.environ.get("LINKS_TRACE") == "1" else None
+    return LabPeer(name, server, fingerprint, folder, ["--no-port-mapping", "--loopback-links-only", *extra], procs=procs, stderr_path=err)
+
+
+def log_lines(peer, *needles):
+    """The peer's log lines holding any of NEEDLES (LINKS_TRACE=1 only)."""
+    if not peer.stderr_path:
+        return []
+    with open(peer.stderr_path) as f:
+        return [line.strip() for line in f if any(n in line for n in needles)]
 
 
 def pm(a, b, text):
@@ -81,6 +91,9 @@ def main():
             for p in (a, b):
                 p.send("/quit")
     alice, bob = a, b
+    for p in (alice, bob):
+        for line in log_lines(p, "time to link from the introduction", "warmed up", "warm-up"):
+            print(f"  {p.name}: {line}")
     pm(bob, alice, "hi")   # bob's session with alice exists both ways now
     bob.wait("link", lambda e: e.get("route") == "direct")
     for i in range(20): round_trips(alice, bob, 1, "direct")   # warm-up
