@@ -1,20 +1,20 @@
-// Runs the receiver's blocking disk calls (O_DIRECT writes, checkpoint fsyncs) on threads of their own, not the pool's.
+// Runs the receiver's checkpoints (an fsync of up to 64 MiB, then the bitmap) on a thread of their own, not the pool's.
 using System.Collections.Concurrent;
 
 namespace P2PChat.Core.Files.Disk;
 
 /// <summary>
-/// Why: an O_DIRECT <c>pwrite</c> of 1 MiB blocks its thread for 1.4–3 ms (more under load) and a checkpoint's fsync for
-/// up to 0.1 s. On the thread pool (as until session 10) two such writes plus a checkpoint could hold every worker a
-/// 2-core machine starts with, and the chat's continuations (the PM handling, the transport's stream readers) queued
-/// behind the disk. Here they run on <see cref="ThreadCount"/> dedicated background threads, shared by every transfer
-/// of the process and started on first use; the work is queued in order, unbounded (callers bound themselves:
-/// <see cref="PartialFileWriter.Depth"/> writes and one checkpoint per receiving file).
+/// Why: a checkpoint's fsync blocks its thread for up to 0.1 s (64 MiB on this machine's disk). On the thread pool (as
+/// until session 10) it held one of the two workers a 2-core machine starts with, and the chat's continuations (the PM
+/// handling, the transport's stream readers) queued behind the disk. Here it runs on one dedicated background thread,
+/// shared by every transfer of the process and started on first use; work is queued in order (callers bound
+/// themselves: one checkpoint per receiving file at a time). The O_DIRECT chunk writes stay on the pool
+/// (<see cref="PartialFileWriter"/>): they are short, and their completion resumes the receive loop at once there.
 /// </summary>
 public static class DiskThreads
 {
-    /// <summary>Two O_DIRECT writes in flight and one checkpoint at once, without either waiting for the other.</summary>
-    public const int ThreadCount = PartialFileWriter.Depth + 1;
+    /// <summary>fsyncs of one disk run one after the other anyway.</summary>
+    public const int ThreadCount = 1;
 
     private static readonly BlockingCollection<(Action Work, TaskCompletionSource Done)> Queue = Start();
 
