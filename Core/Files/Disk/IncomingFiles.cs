@@ -156,9 +156,9 @@ public sealed class IncomingFiles : IDisposable
         if (writeFailed is not null) throw writeFailed;
     }
 
-    /// <summary>Starts a checkpoint of the chunks verified so far on a disk thread (<see cref="DiskThreads"/>), unless one
-    /// is still under way (then returns false and the caller tries again later). A failure of the previous one (e.g. the
-    /// disk is full) is thrown here, and the next checkpoint saves everything again.</summary>
+    /// <summary>Starts a checkpoint of the chunks verified so far on a worker, unless one is still under way (then
+    /// returns false and the caller tries again later). A failure of the previous one (e.g. the disk is full) is thrown
+    /// here, and the next checkpoint saves everything again.</summary>
     /// <exception cref="IOException">the previous background checkpoint failed, or a chunk write did.</exception>
     public bool TryBeginCheckpoint()
     {
@@ -168,7 +168,7 @@ public sealed class IncomingFiles : IDisposable
         if (_unsaved == 0 && !_saveFailed) return false;
         var snapshot = TakeSnapshot();
         var writer = _writer; // stays open until the save ends: every close waits for it (WaitForSave)
-        _saving = DiskThreads.Run(() => Save(writer, snapshot));
+        _saving = Task.Run(() => Save(writer, snapshot));
         return true;
     }
 

@@ -17,8 +17,7 @@ namespace P2PChat.Core.Files.Disk;
 /// fsync is per file, not per descriptor, so it makes both kinds of write durable. The aligned part of a write goes to
 /// the disk in the background (a pool thread, <see cref="Depth"/> at a time, from aligned buffers of ours), so the
 /// receive loop does not wait for the device; <see cref="IncomingFiles"/> marks a chunk saved only once its write has
-/// completed. (Not on <see cref="DiskThreads"/>: the extra hand-off back to the pool cost the in-process benchmark ~13 %
-/// of its rate in session 10; a write blocks for 1.4–3 ms, a checkpoint's fsync, which does go there, up to 0.1 s.) One caller at a time; <see cref="Flush"/> may run on another thread meanwhile.
+/// completed. One caller at a time; <see cref="Flush"/> may run on another thread meanwhile.
 /// </summary>
 public sealed unsafe partial class PartialFileWriter : IDisposable
 {
