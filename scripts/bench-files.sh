@@ -9,22 +9,30 @@
 #             where the kernel has sch_netem, else two TUN devices joined by the userspace netem of bench-transport.sh),
 #             next to Linux TCP (iperf3 -C cubic -n) on the very same link. Needs root and iperf3.
 #   chat      two headless p2pchat processes with a direct link on loopback: PM round trips idle, then during a /send
-#             of BYTES (scripts/bench/files_chat.py); per-peer peak RSS and CPU per GiB.
+#             of BYTES (scripts/bench/files_chat.py); per-peer peak RSS and CPU per GiB. With --baseline DIR (another
+#             checkout, e.g. main): an A/B in one run, DIR's peers and this tree's alternately, --rounds N (2) each, so
+#             the load hits both alike; both trees' programs are published ReadyToRun first (P2PCHAT_JIT=1: plain builds).
 # Ends with "ratio ..." lines. Results go to docs/benchmarks.md by hand.
 #
-# Options: --part loopback|impaired|chat|all; --bytes N (BYTES, 1073741824) for loopback and chat; --impaired-bytes N
-# (268435456). Environment: BENCH_QUIET_WAIT (120) seconds to wait at most for a load average below the core count;
-# P2PCHAT_FILES_DIRECT_IO=0 makes the receiver write through the page cache (the pre-session-9 path), for an A/B.
+# Options: --help; --part loopback|impaired|chat|all; --bytes N (BYTES, 1073741824) for loopback and chat;
+# --impaired-bytes N (268435456); --baseline DIR and --rounds N (chat only). Environment: BENCH_QUIET_WAIT (120) seconds
+# to wait at most for a load average below the core count; P2PCHAT_FILES_DIRECT_IO=0 makes the receiver write through
+# the page cache (the pre-session-9 path), for an A/B.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BYTES=${BYTES:-1073741824}
 IMPAIRED_BYTES=${IMPAIRED_BYTES:-268435456}
 PART=all
+BASELINE=""
+ROUNDS=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --part) PART=$2; shift 2 ;;
     --bytes) BYTES=$2; shift 2 ;;
     --impaired-bytes) IMPAIRED_BYTES=$2; shift 2 ;;
+    --baseline) BASELINE=$(cd "$2" && pwd); shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/{s/^# \{0,1\}//p}' "$0" | grep -v '^set -euo'; exit 0 ;;
     *) echo "bench-files: unknown option $1 (--part loopback|impaired|chat|all, --bytes N, --impaired-bytes N)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +49,10 @@ case "$PART" in chat|all)
   if [ -f scripts/programs.sh ]; then
     . scripts/programs.sh
     publish_programs peer server >/dev/null
+    if [ -n "$BASELINE" ]; then
+      publish_program "$BASELINE" Peer p2pchat
+      publish_program "$BASELINE" Rendezvous p2pchat-rendezvous
+    fi
   else
     dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
     dotnet build Rendezvous -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
@@ -172,7 +184,16 @@ impaired_part() {
 
 chat_part() {
   quiet "chat during a transfer ($BYTES bytes, headless processes)"
-  BYTES=$BYTES python3 scripts/bench/files_chat.py
+  if [ -z "$BASELINE" ]; then
+    BYTES=$BYTES python3 scripts/bench/files_chat.py
+    return
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for tree in "$BASELINE" "$PWD"; do
+      echo "# chat round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      P2PCHAT_TREE=$tree BYTES=$BYTES python3 scripts/bench/files_chat.py
+    done
+  done
 }
 
 case "$PART" in loopback|all) loopback_part ;; esac
