@@ -703,14 +703,17 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     }
 
     /// <summary>A relayed link is wanted now: ask for a fresh introduction (at most one every <see cref="UpgradeAskGap"/>),
-    /// whose candidates are checked while the link carries on over the relay.</summary>
-    private void RequestUpgrade(Tag peer)
+    /// whose candidates are checked while the link carries on over the relay. Normally not while checks run, and after a
+    /// fresh discovery; with <paramref name="justPublished"/> (our candidates just went to the server, see
+    /// <see cref="PublishAsync"/>) even while checks run, which an introduction without our candidates may have started,
+    /// and with those candidates as they are.</summary>
+    private void RequestUpgrade(Tag peer, (byte Nat, IReadOnlyList<LinkCandidate> Candidates)? justPublished = null)
     {
         LinkAttempt? a;
         lock (_gate)
         {
             a = _attempts.GetValueOrDefault(peer);
-            if (a is null || a.Ended || a.Active is not null || a.Checks.Count > 0 || Direct == DirectSetting.Nobody) return;
+            if (a is null || a.Ended || a.Active is not null || (a.Checks.Count > 0 && justPublished is null) || Direct == DirectSetting.Nobody) return;
             var now = _time.GetTimestamp();
             if (a.LastUpgradeAsk != 0 && _time.GetElapsedTime(a.LastUpgradeAsk, now) < UpgradeAskGap) return;
             a.LastUpgradeAsk = now;
@@ -721,7 +724,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             {
                 // A fresh discovery first: the NAT may have changed (a new type, a new reflexive port, a mapping) since we
                 // last looked, and the introduction must carry what is true now.
-                var (nat, candidates) = await RediscoverAsync(_stop.Token).ConfigureAwait(false);
+                var (nat, candidates) = justPublished ?? await RediscoverAsync(_stop.Token).ConfigureAwait(false);
                 await _client.SendLinkFrameAsync(new LinkRequest(peer, 0, Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException) { }
@@ -791,14 +794,26 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
 
     private IReadOnlyList<LinkCandidate> Publishable(IReadOnlyList<LinkCandidate> candidates) => Direct == DirectSetting.Nobody ? [] : candidates;
 
-    /// <summary>After each sign-in: discover (once) and publish our candidates and setting.</summary>
+    /// <summary>
+    /// After each sign-in: discover (once) and publish our candidates and setting. Then every link still without a
+    /// direct path asks for a fresh introduction at once, even while its checks run: it may have been introduced before
+    /// our candidates were on the server (a friend's /msg right after our sign-in, while discovery ran), and then the
+    /// other side has nothing to check and, behind a stateful firewall, drops our checks. Waiting for the upgrade
+    /// schedule instead left such a link relayed for 5 s or more (lab scenario 7, 1 of 20 at load 40, session 10).
+    /// </summary>
     private async Task PublishAsync()
     {
         try
         {
             var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
             EnsureTcp();   // listening before anyone is told our candidates, so a peer's first TCP check finds us
-            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
+            var published = Publishable(candidates);
+            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, published), _stop.Token).ConfigureAwait(false);
+            if (published.Count == 0) return;
+            List<Tag> waiting;
+            lock (_gate) waiting = [.. _attempts.Values.Where(a => !a.Ended && a.Active is null).Select(a => a.Peer)];
+            if (waiting.Count > 0) _log?.Invoke($"links: candidates published; asking again for {waiting.Count} link(s) without a direct path");
+            foreach (var peer in waiting) RequestUpgrade(peer, (nat, candidates));
         }
         catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException)
         {
