@@ -834,20 +834,34 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     /// <summary>
     /// Before checking a re-introduction (the link exists, so it is relayed and someone asked again): discover again and,
     /// when the NAT type or the candidates changed, publish them (CANDIDATES), so the next introduction carries what is
-    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>).
+    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>). The checks wait for that
+    /// discovery at most <see cref="DiscoveryWait"/>, then start with the candidates found before (the other side's
+    /// checks started when the introduction came: see <see cref="BoundedRefresh"/>); the discovery goes on and still
+    /// publishes what changed. While the first discovery still runs, as for a new introduction.
     /// </summary>
     private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RefreshedCandidatesAsync(CancellationToken ct)
     {
         Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? previous;
         lock (_gate) previous = _discovery;
-        var before = previous is { IsCompletedSuccessfully: true } ? previous.Result : default;
-        var now = await RediscoverAsync(ct).ConfigureAwait(false);
-        if (before.Candidates is not null && (before.Nat != now.Nat || !before.Candidates.SequenceEqual(now.Candidates)) && _client.IsSignedIn)
-        {
-            try { await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), ct).ConfigureAwait(false); }
-            catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
-        }
+        if (previous is not { IsCompletedSuccessfully: true }) return await CandidatesForChecksAsync(ct).ConfigureAwait(false);
+        var before = previous.Result;
+        var refresh = RediscoverAsync(_stop.Token);
+        _ = Task.Run(() => PublishIfChangedAsync(before, refresh));
+        var (now, fresh) = await BoundedRefresh.WithinAsync(refresh, before, DiscoveryWait, _time, ct).ConfigureAwait(false);
+        if (!fresh) _log?.Invoke($"links: NAT discovery still under way after {DiscoveryWait.TotalSeconds:0.#} s; checking with the candidates found before");
         return now;
+    }
+
+    private async Task PublishIfChangedAsync((byte Nat, IReadOnlyList<LinkCandidate> Candidates) before, Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> refresh)
+    {
+        try
+        {
+            var now = await refresh.ConfigureAwait(false);
+            if ((before.Nat == now.Nat && before.Candidates.SequenceEqual(now.Candidates)) || !_client.IsSignedIn) return;
+            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), _stop.Token).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
     }
 
     /// <summary>
