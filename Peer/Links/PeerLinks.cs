@@ -67,6 +67,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private readonly Dictionary<Tag, long> _prefetchFailed = [];
     private readonly CancellationTokenSource _stop = new();
     private DirectRouter? _router;
+    private long _discoveredAt;   // when the last NAT discovery ended (timestamp; under _gate)
     private CheckDemultiplexer? _checks4;
     private CheckDemultiplexer? _checks6;
     private CheckDemultiplexer? _checksTcp4;
@@ -831,13 +832,18 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>A discovery that ended this recently is what is true now: a re-introduction checks with it as it is (the
+    /// introduction we asked for after discovering, or the one asked for when we published: see <see cref="PublishAsync"/>).</summary>
+    public static readonly TimeSpan FreshDiscovery = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Before checking a re-introduction (the link exists, so it is relayed and someone asked again): discover again and,
     /// when the NAT type or the candidates changed, publish them (CANDIDATES), so the next introduction carries what is
     /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>). The checks wait for that
     /// discovery at most <see cref="DiscoveryWait"/>, then start with the candidates found before (the other side's
     /// checks started when the introduction came: see <see cref="BoundedRefresh"/>); the discovery goes on and still
-    /// publishes what changed. While the first discovery still runs, as for a new introduction.
+    /// publishes what changed. While the first discovery still runs, as for a new introduction; within
+    /// <see cref="FreshDiscovery"/> of the last one, with its candidates and no new discovery.
     /// </summary>
     private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RefreshedCandidatesAsync(CancellationToken ct)
     {
@@ -845,6 +851,8 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         lock (_gate) previous = _discovery;
         if (previous is not { IsCompletedSuccessfully: true }) return await CandidatesForChecksAsync(ct).ConfigureAwait(false);
         var before = previous.Result;
+        lock (_gate)
+            if (_time.GetElapsedTime(_discoveredAt) < FreshDiscovery) return before;   // we asked, after a discovery; or we just published
         var refresh = RediscoverAsync(_stop.Token);
         _ = Task.Run(() => PublishIfChangedAsync(before, refresh));
         var (now, fresh) = await BoundedRefresh.WithinAsync(refresh, before, DiscoveryWait, _time, ct).ConfigureAwait(false);
@@ -896,6 +904,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             _log?.Invoke($"links: no NAT discovery ({e.Message}); offering LAN addresses only");
             return (0, LinkCandidatesFrom.Lan(LocalAddresses.All(), port));
+        }
+        finally
+        {
+            lock (_gate) _discoveredAt = _time.GetTimestamp();
         }
     }
 
