@@ -67,6 +67,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     private readonly Dictionary<Tag, long> _prefetchFailed = [];
     private readonly CancellationTokenSource _stop = new();
     private DirectRouter? _router;
+    private long _discoveredAt;   // when the last NAT discovery ended (timestamp; under _gate)
     private CheckDemultiplexer? _checks4;
     private CheckDemultiplexer? _checks6;
     private CheckDemultiplexer? _checksTcp4;
@@ -703,14 +704,17 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     }
 
     /// <summary>A relayed link is wanted now: ask for a fresh introduction (at most one every <see cref="UpgradeAskGap"/>),
-    /// whose candidates are checked while the link carries on over the relay.</summary>
-    private void RequestUpgrade(Tag peer)
+    /// whose candidates are checked while the link carries on over the relay. Normally not while checks run, and after a
+    /// fresh discovery; with <paramref name="justPublished"/> (our candidates just went to the server, see
+    /// <see cref="PublishAsync"/>) even while checks run, which an introduction without our candidates may have started,
+    /// and with those candidates as they are.</summary>
+    private void RequestUpgrade(Tag peer, (byte Nat, IReadOnlyList<LinkCandidate> Candidates)? justPublished = null)
     {
         LinkAttempt? a;
         lock (_gate)
         {
             a = _attempts.GetValueOrDefault(peer);
-            if (a is null || a.Ended || a.Active is not null || a.Checks.Count > 0 || Direct == DirectSetting.Nobody) return;
+            if (a is null || a.Ended || a.Active is not null || (a.Checks.Count > 0 && justPublished is null) || Direct == DirectSetting.Nobody) return;
             var now = _time.GetTimestamp();
             if (a.LastUpgradeAsk != 0 && _time.GetElapsedTime(a.LastUpgradeAsk, now) < UpgradeAskGap) return;
             a.LastUpgradeAsk = now;
@@ -721,7 +725,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
             {
                 // A fresh discovery first: the NAT may have changed (a new type, a new reflexive port, a mapping) since we
                 // last looked, and the introduction must carry what is true now.
-                var (nat, candidates) = await RediscoverAsync(_stop.Token).ConfigureAwait(false);
+                var (nat, candidates) = justPublished ?? await RediscoverAsync(_stop.Token).ConfigureAwait(false);
                 await _client.SendLinkFrameAsync(new LinkRequest(peer, 0, Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or CommandFailedException) { }
@@ -791,16 +795,28 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
 
     private IReadOnlyList<LinkCandidate> Publishable(IReadOnlyList<LinkCandidate> candidates) => Direct == DirectSetting.Nobody ? [] : candidates;
 
-    /// <summary>After each sign-in: discover (once) and publish our candidates and setting.</summary>
+    /// <summary>
+    /// After each sign-in: discover (once) and publish our candidates and setting. Then every link still without a
+    /// direct path asks for a fresh introduction at once, even while its checks run: it may have been introduced before
+    /// our candidates were on the server (a friend's /msg right after our sign-in, while discovery ran), and then the
+    /// other side has nothing to check and, behind a stateful firewall, drops our checks. Waiting for the upgrade
+    /// schedule instead left such a link relayed for 5 s or more (lab scenario 7, 1 of 20 at load 40, session 10).
+    /// </summary>
     private async Task PublishAsync()
     {
         try
         {
             var (nat, candidates) = await CandidatesAsync(_stop.Token).ConfigureAwait(false);
             EnsureTcp();   // listening before anyone is told our candidates, so a peer's first TCP check finds us
-            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, Publishable(candidates)), _stop.Token).ConfigureAwait(false);
+            var published = Publishable(candidates);
+            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, nat, published), _stop.Token).ConfigureAwait(false);
             // Compiles the link path's generic code now, off any link's critical path (once per process; LinkWarmUp).
             _ = Task.Run(() => LinkWarmUp.RunAsync(_log, _stop.Token));
+            if (published.Count == 0) return;
+            List<Tag> waiting;
+            lock (_gate) waiting = [.. _attempts.Values.Where(a => !a.Ended && a.Active is null).Select(a => a.Peer)];
+            if (waiting.Count > 0) _log?.Invoke($"links: candidates published; asking again for {waiting.Count} link(s) without a direct path");
+            foreach (var peer in waiting) RequestUpgrade(peer, (nat, candidates));
         }
         catch (Exception e) when (e is OperationCanceledException or CommandFailedException or ObjectDisposedException)
         {
@@ -818,23 +834,44 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         }
     }
 
+    /// <summary>A discovery that ended this recently is what is true now: a re-introduction checks with it as it is (the
+    /// introduction we asked for after discovering, or the one asked for when we published: see <see cref="PublishAsync"/>).</summary>
+    public static readonly TimeSpan FreshDiscovery = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Before checking a re-introduction (the link exists, so it is relayed and someone asked again): discover again and,
     /// when the NAT type or the candidates changed, publish them (CANDIDATES), so the next introduction carries what is
-    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>).
+    /// true now. The other side asks again on its schedule (<see cref="UpgradeDelay"/>). The checks wait for that
+    /// discovery at most <see cref="DiscoveryWait"/>, then start with the candidates found before (the other side's
+    /// checks started when the introduction came: see <see cref="BoundedRefresh"/>); the discovery goes on and still
+    /// publishes what changed. While the first discovery still runs, as for a new introduction; within
+    /// <see cref="FreshDiscovery"/> of the last one, with its candidates and no new discovery.
     /// </summary>
     private async Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> RefreshedCandidatesAsync(CancellationToken ct)
     {
         Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)>? previous;
         lock (_gate) previous = _discovery;
-        var before = previous is { IsCompletedSuccessfully: true } ? previous.Result : default;
-        var now = await RediscoverAsync(ct).ConfigureAwait(false);
-        if (before.Candidates is not null && (before.Nat != now.Nat || !before.Candidates.SequenceEqual(now.Candidates)) && _client.IsSignedIn)
-        {
-            try { await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), ct).ConfigureAwait(false); }
-            catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
-        }
+        if (previous is not { IsCompletedSuccessfully: true }) return await CandidatesForChecksAsync(ct).ConfigureAwait(false);
+        var before = previous.Result;
+        lock (_gate)
+            if (_time.GetElapsedTime(_discoveredAt) < FreshDiscovery) return before;   // we asked, after a discovery; or we just published
+        var refresh = RediscoverAsync(_stop.Token);
+        _ = Task.Run(() => PublishIfChangedAsync(before, refresh));
+        var (now, fresh) = await BoundedRefresh.WithinAsync(refresh, before, DiscoveryWait, _time, ct).ConfigureAwait(false);
+        if (!fresh) _log?.Invoke($"links: NAT discovery still under way after {DiscoveryWait.TotalSeconds:0.#} s; checking with the candidates found before");
         return now;
+    }
+
+    private async Task PublishIfChangedAsync((byte Nat, IReadOnlyList<LinkCandidate> Candidates) before, Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> refresh)
+    {
+        try
+        {
+            var now = await refresh.ConfigureAwait(false);
+            if ((before.Nat == now.Nat && before.Candidates.SequenceEqual(now.Candidates)) || !_client.IsSignedIn) return;
+            await _client.SendLinkFrameAsync(new LinkCandidates(Direct, now.Nat, Publishable(now.Candidates)), _stop.Token).ConfigureAwait(false);
+        }
+        catch (CommandFailedException e) { _log?.Invoke($"links: could not publish new candidates: {e.Message}"); }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
     }
 
     /// <summary>
@@ -869,6 +906,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         {
             _log?.Invoke($"links: no NAT discovery ({e.Message}); offering LAN addresses only");
             return (0, LinkCandidatesFrom.Lan(LocalAddresses.All(), port));
+        }
+        finally
+        {
+            lock (_gate) _discoveredAt = _time.GetTimestamp();
         }
     }
 

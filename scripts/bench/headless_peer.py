@@ -22,10 +22,11 @@ def newest_source(root, project):
 
 def program_dll(root, project, name):
     """The ReadyToRun publish of a program (scripts/programs.sh: precompiled, as deployed) when the tree has one that is
-    newer than every source it is built from and P2PCHAT_JIT is not 1; else the plain Release build (JIT only)."""
+    newer than every source it is built from, completed (its stamp is there) and P2PCHAT_JIT is not 1; else the plain Release build (JIT only)."""
     plain = os.path.join(root, project, "bin/Release/net10.0", name + ".dll")
     r2r = os.path.join(root, project, "bin/Release/net10.0/linux-x64/r2r", name + ".dll")
-    if os.environ.get("P2PCHAT_JIT") == "1" or not os.path.exists(r2r):
+    stamp = os.path.join(os.path.dirname(r2r), ".publish-complete")  # PROGRAMS_STAMP: a publish that completed
+    if os.environ.get("P2PCHAT_JIT") == "1" or not os.path.exists(r2r) or not os.path.exists(stamp):
         return plain
     if newest_source(root, project) > os.path.getmtime(r2r):
         print(f"bench: {r2r} is older than its sources: running {plain} (scripts/programs.sh publishes)", file=sys.stderr)

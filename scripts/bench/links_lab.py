@@ -134,7 +134,7 @@ def attempt(lab, r, alice_host, bob_host, extra, timeout):
         except BenchError:
             return {"outcome": "none", "route": "-", "via": "-", "ip": None, "t_link_ms": None}
         res = {"outcome": up["route"], "route": up["route"], "via": up.get("via"), "ip": up.get("ip_version"),
-               "t_link_ms": (t1 - t0) * 1000, "rtt_ms": up.get("rtt_ms")}
+               "t_link_ms": (t1 - t0) * 1000, "rtt_ms": up.get("rtt_ms"), "reason": up.get("reason")}
         if up["route"] == "direct":
             a.send(f"/msg {b.name} second")
             t2, m = b.wait("message", lambda e: e.get("text") == "second", timeout)
@@ -256,8 +256,11 @@ def table(numbers, repeat, timeout):
             key = f"{x['outcome']}" + (f" via {x['via']}" if x["outcome"] == "direct" else "") + (f" IPv{x['ip']}" if x.get("ip") else "")
             counts[key] = counts.get(key, 0) + 1
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        # Why a repetition missed the goal, in the peer's own words (the relay `link` event's reason), so a 19/20 says why.
+        missed = [f"#{r} {x['outcome']}: {x.get('reason') or 'no reason given'}" for r, x in enumerate(runs) if x["outcome"] != want]
         print(f"scenario {n} {pair} [{lab_name}]: {ok}/{repeat} {want} ({100 * ok / repeat:.0f} %, goal 100 % {want}); outcomes: {outcomes}; "
-              f"time from /msg to the final route {fmt([x['t_link_ms'] for x in runs])}", flush=True)
+              f"time from /msg to the final route {fmt([x['t_link_ms'] for x in runs])}"
+              + (f"; missed: {'; '.join(missed)}" if missed else ""), flush=True)
 
 
 def main():

@@ -30,10 +30,14 @@ public sealed class LinkLabTests
         private static readonly string[] ExtraPeerArgs =
             (Environment.GetEnvironmentVariable("P2PCHAT_LAB_PEER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-        public PeerProcess Peer(string name, string node, params string[] args)
+        public PeerProcess Peer(string name, string node, params string[] args) =>
+            PeerWithStun(name, node, [Stun, Stun2], args);
+
+        /// <summary>A peer whose only STUN servers are <paramref name="stun"/> (<see cref="Peer"/> gives the lab's two).</summary>
+        public PeerProcess PeerWithStun(string name, string node, IEnumerable<string> stun, params string[] args)
         {
             var peer = new PeerProcess(name, NetLabInstance.ServerAddress + ":7777", Temp.Combine(name),
-                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", "--stun", Stun, "--stun", Stun2, .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
+                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", .. stun.SelectMany(s => new[] { "--stun", s }), .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
             _peers.Add(peer);
             return peer;
         }
