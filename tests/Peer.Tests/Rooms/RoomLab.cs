@@ -5,6 +5,7 @@ using P2PChat.Peer.Events;
 using P2PChat.Peer.Rooms;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.TestSupport;
+using Xunit;
 
 namespace P2PChat.Peer.Tests.Rooms;
 
@@ -12,6 +13,9 @@ internal sealed class RoomLab : IAsyncDisposable
 {
     private readonly LoopbackLinkHub _hub = new();
     private readonly List<LabMember> _members = [];
+    private readonly List<LabMember> _everyone = [];
+    /// <summary>P2PCHAT_TEST_LOGS=DIR: the members' room decisions (RoomContext.Log), timed, then their events, kept in DIR.</summary>
+    private readonly List<string>? _log = Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS") is { Length: > 0 } ? [] : null;
 
     public TimeProvider RoomTime { get; init; } = TimeProvider.System;
 
@@ -27,11 +31,18 @@ internal sealed class RoomLab : IAsyncDisposable
     {
         var events = new ListEventSink();
         var store = SaveFolder is null ? null : new RoomStore(new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag))));
-        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout, Store = store };
+        var name = Name(links.Tag);
+        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name)
+        {
+            HostTimeout = HostTimeout,
+            Store = store,
+            Log = _log is null ? null : line => { lock (_log) _log.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {name} {line}"); },
+        };
         var service = new RoomService(() => ctx);
         service.Attach(links);
         var member = new LabMember(Name(links.Tag), links, service, events);
         _members.Add(member);
+        _everyone.Add(member);
         return member;
     }
 
@@ -93,6 +104,18 @@ internal sealed class RoomLab : IAsyncDisposable
     {
         foreach (var m in _members) await m.Rooms.DisposeAsync();
         await _hub.DisposeAsync();
+        if (_log is not null) WriteLog(Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS")!);
+    }
+
+    private void WriteLog(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var test = TestContext.Current.Test?.TestDisplayName ?? "room-lab";
+        var file = Path.Combine(folder, $"{new string([.. test.Select(c => char.IsLetterOrDigit(c) ? c : '_').Take(80)])}-{DateTime.UtcNow:HHmmss.fff}-{Environment.ProcessId}.log");
+        var lines = new List<string>();
+        lock (_log!) lines.AddRange(_log);
+        foreach (var m in _everyone) lines.AddRange(m.Events.Events.Select(e => $"{m.Name} event {e}"));
+        File.WriteAllLines(file, lines);
     }
 }
 
