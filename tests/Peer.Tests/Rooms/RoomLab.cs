@@ -97,6 +97,20 @@ internal sealed class RoomLab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checks a draw's proof as anyone can: the seed from the commitments and reveals (CommitRevealRound.Verify) must be
+    /// the one the event names; returns it, so the caller recomputes the result from it.
+    /// </summary>
+    public static byte[] VerifiedSeed(IReadOnlyList<LabMember> members, RoomGameEvent proof)
+    {
+        var tags = members.ToDictionary(x => x.Name, x => x.Tag);
+        var seed = Core.Rooms.CommitRevealRound.Verify(members[0].Room.Id, proof.Round,
+            proof.Commitments.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)),
+            proof.Reveals.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)));
+        Assert.Equal(proof.Seed, Convert.ToHexString(seed).ToLowerInvariant());
+        return seed;
+    }
+
     /// <summary>Invites <paramref name="who"/> again (the host side refuses banned users).</summary>
     public Task RoomOfInviteAsync(LabMember inviter, RoomPeer room, LabMember who) => inviter.Rooms.InviteAsync(room, who.Tag, CancellationToken.None);
 

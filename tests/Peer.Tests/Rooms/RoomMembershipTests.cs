@@ -1,5 +1,6 @@
 // Invitations, leaving, kicking (the kicked member is out and keys rotate), games, and a healed partition merging.
 using P2PChat.Core.Rooms;
+using P2PChat.Core.Rooms.Games;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Rooms;
@@ -43,6 +44,15 @@ public sealed class RoomMembershipTests
             foreach (var x in m) seen.Add(await x.Events.WaitForAsync<RoomGameEvent>(e => e.Game == game));
             Assert.Single(seen.Select(e => e.Result + e.Seed).Distinct());
             Assert.Equal(3, seen[0].Reveals.Count);
+            // The proof checks out, and the result follows from its seed by the game's published rule.
+            var seed = RoomLab.VerifiedSeed(m, seen[0]);
+            var dice = DiceRoll.Roll(seed, 2, 6);
+            Assert.Equal(game switch
+            {
+                "roll" => $"2d6: {string.Join(' ', dice)} = {dice.Sum()}",
+                "roulette" => $"{Roulette.Spin(seed).Pocket} {Roulette.Spin(seed).Colour}",
+                _ => Roulette.Coin(seed),
+            }, seen[0].Result);
         }
         // Blackjack: m[1] plays; cards come one round each; stand, and the dealer finishes the hand.
         await m[1].Room.PlayAsync(new RoomPayload.GameStart(RoomPeer.NewGameId(), RoomPayload.GameKind.Blackjack, 0, 0));
