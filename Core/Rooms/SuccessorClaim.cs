@@ -8,7 +8,8 @@ namespace P2PChat.Core.Rooms;
 /// <param name="SinceAsked">how long ago another member last asked it to host (failing over to it), null if none did
 /// since it began watching this host.</param>
 /// <param name="OtherMembers">members of the room other than itself and the host (who could ask it).</param>
-public readonly record struct ClaimFacts(TimeSpan Silence, TimeSpan Timeout, bool Reached, TimeSpan? SinceAsked, int OtherMembers);
+/// <param name="ReachingHost">an attempt to reach the host is still under way (its answer may be a newer state).</param>
+public readonly record struct ClaimFacts(TimeSpan Silence, TimeSpan Timeout, bool Reached, TimeSpan? SinceAsked, int OtherMembers, bool ReachingHost = false);
 
 public enum ClaimDecision
 {
@@ -20,8 +21,8 @@ public enum ClaimDecision
     ClaimAsked,
     /// <summary>Claim: nobody else could ask (a room of two).</summary>
     ClaimAlone,
-    /// <summary>Claim: the host has been silent for <see cref="SuccessorClaim.LongSilenceFactor"/> × the timeout and nobody asked
-    /// (the others may be cut off from us as well as from the host).</summary>
+    /// <summary>Claim: the host has been silent for <see cref="SuccessorClaim.LongSilenceFactor"/> × the timeout, nobody asked
+    /// (the others may be cut off from us as well as from the host), and no attempt to reach the host is under way.</summary>
     ClaimLongSilence,
 }
 
@@ -29,7 +30,10 @@ public enum ClaimDecision
 /// The member next in the succession claims the room only when the host is given up (silent for the watch's timeout;
 /// a host not reached yet is first given <see cref="FirstReachGrace"/>) and, besides, the room agrees: another member
 /// asked it to host within <see cref="AskWindow"/>, or no other member exists, or the silence has lasted
-/// <see cref="LongSilenceFactor"/> × the timeout. Its own suspicion alone is not enough: a stream that dies silently
+/// <see cref="LongSilenceFactor"/> × the timeout with no attempt to reach the host still under way (that attempt's
+/// answer may be a newer state: a host that handed the room off answers "not the host" with the handoff; a successor
+/// whose stream stalled before the handoff reached it claimed the old epoch's room after 3.25 s while its reconnect was
+/// pending, and its claim won the merge against the elected host). Its own suspicion alone is not enough: a stream that dies silently
 /// as both sides replace a link during a handoff, or a pause of its own, made the first successor claim a live host's
 /// room after a vote (RoomHandoffTests, 1 run in 80). A host that is really gone is suspected by every member within
 /// the same timeout, and each one's first move is to ask the successor, so the ask is there when the successor's own
@@ -57,7 +61,7 @@ public static class SuccessorClaim
         if (!HostGivenUp(f)) return ClaimDecision.KeepHost;
         if (f.SinceAsked is { } ago && ago <= AskWindow) return ClaimDecision.ClaimAsked;
         if (f.OtherMembers == 0) return ClaimDecision.ClaimAlone;
-        if (f.Silence >= f.Timeout * LongSilenceFactor) return ClaimDecision.ClaimLongSilence;
+        if (f.Silence >= f.Timeout * LongSilenceFactor && !f.ReachingHost) return ClaimDecision.ClaimLongSilence;
         return ClaimDecision.Wait;
     }
 

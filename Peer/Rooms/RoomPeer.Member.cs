@@ -31,7 +31,8 @@ public sealed partial class RoomPeer
 
     /// <summary>What the claim rule (SuccessorClaim) needs to know now.</summary>
     private ClaimFacts ClaimFacts => new(_watch.Silence, _watch.Timeout, _reachedWatched,
-        _askedAt == 0 ? null : _ctx.Time.GetElapsedTime(_askedAt), State.Members.Count(m => m.Tag != _ctx.Me && m.Tag != State.Host));
+        _askedAt == 0 ? null : _ctx.Time.GetElapsedTime(_askedAt), State.Members.Count(m => m.Tag != _ctx.Me && m.Tag != State.Host),
+        ReachingHost: !_connecting.IsNone && _connecting == State.Host);
 
     /// <summary>The host we watch is gone as far as we can tell: silent for the timeout, after the grace for a first reach
     /// (a vote's new host was given up 1.5 s after the handoff while the link to it was still being made, RoomHandoffTests).</summary>
@@ -259,8 +260,10 @@ public sealed partial class RoomPeer
             }
         }
         else if (_connecting.IsNone) StartConnecting(State.Host);
-        else if (_connecting == State.Host && HostGivenUp && (!_failingOver || NextInLine && SuccessorClaim.Decide(ClaimFacts).Claims()))
+        else if (_connecting == State.Host && HostGivenUp && (NextInLine ? SuccessorClaim.Decide(ClaimFacts).Claims() : !_failingOver))
         {
+            // Next in line, the attempt is given up only when the room agrees (asked, or alone): while it is under way a
+            // long silence does not count, as its answer may be a newer state (SuccessorClaim.ReachingHost).
             // Reconnecting to a host whose stream ended, and it has been silent for the timeout meanwhile: gone. The
             // attempt (up to 10 s for a link) is abandoned, as a silent live stream would be above.
             var lost = _connecting;

@@ -113,6 +113,23 @@ public sealed class SuccessorClaimTests
     }
 
     [Fact]
+    public void A_successor_still_reaching_its_host_does_not_claim_on_a_long_silence_the_answer_may_be_a_handoff()
+    {
+        // The after-fix loop's failing run: u3's stream to the old host u2 stalled before u2's handoff state reached it;
+        // alone in its suspicion it waited, reconnected to u2, and at 3.25 s of silence, the reconnect still pending,
+        // claimed the old epoch's room; its claim then won the merge against the elected u4.
+        var u3 = new Successor();
+        u3.Pings(20);
+        u3.Clock.Advance(HostWatch.DefaultTimeout * SuccessorClaim.LongSilenceFactor + TimeSpan.FromSeconds(0.25));
+        Assert.Equal(ClaimDecision.Wait, SuccessorClaim.Decide(u3.Facts with { ReachingHost = true }));
+        // The attempt fails (the host is gone): the long silence counts.
+        Assert.Equal(ClaimDecision.ClaimLongSilence, u3.Decide());
+        // Asked by another member, it claims even while the attempt is under way (a killed host is not slowed).
+        u3.Asked();
+        Assert.Equal(ClaimDecision.ClaimAsked, SuccessorClaim.Decide(u3.Facts with { ReachingHost = true }));
+    }
+
+    [Fact]
     public void In_a_room_of_two_nobody_can_ask_so_the_successor_claims_on_its_own_suspicion()
     {
         var u3 = new Successor();
@@ -141,14 +158,15 @@ public sealed class SuccessorClaimTests
                   from reached in Gen.Elements(true, false)
                   from askedMs in Gen.Choose(-1, 5_000)
                   from others in Gen.Choose(0, 63)
+                  from reaching in Gen.Elements(true, false)
                   select new ClaimFacts(TimeSpan.FromMilliseconds(silenceMs), TimeSpan.FromMilliseconds(timeoutMs), reached,
-                      askedMs < 0 ? null : TimeSpan.FromMilliseconds(askedMs), others);
+                      askedMs < 0 ? null : TimeSpan.FromMilliseconds(askedMs), others, reaching);
         Prop.ForAll(Arb.From(gen), f =>
         {
             var d = SuccessorClaim.Decide(f);
             if (!SuccessorClaim.HostGivenUp(f)) return d == ClaimDecision.KeepHost;
             if (f.SinceAsked <= SuccessorClaim.AskWindow) return d == ClaimDecision.ClaimAsked;
-            return d.Claims() == (f.OtherMembers == 0 || f.Silence >= f.Timeout * SuccessorClaim.LongSilenceFactor);
+            return d.Claims() == (f.OtherMembers == 0 || f.Silence >= f.Timeout * SuccessorClaim.LongSilenceFactor && !f.ReachingHost);
         }).QuickCheckThrowOnFailure();
     }
 }
