@@ -30,7 +30,8 @@ internal sealed class RoomLab : IAsyncDisposable
     private LabMember Start(LoopbackContactLinks links)
     {
         var events = new ListEventSink();
-        var store = SaveFolder is null ? null : new RoomStore(new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag))));
+        var files = SaveFolder is null ? null : new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag)));
+        var store = files is null ? null : new RoomStore(files);
         var name = Name(links.Tag);
         var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name)
         {
@@ -40,7 +41,7 @@ internal sealed class RoomLab : IAsyncDisposable
         };
         var service = new RoomService(() => ctx);
         service.Attach(links);
-        var member = new LabMember(Name(links.Tag), links, service, events);
+        var member = new LabMember(Name(links.Tag), links, service, events) { Files = files };
         _members.Add(member);
         _everyone.Add(member);
         return member;
@@ -136,6 +137,21 @@ internal sealed class RoomLab : IAsyncDisposable
 internal sealed record LabMember(string Name, LoopbackContactLinks Links, RoomService Rooms, ListEventSink Events)
 {
     public Tag Tag => Links.Tag;
+
+    /// <summary>Where this member's rooms are saved (with <see cref="RoomLab.SaveFolder"/>).</summary>
+    public FolderRoomFiles? Files { get; init; }
+
+    /// <summary>The next room record this member writes that <paramref name="match"/> accepts (subscribe before the change).</summary>
+    public Task<RoomRecord> NextSavedAsync(Func<RoomRecord, bool> match)
+    {
+        var saved = new TaskCompletionSource<RoomRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Files!.Written += plain =>
+        {
+            var record = RoomRecordCodec.Decode(plain);
+            if (match(record)) saved.TrySetResult(record);
+        };
+        return saved.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
     public RoomPeer Room => Rooms.Rooms.Single();
 
     /// <summary>The room texts this member displayed, in order.</summary>
