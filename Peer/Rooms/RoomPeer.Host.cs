@@ -114,6 +114,13 @@ public sealed partial class RoomPeer
         var member = State.Find(tag);
         if (member is null || !member.Identity.Equals(conn.Link.PeerIdentity))
         {
+            // A member removed while it was not connected (kicked between two streams) learns it from our signed state,
+            // so it leaves saying "kicked" or "banned", not merely "not a member". Only to a peer whose Hello carries a
+            // state of this room listing it with the key its link proved, signed by a current member: a stranger
+            // learns nothing of the room.
+            if (hello.Signed is { } was && was.State.Id == Id && was.State.Find(tag)?.Identity.Equals(conn.Link.PeerIdentity) == true
+                && State.Find(was.Signer) is { } signer && was.SignedBy(signer.Identity))
+                conn.Send(new RoomFrame.State(_signed));
             conn.Send(new RoomFrame.Bye(3, State.Banned.Contains(tag) ? "banned from this room" : "not a member of this room"));
             conn.End();
             return;

@@ -64,6 +64,26 @@ public sealed class RoomMembershipTests
     }
 
     [Fact]
+    public async Task A_member_kicked_between_two_streams_learns_it_was_kicked_when_it_reconnects()
+    {
+        // The clock is ours (and the host timeout an hour), so the member only reconnects when the test ticks it.
+        var clock = new ManualTimeProvider();
+        await using var lab = new RoomLab { RoomTime = clock, HostTimeout = TimeSpan.FromHours(1) };
+        var (m, host) = await lab.RoomOfAsync(3);
+        var mark = m[0].Events.Count;
+        m[2].Links.Hold(m[0].Tag);
+        m[2].Links.Cut(m[0].Tag);
+        await m[0].Events.WaitForFromAsync<RoomMemberEvent>(mark, e => e.User == m[2].Name && e.Change == "offline", TestContext.Current.CancellationToken);
+        clock.Advance(HostWatch.PingInterval);   // m[2]'s tick: it connects to the host again, held
+        await host.RemoveAsync(m[2].Tag, ban: false);
+        await m[1].Events.WaitForAsync<RoomMemberEvent>(e => e.User == m[2].Name && e.Change == "kicked");
+        m[2].Links.Release(m[0].Tag);
+        // Before session 10 the host answered only "not a member of this room", and that was the reason shown.
+        Assert.Equal("kicked", (await m[2].Events.WaitForAsync<RoomLeftEvent>()).Reason);
+        Assert.Empty(m[2].Rooms.Rooms);
+    }
+
+    [Fact]
     public async Task A_game_of_each_kind_gives_every_member_the_same_result_and_proof()
     {
         await using var lab = new RoomLab();
