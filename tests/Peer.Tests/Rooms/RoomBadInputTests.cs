@@ -62,6 +62,23 @@ public sealed class RoomBadInputTests
         await m[0].Events.WaitForAsync<MessageEvent>(e => e.Text == "still here");
     }
 
+    [Fact]
+    public async Task A_vote_for_an_earlier_epoch_is_ignored_as_a_race_and_one_for_a_later_epoch_is_refused()
+    {
+        await using var lab = new RoomLab();
+        var (m, _) = await lab.RoomOfAsync(3);
+        await m[1].Room.VoteAsync(m[2].Tag);
+        await m[2].Room.VoteAsync(m[2].Tag);
+        foreach (var x in m) await x.Events.WaitForAsync<RoomHostEvent>(e => e.Host == m[2].Name && e.Epoch == 2);
+        await m[1].Room.PlayAsync(new RoomPayload.Vote(m[0].Tag, 1));   // cast before the handoff, arriving after it
+        await m[1].Room.PlayAsync(new RoomPayload.Vote(m[0].Tag, 3));   // for an epoch that has not begun
+        await m[1].Room.SayAsync("after the votes");
+        foreach (var x in m) await x.Events.WaitForAsync<MessageEvent>(e => e.Text == "after the votes");
+        // The host reads m[1]'s posts in order: both votes before the text. Only the later epoch's is an offence.
+        var refused = m[2].Events.Events.OfType<RoomMemberEvent>().Where(e => e.User == m[1].Name && e.Change == "refused").Select(e => e.Reason);
+        Assert.Equal(["a vote for epoch 3 in epoch 2"], refused);
+    }
+
     /// <summary>
     /// <paramref name="who"/> is invited by <paramref name="hostMember"/> and then speaks the protocol by hand instead of
     /// running a room: a stream to the host, a Hello, and the Bye the host ends it with.
