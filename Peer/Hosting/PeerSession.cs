@@ -51,7 +51,7 @@ public sealed class PeerSession : IAsyncDisposable
         }
         var roomStore = new RoomStore(new SealedRoomFiles(Chat.EndToEnd.Keys));
         Rooms = new RoomService(() => Chat.IsSignedIn && Chat.EndToEnd.Keys.LinkIdentity is { } identity
-            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore, Reach = RoomReachFacts }
+            ? new RoomContext(Chat.Me, identity, Links, TimeProvider.System, Recorder, Chat.Directory.NameOf) { Store = roomStore, Reach = RoomReachFacts, Log = line => Console.Error.WriteLine($"p2pchat: {DateTime.UtcNow:HH:mm:ss.fff} {line}") }
             : null);
         Rooms.Attach(Links);
         Chat.BeforeQuit = _ => StopPeerToPeerAsync();

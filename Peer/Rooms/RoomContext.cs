@@ -25,5 +25,9 @@ public sealed record RoomContext(Tag Me, IdentityKeyPair Identity, IContactLinks
     /// <summary>Where rooms are saved so they survive a restart (null: not saved, as in most tests).</summary>
     public RoomStore? Store { get; init; }
 
+    /// <summary>Where the room's failover decisions are written, one line each ("rooms: ..."): the headless peer's
+    /// stderr, the test lab's per-member log (P2PCHAT_TEST_LOGS). Rare lines only: suspicions, claims, streams lost.</summary>
+    public Action<string>? Log { get; init; }
+
     public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(5);
 }

@@ -77,6 +77,7 @@ public sealed partial class RoomPeer
     private void TakeOver(Tag lostHost)
     {
         if (IsHost) return;
+        Trace($"claiming the room from {Name(lostHost)} (silent {_watch.Silence.TotalSeconds:0.00} s of {_watch.Timeout.TotalSeconds:0.00})");
         var succession = State.Succession.Where(t => t != _ctx.Me && t != lostHost).Append(lostHost).ToList();
         SignAndApply(State with { Version = State.Version + 1, Epoch = State.Epoch + 1, Host = _ctx.Me, Succession = succession }, "failover");
     }
@@ -97,7 +98,11 @@ public sealed partial class RoomPeer
             // point back to it. Not merely because we have no stream to the host: between two streams (a link being
             // replaced, a reconnect after a handoff) that claimed a live host's room.
             var next = State.Succession.FirstOrDefault();
-            if (next == _ctx.Me && HostGivenUp) TakeOver(State.Host);
+            // Its ask counts for the claim rule (SuccessorClaim): a member that suspects our host too. Counted even when
+            // we answer "not the host" below, so our own suspicion, when it comes, claims at once.
+            if (State.IsMember(tag) && tag != State.Host) _askedAt = _ctx.Time.GetTimestamp();
+            Trace($"{Name(tag)} asks us to host (our host silent {_watch.Silence.TotalSeconds:0.00} s)");
+            if (next == _ctx.Me && ClaimNow()) TakeOver(State.Host);
             if (!IsHost)
             {
                 conn.Send(new RoomFrame.State(_signed));
@@ -109,6 +114,13 @@ public sealed partial class RoomPeer
         var member = State.Find(tag);
         if (member is null || !member.Identity.Equals(conn.Link.PeerIdentity))
         {
+            // A member removed while it was not connected (kicked between two streams) learns it from our signed state,
+            // so it leaves saying "kicked" or "banned", not merely "not a member". Only to a peer whose Hello carries a
+            // state of this room listing it with the key its link proved, signed by a current member: a stranger
+            // learns nothing of the room.
+            if (hello.Signed is { } was && was.State.Id == Id && was.State.Find(tag)?.Identity.Equals(conn.Link.PeerIdentity) == true
+                && State.Find(was.Signer) is { } signer && was.SignedBy(signer.Identity))
+                conn.Send(new RoomFrame.State(_signed));
             conn.Send(new RoomFrame.Bye(3, State.Banned.Contains(tag) ? "banned from this room" : "not a member of this room"));
             conn.End();
             return;

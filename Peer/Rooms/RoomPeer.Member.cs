@@ -19,20 +19,27 @@ public sealed partial class RoomPeer
     private Tag _watched;
     private int _attempt;
     private long _ticks;
+    private long _lastTick;
     private bool _failingOver;
     private bool _notHostYet;
     /// <summary>Whether we have had a stream to <see cref="_watched"/> since we began watching it.</summary>
     private bool _reachedWatched;
-    /// <summary>
-    /// How long a host we have not reached yet (we just started, or it just took the room: a handoff, a claim) is
-    /// given before its silence counts: the link to it may take seconds to make on a loaded machine (the attempt's own
-    /// timeout is 10 s), and its silence until then says nothing about it. A vote's new host was given up after 1.5 s
-    /// while the link to it was still being made, and the first successor claimed a live host's room (RoomHandoffTests).
-    /// </summary>
-    private static readonly TimeSpan FirstReachGrace = TimeSpan.FromSeconds(10);
+    /// <summary>When another member last asked us to host (its Hello while we are not the host), 0 if none did since we began watching this host.</summary>
+    private long _askedAt;
+    /// <summary>When the stream to the host we hold was made.</summary>
+    private long _streamSince;
 
-    /// <summary>The host we watch is gone as far as we can tell: silent for the timeout, after the grace for a first reach.</summary>
-    private bool HostGivenUp => _watch.HostSuspected && (_reachedWatched || _watch.Silence >= FirstReachGrace);
+    /// <summary>What the claim rule (SuccessorClaim) needs to know now.</summary>
+    private ClaimFacts ClaimFacts => new(_watch.Silence, _watch.Timeout, _reachedWatched,
+        _askedAt == 0 ? null : _ctx.Time.GetElapsedTime(_askedAt), State.Members.Count(m => m.Tag != _ctx.Me && m.Tag != State.Host),
+        ReachingHost: !_connecting.IsNone && _connecting == State.Host);
+
+    /// <summary>The host we watch is gone as far as we can tell: silent for the timeout, after the grace for a first reach
+    /// (a vote's new host was given up 1.5 s after the handoff while the link to it was still being made, RoomHandoffTests).</summary>
+    private bool HostGivenUp => SuccessorClaim.HostGivenUp(ClaimFacts);
+
+    /// <summary>Whether we are the one to claim the room if the host is gone: the first in the succession not found unreachable.</summary>
+    private bool NextInLine => State.Succession.FirstOrDefault(t => !_unreachable.Contains(t)) == _ctx.Me;
 
     /// <summary>Connects to <paramref name="target"/> (the host, or who we believe takes over) off the queue.</summary>
     private void StartConnecting(Tag target)
@@ -75,10 +82,12 @@ public sealed partial class RoomPeer
         }
         _connecting = default;
         _host = conn;
+        _streamSince = _ctx.Time.GetTimestamp();
         if (conn.Link.PeerTag == State.Host) _failingOver = false;   // back at the host: a suspicion that was wrong ends here
         // A new stream to the peer we were watching (its last one ended, say its link was replaced) keeps counting its
         // silence: reconnecting to a host that is really gone must not buy it a fresh timeout each time. A first
         // stream to it starts the count: the wait for the link was ours, not the host's silence.
+        Trace($"stream to {Name(conn.Link.PeerTag)} made ({(conn.Link.PeerTag == _watched && _reachedWatched ? "again" : "first")}; silent {_watch.Silence.TotalSeconds:0.00} s)");
         if (conn.Link.PeerTag == _watched && _reachedWatched) _watch.Reconnected();
         else WatchAnew(conn.Link.PeerTag);
         _reachedWatched = true;
@@ -94,8 +103,9 @@ public sealed partial class RoomPeer
     {
         if (attempt != _attempt) return;
         _connecting = default;
+        Trace($"{Name(target)} unreachable: {why}");
         // The host we have not yet given up (not silent for HostTimeout, or not reached yet and still within
-        // FirstReachGrace) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
+        // SuccessorClaim.FirstReachGrace) is tried again on the next tick rather than replaced: a member must not claim a live host's room.
         if (target == State.Host && !_failingOver && !HostGivenUp) return;
         _unreachable.Add(target);
         FailOver(target, why);
@@ -106,6 +116,7 @@ public sealed partial class RoomPeer
         if (conn != _host) return;
         _host = null;
         if (_left || IsHost) return;
+        Trace($"stream to {Name(conn.Link.PeerTag)} ended: {why} (silent {_watch.Silence.TotalSeconds:0.00} s of {_watch.Timeout.TotalSeconds:0.00})");
         if (_ctx.Links.Find(conn.Link.PeerTag) is { } newer && newer != conn.Link)
         {
             // The link was replaced (both sides linked at once), not lost: the peer is there, connect again over the new one.
@@ -135,6 +146,7 @@ public sealed partial class RoomPeer
     private void WatchAnew(Tag peer)
     {
         _watched = peer;
+        _askedAt = 0;
         _watch.Restart();
         _reachedWatched = _host is { Ended: false } h && h.Link.PeerTag == peer;
     }
@@ -147,6 +159,7 @@ public sealed partial class RoomPeer
     private void FailOver(Tag lost, string why)
     {
         if (_left || IsHost) return;
+        Trace($"failing over from {Name(lost)}: {why} (silent {_watch.Silence.TotalSeconds:0.00} s of {_watch.Timeout.TotalSeconds:0.00}, reached {_reachedWatched})");
         _failingOver = true;
         _unreachable.Add(lost);
         var next = State.Succession.Where(t => !_unreachable.Contains(t)).Cast<Tag?>().FirstOrDefault();
@@ -155,8 +168,17 @@ public sealed partial class RoomPeer
             _unreachable.Clear();
             return;   // the tick retries the host first
         }
-        if (next.Value == _ctx.Me) TakeOver(State.Host);
-        else StartConnecting(next.Value);
+        if (next.Value != _ctx.Me) StartConnecting(next.Value);
+        else if (ClaimNow()) TakeOver(State.Host);
+        // Otherwise we suspect the host alone so far: the next tick connects to it again (SuccessorClaim.Wait).
+    }
+
+    /// <summary>We are next in line: whether the claim rule lets us take the room now (a member asked, we are alone, or a long silence).</summary>
+    private bool ClaimNow()
+    {
+        var decision = SuccessorClaim.Decide(ClaimFacts);
+        if (decision != ClaimDecision.KeepHost) Trace($"claim rule: {decision} (silent {_watch.Silence.TotalSeconds:0.00} s of {_watch.Timeout.TotalSeconds:0.00}, asked {(_askedAt == 0 ? "never" : $"{_ctx.Time.GetElapsedTime(_askedAt).TotalSeconds:0.00} s ago")})");
+        return decision.Claims();
     }
 
     private void OnHostFrame(RoomConnection conn, RoomFrame frame)
@@ -228,6 +250,9 @@ public sealed partial class RoomPeer
             if (_ticks % 4 == 0) h.Send(new RoomFrame.Ping((ulong)_ctx.Time.GetUtcNow().ToUnixTimeMilliseconds()));
             if (_watch.HostSuspected)
             {
+                // Next in line and alone in suspecting the host (SuccessorClaim.Wait): a stream made less than a timeout
+                // ago is given the time any host is given; an older one is made again on the next tick (FailOver waits).
+                if (NextInLine && !SuccessorClaim.Decide(ClaimFacts).Claims() && _ctx.Time.GetElapsedTime(_streamSince) < _watch.Timeout) return;
                 var lost = h.Link.PeerTag;
                 _host = null;
                 h.Abort();
@@ -235,8 +260,10 @@ public sealed partial class RoomPeer
             }
         }
         else if (_connecting.IsNone) StartConnecting(State.Host);
-        else if (_connecting == State.Host && !_failingOver && HostGivenUp)
+        else if (_connecting == State.Host && HostGivenUp && (NextInLine ? SuccessorClaim.Decide(ClaimFacts).Claims() : !_failingOver))
         {
+            // Next in line, the attempt is given up only when the room agrees (asked, or alone): while it is under way a
+            // long silence does not count, as its answer may be a newer state (SuccessorClaim.ReachingHost).
             // Reconnecting to a host whose stream ended, and it has been silent for the timeout meanwhile: gone. The
             // attempt (up to 10 s for a link) is abandoned, as a silent live stream would be above.
             var lost = _connecting;
@@ -250,6 +277,9 @@ public sealed partial class RoomPeer
     {
         if (_left) return;
         _ticks++;
+        var sinceTick = _lastTick == 0 ? TimeSpan.Zero : _ctx.Time.GetElapsedTime(_lastTick);
+        _lastTick = _ctx.Time.GetTimestamp();
+        if (sinceTick > TimeSpan.FromSeconds(1)) Trace($"tick {sinceTick.TotalSeconds:0.00} s after the last");
         if (IsHost) TickHost(); else TickMember();
         KeepStandbyWarm();
         SaveIfDirty();

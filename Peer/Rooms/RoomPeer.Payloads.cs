@@ -86,6 +86,12 @@ public sealed partial class RoomPeer
                 case RoomPayload.Text t:
                     Publish(new MessageEvent(Name(sender), Target, t.Body, _ctx.Time.GetUtcNow(), false, "room", true, d.Entry.Id.Sequence));
                     break;
+                case RoomPayload.Vote v when v.Epoch < State.Epoch:
+                    // Cast in an earlier epoch: read late (its sender key came after the handoff) or resent to the new
+                    // host after it; it counts only in its epoch, so it is stale here, and an honest race, not an offence
+                    // (a vote for a later epoch or a non-member is still refused and struck, below). Votes, the handoff's
+                    // last one included, are posts: a member's resend of its outbox after the handoff carried it here.
+                    break;
                 case RoomPayload.Vote v:
                     _votes.Cast(State, sender, v.Candidate, v.Epoch);
                     var winner = _votes.Winner(State);

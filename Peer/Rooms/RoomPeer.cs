@@ -82,6 +82,9 @@ public sealed partial class RoomPeer : IAsyncDisposable
 
     private void Publish(ClientEvent e) => _ctx.Events.Publish(e);
 
+    /// <summary>A failover decision, for the log (RoomContext.Log).</summary>
+    private void Trace(string text) => _ctx.Log?.Invoke($"rooms: {RoomName} {Name(_ctx.Me)}: {text}");
+
     private void Error(string text) => Publish(new ErrorEvent(RoomErrors.Refused, text, "room"));
 
     private string Name(Tag tag) => _ctx.NameOf(tag);

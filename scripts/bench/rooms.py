@@ -35,6 +35,9 @@ ROOM_FIRST = os.environ.get("ROOM_FIRST") == "1"
 # for rooms of 50 processes on 2 cores; the peer's code is the same.
 LIGHT_ENV = {"DOTNET_gcServer": "0", "DOTNET_gcConcurrent": "0", "DOTNET_TieredPGO": "0"} if os.environ.get("LIGHT") == "1" else {}
 FOLDER = os.path.join("/tmp", f"bench-rooms-{os.getpid()}")
+# ROOMS_LOGS=DIR keeps each peer's stderr as DIR/NAME.stderr (the room's timed "rooms:" failover lines: suspicions,
+# asks, claims) and prints each kill's UTC time, to read what a slow failover waited for.
+LOGS = os.environ.get("ROOMS_LOGS")
 procs = []
 
 
@@ -45,7 +48,10 @@ class Peer(headless_peer.Peer):
     def __init__(self, name, server, fingerprint):
         self.shown = {}   # message text -> times shown
         env = dict(os.environ, **LIGHT_ENV) if LIGHT_ENV else None
-        super().__init__(name, server, fingerprint, FOLDER, extra=("--no-port-mapping", "--loopback-links-only"), procs=procs, env=env)
+        if LOGS:
+            os.makedirs(LOGS, exist_ok=True)
+        super().__init__(name, server, fingerprint, FOLDER, extra=("--no-port-mapping", "--loopback-links-only"), procs=procs, env=env,
+                         stderr_path=os.path.join(LOGS, f"{name}.stderr") if LOGS else None)
 
     def _read(self):
         for line in self.p.stdout:
@@ -163,6 +169,7 @@ def failover(peers, room):
     for k in range(KILLS):
         victim = by_name[host]
         alive.remove(victim)
+        killed_utc = time.strftime("%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}"
         killed_at = victim.kill()
         text = f"after kill {k}"
         alive[-1].send(f"/msg &{room} {text}")
@@ -175,7 +182,8 @@ def failover(peers, room):
         host = h["host"]
         for p in alive:
             p.wait("room_state", lambda e: e.get("host") == host)
-        print(f"  kill {k + 1}: {times[-1]:.0f} ms, {len(alive)} left, host now {host}; {open('/proc/loadavg').read().split()[0]}", flush=True)
+        print(f"  kill {k + 1}: {times[-1]:.0f} ms, {len(alive)} left, host now {host}; {open('/proc/loadavg').read().split()[0]}"
+              + (f" (killed {victim.name} at {killed_utc} UTC)" if LOGS else ""), flush=True)
     texts = {f"after kill {k}" for k in range(KILLS)}
     dup = sum(n - 1 for p in peers for text, n in p.shown.items() if text in texts and n > 1)
     return times, 0, dup

@@ -32,7 +32,7 @@ public sealed class RoomEvents
                 break;
             case RoomStateEvent s:
                 state.SetMembers(BufferOf(s.Name), s.Members.OrderBy(m => m.Place).Select(m => new Member(Label(m), m.Online ? MemberPresence.Online : MemberPresence.Offline)));
-                state.SetTitle(BufferOf(s.Name), $"host {s.Host}" + (s.Succession.Count > 0 ? $" · next {string.Join(", ", s.Succession)}" : "") + (s.RotationMinutes > 0 ? $" · rotates every {s.RotationMinutes} min" : ""));
+                state.SetTitle(BufferOf(s.Name), $"host {s.Host}" + (s.Succession.Count > 0 ? $" · next {string.Join(", ", s.Succession)}" : "") + (s.RotationMinutes > 0 ? $" · rotates every {s.RotationMinutes} min" : "") + Addresses(s.Members));
                 break;
             case RoomHostEvent h:
                 state.Notice($"host: {h.Host} ({h.Reason}, epoch {h.Epoch}); then {string.Join(", ", h.Succession)}", Find(state, h.Room));
@@ -53,6 +53,18 @@ public sealed class RoomEvents
                 state.Notice(r.Rooms.Count == 0 ? "you are in no room" : string.Join("; ", r.Rooms.Select(x => $"&{x.Name} ({x.Room}) host {x.Host}, {x.Members} members{(x.Hosting ? ", you host it" : "")}")));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whose address the host sees, as far as this member knows (the host knows every member's route; a member knows its
+    /// own): "· host sees the address of bob · not of carol (relay)". The same in room_state for scripts.
+    /// </summary>
+    private static string Addresses(IReadOnlyList<RoomMemberInfo> members)
+    {
+        var seen = members.Where(m => m.AddressVisibleToHost == true).Select(m => m.User).ToList();
+        var hidden = members.Where(m => m.AddressVisibleToHost == false).Select(m => m.User).ToList();
+        return (seen.Count > 0 ? $" · host sees the address of {string.Join(", ", seen)}" : "")
+            + (hidden.Count > 0 ? $" · {(seen.Count > 0 ? "not" : "host does not see the address")} of {string.Join(", ", hidden)} (relay)" : "");
     }
 
     private static string Label(RoomMemberInfo m) => m.Place == 0 ? "★" + m.User : $"{m.Place + 1}·{m.User}";

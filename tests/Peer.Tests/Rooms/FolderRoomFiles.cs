@@ -18,7 +18,11 @@ internal sealed class FolderRoomFiles(string folder) : IRoomFiles
         var path = Path.Combine(folder, name);
         File.WriteAllBytes(path + ".tmp", plain);
         File.Move(path + ".tmp", path, overwrite: true);
+        Written?.Invoke(plain);
     }
+
+    /// <summary>A record was written (its plaintext): tests wait on saves through this, not on time.</summary>
+    public event Action<byte[]>? Written;
 
     public void Delete(string name) => File.Delete(Path.Combine(folder, name));
 

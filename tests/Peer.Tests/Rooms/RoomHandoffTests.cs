@@ -108,11 +108,7 @@ public sealed class RoomHandoffTests
         Assert.Single(draws.Select(d => (d.Result, d.Seed)).Distinct());
         var proof = draws[0];
         Assert.Equal(3, proof.Reveals.Count);
-        var tags = m.ToDictionary(x => x.Name, x => x.Tag);
-        var seed = CommitRevealRound.Verify(m[0].Room.Id, proof.Round,
-            proof.Commitments.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)),
-            proof.Reveals.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)));
-        Assert.Equal(proof.Seed, Convert.ToHexString(seed).ToLowerInvariant());
+        RoomLab.VerifiedSeed(m, proof);
         var drawn = m.Single(x => x.Name == proof.Result);
         await m[1].Room.SayAsync("after rotation");
         foreach (var x in m)

@@ -5,6 +5,7 @@ using P2PChat.Peer.Events;
 using P2PChat.Peer.Rooms;
 using P2PChat.Peer.Tests.Fakes;
 using P2PChat.TestSupport;
+using Xunit;
 
 namespace P2PChat.Peer.Tests.Rooms;
 
@@ -12,6 +13,9 @@ internal sealed class RoomLab : IAsyncDisposable
 {
     private readonly LoopbackLinkHub _hub = new();
     private readonly List<LabMember> _members = [];
+    private readonly List<LabMember> _everyone = [];
+    /// <summary>P2PCHAT_TEST_LOGS=DIR: the members' room decisions (RoomContext.Log), timed, then their events, kept in DIR.</summary>
+    private readonly List<string>? _log = Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS") is { Length: > 0 } ? [] : null;
 
     public TimeProvider RoomTime { get; init; } = TimeProvider.System;
 
@@ -26,12 +30,20 @@ internal sealed class RoomLab : IAsyncDisposable
     private LabMember Start(LoopbackContactLinks links)
     {
         var events = new ListEventSink();
-        var store = SaveFolder is null ? null : new RoomStore(new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag))));
-        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name) { HostTimeout = HostTimeout, Store = store };
+        var files = SaveFolder is null ? null : new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag)));
+        var store = files is null ? null : new RoomStore(files);
+        var name = Name(links.Tag);
+        var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name)
+        {
+            HostTimeout = HostTimeout,
+            Store = store,
+            Log = _log is null ? null : line => { lock (_log) _log.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {name} {line}"); },
+        };
         var service = new RoomService(() => ctx);
         service.Attach(links);
-        var member = new LabMember(Name(links.Tag), links, service, events);
+        var member = new LabMember(Name(links.Tag), links, service, events) { Files = files };
         _members.Add(member);
+        _everyone.Add(member);
         return member;
     }
 
@@ -86,6 +98,20 @@ internal sealed class RoomLab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checks a draw's proof as anyone can: the seed from the commitments and reveals (CommitRevealRound.Verify) must be
+    /// the one the event names; returns it, so the caller recomputes the result from it.
+    /// </summary>
+    public static byte[] VerifiedSeed(IReadOnlyList<LabMember> members, RoomGameEvent proof)
+    {
+        var tags = members.ToDictionary(x => x.Name, x => x.Tag);
+        var seed = Core.Rooms.CommitRevealRound.Verify(members[0].Room.Id, proof.Round,
+            proof.Commitments.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)),
+            proof.Reveals.ToDictionary(kv => tags[kv.Key], kv => Convert.FromHexString(kv.Value)));
+        Assert.Equal(proof.Seed, Convert.ToHexString(seed).ToLowerInvariant());
+        return seed;
+    }
+
     /// <summary>Invites <paramref name="who"/> again (the host side refuses banned users).</summary>
     public Task RoomOfInviteAsync(LabMember inviter, RoomPeer room, LabMember who) => inviter.Rooms.InviteAsync(room, who.Tag, CancellationToken.None);
 
@@ -93,12 +119,39 @@ internal sealed class RoomLab : IAsyncDisposable
     {
         foreach (var m in _members) await m.Rooms.DisposeAsync();
         await _hub.DisposeAsync();
+        if (_log is not null) WriteLog(Environment.GetEnvironmentVariable("P2PCHAT_TEST_LOGS")!);
+    }
+
+    private void WriteLog(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var test = TestContext.Current.Test?.TestDisplayName ?? "room-lab";
+        var file = Path.Combine(folder, $"{new string([.. test.Select(c => char.IsLetterOrDigit(c) ? c : '_').Take(80)])}-{DateTime.UtcNow:HHmmss.fff}-{Environment.ProcessId}.log");
+        var lines = new List<string>();
+        lock (_log!) lines.AddRange(_log);
+        foreach (var m in _everyone) lines.AddRange(m.Events.Events.Select(e => $"{m.Name} event {e}"));
+        File.WriteAllLines(file, lines);
     }
 }
 
 internal sealed record LabMember(string Name, LoopbackContactLinks Links, RoomService Rooms, ListEventSink Events)
 {
     public Tag Tag => Links.Tag;
+
+    /// <summary>Where this member's rooms are saved (with <see cref="RoomLab.SaveFolder"/>).</summary>
+    public FolderRoomFiles? Files { get; init; }
+
+    /// <summary>The next room record this member writes that <paramref name="match"/> accepts (subscribe before the change).</summary>
+    public Task<RoomRecord> NextSavedAsync(Func<RoomRecord, bool> match)
+    {
+        var saved = new TaskCompletionSource<RoomRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Files!.Written += plain =>
+        {
+            var record = RoomRecordCodec.Decode(plain);
+            if (match(record)) saved.TrySetResult(record);
+        };
+        return saved.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
     public RoomPeer Room => Rooms.Rooms.Single();
 
     /// <summary>The room texts this member displayed, in order.</summary>

@@ -36,5 +36,7 @@ public sealed class RoomEventsTests
         Assert.Contains("★alice", plain);
         Assert.Contains("2·bob", plain);
         Assert.Contains("3·carol", plain);
+        // /room members (room_state) says whose address the host sees: bob reaches it directly, carol through the relay.
+        Assert.EndsWith("host sees the address of bob · not of carol (relay)", _state.Summary("&lounge")!.Title);
     }
 }
