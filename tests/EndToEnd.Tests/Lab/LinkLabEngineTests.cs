@@ -16,9 +16,7 @@ public sealed class LinkLabEngineTests
 {
     /// <summary>A peer in <paramref name="node"/>; with <paramref name="portMapping"/> it asks its router for a mapping.</summary>
     private static PeerProcess Peer(LinkLabTests.Run run, string name, string node, bool portMapping) =>
-        new(name, NetLabInstance.ServerAddress + ":7777", run.Temp.Combine(name),
-            ["--server-fingerprint", run.Server.Fingerprint, .. portMapping ? Array.Empty<string>() : ["--no-port-mapping"],
-             "--stun", LinkLabTests.Stun, "--stun", LinkLabTests.Stun2], launcher: run.Lab.In(node));
+        run.PeerWith(name, node, [LinkLabTests.Stun, LinkLabTests.Stun2], portMapping);
 
     /// <summary>A direct event with the path's RTT (the controlled side's first may come before it is measured).</summary>
     private static bool HasRtt(System.Text.Json.JsonElement e) => e.TryGetProperty("rtt_ms", out var rtt) && rtt.ValueKind == System.Text.Json.JsonValueKind.Number;
@@ -55,8 +53,8 @@ public sealed class LinkLabEngineTests
     {
         Require.That(Require.HasProgram("miniupnpd"), "'miniupnpd' is not installed (scripts/install-test-deps.sh)");
         await using var run = await LinkLabTests.StartAsync("upnpsym");
-        await using var alice = Peer(run, "alice", "h1", portMapping: true);
-        await using var bob = Peer(run, "bob", "h2", portMapping: false);
+        var alice = Peer(run, "alice", "h1", portMapping: true);
+        var bob = Peer(run, "bob", "h2", portMapping: false);
         await LinkLabTests.Run.SignedUpAsync(alice);
         await LinkLabTests.Run.SignedUpAsync(bob);
         await LinkGoesDirectAsync(alice, bob, "mapped");
@@ -73,13 +71,15 @@ public sealed class LinkLabEngineTests
     {
         Require.That(Require.HasProgram("miniupnpd"), "'miniupnpd' is not installed (scripts/install-test-deps.sh)");
         await using var run = await LinkLabTests.StartAsync("upnpsym");
-        await using var alice = Peer(run, "alice", "h1", portMapping: true);
-        await using var bob = Peer(run, "bob", "h2", portMapping: true);
+        var alice = Peer(run, "alice", "h1", portMapping: true);
+        var bob = Peer(run, "bob", "h2", portMapping: true);
         await LinkLabTests.Run.SignedUpAsync(alice);
         await LinkLabTests.Run.SignedUpAsync(bob);
         await HeadlessLinkTests.BefriendAsync(alice, bob);
         await alice.SendAsync("/link bob");
-        var final = await alice.WaitForAsync("link", e => e.Is("peer", "bob") && e.Is("state", "up") && (e.Is("route", "direct") || e.TryGetProperty("reason", out _)));
+        // The route to wait for is the direct one: when bob's candidates were not on the server yet at the introduction,
+        // a relayed event with that reason comes first, and bob asks again as soon as he has published them.
+        var final = await LinkLabTests.RouteAsync(alice, "bob", "direct");
         Assert.Equal(("direct", "mapped"), (final.Str("route"), final.Str("via")));
         await LinkLabTests.RouteAsync(bob, "alice", "direct");
         await alice.SendAsync("/msg bob through the mapping");
@@ -90,8 +90,8 @@ public sealed class LinkLabEngineTests
     public async Task Scenario_4_one_symmetric_one_cone_and_no_port_mapping_link_directly_by_birthday_probing()
     {
         await using var run = await LinkLabTests.StartAsync("symmetric");
-        await using var alice = Peer(run, "alice", "h1", portMapping: false);
-        await using var bob = Peer(run, "bob", "h2", portMapping: false);
+        var alice = Peer(run, "alice", "h1", portMapping: false);
+        var bob = Peer(run, "bob", "h2", portMapping: false);
         await LinkLabTests.Run.SignedUpAsync(alice);
         await LinkLabTests.Run.SignedUpAsync(bob);
         await LinkGoesDirectAsync(alice, bob, "probed");

@@ -34,10 +34,16 @@ public sealed class LinkLabTests
             PeerWithStun(name, node, [Stun, Stun2], args);
 
         /// <summary>A peer whose only STUN servers are <paramref name="stun"/> (<see cref="Peer"/> gives the lab's two).</summary>
-        public PeerProcess PeerWithStun(string name, string node, IEnumerable<string> stun, params string[] args)
+        public PeerProcess PeerWithStun(string name, string node, IEnumerable<string> stun, params string[] args) =>
+            PeerWith(name, node, stun, portMapping: false, args);
+
+        /// <summary>A lab peer, asking its router for a port mapping only when <paramref name="portMapping"/>. The run
+        /// owns it: it is stopped (and its logs kept, see <see cref="DisposeAsync"/>) with the run.</summary>
+        public PeerProcess PeerWith(string name, string node, IEnumerable<string> stun, bool portMapping, params string[] args)
         {
             var peer = new PeerProcess(name, NetLabInstance.ServerAddress + ":7777", Temp.Combine(name),
-                ["--server-fingerprint", Server.Fingerprint, "--no-port-mapping", .. stun.SelectMany(s => new[] { "--stun", s }), .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
+                ["--server-fingerprint", Server.Fingerprint, .. portMapping ? Array.Empty<string>() : ["--no-port-mapping"],
+                 .. stun.SelectMany(s => new[] { "--stun", s }), .. args, .. ExtraPeerArgs.Except(args)], launcher: Lab.In(node));
             _peers.Add(peer);
             return peer;
         }
