@@ -26,7 +26,13 @@ public static class PeerCommandLine
     public static readonly Option<int?> PortMappingLifetime = new("--port-mapping-lifetime") { Description = "seconds asked for a router port mapping (renewed at half)", Hidden = true };
 
     /// <summary>Lab tests force one protocol to exercise each leaf against a real router.</summary>
-    public static readonly Option<bool> TcpLinks = new("--tcp-links") { Description = "also check TCP paths (listener on the link port, simultaneous open) beside UDP", Hidden = true };
+    /// <summary>TCP paths are checked beside UDP by default (a network that lets no UDP out can still link directly);
+    /// <c>--tcp-links false</c> checks UDP only.</summary>
+    public static readonly Option<bool> TcpLinks = new("--tcp-links")
+    {
+        Description = "check TCP paths (a listener on the link port, simultaneous open) beside UDP; on by default, --tcp-links false: UDP only",
+        DefaultValueFactory = _ => true,
+    };
     public static readonly Option<bool> LoopbackLinksOnly = new("--loopback-links-only") { Description = "offer only 127.0.0.1 as a direct-link candidate (tests on one machine)", Hidden = true };
     public static readonly Option<bool> NoDirectPms = new("--no-direct-pms") { Description = "send every PM through the server, never over a link (benchmark baselines)", Hidden = true };
     public static readonly Option<string?> PortMappingProtocol = new("--port-mapping-protocol") { Description = "ask the router with this protocol only: upnp, pcp or nat-pmp", Hidden = true };

@@ -13,8 +13,8 @@ public sealed record PeerSettings(
     /// <summary>Where accepted files go unless /accept names a folder; null: PROFILE/downloads.</summary>
     public string? DownloadFolder { get; init; }
 
-    /// <summary>Also check TCP paths beside UDP (--tcp-links; off by default until the UDP-blocked lab scenario passes with it).</summary>
-    public bool TcpLinks { get; init; }
+    /// <summary>Also check TCP paths beside UDP (on by default; <c>--tcp-links false</c>: UDP only).</summary>
+    public bool TcpLinks { get; init; } = true;
 
     /// <summary>Cap on file sending in bytes per second (--file-send-rate); null: none.</summary>
     public long? FileSendRate { get; init; }

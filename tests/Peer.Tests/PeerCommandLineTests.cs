@@ -31,6 +31,17 @@ public sealed class PeerCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task TCP_link_paths_are_checked_by_default_and_tcp_links_false_turns_them_off()
+    {
+        Assert.Equal(0, await Run("--headless", "--server", "127.0.0.1:7001"));
+        Assert.True(_ran!.TcpLinks);
+        Assert.Equal(0, await Run("--headless", "--server", "127.0.0.1:7001", "--tcp-links", "false"));
+        Assert.False(_ran!.TcpLinks);
+        Assert.Equal(0, await Run("--headless", "--server", "127.0.0.1:7001", "--tcp-links"));
+        Assert.True(_ran!.TcpLinks);
+    }
+
+    [Fact]
     public async Task An_empty_or_damaged_profile_stops_the_program_with_a_clear_error_and_no_crash()
     {
         File.WriteAllText(Path.Combine(_profile.Path, ProfileStore.FileName), "");
