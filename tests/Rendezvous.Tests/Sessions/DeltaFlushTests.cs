@@ -46,9 +46,14 @@ public sealed class DeltaFlushTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await TestServer.StartAsync(o => (o.RosterDeltaDelayMs, o.HeartbeatTimeoutSeconds) = (250, 24 * 3600), clock);
+        // The witness signed in before alice (so alice's burst lists it, and no delta about it waits at alice).
+        await using var witness = await server.SignedInAsync("witness");
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
-        await bob.SyncAsync();
+        // bob's sign-in is announced after his burst, while his session already reads the next frame, so his own PING
+        // is no barrier (CI once saw alice's PONG go out before the card was queued). The announcement is one pass over
+        // the online sessions: once the witness has it (its PING takes its pending deltas along), alice's queue has it too.
+        while (!witness.Received.Any(f => f is AddUser { Username: "bob" })) await witness.SyncAsync();
         // No clock advance: alice's PONG takes bob's pending card along, in front of it.
         Assert.Contains(await alice.SyncAsync(), f => f is AddUser { Username: "bob" });
     }
