@@ -205,13 +205,10 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
     {
         Task<(byte Nat, IReadOnlyList<LinkCandidate> Candidates)> discovery;
         lock (_gate) discovery = _discovery ??= DiscoverAsync(_stop.Token);
-        try
-        {
-            var (nat, found) = await discovery.WaitAsync(DiscoveryWait, _time, ct).ConfigureAwait(false);
-            return (nat, found, null);
-        }
-        catch (TimeoutException) { }
-        return (0, LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port), discovery);
+        var (found, fresh) = await BoundedRefresh.WithinAsync(discovery, default, DiscoveryWait, _time, ct).ConfigureAwait(false);
+        return fresh
+            ? (found.Nat, found.Candidates, null)
+            : ((byte)0, LinkCandidatesFrom.Lan(LocalAddresses.All(), ((IPEndPoint)_nat.LinkSocket.LocalEndPoint).Port), discovery);
     }
 
     /// <summary>Starts making a link to <paramref name="peer"/> in the background (a PM is about to go through the server

@@ -7,6 +7,17 @@ namespace P2PChat.Rendezvous.Tests.Sessions;
 
 public sealed class DeltaFlushTests
 {
+    /// <summary>
+    /// Waits until <paramref name="user"/>'s sign-in has been announced to every session online before it. A sign-in is
+    /// announced after its burst, while the newcomer's session already reads its next frame, so the newcomer's own PING
+    /// is no barrier. The announcement is one pass over the online sessions: once the witness has it (its PING takes its
+    /// pending deltas along), every other session's queue has it too.
+    /// </summary>
+    private static async Task AnnouncedAsync(TestClient witness, string user)
+    {
+        while (!witness.Received.Any(f => f is AddUser u && u.Username == user)) await witness.SyncAsync();
+    }
+
     [Fact]
     public async Task Sign_ins_while_a_client_is_quiet_reach_it_as_one_batch_when_the_delay_has_passed()
     {
@@ -22,11 +33,8 @@ public sealed class DeltaFlushTests
             {
                 var c = await server.SignedInAsync($"user{i}");
                 others.Add(c);
-                // A sign-in is announced after its burst, while the session already reads the next frame, so the
-                // newcomer's own PING is no barrier (CI once advanced the clock before user4 reached alice). The
-                // announcement is one pass over the online sessions: once the witness has it (its PING takes its
-                // pending deltas along), alice's queue has it too.
-                while (!witness.Received.Any(f => f is AddUser u && u.Username == $"user{i}")) await witness.SyncAsync();
+                // CI once advanced the clock before user4 reached alice (see AnnouncedAsync).
+                await AnnouncedAsync(witness, $"user{i}");
             }
             var burst = alice.Wire.Count;   // alice's own burst (a ROSTER listing the witness) came before
             clock.Advance(TimeSpan.FromMilliseconds(250));
@@ -50,10 +58,8 @@ public sealed class DeltaFlushTests
         await using var witness = await server.SignedInAsync("witness");
         await using var alice = await server.SignedInAsync("alice");
         await using var bob = await server.SignedInAsync("bob");
-        // bob's sign-in is announced after his burst, while his session already reads the next frame, so his own PING
-        // is no barrier (CI once saw alice's PONG go out before the card was queued). The announcement is one pass over
-        // the online sessions: once the witness has it (its PING takes its pending deltas along), alice's queue has it too.
-        while (!witness.Received.Any(f => f is AddUser { Username: "bob" })) await witness.SyncAsync();
+        // CI once saw alice's PONG go out before bob's card was queued at her (see AnnouncedAsync).
+        await AnnouncedAsync(witness, "bob");
         // No clock advance: alice's PONG takes bob's pending card along, in front of it.
         Assert.Contains(await alice.SyncAsync(), f => f is AddUser { Username: "bob" });
     }
