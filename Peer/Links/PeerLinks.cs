@@ -433,6 +433,7 @@ public sealed class PeerLinks : IContactLinks, IAsyncDisposable
         if (intro.Candidates.Count == 0 || Direct == DirectSetting.Nobody) return;
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         a.Checks.Add(cts);
+        if (rediscover && a.Active is null) a.Phases.Reintroduced(_time.GetTimestamp());
         _ = Task.Run(() => CheckAsync(a, intro, cts, rediscover));
     }
 
