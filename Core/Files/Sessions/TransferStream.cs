@@ -20,8 +20,13 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
     private long _bytesRead;
 
     /// <summary>Bytes read off the stream so far, counted as they arrive rather than per frame, so a stall watchdog
-    /// tells a slow link still moving a large chunk (1 MiB takes 10 s at 100 KB/s) from one that stopped.</summary>
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
+    /// tells a slow link still moving a large chunk (1 MiB takes 10 s at 100 KB/s) from one that stopped. A stream that
+    /// places bytes straight into a waiting read (<see cref="IPlacingReadStream"/>) counts those as they come too.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead) + (_placing?.PlacedInPendingRead ?? 0);
+
+    /// <summary>The stream, when it can fill a whole frame body in one read that takes the bytes straight from its
+    /// packets (the UDP transport's): one copy less per byte and one wake-up per frame instead of one per packet.</summary>
+    private readonly IPlacingReadStream? _placing = stream as IPlacingReadStream;
 
     /// <summary>The next message, or null when the peer ended the stream between frames.</summary>
     /// <exception cref="FileProtocolException">a malformed frame, or the stream ended inside one.</exception>
@@ -79,7 +84,9 @@ public sealed class TransferStream(IReliableStream stream) : IDisposable
         var done = 0;
         while (done < destination.Length)
         {
-            var n = await stream.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+            var n = _placing is null
+                ? await stream.ReadAsync(destination[done..], ct).ConfigureAwait(false)
+                : await _placing.ReadAtLeastAsync(destination[done..], destination.Length - done, ct).ConfigureAwait(false);
             if (n == 0) break;
             done += n;
             Interlocked.Add(ref _bytesRead, n);

@@ -9,23 +9,30 @@ namespace P2PChat.Core.Tests.Transport.Streams;
 
 public sealed class StreamBufferTests
 {
+    /// <summary>Random bytes cut into segments of up to 5000, one in five sent twice, in order.</summary>
+    private static (byte[] Source, List<(int Offset, int Length)> Segments) Segments(Random random)
+    {
+        var source = new byte[random.Next(1, 60_000)];
+        random.NextBytes(source);
+        var segments = new List<(int Offset, int Length)>();
+        for (int o = 0; o < source.Length;)
+        {
+            int n = Math.Min(source.Length - o, random.Next(1, 5000));
+            segments.Add((o, n));
+            if (random.Next(5) == 0) segments.Add((o, n));
+            o += n;
+        }
+        return (source, segments);
+    }
+
     [Fact]
     public void Segments_in_any_order_with_duplicates_reassemble_exactly()
     {
         Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
         {
             var random = new Random(seed);
-            int total = random.Next(1, 60_000);
-            var source = new byte[total];
-            random.NextBytes(source);
-            var segments = new List<(int Offset, int Length)>();
-            for (int o = 0; o < total;)
-            {
-                int n = Math.Min(total - o, random.Next(1, 5000));
-                segments.Add((o, n));
-                if (random.Next(5) == 0) segments.Add((o, n));
-                o += n;
-            }
+            var (source, segments) = Segments(random);
+            int total = source.Length;
             var shuffled = segments.OrderBy(_ => random.Next()).ToList();
             var buffer = new StreamReceiveBuffer(1024);
             var output = new List<byte>();
@@ -36,6 +43,40 @@ public sealed class StreamBufferTests
                 int n;
                 while ((n = buffer.Read(chunk)) > 0) output.AddRange(chunk.AsSpan(0, n).ToArray());
             }
+            Assert.Equal(source, output.ToArray());
+            Assert.Equal(0, buffer.Readable);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Segments_written_into_waiting_readers_buffers_reassemble_exactly()
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            var random = new Random(seed);
+            var (source, segments) = Segments(random);
+            int total = source.Length;
+            var buffer = new StreamReceiveBuffer(1024);
+            var output = new List<byte>();
+            foreach (var (offset, length) in segments.OrderBy(_ => random.Next()))
+            {
+                // Half the time a reader waits with a buffer of its own; otherwise the bytes are buffered and read later.
+                if (random.Next(2) == 0)
+                {
+                    var destination = new byte[random.Next(1, 10_000)];
+                    long before = buffer.ReadOffset;
+                    int placed = buffer.WriteInto(offset, source.AsSpan(offset, length), destination);
+                    Assert.Equal(before + placed, buffer.ReadOffset);
+                    output.AddRange(destination.AsSpan(0, placed).ToArray());
+                }
+                else buffer.Write(offset, source.AsSpan(offset, length));
+                var chunk = new byte[random.Next(1, 10_000)];
+                int n;
+                if (random.Next(2) == 0)
+                    while ((n = buffer.Read(chunk)) > 0) output.AddRange(chunk.AsSpan(0, n).ToArray());
+            }
+            var rest = new byte[total];
+            output.AddRange(rest.AsSpan(0, buffer.Read(rest)).ToArray());
             Assert.Equal(source, output.ToArray());
             Assert.Equal(0, buffer.Readable);
         }).QuickCheckThrowOnFailure();
