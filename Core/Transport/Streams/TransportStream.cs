@@ -6,10 +6,11 @@ namespace P2PChat.Core.Transport.Streams;
 /// <see cref="SendBuffer"/> until acked. Receive side: bytes land in <see cref="ReceiveBuffer"/> at their offset;
 /// the final size is fixed by the first FIN; reads return 0 once everything up to it was read. A reader waiting in
 /// <see cref="ReadAtLeastAsync"/> lends its buffer (the placement): in-order bytes go from the opened packet straight
-/// into it (<see cref="StreamReceiveBuffer.WriteInto"/>), and it is woken once the minimum is there.
+/// into it (<see cref="StreamReceiveBuffer.WriteInto"/>), and it is woken once the minimum is there. A writer may fill
+/// the send buffer in place instead (<see cref="GetWriteBufferAsync"/>, <see cref="CommitWrite"/>).
 /// All state is guarded by the connection's lock.
 /// </summary>
-public sealed class TransportStream : IPlacingReadStream
+public sealed class TransportStream : IPlacingReadStream, IInPlaceWriteStream
 {
     private readonly TransportConnection _connection;
     private readonly AsyncSignal _readable = new();
@@ -130,6 +131,37 @@ public sealed class TransportStream : IPlacingReadStream
                 wait = _readable.WaitTask;
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<Memory<byte>> GetWriteBufferAsync(int maxLength, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        while (true)
+        {
+            Task wait;
+            lock (_connection.Gate)
+            {
+                _connection.ThrowIfCannotSend();
+                if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+                long room = Math.Min(maxLength, _sendBufferLimit - SendBuffer.Length);
+                if (room > 0) return SendBuffer.Lend((int)room);
+                wait = _writable.WaitTask;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void CommitWrite(int count)
+    {
+        lock (_connection.Gate)
+        {
+            _connection.ThrowIfCannotSend();
+            if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+            SendBuffer.Advance(count);
+            if (count == 0) return;
+            _connection.ScheduleStream(this);
+            _connection.FlushLocked();
         }
     }
 

@@ -83,6 +83,32 @@ public sealed class StreamBufferTests
     }
 
     [Fact]
+    public void Pieces_lent_from_the_send_buffer_end_at_its_chunks_and_hold_what_the_writer_committed()
+    {
+        var buffer = new StreamSendBuffer();
+        var source = new byte[200_000];
+        new Random(5).NextBytes(source);
+        buffer.Append(source.AsSpan(0, 65_000));
+        var piece = buffer.Lend(10_000);
+        Assert.Equal(64 * 1024 - 65_000, piece.Length);       // the rest of the first 64 KiB chunk
+        source.AsSpan(65_000, piece.Length).CopyTo(piece.Span);
+        buffer.Advance(piece.Length);
+        piece = buffer.Lend(10_000);                          // a new chunk
+        Assert.Equal(10_000, piece.Length);
+        source.AsSpan((int)buffer.End, 4_000).CopyTo(piece.Span);
+        buffer.Advance(4_000);                                // less than lent
+        Assert.Throws<InvalidOperationException>(() => buffer.Advance(1));
+        buffer.Append(source.AsSpan((int)buffer.End, 1_000));
+
+        var copy = new byte[buffer.End];
+        buffer.CopyTo(0, copy);
+        Assert.Equal(source.AsSpan(0, copy.Length).ToArray(), copy);
+        buffer.Lend(100);
+        buffer.Clear();                                       // the lent chunk is not pooled while a writer may fill it
+        Assert.Equal(0, buffer.Length);
+    }
+
+    [Fact]
     public void Send_buffer_serves_any_range_and_releases_acknowledged_chunks()
     {
         var buffer = new StreamSendBuffer();
