@@ -11,11 +11,17 @@
 #   chat      two headless p2pchat processes with a direct link on loopback: PM round trips idle, then during a /send
 #             of BYTES (scripts/bench/files_chat.py); per-peer peak RSS and CPU per GiB. With --baseline DIR (another
 #             checkout, e.g. main): an A/B in one run, DIR's peers and this tree's alternately, --rounds N (2) each, so
-#             the load hits both alike; both trees' programs are published ReadyToRun first (P2PCHAT_JIT=1: plain builds).
+#             the load hits both alike; this tree's programs are published ReadyToRun first, and DIR's too unless DIR
+#             holds a completed publish of both (then it is used as it is: a shared baseline is never rebuilt), with
+#             P2PCHAT_JIT=1 the plain builds.
+#   With --baseline DIR, loopback is an A/B too: --rounds N (2) rounds, each running iperf3 and then one tree's
+#             files-bench transfer, DIR's and this tree's, in alternating order (DIR first in odd rounds, this tree
+#             first in even ones), so each transfer has its own same-moment iperf3 ratio; DIR's benchmark program must
+#             be built already (tests/Benchmarks, Release): it is run, never built. No baselines or two-process rows.
 # Ends with "ratio ..." lines. Results go to docs/benchmarks.md by hand.
 #
 # Options: --help; --part loopback|impaired|chat|all; --bytes N (BYTES, 1073741824) for loopback and chat;
-# --impaired-bytes N (268435456); --baseline DIR and --rounds N (chat only). Environment: BENCH_QUIET_WAIT (120) seconds
+# --impaired-bytes N (268435456); --baseline DIR and --rounds N (loopback and chat). Environment: BENCH_QUIET_WAIT (120) seconds
 # to wait at most for a load average below the core count; P2PCHAT_FILES_DIRECT_IO=0 makes the receiver write through
 # the page cache (the pre-session-9 path), for an A/B.
 set -euo pipefail
@@ -49,7 +55,8 @@ case "$PART" in chat|all)
   if [ -f scripts/programs.sh ]; then
     . scripts/programs.sh
     publish_programs peer server >/dev/null
-    if [ -n "$BASELINE" ]; then
+    stamp=bin/Release/net10.0/$PROGRAMS_RID/r2r/$PROGRAMS_STAMP
+    if [ -n "$BASELINE" ] && { [ "${P2PCHAT_JIT:-0}" = 1 ] || [ ! -f "$BASELINE/Peer/$stamp" ] || [ ! -f "$BASELINE/Rendezvous/$stamp" ]; }; then
       publish_program "$BASELINE" Peer p2pchat
       publish_program "$BASELINE" Rendezvous p2pchat-rendezvous
     fi
@@ -102,19 +109,43 @@ two_process() {
 }
 ratios=()
 
+# iperf3_mbps: one iperf3 TCP run of BYTES on 127.0.0.1 (sets iperf, empty without iperf3).
+iperf3_mbps() {
+  iperf=""
+  command -v iperf3 >/dev/null || return 0
+  local port; port=$(free_port)
+  iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 & pids+=($!)
+  for _ in $(seq 1 50); do iperf3 -c 127.0.0.1 -p "$port" -n 1K >/dev/null 2>&1 && break; sleep 0.1; done
+  iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 & pids+=($!)
+  sleep 0.2
+  iperf=$(iperf3 -c 127.0.0.1 -p "$port" -n "$BYTES" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/8e6,1))' || true)
+  echo "iperf3_tcp_mbps=$iperf"
+}
+
+# loopback_ab: --baseline DIR given: per round, iperf3 then one tree's transfer, both trees in alternating order.
+loopback_ab() {
+  local base_bin="$BASELINE/$BIN" round tree bin out
+  [ -x "$base_bin" ] || { echo "bench-files: $base_bin is missing: build tests/Benchmarks (Release) in $BASELINE first" >&2; exit 2; }
+  quiet "loopback A/B ($BYTES bytes, $ROUNDS rounds)"
+  for round in $(seq 1 "$ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then order=("$BASELINE" "$PWD"); else order=("$PWD" "$BASELINE"); fi
+    for tree in "${order[@]}"; do
+      echo "# loopback round $round, $tree, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      iperf3_mbps
+      bin="$tree/$BIN"
+      out=$( { /usr/bin/time -v "$bin" files-bench "$BYTES" transfer; } 2>&1 )
+      grep -E '^(transfer_|cpu_|peak_|chat_rtt|file_ok)' <<<"$out" || true
+      local transfer; transfer=$(sed -n 's/^transfer_mbps=//p' <<<"$out")
+      [ -n "$iperf" ] && [ -n "$transfer" ] && ratios+=("ratio transfer/iperf3_tcp $(python3 -c "print(round($transfer/$iperf, 3))") round $round $tree")
+    done
+  done
+}
+
 loopback_part() {
+  if [ -n "$BASELINE" ]; then loopback_ab; return; fi
   quiet loopback
   echo "# $BYTES bytes"
-  iperf=""
-  if command -v iperf3 >/dev/null; then
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 & pids+=($!)
-    for _ in $(seq 1 50); do iperf3 -c 127.0.0.1 -p "$port" -n 1K >/dev/null 2>&1 && break; sleep 0.1; done
-    iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 & pids+=($!)
-    sleep 0.2
-    iperf=$(iperf3 -c 127.0.0.1 -p "$port" -n "$BYTES" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/8e6,1))' || true)
-    echo "iperf3_tcp_mbps=$iperf"
-  fi
+  iperf3_mbps
 
   base=$("$BIN" files-bench "$BYTES" baselines)
   echo "$base"

@@ -50,15 +50,17 @@ public sealed partial class TransportConnection
     }
 
     /// <summary>Largest size probed towards a loopback address by default (the loopback MTU is 64 KiB; see below).</summary>
-    internal const int LoopbackMaxProbedPacketSize = 8192;
+    internal const int LoopbackMaxProbedPacketSize = 16384;
 
     /// <summary>
     /// The search's maximum when <see cref="TransportOptions.MaxProbedPacketSize"/> is not set: a 1500-byte Ethernet MTU
     /// minus IP and UDP headers (1472 IPv4, 1452 IPv6), or <see cref="LoopbackMaxProbedPacketSize"/> towards a loopback
-    /// address (127.0.0.0/8, ::1, IPv4-mapped loopback). Loopback carries 64 KiB datagrams; 8 KiB keeps the per-packet
-    /// costs (system calls, protection, acknowledgements) an eighth of 1472-byte packets' while seven still fit one UDP
-    /// GSO send and a burst stays well inside the socket buffers (16 KiB and 32 KiB packets overflowed them in the
-    /// transport benchmark).
+    /// address (127.0.0.0/8, ::1, IPv4-mapped loopback). Loopback carries 64 KiB datagrams; 16 KiB keeps the per-packet
+    /// costs (system calls, protection, acknowledgements, wake-ups) a tenth of 1472-byte packets' while four still fit
+    /// one UDP GSO send. 16 KiB and 32 KiB packets overflowed the socket buffers in the transport benchmark before the
+    /// receive side had GRO and the transport its queue-delay signal; since then 16 KiB cut a 1 GiB file transfer's
+    /// CPU by about 8 % against 8 KiB, 32 KiB by little more (docs/benchmarks.md, Files, session 11). Not above 16384:
+    /// a contact link's TCP path frames datagrams of at most that size (Links.Tcp.TcpLinkFrameCodec.MaxDatagram).
     /// </summary>
     public static int DefaultMaxProbedPacketSize(EndPoint remote) => remote switch
     {

@@ -136,8 +136,9 @@ public sealed partial class TransportConnection
             }
         }
         if (frame.Fin) stream.FinalSize = end;
-        stream.ReceiveBuffer.Write(frame.Offset, frame.Data);
-        if (stream.ReceiveBuffer.Readable > 0 || stream.ReadToEnd) stream.WakeReaders();
+        int placed = stream.Receive(frame.Offset, frame.Data);
+        if (placed > 0) OnStreamConsumed(stream, placed, flush: false); // the receive batch's end flushes (UdpTransportEndpoint.OnBatchEnd)
+        if (stream.ReaderHasWork) stream.WakeReaders();
     }
 
     /// <summary>The stream a frame refers to, creating a peer-opened stream on first sight; null for ids that cannot exist.</summary>

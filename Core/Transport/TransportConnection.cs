@@ -226,12 +226,13 @@ public sealed partial class TransportConnection : IReliableConnection
         stream.ReceiveBuffer.Release();
     }
 
-    /// <summary>The application read <paramref name="count"/> bytes: credit the peer again when half a window was used.</summary>
-    internal void OnStreamConsumed(TransportStream stream, int count)
+    /// <summary>The application read <paramref name="count"/> bytes: credit the peer again when half a window was used
+    /// (sent at once, or with the next flush when <paramref name="flush"/> is false).</summary>
+    internal void OnStreamConsumed(TransportStream stream, int count, bool flush = true)
     {
         _consumedData += count;
         bool raised = MaybeRaiseStreamWindow(stream) | MaybeRaiseConnectionWindow();
-        if (raised) FlushLocked();
+        if (raised && flush) FlushLocked();
     }
 
     private bool MaybeRaiseStreamWindow(TransportStream stream)

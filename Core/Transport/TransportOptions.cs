@@ -32,7 +32,7 @@ public sealed record TransportOptions
 
     /// <summary>
     /// Largest UDP payload path MTU discovery tries; null means 1472 towards IPv4 peers and 1452 towards IPv6 peers
-    /// (a 1500-byte Ethernet MTU minus IP and UDP headers), 8192 towards loopback addresses. At or below
+    /// (a 1500-byte Ethernet MTU minus IP and UDP headers), 16384 towards loopback addresses. At or below
     /// <see cref="MaxPacketSize"/> nothing is probed.
     /// </summary>
     public int? MaxProbedPacketSize { get; init; }

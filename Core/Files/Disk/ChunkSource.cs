@@ -11,16 +11,36 @@ public sealed class ChunkSource(FileManifest manifest, string root) : IDisposabl
     /// <exception cref="IOException">the file is gone or shorter than offered.</exception>
     public async ValueTask<int> ReadAsync(int entry, int chunk, Memory<byte> destination, CancellationToken ct)
     {
-        var e = manifest.Entries[entry];
-        if (_openEntry != entry)
+        var length = manifest.ChunkLength(entry, chunk);
+        await ReadExactlyAsync(Open(entry), destination[..length], (long)chunk * manifest.ChunkSize, manifest.Entries[entry].Path, ct).ConfigureAwait(false);
+        return length;
+    }
+
+    /// <summary>Reads <paramref name="destination"/>'s length of chunk <paramref name="chunk"/> of <paramref name="entry"/>,
+    /// from <paramref name="offset"/> into the chunk, at once on this thread (the sender fills the stream's send buffer
+    /// with it piece by piece: from the page cache that is one copy, and the stream's buffer is the read-ahead).</summary>
+    /// <exception cref="IOException">the file is gone or shorter than offered.</exception>
+    public void Read(int entry, int chunk, int offset, Span<byte> destination)
+    {
+        var handle = Open(entry);
+        var position = (long)chunk * manifest.ChunkSize + offset;
+        for (var done = 0; done < destination.Length;)
+        {
+            var n = RandomAccess.Read(handle, destination[done..], position + done);
+            if (n == 0) throw new IOException($"'{manifest.Entries[entry].Path}' is shorter than when it was offered");
+            done += n;
+        }
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle Open(int entry)
+    {
+        if (_openEntry != entry || _handle is null)
         {
             _handle?.Dispose();
-            _handle = File.OpenHandle(Path.Combine(root, e.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            _handle = File.OpenHandle(Path.Combine(root, manifest.Entries[entry].Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
             _openEntry = entry;
         }
-        var length = manifest.ChunkLength(entry, chunk);
-        await ReadExactlyAsync(_handle!, destination[..length], (long)chunk * manifest.ChunkSize, e.Path, ct).ConfigureAwait(false);
-        return length;
+        return _handle;
     }
 
     internal static async ValueTask ReadExactlyAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Memory<byte> destination, long offset, string name, CancellationToken ct)

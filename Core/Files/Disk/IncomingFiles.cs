@@ -100,12 +100,38 @@ public sealed class IncomingFiles : IDisposable
     public ValueTask WriteVerifiedAsync(int entry, int chunk, ReadOnlySpan<byte> data)
     {
         Settle(all: false);
-        var global = _manifest.ChunkBase(entry) + chunk;
-        if (data.IndexOfAnyExcept((byte)0) >= 0)
+        var write = data.IndexOfAnyExcept((byte)0) >= 0 ? Open(entry).StartWrite(data, (long)chunk * _manifest.ChunkSize) : null;
+        return Written(entry, chunk, write);
+    }
+
+    /// <summary>Like <see cref="WriteVerifiedAsync(int, int, ReadOnlySpan{byte})"/> for the first
+    /// <paramref name="length"/> bytes of <paramref name="buffer"/>, which go to the disk from there, without a copy
+    /// (<see cref="PartialFileWriter.StartWriteInPlace"/>): the write holds a reference to the buffer until it completes.</summary>
+    public ValueTask WriteVerifiedAsync(int entry, int chunk, ChunkBuffer buffer, int length)
+    {
+        Settle(all: false);
+        var data = buffer.Memory[..length];
+        Task? write = null;
+        if (data.Span.IndexOfAnyExcept((byte)0) >= 0)
         {
-            var write = Open(entry).StartWrite(data, (long)chunk * _manifest.ChunkSize);
-            if (!write.IsCompletedSuccessfully) _inFlight.Enqueue((global, write));
+            buffer.Retain();
+            try { write = Open(entry).StartWriteInPlace(data, (long)chunk * _manifest.ChunkSize); }
+            catch
+            {
+                buffer.Release();
+                throw;
+            }
+            _ = write.ContinueWith(static (_, b) => ((ChunkBuffer)b!).Release(), buffer, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+        return Written(entry, chunk, write);
+    }
+
+    /// <summary>Marks a chunk whose write started (or that needed none: all zeros) and keeps an unfinished write in flight.</summary>
+    private ValueTask Written(int entry, int chunk, Task? write)
+    {
+        var global = _manifest.ChunkBase(entry) + chunk;
+        if (write is { IsCompletedSuccessfully: false }) _inFlight.Enqueue((global, write));
         Verified.Set(global);
         _unsaved++;
         return _writer is not { HasRoom: false } ? ValueTask.CompletedTask : SettleOldestAsync();

@@ -17,7 +17,8 @@ namespace P2PChat.Core.Files.Disk;
 /// fsync is per file, not per descriptor, so it makes both kinds of write durable. The aligned part of a write goes to
 /// the disk in the background (a pool thread, <see cref="Depth"/> at a time, from aligned buffers of ours), so the
 /// receive loop does not wait for the device; <see cref="IncomingFiles"/> marks a chunk saved only once its write has
-/// completed. One caller at a time; <see cref="Flush"/> may run on another thread meanwhile.
+/// completed. <see cref="StartWriteInPlace"/> skips the copy into our buffers when the caller's bytes are aligned
+/// already (the receiver's <see cref="ChunkBuffer"/>s). One caller at a time; <see cref="Flush"/> may run on another thread meanwhile.
 /// </summary>
 public sealed unsafe partial class PartialFileWriter : IDisposable
 {
@@ -74,9 +75,44 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
             var slot = Array.FindIndex(_writes, w => w.IsCompleted);
             if (slot < 0) throw new InvalidOperationException($"more than {Depth} writes in flight");
             data[..head].CopyTo(Buffer(slot, head));
-            write = _writes[slot] = Task.Run(() => WriteSlot(slot, head, offset));
+            write = _writes[slot] = Task.Run(() => WriteDirect(_buffers[slot], head, offset));
         }
         if (head < data.Length) RandomAccess.Write(_buffered, data[head..], offset + head);
+        return write;
+    }
+
+    /// <summary>Like <see cref="StartWrite"/>, but the aligned part goes to the disk straight from
+    /// <paramref name="data"/>, without a copy, when it starts on a page boundary (a <see cref="ChunkBuffer"/> does):
+    /// the caller keeps those bytes unchanged until the returned write completes. Anything else (writes through the
+    /// page cache, an unaligned offset or address) is copied as <see cref="StartWrite"/> does.</summary>
+    /// <exception cref="IOException">the unaligned part could not be written.</exception>
+    public Task StartWriteInPlace(ReadOnlyMemory<byte> data, long offset)
+    {
+        var pin = data.Pin();
+        var address = (nint)pin.Pointer;
+        var head = IsDirect && offset % Alignment == 0 && address % Alignment == 0 ? data.Length / Alignment * Alignment : 0;
+        if (head == 0)
+        {
+            pin.Dispose();
+            return StartWrite(data.Span, offset);
+        }
+        Task write;
+        try
+        {
+            var slot = Array.FindIndex(_writes, w => w.IsCompleted);
+            if (slot < 0) throw new InvalidOperationException($"more than {Depth} writes in flight");
+            write = _writes[slot] = Task.Run(() =>
+            {
+                try { WriteDirect((byte*)address, head, offset); }
+                finally { pin.Dispose(); }
+            });
+        }
+        catch
+        {
+            pin.Dispose();
+            throw;
+        }
+        if (head < data.Length) RandomAccess.Write(_buffered, data.Span[head..], offset + head);
         return write;
     }
 
@@ -97,11 +133,10 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
         return new Span<byte>(_buffers[slot], length);
     }
 
-    /// <summary>One background write: through the O_DIRECT descriptor, or buffered from the same bytes when the file
-    /// system refuses it (EINVAL).</summary>
-    private void WriteSlot(int slot, int length, long offset)
+    /// <summary>One background write of <paramref name="length"/> bytes from the aligned <paramref name="buffer"/>: through
+    /// the O_DIRECT descriptor, or buffered from the same bytes when the file system refuses it (EINVAL).</summary>
+    private void WriteDirect(byte* buffer, int length, long offset)
     {
-        var buffer = _buffers[slot];
         for (var done = 0; done < length;)
         {
             if (_directRefused)

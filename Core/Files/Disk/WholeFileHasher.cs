@@ -1,5 +1,4 @@
 // The whole-file SHA-256 of received files, computed in chunk order on a worker so the receive loop never waits on it.
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 
@@ -10,8 +9,8 @@ namespace P2PChat.Core.Files.Disk;
 /// from chunk 0 gets its SHA-256 from <see cref="FinishAsync"/> without reading the file again. A chunk out of order (a
 /// resume, a refetched chunk) gives that file up: <see cref="FinishAsync"/> then returns null and the caller re-reads
 /// the partial file. One worker task serves every file of a transfer; at most <c>capacity</c> chunks wait for it, so
-/// memory stays bounded (the loop waits when the worker falls behind). Chunk buffers come from
-/// <see cref="ArrayPool{T}.Shared"/> and go back to it once hashed. Used by one receive loop at a time.
+/// memory stays bounded (the loop waits when the worker falls behind). A chunk handed over keeps a reference to its
+/// <see cref="ChunkBuffer"/> until it is hashed. Used by one receive loop at a time.
 /// </summary>
 public sealed class WholeFileHasher : IAsyncDisposable
 {
@@ -19,24 +18,21 @@ public sealed class WholeFileHasher : IAsyncDisposable
     private readonly int[] _next;      // the chunk each entry expects next; -1 once given up
     private readonly IncrementalHash?[] _hashes;
     private readonly Task _worker;
-    private readonly ArrayPool<byte> _pool;
 
-    private readonly record struct Work(int Entry, byte[]? Rented, ReadOnlyMemory<byte> Data, TaskCompletionSource<byte[]?>? Finished);
+    private readonly record struct Work(int Entry, ChunkBuffer? Buffer, ReadOnlyMemory<byte> Data, TaskCompletionSource<byte[]?>? Finished);
 
-    /// <param name="pool">where the chunk buffers handed over go back to once hashed (<see cref="ArrayPool{T}.Shared"/> by default).</param>
-    public WholeFileHasher(int entries, int capacity, ArrayPool<byte>? pool = null)
+    public WholeFileHasher(int entries, int capacity)
     {
-        _pool = pool ?? ArrayPool<byte>.Shared;
         _next = new int[entries];
         _hashes = new IncrementalHash?[entries];
         _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(Math.Max(1, capacity)) { SingleReader = true, SingleWriter = true });
         _worker = Task.Run(RunAsync);
     }
 
-    /// <summary>Takes <paramref name="rented"/> (which holds <paramref name="data"/>, chunk <paramref name="chunk"/>)
-    /// when the chunk is the next one of its file in order, and returns true; else gives the file's hash up and returns
-    /// false (the caller keeps the buffer).</summary>
-    public async ValueTask<bool> TryAppendAsync(int entry, int chunk, byte[] rented, ReadOnlyMemory<byte> data, CancellationToken ct)
+    /// <summary>Queues <paramref name="data"/> (chunk <paramref name="chunk"/>, held by <paramref name="buffer"/>, of which
+    /// it takes a reference until hashed) when the chunk is the next one of its file in order, and returns true; else
+    /// gives the file's hash up and returns false. The caller keeps its own reference either way.</summary>
+    public async ValueTask<bool> TryAppendAsync(int entry, int chunk, ChunkBuffer buffer, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         if (_next[entry] != chunk)
         {
@@ -44,7 +40,13 @@ public sealed class WholeFileHasher : IAsyncDisposable
             return false;
         }
         _next[entry]++;
-        await _queue.Writer.WriteAsync(new Work(entry, rented, data, null), ct).ConfigureAwait(false);
+        buffer.Retain();
+        try { await _queue.Writer.WriteAsync(new Work(entry, buffer, data, null), ct).ConfigureAwait(false); }
+        catch
+        {
+            buffer.Release();
+            throw;
+        }
         return true;
     }
 
@@ -81,7 +83,7 @@ public sealed class WholeFileHasher : IAsyncDisposable
             }
             finally
             {
-                _pool.Return(work.Rented!);
+                work.Buffer!.Release();
             }
         }
     }

@@ -1,5 +1,4 @@
 // The receiver's half of a data stream: request what is missing, verify every chunk before writing it, finish files.
-using System.Buffers;
 using P2PChat.Core.Files.Disk;
 
 namespace P2PChat.Core.Files.Sessions;
@@ -26,9 +25,10 @@ public sealed record ReceiveOptions(TimeSpan StallTimeout, int CheckpointChunks 
 /// touches the disk; a chunk that does not match (corrupted or forged) is refused and requested again. A file whose
 /// chunks are all verified gets its whole-file check and its final name at once, so finished files of a folder are
 /// kept whatever happens to the rest. Ends with Done when every file is finished.
-/// Pipeline (three things at once, memory bounded): the next frame is read off the link (into its own pooled buffer)
-/// while this one is verified and written, and the whole-file SHA-256 runs in chunk order on a worker
-/// (<see cref="WholeFileHasher"/>, at most <see cref="HashQueueBytes"/> behind), so it never holds up the loop.
+/// Pipeline (three things at once, memory bounded): the next frame is read off the link (into its own pooled,
+/// page-aligned buffer) while this one is verified and written (from that buffer, in the background), and the
+/// whole-file SHA-256 runs in chunk order on a worker (<see cref="WholeFileHasher"/>, at most
+/// <see cref="HashQueueBytes"/> behind), so it never holds up the loop.
 /// </summary>
 public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, TimeProvider time, ReceiveOptions options)
 {
@@ -46,11 +46,9 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
     /// (8 MiB before; a real peer's peak must stay under 100 MB).</summary>
     public const int HashQueueBytes = 2 * 1024 * 1024;
 
-    /// <summary>Chunk buffers a session's own pool keeps for reuse: one being read, one being verified, those queued for
-    /// the hasher and the one it hashes. A pool of the session's own, not <see cref="ArrayPool{T}.Shared"/>: buffers are
-    /// rented on the loop's thread and returned on the hasher's, and the shared pool keeps one per thread (and per
-    /// core) that returns them, so a transfer that ran on many pool threads left many 1 MiB buffers behind (a real
-    /// peer's peak memory counts every one).</summary>
+    /// <summary>Chunk buffers a session's own pool keeps for reuse (<see cref="ChunkBufferPool"/>): one being read, one
+    /// being verified, those written to the disk from where they were received (two at most) and those queued for the
+    /// hasher and the one it hashes (a buffer is often both written and hashed at once).</summary>
     public const int PooledChunkBuffers = 6;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
@@ -70,9 +68,9 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             try { session.Cancel(); } catch (ObjectDisposedException) { }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var refetches = new Dictionary<int, int>();
-        var buffers = ArrayPool<byte>.Create(manifest.ChunkSize, PooledChunkBuffers);
-        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize, buffers);
-        Task<(TransferMessage? Message, byte[]? Rented)>? next = null;
+        var buffers = new ChunkBufferPool(manifest.ChunkSize, PooledChunkBuffers);
+        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize);
+        Task<(TransferMessage? Message, ChunkBuffer? Buffer)>? next = null;
         var lastCheckpoint = time.GetTimestamp();
         try
         {
@@ -96,7 +94,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             {
                 Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
                 Volatile.Write(ref waiting, true);
-                var (message, rented) = await next.ConfigureAwait(false);
+                var (message, buffer) = await next.ConfigureAwait(false);
                 Volatile.Write(ref waiting, false);
                 if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
                 // The next frame comes off the link while this one is verified and written.
@@ -117,8 +115,9 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                         await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
                         continue;
                     }
-                    await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, chunk.Data.Span).ConfigureAwait(false);
-                    if (await hasher.TryAppendAsync(chunk.Entry, chunk.Index, rented!, chunk.Data, session.Token).ConfigureAwait(false)) rented = null;
+                    // The write and the whole-file hash each hold the chunk's buffer until they are done with it.
+                    await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data.Length).ConfigureAwait(false);
+                    await hasher.TryAppendAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data, session.Token).ConfigureAwait(false);
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
                     // In the background: the loop goes on while the data is flushed and the bitmap saved.
@@ -139,7 +138,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                 }
                 finally
                 {
-                    if (rented is not null) buffers.Return(rented);
+                    buffer?.Release();
                 }
             }
         }
@@ -153,20 +152,20 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
         finally
         {
-            Abandon(next, session, buffers);
+            Abandon(next, session);
             try { files.Checkpoint(); }
             catch (IOException) { }
         }
     }
 
     /// <summary>Stops the read of a frame nobody will look at (the session ended), and gives its buffer back.</summary>
-    private static void Abandon(Task<(TransferMessage? Message, byte[]? Rented)>? read, CancellationTokenSource session, ArrayPool<byte> buffers)
+    private static void Abandon(Task<(TransferMessage? Message, ChunkBuffer? Buffer)>? read, CancellationTokenSource session)
     {
         if (read is null) return;
         try { session.Cancel(); } catch (ObjectDisposedException) { }
         _ = read.ContinueWith(t =>
         {
-            if (t.IsCompletedSuccessfully) { if (t.Result.Rented is { } rented) buffers.Return(rented); }
+            if (t.IsCompletedSuccessfully) t.Result.Buffer?.Release();
             else _ = t.Exception; // observed: the session is over, whatever ended the read
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -1,4 +1,5 @@
 // The sender's half of a data stream: present the transfer id, then serve the chunks the receiver requests.
+using P2PChat.Core.Transport;
 
 namespace P2PChat.Core.Files.Sessions;
 
@@ -28,7 +29,8 @@ public sealed record SessionResult(SessionOutcome Outcome, string? Reason = null
 ///                  <--------     Done(id) and end
 /// </code>
 /// Requests are served in arrival order; flow control is the stream's own (a slow receiver slows the reads from disk),
-/// so memory stays at one chunk. <paramref name="sent"/> is told the bytes of every chunk written; a
+/// so memory stays at two chunks, or none of ours when the stream lends its send buffer (<see cref="IInPlaceWriteStream"/>:
+/// the UDP transport's), into which the chunks are then read from the disk directly. <paramref name="sent"/> is told the bytes of every chunk written; a
 /// <paramref name="pacer"/> caps the rate (--file-send-rate).
 /// Stall watchdog (with <paramref name="time"/>): a piece of a chunk write (<see cref="WriteSlice"/> bytes, so a slow link
 /// that takes longer than the timeout for a whole chunk is not taken for a stalled one) that does not complete within <paramref name="stallTimeout"/>
@@ -87,10 +89,12 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
             case ReadyMessage: break;
             default: throw new FileProtocolException($"expected Ready, got {first.Type}");
         }
-        var frameLength = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength + manifest.ChunkSize;
-        // Exact-size frames, not pooled: the pool rounds 1 MiB + 13 bytes up to a 2 MiB array and keeps it afterwards.
+        // A stream that lends its send buffer gets each chunk read from the disk straight into it; otherwise two frames
+        // of the exact size (not pooled: the pool rounds 1 MiB + 13 bytes up to a 2 MiB array and keeps it afterwards).
+        var lending = stream.Stream as IInPlaceWriteStream;
+        var frameLength = lending is null ? ChunkHeader + manifest.ChunkSize : ChunkHeader;
         var frame = GC.AllocateUninitializedArray<byte>(frameLength);
-        var spare = GC.AllocateUninitializedArray<byte>(frameLength);
+        var spare = lending is null ? GC.AllocateUninitializedArray<byte>(frameLength) : frame;
         while (true)
         {
             switch (await ReadAsync(stream, ct).ConfigureAwait(false))
@@ -98,18 +102,51 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
                 case null: return new(SessionOutcome.Interrupted, "the receiver ended the stream");
                 case DoneMessage: return new(SessionOutcome.Completed);
                 case FailedMessage failed: return new(SessionOutcome.Failed, failed.Reason);
-                case RequestMessage request: await ServeAsync(stream, request, frame, spare, ct).ConfigureAwait(false); break;
+                case RequestMessage request when lending is not null: await ServeInPlaceAsync(lending, Check(request), frame, ct).ConfigureAwait(false); break;
+                case RequestMessage request: await ServeAsync(stream, Check(request), frame, spare, ct).ConfigureAwait(false); break;
                 case var other: throw new FileProtocolException($"a {other.Type} message on a data stream");
             }
         }
     }
 
-    private async Task ServeAsync(TransferStream stream, RequestMessage request, byte[] frame, byte[] spare, CancellationToken ct)
+    /// <summary>The frame header and the chunk header before a chunk's data.</summary>
+    private const int ChunkHeader = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength;
+
+    private RequestMessage Check(RequestMessage request)
     {
         if (request.Entry >= manifest.Entries.Count || manifest.Entries[request.Entry] is not { Kind: EntryKind.File } entry
             || request.Count <= 0 || request.First < 0 || (long)request.First + request.Count > entry.ChunkCount)
             throw new FileProtocolException($"a request for chunks {request.First}+{request.Count} of entry {request.Entry}, which the offer does not have");
-        const int header = TransferFrameCodec.HeaderLength + TransferFrameCodec.ChunkHeaderLength;
+        return request;
+    }
+
+    /// <summary>Serves a request into a stream that lends its send buffer: the chunk header is written, then the data is
+    /// read from the disk piece by piece (<see cref="WriteSlice"/>, each timed by the watchdog) into the send buffer.</summary>
+    private async Task ServeInPlaceAsync(IInPlaceWriteStream stream, RequestMessage request, byte[] header, CancellationToken ct)
+    {
+        for (var chunk = request.First; chunk < request.First + request.Count; chunk++)
+        {
+            var length = manifest.ChunkLength(request.Entry, chunk);
+            TransferFrameCodec.WriteChunkHeader(header, request.Entry, chunk, length);
+            if (pacer is not null) await pacer.WaitAsync(length, ct).ConfigureAwait(false);
+            Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
+            await stream.WriteAsync(header.AsMemory(0, ChunkHeader), ct).ConfigureAwait(false);
+            for (var offset = 0; offset < length;)
+            {
+                Interlocked.Exchange(ref _writeStarted, time?.GetTimestamp() ?? -1);
+                var piece = await stream.GetWriteBufferAsync(Math.Min(WriteSlice, length - offset), ct).ConfigureAwait(false);
+                source.Read(request.Entry, chunk, offset, piece.Span); // a failed read leaves the piece uncommitted: the session ends
+                stream.CommitWrite(piece.Length);
+                offset += piece.Length;
+            }
+            Interlocked.Exchange(ref _writeStarted, -1);
+            sent?.Invoke(length);
+        }
+    }
+
+    private async Task ServeAsync(TransferStream stream, RequestMessage request, byte[] frame, byte[] spare, CancellationToken ct)
+    {
+        const int header = ChunkHeader;
         var end = request.First + request.Count;
         // Double buffering: the next chunk is read from disk while this one goes out on the stream.
         var reading = ReadChunkAsync(request.Entry, request.First, frame, header, ct);

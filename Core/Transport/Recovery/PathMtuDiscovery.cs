@@ -3,7 +3,7 @@ namespace P2PChat.Core.Transport.Recovery;
 
 /// <summary>
 /// Searches for the largest packet the path carries, from the base size (1200, confirmed by the handshake's padded
-/// Initial) up to a maximum (1472 on IPv4, 1452 on IPv6: a 1500-byte Ethernet MTU minus IP and UDP headers; 8192 to loopback; or the
+/// Initial) up to a maximum (1472 on IPv4, 1452 on IPv6: a 1500-byte Ethernet MTU minus IP and UDP headers; 16384 to loopback; or the
 /// configured maximum). The connection asks <see cref="ProbeSizeDue"/> when it may send; a probe is one Data packet of
 /// exactly that size holding PING and PADDING frames, acknowledged like any other packet but never counted as a
 /// congestion signal when lost. At most one probe is outstanding.

@@ -37,6 +37,28 @@ internal sealed class StreamReceiveBuffer(int initialCapacity = 4096)
         _received.Add(offset, end);
     }
 
+    /// <summary>
+    /// Like <see cref="Write"/>, for a reader waiting with <paramref name="destination"/>: the part of the data that
+    /// continues the read position goes straight into it (and counts as read) when nothing is buffered there; what does
+    /// not fit, or arrived out of order, is buffered as usual, and buffered bytes that now follow on are read into the
+    /// rest of <paramref name="destination"/>. Returns the bytes placed in <paramref name="destination"/>.
+    /// </summary>
+    public int WriteInto(long offset, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        int placed = 0;
+        if (!destination.IsEmpty && offset <= ReadOffset && offset + data.Length > ReadOffset && Readable == 0)
+        {
+            int skip = (int)(ReadOffset - offset);
+            placed = Math.Min(data.Length - skip, destination.Length);
+            data.Slice(skip, placed).CopyTo(destination);
+            ReadOffset += placed;
+            _received.Remove(0, ReadOffset);
+        }
+        Write(offset, data); // only what lies beyond the read position is kept
+        if (placed < destination.Length) placed += Read(destination[placed..]);
+        return placed;
+    }
+
     public int Read(Span<byte> destination)
     {
         int n = (int)Math.Min(destination.Length, Readable);

@@ -5,13 +5,15 @@ namespace P2PChat.Core.Transport.Streams;
 
 /// <summary>
 /// Holds stream offsets [<see cref="Start"/>, <see cref="End"/>). Appends go at the end; any offset in range can be
-/// copied out (for first sends and retransmissions); <see cref="ReleaseBelow"/> returns whole chunks once acked.
+/// copied out (for first sends and retransmissions); <see cref="ReleaseBelow"/> returns whole chunks once acked. A writer
+/// may also fill the tail in place (<see cref="Lend"/>, <see cref="Advance"/>) instead of appending a copy.
 /// </summary>
 internal sealed class StreamSendBuffer
 {
     private const int ChunkSize = 64 * 1024;
     private readonly List<byte[]> _chunks = [];
     private long _chunksStart; // stream offset of _chunks[0][0]
+    private byte[]? _lent;     // the chunk of the piece lent to a writer (Lend) until it is committed (Advance)
 
     public long Start { get; private set; }
     public long End { get; private set; }
@@ -29,6 +31,28 @@ internal sealed class StreamSendBuffer
             data = data[n..];
             End += n;
         }
+    }
+
+    /// <summary>The free part of the last chunk (a new chunk when it is full), at most <paramref name="max"/> bytes, for a
+    /// writer to fill in place; <see cref="Advance"/> then appends what it filled. Bytes at and past <see cref="End"/> are
+    /// never read by the sender, so the writer may fill them outside the connection's lock.</summary>
+    public Memory<byte> Lend(int max)
+    {
+        int inChunk = (int)((End - _chunksStart) % ChunkSize);
+        if (inChunk == 0 && End - _chunksStart == (long)_chunks.Count * ChunkSize)
+            _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
+        _lent = _chunks[^1];
+        return _lent.AsMemory(inChunk, Math.Min(max, ChunkSize - inChunk));
+    }
+
+    /// <summary>Appends the first <paramref name="count"/> bytes of the piece given by <see cref="Lend"/>.</summary>
+    public void Advance(int count)
+    {
+        if (_lent is null) throw new InvalidOperationException("nothing was lent");
+        int inChunk = (int)((End - _chunksStart) % ChunkSize);
+        if (count < 0 || count > ChunkSize - inChunk) throw new ArgumentOutOfRangeException(nameof(count));
+        End += count;
+        _lent = null;
     }
 
     public void CopyTo(long offset, Span<byte> destination)
@@ -59,7 +83,10 @@ internal sealed class StreamSendBuffer
 
     public void Clear()
     {
-        foreach (var chunk in _chunks) ArrayPool<byte>.Shared.Return(chunk);
+        // A chunk lent to a writer may still be filled by it: it is left to the garbage collector, never pooled.
+        foreach (var chunk in _chunks)
+            if (chunk != _lent) ArrayPool<byte>.Shared.Return(chunk);
+        _lent = null;
         _chunks.Clear();
         _chunksStart = Start = End;
     }

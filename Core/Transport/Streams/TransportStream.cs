@@ -4,10 +4,13 @@ namespace P2PChat.Core.Transport.Streams;
 /// <summary>
 /// Send side: Open → (CompleteWrites) FinQueued → FIN sent → FIN and all bytes acked. Lost ranges are re-sent from
 /// <see cref="SendBuffer"/> until acked. Receive side: bytes land in <see cref="ReceiveBuffer"/> at their offset;
-/// the final size is fixed by the first FIN; reads return 0 once everything up to it was read.
+/// the final size is fixed by the first FIN; reads return 0 once everything up to it was read. A reader waiting in
+/// <see cref="ReadAtLeastAsync"/> lends its buffer (the placement): in-order bytes go from the opened packet straight
+/// into it (<see cref="StreamReceiveBuffer.WriteInto"/>), and it is woken once the minimum is there. A writer may fill
+/// the send buffer in place instead (<see cref="GetWriteBufferAsync"/>, <see cref="CommitWrite"/>).
 /// All state is guarded by the connection's lock.
 /// </summary>
-public sealed class TransportStream : IReliableStream
+public sealed class TransportStream : IPlacingReadStream, IInPlaceWriteStream
 {
     private readonly TransportConnection _connection;
     private readonly AsyncSignal _readable = new();
@@ -56,6 +59,46 @@ public sealed class TransportStream : IReliableStream
 
     internal bool ReadToEnd => FinalSize >= 0 && ReceiveBuffer.ReadOffset == FinalSize;
 
+    // The buffer lent by a reader waiting in ReadAtLeastAsync: the part still free, what was placed, what it waits for.
+    private Memory<byte> _placement;
+    private int _placed;
+    private int _placementMinimum;
+
+    /// <summary>Whether a reader waits with a buffer of its own (<see cref="ReadAtLeastAsync"/>).</summary>
+    internal bool HasPlacement => _placementMinimum > 0;
+
+    public int PlacedInPendingRead => Volatile.Read(ref _placed);
+
+    /// <summary>Stores arriving stream data: into the waiting reader's buffer as far as it continues the read position,
+    /// the rest into the receive buffer; returns the bytes that went to the reader (they count as read).</summary>
+    internal int Receive(long offset, ReadOnlySpan<byte> data)
+    {
+        if (!HasPlacement)
+        {
+            ReceiveBuffer.Write(offset, data);
+            return 0;
+        }
+        int n = ReceiveBuffer.WriteInto(offset, data, _placement.Span);
+        _placement = _placement[n..];
+        Volatile.Write(ref _placed, _placed + n);
+        return n;
+    }
+
+    /// <summary>Whether a waiting reader has something to return now.</summary>
+    internal bool ReaderHasWork => HasPlacement
+        ? _placed >= _placementMinimum || _placement.IsEmpty || ReadToEnd
+        : ReceiveBuffer.Readable > 0 || ReadToEnd;
+
+    /// <summary>Ends the placement and returns how many bytes it received.</summary>
+    private int TakePlacedLocked()
+    {
+        int placed = _placed;
+        _placement = default;
+        _placementMinimum = 0;
+        Volatile.Write(ref _placed, 0);
+        return placed;
+    }
+
     /// <summary>Both directions are over: our FIN and bytes are acknowledged and the peer's were all read.</summary>
     internal bool Finished => FinWritten && SendSettled && ReadToEnd;
 
@@ -88,6 +131,68 @@ public sealed class TransportStream : IReliableStream
                 wait = _readable.WaitTask;
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<Memory<byte>> GetWriteBufferAsync(int maxLength, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        while (true)
+        {
+            Task wait;
+            lock (_connection.Gate)
+            {
+                _connection.ThrowIfCannotSend();
+                if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+                long room = Math.Min(maxLength, _sendBufferLimit - SendBuffer.Length);
+                if (room > 0) return SendBuffer.Lend((int)room);
+                wait = _writable.WaitTask;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void CommitWrite(int count)
+    {
+        lock (_connection.Gate)
+        {
+            _connection.ThrowIfCannotSend();
+            if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+            SendBuffer.Advance(count);
+            if (count == 0) return;
+            _connection.ScheduleStream(this);
+            _connection.FlushLocked();
+        }
+    }
+
+    public async ValueTask<int> ReadAtLeastAsync(Memory<byte> buffer, int minimum, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minimum, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minimum, buffer.Length);
+        int done = 0;
+        while (true)
+        {
+            Task wait;
+            lock (_connection.Gate)
+            {
+                done += TakePlacedLocked();
+                if (done < buffer.Length)
+                {
+                    int n = TryReadLocked(buffer.Span[done..]);
+                    if (n < 0) return done;
+                    done += n;
+                }
+                if (done >= minimum) return done;
+                _placement = buffer[done..];
+                _placementMinimum = minimum - done;
+                wait = _readable.WaitTask;
+            }
+            try { await wait.WaitAsync(cancellationToken).ConfigureAwait(false); }
+            catch (OperationCanceledException)
+            {
+                lock (_connection.Gate) TakePlacedLocked(); // nothing more goes into a buffer the caller takes back
+                throw;
+            }
         }
     }
 

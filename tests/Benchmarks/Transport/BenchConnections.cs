@@ -26,7 +26,7 @@ internal static class BenchConnections
         StreamSendBuffer = (int)o.Bytes("send-buffer", o.Text("seconds") is null ? new TransportOptions().StreamSendBuffer : 256 << 10),
         Pacing = !o.Flag("no-pacing"),
         PathMtuDiscovery = !o.Flag("no-pmtud"),
-        // --max-probe N: cap path MTU discovery (e.g. 1472, the Ethernet size, on loopback where it would go to 8192).
+        // --max-probe N: cap path MTU discovery (e.g. 1472, the Ethernet size, on loopback where it would go to 16384).
         MaxProbedPacketSize = o.Text("max-probe") is null ? null : (int)o.Number("max-probe", 0),
     };
 

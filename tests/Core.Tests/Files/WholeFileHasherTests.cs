@@ -1,5 +1,4 @@
 // The whole-file hash worker: chunks handed over in order give the file's SHA-256; anything out of order gives it up.
-using System.Buffers;
 using System.Security.Cryptography;
 using P2PChat.Core.Files.Disk;
 using Xunit;
@@ -10,10 +9,12 @@ public sealed class WholeFileHasherTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static byte[] Rented(byte[] data, int offset)
+    private static readonly ChunkBufferPool Pool = new(4096, keep: 4);
+
+    private static ChunkBuffer Rented(byte[] data, int offset)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(offset + data.Length);
-        data.CopyTo(rented, offset);
+        var rented = Pool.Rent(offset + data.Length);
+        data.CopyTo(rented.Memory[offset..]);
         return rented;
     }
 
@@ -25,12 +26,12 @@ public sealed class WholeFileHasherTests
         for (var i = 0; i < 3; i++)
         {
             var rented = Rented(chunks[i], 8);
-            Assert.True(await hasher.TryAppendAsync(0, i, rented, rented.AsMemory(8, chunks[i].Length), Ct));
+            Assert.True(await hasher.TryAppendAsync(0, i, rented, rented.Memory.Slice(8, chunks[i].Length), Ct));
         }
         for (var i = 3; i < 5; i++)
         {
             var rented = Rented(chunks[i], 0);
-            Assert.True(await hasher.TryAppendAsync(1, i - 3, rented, rented.AsMemory(0, chunks[i].Length), Ct));
+            Assert.True(await hasher.TryAppendAsync(1, i - 3, rented, rented.Memory[..chunks[i].Length], Ct));
         }
         Assert.Equal(SHA256.HashData(chunks[..3].SelectMany(c => c).ToArray()), await hasher.FinishAsync(0, 3, Ct));
         Assert.Equal(SHA256.HashData(chunks[3..].SelectMany(c => c).ToArray()), await hasher.FinishAsync(1, 2, Ct));
@@ -41,13 +42,14 @@ public sealed class WholeFileHasherTests
     {
         await using var hasher = new WholeFileHasher(entries: 2, capacity: 1);
         var first = Rented([1, 2, 3], 0);
-        Assert.True(await hasher.TryAppendAsync(0, 0, first, first.AsMemory(0, 3), Ct));
+        Assert.True(await hasher.TryAppendAsync(0, 0, first, first.Memory[..3], Ct));
         var third = Rented([7], 0);
-        Assert.False(await hasher.TryAppendAsync(0, 2, third, third.AsMemory(0, 1), Ct)); // the caller keeps this buffer
-        ArrayPool<byte>.Shared.Return(third);
+        Assert.False(await hasher.TryAppendAsync(0, 2, third, third.Memory[..1], Ct)); // the hasher took no reference
+        third.Release();
+        Assert.Throws<InvalidOperationException>(third.Release);
         Assert.Null(await hasher.FinishAsync(0, 3, Ct));
         var only = Rented([9], 0);
-        Assert.True(await hasher.TryAppendAsync(1, 0, only, only.AsMemory(0, 1), Ct));
+        Assert.True(await hasher.TryAppendAsync(1, 0, only, only.Memory[..1], Ct));
         Assert.Null(await hasher.FinishAsync(1, 2, Ct)); // a chunk never came
     }
 }

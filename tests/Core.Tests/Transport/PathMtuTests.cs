@@ -98,10 +98,10 @@ public sealed class PathMtuTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", 8192)]
-    [InlineData("127.9.8.7", 8192)]
-    [InlineData("::1", 8192)]
-    [InlineData("::ffff:127.0.0.1", 8192)]
+    [InlineData("127.0.0.1", 16384)]
+    [InlineData("127.9.8.7", 16384)]
+    [InlineData("::1", 16384)]
+    [InlineData("::ffff:127.0.0.1", 16384)]
     [InlineData("10.0.0.1", 1472)]
     [InlineData("2001:db8::1", 1452)]
     [InlineData("::ffff:10.0.0.1", 1452)]
