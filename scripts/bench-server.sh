@@ -8,6 +8,10 @@
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
 #   LOAD_WINDOW_PROBE="CMD"  runs CMD ({pid} = the server's process id) during each measured PM window, for either server, e.g.
 #                    LOAD_WINDOW_PROBE="perf stat -e 'syscalls:sys_enter_*' -p {pid} -- sleep 10" (per message: count / (rate_per_s × 10))
+#   --counts         during each measured PM window (8 s of it; LOAD_COUNTS=S to change), counts per delivered message that
+#                    hardly depend on the machine's load: <server> per_msg_context_switches, per_msg_syscalls (and per_msg_sys_NAME),
+#                    from `perf stat`; for our server and the base also per_msg_workitems (thread-pool work items), per_msg_alloc_bytes,
+#                    per_msg_lock_contentions, per_msg_gcs, from `dotnet-counters` (`dotnet tool install -g dotnet-counters`)
 #   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`; its ReadyToRun publish is used when DIR has one, as for ours:
@@ -44,6 +48,7 @@ while [[ $# -gt 0 ]]; do
         --in-flight) IN_FLIGHT="$2"; shift 2 ;;
         --skip-irc) SKIP_IRC=1; shift ;;
         --jit) JIT=1; shift ;;
+        --counts) export LOAD_COUNTS="${LOAD_COUNTS:-8}"; shift ;;
         --only) ONLY="$2"; shift 2 ;;
         --baseline) BASE_DIR="$(cd "$2" && pwd)"; shift 2 ;;
         --base-env) BASE_ENV="$2"; shift 2 ;;
