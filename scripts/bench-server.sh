@@ -11,7 +11,7 @@
 #   --counts         during each measured PM window (8 s of it; LOAD_COUNTS=S to change), counts per delivered message that
 #                    hardly depend on the machine's load: <server> per_msg_context_switches, per_msg_syscalls (and per_msg_sys_NAME),
 #                    from `perf stat`; for our server and the base also per_msg_workitems (thread-pool work items), per_msg_alloc_bytes,
-#                    per_msg_lock_contentions, per_msg_gcs, from `dotnet-counters` (`dotnet tool install -g dotnet-counters`)
+#                    per_msg_lock_contentions and counts_gcs (collections in the 8 s), from `dotnet-counters` (`dotnet tool install -g dotnet-counters`)
 #   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`; its ReadyToRun publish is used when DIR has one, as for ours:
