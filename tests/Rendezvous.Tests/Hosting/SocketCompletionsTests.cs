@@ -18,6 +18,14 @@ public sealed class SocketCompletionsTests
         Assert.Equal(set, SocketCompletions.ValueToSet(operatorValue));
 
     [Theory]
+    [InlineData(null, true, 2, "4")]
+    [InlineData("", true, 8, "16")]
+    [InlineData("3", true, 2, null)]      // the operator's count stands
+    [InlineData(null, false, 2, null)]    // the pool: .NET's own count
+    public void Inline_gets_two_event_threads_per_core_unless_the_operator_names_a_count(string? operatorValue, bool inline, int processors, string? set) =>
+        Assert.Equal(set, SocketCompletions.ThreadCountToSet(operatorValue, inline, processors));
+
+    [Theory]
     [InlineData("1", true)]
     [InlineData("0", false)]
     [InlineData("true", false)]   // .NET takes exactly "1"
@@ -33,8 +41,11 @@ public sealed class SocketCompletionsTests
         Require.That(OperatingSystem.IsLinux(), "socket event threads as on Linux");
         using var data = new TempDirectory("p2pchat-completions");
         await using var server = await RendezvousProcess.StartAsync(data.Path,
-            new Dictionary<string, string?> { [SocketCompletions.Variable] = operatorValue }, "--Rendezvous:MaxCommandsPerWindow", "100000");
-        Assert.Contains(SocketCompletions.Describe(inline), server.Output);
+            new Dictionary<string, string?> { [SocketCompletions.Variable] = operatorValue, [SocketCompletions.ThreadCountVariable] = null },
+            "--Rendezvous:MaxCommandsPerWindow", "100000");
+        Assert.Contains(inline
+            ? $"{SocketCompletions.Variable}=1, {SocketCompletions.ThreadCountVariable}={SocketCompletions.EventThreadsPerCore * Environment.ProcessorCount})"
+            : SocketCompletions.Describe(false), server.Output);
 
         await using var alice = await TestClient.ConnectAsync(server.Endpoint, server.Fingerprint);
         await using var bob = await TestClient.ConnectAsync(server.Endpoint, server.Fingerprint);
