@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Hosting;
 
+// Before any socket exists: .NET reads this once, when its socket event threads start.
+var inlineCompletions = SocketCompletions.Apply();
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
@@ -23,7 +25,9 @@ builder.Services.AddHostedService<RendezvousHostedService>();
 
 try
 {
-    await builder.Build().RunAsync();
+    var host = builder.Build();
+    host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("P2PChat.Rendezvous").LogInformation("{Mode}", SocketCompletions.Describe(inlineCompletions));
+    await host.RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)

@@ -8,6 +8,10 @@
 #   options: --rate N --seconds N --signups N --in-flight N --skip-irc; BENCH_QUIET_WAIT=S bounds each wait for a quiet machine (60)
 #   LOAD_WINDOW_PROBE="CMD"  runs CMD ({pid} = the server's process id) during each measured PM window, for either server, e.g.
 #                    LOAD_WINDOW_PROBE="perf stat -e 'syscalls:sys_enter_*' -p {pid} -- sleep 10" (per message: count / (rate_per_s × 10))
+#   --counts         during each measured PM window (8 s of it; LOAD_COUNTS=S to change), counts per delivered message that
+#                    hardly depend on the machine's load: <server> per_msg_context_switches, per_msg_syscalls (and per_msg_sys_NAME),
+#                    from `perf stat`; for our server and the base also per_msg_workitems (thread-pool work items), per_msg_alloc_bytes,
+#                    per_msg_lock_contentions and counts_gcs (collections in the 8 s), from `dotnet-counters` (`dotnet tool install -g dotnet-counters`)
 #   --jit            run our server from the plain build (JIT only) instead of the ReadyToRun publish (the default, as deployed)
 #   --baseline DIR   also run the pm and idle phases against the server built in DIR (another checkout, already built with
 #                    `dotnet build -c Release Rendezvous`; its ReadyToRun publish is used when DIR has one, as for ours:
@@ -15,6 +19,8 @@
 #                    labelled "base", right before ours: a before/after in one run
 #                    (the storm too); --baseline . compares this build with itself, e.g. under other settings:
 #   --base-env "K=V ..."  --env "K=V ..."   environment of the base / our server process only (e.g. DOTNET_TieredPGO=0)
+#   --base-second    run the base right after ours instead of before (the other order of an A/B pair: on this machine
+#                    the side that runs second is often cheaper, so a pair is read in both orders)
 # The storm prints its breakdown too: client-side phases (storm_tcp_ms_*, storm_tls_ms_*, storm_failed_*, storm_signins_per_5s),
 # the CPU seconds of server and load generator, the kernel's listen-queue overflows, and the server's own counters
 # (ours server_*: handshakes per 5 s and their p50/p99, sign-ins by kind, closes by state and reason, store writes and commits).
@@ -34,7 +40,7 @@ if [[ "${1:-}" == "--micro" ]]; then
         --filter '*P2PChat.Benchmarks.Server*' --artifacts tests/Benchmarks/BenchmarkDotNet.Artifacts "$@"
 fi
 
-CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASE_DIR= BASELINE= BASE_ENV= OURS_ENV= JIT=0
+CLIENTS=2000 RATE=25000 SECONDS_=20 SIGNUPS=2000 IN_FLIGHT=1000 SKIP_IRC=0 ONLY= BASE_DIR= BASELINE= BASE_ENV= OURS_ENV= JIT=0 BASE_SECOND=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clients) CLIENTS="$2"; shift 2 ;;
@@ -44,6 +50,8 @@ while [[ $# -gt 0 ]]; do
         --in-flight) IN_FLIGHT="$2"; shift 2 ;;
         --skip-irc) SKIP_IRC=1; shift ;;
         --jit) JIT=1; shift ;;
+        --base-second) BASE_SECOND=1; shift ;;
+        --counts) export LOAD_COUNTS="${LOAD_COUNTS:-8}"; shift ;;
         --only) ONLY="$2"; shift 2 ;;
         --baseline) BASE_DIR="$(cd "$2" && pwd)"; shift 2 ;;
         --base-env) BASE_ENV="$2"; shift 2 ;;
@@ -147,8 +155,9 @@ wanted() { [[ -z "$ONLY" || "$ONLY" == "$1" ]]; }
 # Setting up 10,000 clients takes minutes on a busy machine: the load generator's own limit (--timeout s) is raised.
 base() { [[ -n "$BASELINE" ]] && EXE="$BASELINE" LABEL=base RUN_ENV="$BASE_ENV" ours "$@"; return 0; }
 if wanted pm; then
-    base pm cheap "${PM[@]}"
+    [[ "$BASE_SECOND" == 0 ]] && base pm cheap "${PM[@]}"
     RUN_ENV="$OURS_ENV" ours pm cheap "${PM[@]}"
+    [[ "$BASE_SECOND" == 1 ]] && base pm cheap "${PM[@]}"
     [[ "$SKIP_IRC" == 0 ]] && irc pm "${PM[@]}"
 fi
 if wanted signup; then
@@ -157,13 +166,15 @@ if wanted signup; then
 fi
 if [[ "$CLIENTS" -ge 10000 || -n "$ONLY" ]]; then
     if wanted idle; then
-        base idle cheap --clients "$CLIENTS"
+        [[ "$BASE_SECOND" == 0 ]] && base idle cheap --clients "$CLIENTS"
         RUN_ENV="$OURS_ENV" ours idle cheap --clients "$CLIENTS"
+        [[ "$BASE_SECOND" == 1 ]] && base idle cheap --clients "$CLIENTS"
         [[ "$SKIP_IRC" == 0 ]] && irc idle --clients "$CLIENTS"
     fi
     if wanted storm; then
-        base storm cheap --clients "$CLIENTS" --timeout 3600
+        [[ "$BASE_SECOND" == 0 ]] && base storm cheap --clients "$CLIENTS" --timeout 3600
         RUN_ENV="$OURS_ENV" ours storm cheap --clients "$CLIENTS" --timeout 3600
+        [[ "$BASE_SECOND" == 1 ]] && base storm cheap --clients "$CLIENTS" --timeout 3600
     fi
 fi
 echo "# done $(date -u '+%F %T') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -1,6 +1,7 @@
 // Reads and writes protocol frames over any duplex Stream (TLS on TCP in practice): the one read loop per connection.
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Protocol.Frames;
 
@@ -38,6 +39,9 @@ public sealed class FrameConnection : IAsyncDisposable
 
     /// <summary>The next frame, or null when the peer closed the stream cleanly between frames.</summary>
     /// <exception cref="ProtocolException">a bad frame, or the stream ended in the middle of one.</exception>
+    /// <remarks>A read that waits for the network reuses a pooled state machine instead of allocating one per frame; the
+    /// result must be awaited once (as every caller does).</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReadAsync(CancellationToken ct)
     {
         while (true)
@@ -87,7 +91,9 @@ public sealed class FrameConnection : IAsyncDisposable
     /// <summary>Writes and flushes one frame.</summary>
     public ValueTask SendAsync(Frame frame, CancellationToken ct) => SendAsync([frame], ct);
 
-    /// <summary>Writes several frames back to back and flushes once.</summary>
+    /// <summary>Writes several frames back to back and flushes once. A write that waits for the socket reuses a pooled
+    /// state machine; the result must be awaited once.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(IReadOnlyCollection<Frame> frames, CancellationToken ct)
     {
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);

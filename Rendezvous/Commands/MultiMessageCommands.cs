@@ -39,7 +39,7 @@ public sealed class MultiMessageCommands(ServerContext ctx)
             var part = m.Parts[i];
             var settled = _private.Validate(part.To, part.Data) ?? await _private.TryDeliverLiveAsync(s, part.To, part.Data, sentAt, flags, ct);
             if (settled is null) offline.Add((i, new PrivateDelivery.Pending(part.To, part.Data)));
-            else outcomes[i] = settled;
+            else outcomes[i] = settled.Value;
         }
         // Every part for an offline recipient in one transaction: after a crash the sender, never having had the
         // answer, finds either all of them stored or none (and may simply send the frame again).

@@ -6,8 +6,9 @@ using P2PChat.Rendezvous.Storage;
 
 namespace P2PChat.Rendezvous.Commands;
 
-/// <summary>What became of one PM: Ok (18) with the id and flags to acknowledge, or the refusal's code and text.</summary>
-public sealed record PrivateOutcome(StatusCode Code, MessageFlags AckFlags, ulong MessageId, string Text)
+/// <summary>What became of one PM: Ok (18) with the id and flags to acknowledge, or the refusal's code and text. A value
+/// (as are the tasks returning it, when they complete at once): a live PM allocates no outcome.</summary>
+public readonly record struct PrivateOutcome(StatusCode Code, MessageFlags AckFlags, ulong MessageId, string Text)
 {
     public bool Delivered => Code == StatusCode.Ok;
 }
@@ -35,12 +36,12 @@ public sealed class PrivateDelivery(ServerContext ctx)
     }
 
     /// <summary>One PM, start to end (MSG).</summary>
-    public async Task<PrivateOutcome> DeliverAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct) =>
+    public async ValueTask<PrivateOutcome> DeliverAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct) =>
         await TryDeliverLiveAsync(s, to, data, sentAt, flags, ct)
         ?? (await StoreAsync(s, [new Pending(to, data)], sentAt, flags, ct))[0];
 
     /// <summary>The outcome when no storage is needed; null when the recipient is offline and the PM must be stored.</summary>
-    public async Task<PrivateOutcome?> TryDeliverLiveAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct)
+    public async ValueTask<PrivateOutcome?> TryDeliverLiveAsync(Session s, Tag to, ReadOnlyMemory<byte> data, long sentAt, MessageFlags flags, CancellationToken ct)
     {
         var recipient = ctx.Sessions.Find(to.Value);
         if (recipient is null && await ctx.Store.FindAccountByTagAsync(to.Value, ct) is null)

@@ -42,4 +42,22 @@ public sealed class CommandRateLimiterTests
         for (var i = 0; i < 10; i++) Assert.Null(_limiter.TryAccept(Alice));   // a fresh window
         Assert.NotNull(_limiter.TryAccept(Alice));
     }
+
+    [Fact]
+    public async Task Concurrent_commands_of_one_user_are_counted_exactly_once_each()
+    {
+        var limiter = new CommandRateLimiter(_clock, 500, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1));
+        var accepted = 0;
+        // 8 threads, 100 commands each, for one user and for users of their own (prunes run meanwhile: 4,096 accepts).
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (limiter.TryAccept(Alice) is null) Interlocked.Increment(ref accepted);
+                for (uint u = 0; u < 10; u++) Assert.Null(limiter.TryAccept(0x9000_0000 + (uint)t * 1000 + u));
+            }
+        })));
+        Assert.Equal(500, accepted);
+        Assert.Equal(TimeSpan.FromMinutes(1), limiter.TryAccept(Alice));
+    }
 }

@@ -22,7 +22,11 @@ internal sealed partial class RendezvousProcess : IAsyncDisposable
 
     /// <summary>Starts <c>dotnet p2pchat-rendezvous.dll --listen 127.0.0.1:0 --data DIR [extraArgs]</c> (the dll is copied next to
     /// this test assembly by the project reference) and waits until it logs its endpoint.</summary>
-    public static async Task<RendezvousProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<RendezvousProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
+        StartAsync(dataDirectory, new Dictionary<string, string?>(), extraArgs);
+
+    /// <summary>The same with changes to the child's environment (a null value removes the variable).</summary>
+    public static async Task<RendezvousProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "p2pchat-rendezvous.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first");
@@ -36,6 +40,9 @@ internal sealed partial class RendezvousProcess : IAsyncDisposable
         string[] args = [dll, "--listen", "127.0.0.1:0", "--data", dataDirectory, "--password-memory-kib", "64", "--password-passes", "1", "--Rendezvous:MaxSignUpsPerAddress", "100000", .. extraArgs];
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new RendezvousProcess(process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);

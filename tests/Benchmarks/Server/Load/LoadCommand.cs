@@ -135,7 +135,12 @@ internal static class LoadCommand
 
         var cpu0 = ProcessProbe.CpuTime(pid);
         using var probe = WindowProbe.Start(pid);
-        var sent = await SendAtRateAsync(clients, rate, TimeSpan.FromSeconds(seconds), ct);
+        var counts = CountsProbe.Start(pid, ours);
+        var receivedAtCounts = latency.Received;
+        var window = latency;
+        var sending = SendAtRateAsync(clients, rate, TimeSpan.FromSeconds(seconds), ct);
+        if (counts is not null) await counts.ReportAsync(() => window.Received, receivedAtCounts, say, ct);
+        var sent = await sending;
         if (probe is not null) await probe.WaitForExitAsync(ct);
         // Drain: wait until everything arrived or 10 s passed.
         var drainUntil = DateTime.UtcNow.AddSeconds(10);
