@@ -120,6 +120,7 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                     await hasher.TryAppendAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data, session.Token).ConfigureAwait(false);
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
+                    TransferGarbage.Bound();
                     // In the background: the loop goes on while the data is flushed and the bitmap saved.
                     if ((files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
                         && files.TryBeginCheckpoint())

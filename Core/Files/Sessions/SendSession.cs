@@ -141,6 +141,7 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
             }
             Interlocked.Exchange(ref _writeStarted, -1);
             sent?.Invoke(length);
+            TransferGarbage.Bound();
         }
     }
 
@@ -170,6 +171,7 @@ public sealed class SendSession(FileManifest manifest, Disk.ChunkSource source, 
                 }
                 Interlocked.Exchange(ref _writeStarted, -1);
                 sent?.Invoke(length);
+                TransferGarbage.Bound();
             }
         }
         finally

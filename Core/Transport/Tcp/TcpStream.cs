@@ -1,15 +1,20 @@
 // One stream of a TCP-path connection: the same IReliableStream contract as the UDP transport's streams.
+using System.Buffers;
+
 namespace P2PChat.Core.Transport.Tcp;
 
 /// <summary>
 /// Receive side: chunks queued by the connection's read loop until the application reads them; the peer may have at
 /// most its credit unread (1 MiB, replenished by WINDOW frames as we read). Send side: writes wait for credit.
-/// State is guarded by the connection's lock.
+/// State is guarded by the connection's lock. Received data waits in <see cref="ArrayPool{T}.Shared"/> buffers that go
+/// back to the pool once read: a new array per frame (up to 64 KiB) made a GiB of garbage per GiB received, and where
+/// the workstation GC's gen0 budget follows a large L3 cache (260 MiB on the team's VM) that garbage stood in the
+/// receiver's resident memory (docs/benchmarks.md, "Session 11 (L2 …)").
 /// </summary>
 public sealed class TcpStream : IReliableStream
 {
     private readonly TcpTransportConnection _connection;
-    private readonly Queue<byte[]> _chunks = new();
+    private readonly Queue<(byte[] Array, int Length)> _chunks = new();
     private readonly AsyncSignal _readable = new();
     private readonly AsyncSignal _writable = new();
     private int _chunkOffset;
@@ -64,10 +69,15 @@ public sealed class TcpStream : IReliableStream
                 while (n < buffer.Length && _chunks.TryPeek(out var chunk))
                 {
                     int take = Math.Min(buffer.Length - n, chunk.Length - _chunkOffset);
-                    chunk.AsSpan(_chunkOffset, take).CopyTo(buffer.Span[n..]);
+                    chunk.Array.AsSpan(_chunkOffset, take).CopyTo(buffer.Span[n..]);
                     n += take;
                     _chunkOffset += take;
-                    if (_chunkOffset == chunk.Length) { _chunks.Dequeue(); _chunkOffset = 0; }
+                    if (_chunkOffset == chunk.Length)
+                    {
+                        _chunks.Dequeue();
+                        _chunkOffset = 0;
+                        ArrayPool<byte>.Shared.Return(chunk.Array);
+                    }
                 }
                 ReceivedUnread -= n;
                 _unacknowledgedReads += n;
@@ -101,7 +111,9 @@ public sealed class TcpStream : IReliableStream
     {
         ReceivedUnread += data.Length;
         if (ReceivedUnread > TcpFrameCodec.InitialStreamCredit) return false;
-        _chunks.Enqueue(data.ToArray());
+        var array = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(array);
+        _chunks.Enqueue((array, data.Length));
         _readable.Set();
         return true;
     }

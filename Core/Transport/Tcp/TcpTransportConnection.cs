@@ -30,6 +30,7 @@ public sealed partial class TcpTransportConnection : IReliableConnection
     private TransportError _error;
     private string? _errorReason;
     private byte[] _sealBuffer = [];
+    private readonly byte[] _sendHeader = new byte[TcpFrameCodec.MaxHeaderLength]; // used under the send lock
 
     /// <param name="socket">A connected stream socket; the connection owns it.</param>
     public TcpTransportConnection(Socket socket, ConnectionRole role)
@@ -171,7 +172,7 @@ public sealed partial class TcpTransportConnection : IReliableConnection
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var header = new byte[TcpFrameCodec.MaxHeaderLength];
+            var header = _sendHeader;
             // The caller's token is honoured only between whole frames: a frame cut short, or a sealed frame numbered
             // but never sent, would break the byte stream for every later frame. Disposal (_stop) still ends a send.
             var socketToken = _stop.Token;

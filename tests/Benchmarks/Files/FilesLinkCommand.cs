@@ -42,6 +42,7 @@ internal static class FilesLinkCommand
         var seconds = clock.Elapsed.TotalSeconds;
         var bytes = built.Manifest.Entries.Sum(e => e.Size);
         Console.WriteLine($"result bytes={bytes} seconds={seconds:F3} MBps={bytes / seconds / 1e6:F4} outcome={result.Outcome} chunk={built.Manifest.ChunkSize}");
+        Console.Error.WriteLine(GcLine());
         await connection.CloseAsync(ct);
         return result.Outcome == SessionOutcome.Completed ? 0 : 1;
     }
@@ -60,8 +61,17 @@ internal static class FilesLinkCommand
         using var files = new IncomingFiles(manifest, folder, IncomingFiles.ChooseTopName(folder, manifest.Name), Path.Combine(folder, manifest.Id + ".bitmap"));
         var result = await new ReceiveSession(manifest, files, TimeProvider.System, ReceiveOptions.Default).RunAsync(stream, ct);
         Console.Error.WriteLine($"received: {result.Outcome} {result.Reason}");
+        Console.Error.WriteLine(GcLine());
         try { await connection.AcceptStreamAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token); }
         catch (Exception e) when (e is TransportException or OperationCanceledException) { } // the sender closes
         return result.Outcome == SessionOutcome.Completed ? 0 : 1;
+    }
+
+    /// <summary>Garbage made and the gen0 budget seen, for the memory rows (docs/benchmarks.md).</summary>
+    private static string GcLine()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        return $"gc allocated_mb={GC.GetTotalAllocatedBytes() / 1e6:F1} gen0_collections={GC.CollectionCount(0)} " +
+               $"gen0_before_last_mb={info.GenerationInfo[0].SizeBeforeBytes / 1e6:F1} heap_mb={GC.GetTotalMemory(false) / 1e6:F1}";
     }
 }
