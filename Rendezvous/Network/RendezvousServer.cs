@@ -88,6 +88,9 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// with the SslStream engine, at its record layer with ours).</summary>
     internal Action<Stream>? TlsAccepted { get; set; }
 
+    /// <summary>Makes the Records engine's OpenSSL context (tests replace it to play a machine without a usable libssl).</summary>
+    internal Func<X509Certificate2, ServerTlsContext> TlsContextFactory { get; set; } = ServerTlsContext.Create;
+
     /// <summary>The TLS engine connections get (<see cref="TlsEngine.SslStream"/> also when ours was asked for but cannot run).</summary>
     public TlsEngine Engine => _records is null ? TlsEngine.SslStream : TlsEngine.Records;
 
@@ -101,7 +104,7 @@ public sealed class RendezvousServer : IAsyncDisposable
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
         if (_options.TlsEngine == TlsEngine.Records)
         {
-            try { _records = ServerTlsContext.Create(_certificate); }
+            try { _records = TlsContextFactory(_certificate); }
             catch (TlsUnavailableException ex)
             {
                 _log.LogWarning("TLS engine Records unavailable, using SslStream (TlsEngine): {Reason}", ex.Message);
