@@ -47,6 +47,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     private X509Certificate2? _certificate;
     private SslStreamCertificateContext? _certificateContext;
     private ServerTlsContext? _records;
+    private IdleCipherSweeper? _cipherSweeper;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextSessionId;
     private int _stopping;
@@ -104,7 +105,11 @@ public sealed class RendezvousServer : IAsyncDisposable
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
         if (_options.TlsEngine == TlsEngine.Records)
         {
-            try { _records = TlsContextFactory(_certificate); }
+            try
+            {
+                _records = TlsContextFactory(_certificate);
+                _cipherSweeper = new IdleCipherSweeper(_time, IdleCipherSweeper.DefaultInterval);
+            }
             catch (TlsUnavailableException ex)
             {
                 _log.LogWarning("TLS engine Records unavailable, using SslStream (TlsEngine): {Reason}", ex.Message);
@@ -140,6 +145,7 @@ public sealed class RendezvousServer : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _abort.Dispose();
+        _cipherSweeper?.Dispose();
         _records?.Dispose();
         _certificate?.Dispose();
     }
@@ -186,7 +192,7 @@ public sealed class RendezvousServer : IAsyncDisposable
             using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
             Stream stream = _records is { } records
-                ? await TlsServerHandshake.AcceptAsync(records, socket, linked.Token).ConfigureAwait(false)
+                ? await TlsServerHandshake.AcceptAsync(records, socket, linked.Token, _cipherSweeper).ConfigureAwait(false)
                 : await SslStreamHandshakeAsync(socket, linked.Token).ConfigureAwait(false);
             TlsAccepted?.Invoke(stream);
             return stream;

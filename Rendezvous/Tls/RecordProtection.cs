@@ -5,9 +5,11 @@ namespace P2PChat.Rendezvous.Tls;
 
 /// <summary>
 /// Seals (our direction) or opens (the peer's) records with the current application traffic key and counts them.
-/// The AEAD object, which holds a native cipher context, exists only while records flow: it is made on first use and
-/// <see cref="ReleaseCipher"/> drops it (an idle connection then keeps 60–100 bytes of keys, not a context).
-/// Not thread-safe: one reader uses the peer's direction, writes (serialised by the stream) use ours.
+/// The AEAD object, which holds a native cipher context (about 1.1 KiB of OpenSSL memory), exists only while records
+/// flow: it is made on first use and <see cref="ReleaseCipher"/> drops it (an idle connection then keeps 60–100 bytes
+/// of keys, not a context). <see cref="ReleaseCipher"/> may run on any thread (the idle sweeper): a seal or open takes
+/// the context out of its slot while it uses it and puts it back after, so the sweeper never disposes one in use.
+/// Otherwise not thread-safe: one reader uses the peer's direction, writes (serialised by the stream) use ours.
 /// </summary>
 public sealed class RecordProtection : IDisposable
 {
@@ -34,25 +36,50 @@ public sealed class RecordProtection : IDisposable
     public ulong Sequence { get; private set; }
 
     /// <summary>Whether a cipher context is held now (for tests and memory checks).</summary>
-    public bool HoldsCipher => _aead is not null;
+    public bool HoldsCipher => Volatile.Read(ref _aead) is not null;
 
-    private RecordAead Aead => _aead ??= new RecordAead(_suite, _key);
+    /// <summary>Set by every seal and open; the idle sweeper clears it (<see cref="TakeUsed"/>).</summary>
+    private int _used;
+
+    /// <summary>True when a record was sealed or opened since the last call.</summary>
+    public bool TakeUsed() => Interlocked.Exchange(ref _used, 0) != 0;
+
+    private RecordAead RentAead()
+    {
+        _used = 1;
+        return Interlocked.Exchange(ref _aead, null) ?? new RecordAead(_suite, _key);
+    }
+
+    private void ReturnAead(RecordAead aead)
+    {
+        if (Interlocked.CompareExchange(ref _aead, aead, null) is not null) aead.Dispose();
+    }
 
     public int Seal(TlsContentType type, ReadOnlySpan<byte> content, Span<byte> destination)
     {
         // Never reached in practice (a KeyUpdate comes every 2^24 records), but a nonce must never repeat.
         if (Sequence == ulong.MaxValue) throw new TlsAlertException(TlsAlert.InternalError, false, "TLS sequence number exhausted");
-        var n = RecordCodec.Seal(Aead, _iv, Sequence, type, content, destination);
-        Sequence++;
-        return n;
+        var aead = RentAead();
+        try
+        {
+            var n = RecordCodec.Seal(aead, _iv, Sequence, type, content, destination);
+            Sequence++;
+            return n;
+        }
+        finally { ReturnAead(aead); }
     }
 
     public (TlsContentType Type, int Length) Open(Span<byte> record)
     {
         if (Sequence == ulong.MaxValue) throw new TlsAlertException(TlsAlert.UnexpectedMessage, false, "the peer did not update its key before the sequence number ran out");
-        var opened = RecordCodec.Open(Aead, _iv, Sequence, record);
-        Sequence++;
-        return opened;
+        var aead = RentAead();
+        try
+        {
+            var opened = RecordCodec.Open(aead, _iv, Sequence, record);
+            Sequence++;
+            return opened;
+        }
+        finally { ReturnAead(aead); }
     }
 
     /// <summary>Moves to the next traffic secret (a KeyUpdate, RFC 8446 §7.2); the sequence number starts again at 0.</summary>
@@ -66,12 +93,8 @@ public sealed class RecordProtection : IDisposable
         Sequence = 0;
     }
 
-    /// <summary>Drops the cipher context; the next record makes a new one from the key.</summary>
-    public void ReleaseCipher()
-    {
-        _aead?.Dispose();
-        _aead = null;
-    }
+    /// <summary>Drops the cipher context (if it is not in use right now); the next record makes a new one from the key.</summary>
+    public void ReleaseCipher() => Interlocked.Exchange(ref _aead, null)?.Dispose();
 
     /// <summary>Zeroes the secret, key and iv and drops the cipher context (which zeroes its own copy of the key).</summary>
     public void Dispose()

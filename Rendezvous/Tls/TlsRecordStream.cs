@@ -21,6 +21,7 @@ public sealed class TlsRecordStream : Stream
     private readonly Socket _socket;
     private readonly RecordProtection _in;
     private readonly RecordProtection _out;
+    private readonly IdleCipherSweeper? _sweeper;
     // The read buffer: [_plainStart, _plainEnd) content ready for the reader, then [_cipherStart, _cipherEnd) bytes
     // received and not yet opened; _plainEnd ≤ _cipherStart always (a record's content is shorter than the record).
     private byte[]? _buffer;
@@ -32,11 +33,14 @@ public sealed class TlsRecordStream : Stream
     private int _disposed;
 
     /// <param name="received">bytes the handshake read after the client's Finished (the first records of data).</param>
-    public TlsRecordStream(Socket socket, TlsSessionKeys keys, ReadOnlySpan<byte> received)
+    /// <param name="sweeper">drops this stream's cipher contexts while it is idle (none: they stay for its life).</param>
+    public TlsRecordStream(Socket socket, TlsSessionKeys keys, ReadOnlySpan<byte> received, IdleCipherSweeper? sweeper = null)
     {
         _socket = socket;
         _in = new RecordProtection(keys.Suite, keys.TakeClientSecret());
         _out = new RecordProtection(keys.Suite, keys.TakeServerSecret(), keys.ServerRecordsSent);
+        _sweeper = sweeper;
+        sweeper?.Add(this);
         if (!received.IsEmpty)
         {
             _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(BufferSize, received.Length + RecordCodec.MaxRecord));
@@ -49,6 +53,22 @@ public sealed class TlsRecordStream : Stream
 
     /// <summary>True while a read buffer is held (for tests: an idle stream holds none).</summary>
     internal bool HoldsBuffer => _buffer is not null;
+
+    /// <summary>Whether each direction holds a cipher context now (for tests).</summary>
+    internal (bool Out, bool In) HoldsCiphers => (_out.HoldsCipher, _in.HoldsCipher);
+
+    /// <summary>Drops the cipher context of each direction that carried no record since the last call (the sweeper's).</summary>
+    internal int ReleaseIdleCiphers()
+    {
+        var released = 0;
+        foreach (var direction in (ReadOnlySpan<RecordProtection>)[_in, _out])
+            if (!direction.TakeUsed() && direction.HoldsCipher)
+            {
+                direction.ReleaseCipher();
+                released++;
+            }
+        return released;
+    }
 
     /// <summary>Our records so far under our current key, and the peer's under theirs (for tests).</summary>
     internal (ulong Sent, ulong Received) Sequences => (_out.Sequence, _in.Sequence);
@@ -278,6 +298,7 @@ public sealed class TlsRecordStream : Stream
         // The session has stopped reading and writing by now; a buffer still held goes to the GC, not back to the pool
         // (never hand a buffer back that something might still touch).
         _buffer = null;
+        _sweeper?.Remove(this);
         _in.Dispose();
         _out.Dispose();
         base.Dispose(disposing);

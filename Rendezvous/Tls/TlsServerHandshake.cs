@@ -25,7 +25,8 @@ public static class TlsServerHandshake
     /// stream for the rest of the connection. Cancel to time it out.</summary>
     /// <exception cref="AuthenticationException">the handshake failed (OpenSSL's reason; its alert has been sent).</exception>
     /// <exception cref="IOException">the connection closed or broke during the handshake.</exception>
-    public static async Task<TlsRecordStream> AcceptAsync(ServerTlsContext context, Socket socket, CancellationToken ct)
+    /// <param name="sweeper">drops the stream's cipher contexts while it is idle (null: never).</param>
+    public static async Task<TlsRecordStream> AcceptAsync(ServerTlsContext context, Socket socket, CancellationToken ct, IdleCipherSweeper? sweeper = null)
     {
         using var ssl = context.NewConnection(out var readBio, out var writeBio);
         var capture = new Capture(ssl.DangerousGetHandle());
@@ -53,7 +54,7 @@ public static class TlsServerHandshake
                 {
                     if (outputLength > 0) await SendAllAsync(socket, output.AsMemory(0, outputLength), ct).ConfigureAwait(false);
                     if (failure is not null) throw new AuthenticationException("TLS handshake failed: " + failure);
-                    if (done) return Finish(ssl, capture, CountRecords(output.AsSpan(0, outputLength)), socket, buffer.AsSpan(start, end - start));
+                    if (done) return Finish(ssl, capture, CountRecords(output.AsSpan(0, outputLength)), socket, buffer.AsSpan(start, end - start), sweeper);
                 }
                 finally { if (outputLength > 0) ArrayPool<byte>.Shared.Return(output); }
             }
@@ -81,7 +82,8 @@ public static class TlsServerHandshake
         return error == OpenSslNative.SslErrorWantRead ? (false, null) : (false, $"SSL_get_error {error}: {OpenSslNative.Errors()}");
     }
 
-    private static TlsRecordStream Finish(SafeSslHandle ssl, Capture capture, int recordsAfterFinished, Socket socket, ReadOnlySpan<byte> rest)
+    private static TlsRecordStream Finish(SafeSslHandle ssl, Capture capture, int recordsAfterFinished, Socket socket, ReadOnlySpan<byte> rest,
+        IdleCipherSweeper? sweeper)
     {
         if (OpenSslNative.SSL_version(ssl) != OpenSslNative.Tls13Version) throw new AuthenticationException("not TLS 1.3");
         var cipher = OpenSslNative.SSL_get_current_cipher(ssl);
@@ -93,7 +95,7 @@ public static class TlsServerHandshake
             throw new AuthenticationException("OpenSSL's key log did not give both application traffic secrets");
         capture.Client = capture.Server = null;   // handed over: the stream owns (and zeroes) them now
         using var keys = new TlsSessionKeys(suite, client, server, (ulong)recordsAfterFinished);
-        return new TlsRecordStream(socket, keys, rest);
+        return new TlsRecordStream(socket, keys, rest, sweeper);
     }
 
     /// <summary>Called by OpenSSL for each secret of a handshake (SSL_CTX_set_keylog_callback), inside

@@ -22,9 +22,12 @@ internal sealed class TlsEchoServer : IAsyncDisposable
     private readonly Task _accepting;
     private readonly ServerTlsContext _context;
 
-    public TlsEchoServer(Func<TlsRecordStream, CancellationToken, Task>? serve = null)
+    private readonly IdleCipherSweeper? _sweeper;
+
+    public TlsEchoServer(Func<TlsRecordStream, CancellationToken, Task>? serve = null, IdleCipherSweeper? sweeper = null)
     {
         Serve = serve ?? EchoAsync;
+        _sweeper = sweeper;
         using var certificate = ServerCertificate.LoadOrCreate(_folder.Path, TimeProvider.System);
         _context = ServerTlsContext.Create(certificate);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -92,7 +95,7 @@ internal sealed class TlsEchoServer : IAsyncDisposable
             {
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 handshake.CancelAfter(TimeSpan.FromSeconds(30));
-                stream = await TlsServerHandshake.AcceptAsync(_context, socket, handshake.Token);
+                stream = await TlsServerHandshake.AcceptAsync(_context, socket, handshake.Token, _sweeper);
             }
             catch (Exception ex)
             {

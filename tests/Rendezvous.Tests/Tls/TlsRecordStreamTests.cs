@@ -33,21 +33,21 @@ public sealed class TlsRecordStreamTests
     }
 
     [Fact]
-    public async Task An_idle_stream_holds_no_buffer_and_no_cipher_context_it_does_not_need()
+    public async Task An_idle_stream_holds_no_read_buffer()
     {
-        var reads = System.Threading.Channels.Channel.CreateUnbounded<int>();
-        TlsRecordStream? serverSide = null;
+        // The serve loop reports each read's byte count, and -1 each time it is about to wait in a zero-byte read.
+        var events = System.Threading.Channels.Channel.CreateUnbounded<int>();
         await using var server = new TlsEchoServer(async (stream, ct) =>
         {
-            serverSide = stream;
             var buffer = new byte[1024];
             while (true)
             {
                 // As the session's pipe does: a zero-byte read first, then a real one.
+                await events.Writer.WriteAsync(-1, ct);
                 var ready = await stream.ReadAsync(Memory<byte>.Empty, ct);
                 Assert.Equal(0, ready);
                 var n = await stream.ReadAsync(buffer, ct);
-                await reads.Writer.WriteAsync(n, ct);
+                await events.Writer.WriteAsync(n, ct);
                 if (n == 0) return;
             }
         });
@@ -57,9 +57,37 @@ public sealed class TlsRecordStreamTests
         var stream = await server.NextStreamAsync();
         await tls.WriteAsync(new byte[300], TestClient.Ct);
         var got = 0;
-        while (got < 300) got += await reads.Reader.ReadAsync(TestClient.Ct);
-        // Everything read: the next zero-byte read waits on the socket with nothing rented.
+        while (got < 300) got += Math.Max(0, await events.Reader.ReadAsync(TestClient.Ct));
+        while (await events.Reader.ReadAsync(TestClient.Ct) != -1) { }
+        // Everything read and the loop waits again: nothing rented meanwhile.
         Assert.False(stream.HoldsBuffer);
+    }
+
+    [Fact]
+    public async Task The_sweeper_drops_the_cipher_contexts_of_a_quiet_connection_and_traffic_brings_them_back()
+    {
+        using var sweeper = new IdleCipherSweeper(time: null, IdleCipherSweeper.DefaultInterval);   // swept by hand
+        await using var server = new TlsEchoServer(sweeper: sweeper);
+        var (tcp, tls) = await server.ConnectAsync();
+        using var _ = tcp;
+        await using var __ = tls;
+        var stream = await server.NextStreamAsync();
+        await EchoAsync(tls, 100);
+        Assert.Equal((true, true), stream.HoldsCiphers);
+        Assert.Equal(0, sweeper.Sweep());   // used since the last look: kept
+        Assert.Equal(2, sweeper.Sweep());   // a whole interval without a record: both dropped
+        Assert.Equal((false, false), stream.HoldsCiphers);
+        await EchoAsync(tls, 20_000);        // made again from the keys
+        Assert.Equal((true, true), stream.HoldsCiphers);
+    }
+
+    private static async Task EchoAsync(System.Net.Security.SslStream tls, int size)
+    {
+        var data = RandomNumberGenerator.GetBytes(size);
+        await tls.WriteAsync(data, TestClient.Ct);
+        var echoed = new byte[size];
+        await tls.ReadExactlyAsync(echoed, TestClient.Ct);
+        Assert.Equal(data, echoed);
     }
 
     [Fact]
