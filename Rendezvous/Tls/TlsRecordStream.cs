@@ -1,6 +1,7 @@
 // The Stream a session reads and writes once the handshake is done: our own TLS 1.3 record layer over the socket.
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace P2PChat.Rendezvous.Tls;
 
@@ -90,6 +91,7 @@ public sealed class TlsRecordStream : Stream
 
     /// <summary>Content of the peer's records; 0 at the end (close_notify or the socket closed between records), and
     /// for a zero-byte read once data is there.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]   // no allocation per read that has to wait
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct = default)
     {
         while (true)
@@ -137,6 +139,7 @@ public sealed class TlsRecordStream : Stream
     }
 
     /// <summary>Seals <paramref name="data"/> into records (≤ 2^14 bytes each) and sends them with one send.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         if (data.IsEmpty) return;
@@ -189,6 +192,7 @@ public sealed class TlsRecordStream : Stream
         return n;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         while (!bytes.IsEmpty)
