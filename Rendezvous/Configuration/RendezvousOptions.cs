@@ -184,6 +184,10 @@ public sealed class RendezvousOptions
     /// cannot be used) or <see cref="TlsEngine.SslStream"/> (.NET's SslStream for everything).</summary>
     public TlsEngine TlsEngine { get; set; } = TlsEngine.Records;
 
+    /// <summary>With the Records engine: how often idle connections drop their cipher contexts (each direction that
+    /// carried no record since the last sweep; 0: never, they are kept for the connection's life).</summary>
+    public int TlsCipherSweepSeconds { get; set; } = 2;
+
     public IReadOnlySet<string> AdminNames() =>
         Admins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

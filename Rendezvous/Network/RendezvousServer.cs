@@ -108,7 +108,8 @@ public sealed class RendezvousServer : IAsyncDisposable
             try
             {
                 _records = TlsContextFactory(_certificate);
-                _cipherSweeper = new IdleCipherSweeper(_time, IdleCipherSweeper.DefaultInterval);
+                if (_options.TlsCipherSweepSeconds > 0)
+                    _cipherSweeper = new IdleCipherSweeper(_time, TimeSpan.FromSeconds(_options.TlsCipherSweepSeconds));
             }
             catch (TlsUnavailableException ex)
             {
