@@ -12,8 +12,10 @@ namespace P2PChat.Rendezvous.Tls;
 /// </summary>
 public sealed class IdleCipherSweeper : IDisposable
 {
-    /// <summary>Shorter than the clients' heartbeat (10 s): a signed-in connection that only exchanges PING/PONG holds
-    /// its contexts for 2–4 s of every 10; one with a record at least every 2 s never loses them.</summary>
+    /// <summary>The interval measured (option TlsCipherSweepSeconds, off by default): shorter than the clients' heartbeat
+    /// (10 s), so a connection that only exchanges PING/PONG holds its contexts for 2–4 s of every 10. It freed ~22 MB
+    /// of glibc's heap at 10,000 idle connections but cost resident memory (contexts re-made on whichever thread serves
+    /// the next PING, spreading over malloc arenas): docs/benchmarks.md, issue 12, session 11.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<TlsRecordStream, byte> _streams = new();
     private readonly ITimer? _timer;
