@@ -14,6 +14,7 @@ using P2PChat.Rendezvous.Configuration;
 using P2PChat.Rendezvous.Security;
 using P2PChat.Rendezvous.Sessions;
 using P2PChat.Rendezvous.Storage;
+using P2PChat.Rendezvous.Tls;
 
 namespace P2PChat.Rendezvous.Network;
 
@@ -45,6 +46,8 @@ public sealed class RendezvousServer : IAsyncDisposable
     private TcpListener? _listener;
     private X509Certificate2? _certificate;
     private SslStreamCertificateContext? _certificateContext;
+    private ServerTlsContext? _records;
+    private IdleCipherSweeper? _cipherSweeper;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextSessionId;
     private int _stopping;
@@ -82,8 +85,15 @@ public sealed class RendezvousServer : IAsyncDisposable
     /// <summary>Connections whose ClientHello has arrived, waiting for a handshake slot (for tests and diagnostics).</summary>
     internal int HandshakesWaiting => Volatile.Read(ref _handshakesWaiting);
 
-    /// <summary>Called with each connection's server-side TLS stream once its handshake is done (tests look at its OpenSSL state).</summary>
-    internal Action<SslStream>? TlsAccepted { get; set; }
+    /// <summary>Called with each connection's server-side TLS stream once its handshake is done (tests look at its OpenSSL state
+    /// with the SslStream engine, at its record layer with ours).</summary>
+    internal Action<Stream>? TlsAccepted { get; set; }
+
+    /// <summary>Makes the Records engine's OpenSSL context (tests replace it to play a machine without a usable libssl).</summary>
+    internal Func<X509Certificate2, ServerTlsContext> TlsContextFactory { get; set; } = ServerTlsContext.Create;
+
+    /// <summary>The TLS engine connections get (<see cref="TlsEngine.SslStream"/> also when ours was asked for but cannot run).</summary>
+    public TlsEngine Engine => _records is null ? TlsEngine.SslStream : TlsEngine.Records;
 
     /// <summary>Connection and sign-in counters (logged when the server stops).</summary>
     public ServerCounters Counters => _context.Counters;
@@ -93,6 +103,19 @@ public sealed class RendezvousServer : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
         _certificate = ServerCertificate.LoadOrCreate(_options.DataDirectory, _time);
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
+        if (_options.TlsEngine == TlsEngine.Records)
+        {
+            try
+            {
+                _records = TlsContextFactory(_certificate);
+                if (_options.TlsCipherSweepSeconds > 0)
+                    _cipherSweeper = new IdleCipherSweeper(_time, TimeSpan.FromSeconds(_options.TlsCipherSweepSeconds));
+            }
+            catch (TlsUnavailableException ex)
+            {
+                _log.LogWarning("TLS engine Records unavailable, using SslStream (TlsEngine): {Reason}", ex.Message);
+            }
+        }
         _listener = new TcpListener(ListenEndpoint.Parse(_options.Listen));
         _listener.Start(backlog: Math.Max(16, _options.ListenBacklog));
         _log.LogInformation("fingerprint SHA256 {Fingerprint}", Fingerprint);
@@ -123,6 +146,8 @@ public sealed class RendezvousServer : IAsyncDisposable
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _abort.Dispose();
+        _cipherSweeper?.Dispose();
+        _records?.Dispose();
         _certificate?.Dispose();
     }
 
@@ -142,6 +167,64 @@ public sealed class RendezvousServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TLS handshake of one admitted connection: first its ClientHello must arrive (a connection that sends nothing
+    /// never takes a handshake slot), then it waits for one of the handshake slots in arrival order, then the handshake
+    /// runs within the handshake timeout. Returns the stream the session reads and writes; throws when it failed (the
+    /// caller closes the socket).
+    /// </summary>
+    private async Task<Stream> HandshakeAsync(Socket socket)
+    {
+        // 1. The ClientHello has arrived.
+        using (var firstBytes = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time))
+        using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
+        // With inline socket completions this continues on a socket event thread, which serves every connection of
+        // that thread: the handshake's key exchange and signature (about a millisecond of CPU) run on the pool instead
+        // (on a pool thread, the default, the hop costs nothing).
+        await new ThreadPoolHop();
+        // 2. A handshake slot, in arrival order.
+        Interlocked.Increment(ref _handshakesWaiting);
+        try { await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false); }
+        finally { Interlocked.Decrement(ref _handshakesWaiting); }
+        // 3. The handshake itself, within the handshake timeout.
+        try
+        {
+            using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
+            Stream stream = _records is { } records
+                ? await TlsServerHandshake.AcceptAsync(records, socket, linked.Token, _cipherSweeper).ConfigureAwait(false)
+                : await SslStreamHandshakeAsync(socket, linked.Token).ConfigureAwait(false);
+            TlsAccepted?.Invoke(stream);
+            return stream;
+        }
+        finally { _handshakeSlots.Release(); }
+    }
+
+    /// <summary>The <see cref="TlsEngine.SslStream"/> engine: .NET's SslStream for the handshake and everything after.</summary>
+    private async Task<Stream> SslStreamHandshakeAsync(Socket socket, CancellationToken ct)
+    {
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = _certificateContext,
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ClientCertificateRequired = false,
+            }, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        // Before the stream is used again: from now on an idle connection holds no TLS record buffers.
+        if (_options.ReleaseTlsBuffers)
+            OpenSslBufferRelease.TryApply(tls, why => _log.LogWarning("TLS record buffers stay allocated on idle connections (ReleaseTlsBuffers): {Reason}", why));
+        return tls;
+    }
+
     /// <summary>One connection from admission (before TLS) to close.</summary>
     private async Task ServeAsync(Socket socket)
     {
@@ -159,46 +242,14 @@ public sealed class RendezvousServer : IAsyncDisposable
             return;
         }
         socket.NoDelay = true;
-        var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
-        var slotTaken = false;
-        try
-        {
-            // 1. The ClientHello has arrived (a connection that sends nothing never takes a handshake slot).
-            using (var firstBytes = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time))
-            using (var linkedFirst = CancellationTokenSource.CreateLinkedTokenSource(firstBytes.Token, _abort.Token))
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linkedFirst.Token).ConfigureAwait(false);
-            // With inline socket completions this continues on a socket event thread, which serves every connection of
-            // that thread: the handshake's key exchange and signature (about a millisecond of CPU) run on the pool instead
-            // (on a pool thread, the default, the hop costs nothing).
-            await new ThreadPoolHop();
-            // 2. A handshake slot, in arrival order; 3. the handshake itself, within the handshake timeout.
-            Interlocked.Increment(ref _handshakesWaiting);
-            try { await _handshakeSlots.WaitAsync(_abort.Token).ConfigureAwait(false); }
-            finally { Interlocked.Decrement(ref _handshakesWaiting); }
-            slotTaken = true;
-            using var handshake = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds), _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(handshake.Token, _abort.Token);
-            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-            {
-                ServerCertificateContext = _certificateContext,
-                EnabledSslProtocols = SslProtocols.Tls13,
-                ClientCertificateRequired = false,
-            }, linked.Token).ConfigureAwait(false);
-            _handshakeSlots.Release();
-            slotTaken = false;
-            // Before the stream is used again: from now on an idle connection holds no TLS record buffers.
-            if (_options.ReleaseTlsBuffers)
-                OpenSslBufferRelease.TryApply(tls, why => _log.LogWarning("TLS record buffers stay allocated on idle connections (ReleaseTlsBuffers): {Reason}", why));
-            TlsAccepted?.Invoke(tls);
-        }
+        Stream tls;
+        try { tls = await HandshakeAsync(socket).ConfigureAwait(false); }
         catch (Exception ex)
         {
-            if (slotTaken) _handshakeSlots.Release();
             // No STATUS is possible here: the protocol only starts once TLS is up.
             _log.LogDebug("TLS handshake with {Address} failed: {Message}", address, ex.Message);
             _context.Counters.HandshakeFailed();
             slot.Dispose();   // first: once the client sees the close, the slot is free again
-            await tls.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             return;
         }

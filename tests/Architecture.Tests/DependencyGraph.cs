@@ -51,7 +51,8 @@ public static class DependencyGraph
         "Rendezvous.Sessions -> Core.Protocol Core.Framing",
         "Rendezvous.Links -> Core.Protocol Rendezvous.Configuration Rendezvous.Relations Rendezvous.Sessions Rendezvous.Stun",
         "Rendezvous.Commands -> Core.Protocol Core.Crypto.Primitives Core.Unicode Rendezvous.Configuration Rendezvous.Validation Rendezvous.Accounts Rendezvous.Flood Rendezvous.Storage Rendezvous.Relations Rendezvous.Sessions Rendezvous.Links",
-        "Rendezvous.Network -> Core.Protocol Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Sessions Rendezvous.Commands",
+        "Rendezvous.Tls ->",
+        "Rendezvous.Network -> Core.Protocol Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Sessions Rendezvous.Commands Rendezvous.Tls",
         "Rendezvous.Hosting -> Core.Framing Rendezvous.Configuration Rendezvous.Security Rendezvous.Storage Rendezvous.Network Rendezvous.Stun",
         "Rendezvous -> Core.* Rendezvous.*",
 

@@ -62,9 +62,9 @@ public sealed class OpenSslBufferReleaseTests
     /// one's OpenSSL handle cannot be reached (not Linux, another runtime layout): there the feature does nothing.</summary>
     private static async Task<(TestServer, ConcurrentQueue<SslStream>)> ServerAsync(Action<RendezvousOptions> configure)
     {
-        var server = await TestServer.StartAsync(configure);
+        var server = await TestServer.StartAsync(o => { o.TlsEngine = TlsEngine.SslStream; configure(o); });
         var accepted = new ConcurrentQueue<SslStream>();
-        server.Server.TlsAccepted = accepted.Enqueue;
+        server.Server.TlsAccepted = s => { if (s is SslStream tls) accepted.Enqueue(tls); };
         return (server, accepted);
     }
 
