@@ -23,13 +23,7 @@ public sealed class TlsRecordStreamTests
         Assert.Equal(suite, stream.Suite);
         Assert.Equal((int)suite, (int)tls.NegotiatedCipherSuite);
         foreach (var size in new[] { 1, 100, RecordCodec.MaxPlaintext, RecordCodec.MaxPlaintext + 1, 100_000 })
-        {
-            var data = RandomNumberGenerator.GetBytes(size);
-            await tls.WriteAsync(data, TestClient.Ct);
-            var echoed = new byte[size];
-            await tls.ReadExactlyAsync(echoed, TestClient.Ct);
-            Assert.Equal(data, echoed);
-        }
+            await EchoAsync(tls, size);
     }
 
     [Fact]
