@@ -152,7 +152,7 @@ public sealed class TlsRecordStream : Stream
             // Room for the records and up to two KeyUpdates (one the peer asked for, one at our key's record limit).
             wire = ArrayPool<byte>.Shared.Rent(data.Length + records * RecordCodec.SealedLength(0) + 2 * RecordCodec.SealedLength(PostHandshakeMessage.KeyUpdateLength));
             var length = SealAll(data.Span, wire);
-            await SendAllAsync(wire.AsMemory(0, length), ct).ConfigureAwait(false);
+            await SendAllAsync(_socket, wire.AsMemory(0, length), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
@@ -192,12 +192,13 @@ public sealed class TlsRecordStream : Stream
         return n;
     }
 
+    /// <summary>Sends all of <paramref name="bytes"/> (also the handshake's flights: <see cref="TlsServerHandshake"/>).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    internal static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         while (!bytes.IsEmpty)
         {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct).ConfigureAwait(false);
+            var sent = await socket.SendAsync(bytes, SocketFlags.None, ct).ConfigureAwait(false);
             bytes = bytes[sent..];
         }
     }
@@ -290,7 +291,7 @@ public sealed class TlsRecordStream : Stream
         {
             var wire = new byte[RecordCodec.SealedLength(2)];
             _out.Seal(TlsContentType.Alert, [2, (byte)alert], wire);   // level fatal
-            await SendAllAsync(wire, ct).ConfigureAwait(false);
+            await SendAllAsync(_socket, wire, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
         finally { Volatile.Write(ref _writing, 0); }

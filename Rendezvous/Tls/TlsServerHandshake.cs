@@ -52,7 +52,7 @@ public static class TlsServerHandshake
                 var output = TakeOutput(writeBio, out var outputLength);
                 try
                 {
-                    if (outputLength > 0) await SendAllAsync(socket, output.AsMemory(0, outputLength), ct).ConfigureAwait(false);
+                    if (outputLength > 0) await TlsRecordStream.SendAllAsync(socket, output.AsMemory(0, outputLength), ct).ConfigureAwait(false);
                     if (failure is not null) throw new AuthenticationException("TLS handshake failed: " + failure);
                     if (done) return Finish(ssl, capture, CountRecords(output.AsSpan(0, outputLength)), socket, buffer.AsSpan(start, end - start), sweeper);
                 }
@@ -183,11 +183,6 @@ public static class TlsServerHandshake
         return output;
     }
 
-    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken ct)
-    {
-        while (!bytes.IsEmpty)
-            bytes = bytes[await socket.SendAsync(bytes, SocketFlags.None, ct).ConfigureAwait(false)..];
-    }
 
     /// <summary>The secrets one handshake's key log delivered (zeroed unless handed over).</summary>
     private sealed class Capture(nint ssl) : IDisposable

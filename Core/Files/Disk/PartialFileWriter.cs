@@ -68,12 +68,11 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
     /// <exception cref="IOException">the unaligned part could not be written.</exception>
     public Task StartWrite(ReadOnlySpan<byte> data, long offset)
     {
-        var head = IsDirect && offset % Alignment == 0 ? data.Length / Alignment * Alignment : 0;
+        var head = AlignedHead(data.Length, offset);
         var write = Task.CompletedTask;
         if (head > 0)
         {
-            var slot = Array.FindIndex(_writes, w => w.IsCompleted);
-            if (slot < 0) throw new InvalidOperationException($"more than {Depth} writes in flight");
+            var slot = FreeSlot();
             data[..head].CopyTo(Buffer(slot, head));
             write = _writes[slot] = Task.Run(() => WriteDirect(_buffers[slot], head, offset));
         }
@@ -90,7 +89,7 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
     {
         var pin = data.Pin();
         var address = (nint)pin.Pointer;
-        var head = IsDirect && offset % Alignment == 0 && address % Alignment == 0 ? data.Length / Alignment * Alignment : 0;
+        var head = address % Alignment == 0 ? AlignedHead(data.Length, offset) : 0;
         if (head == 0)
         {
             pin.Dispose();
@@ -99,8 +98,7 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
         Task write;
         try
         {
-            var slot = Array.FindIndex(_writes, w => w.IsCompleted);
-            if (slot < 0) throw new InvalidOperationException($"more than {Depth} writes in flight");
+            var slot = FreeSlot();
             write = _writes[slot] = Task.Run(() =>
             {
                 try { WriteDirect((byte*)address, head, offset); }
@@ -114,6 +112,17 @@ public sealed unsafe partial class PartialFileWriter : IDisposable
         }
         if (head < data.Length) RandomAccess.Write(_buffered, data.Span[head..], offset + head);
         return write;
+    }
+
+    /// <summary>How much of a write of <paramref name="length"/> bytes at <paramref name="offset"/> goes around the page
+    /// cache: whole pages from an aligned offset while writes are direct, else nothing.</summary>
+    private int AlignedHead(int length, long offset) => IsDirect && offset % Alignment == 0 ? length / Alignment * Alignment : 0;
+
+    /// <summary>A slot whose background write has completed.</summary>
+    private int FreeSlot()
+    {
+        var slot = Array.FindIndex(_writes, w => w.IsCompleted);
+        return slot >= 0 ? slot : throw new InvalidOperationException($"more than {Depth} writes in flight");
     }
 
     /// <summary>Makes every completed write durable (fsync: per file, so it covers both descriptors). Writes still in

@@ -142,9 +142,7 @@ public sealed class TransportStream : IPlacingReadStream, IInPlaceWriteStream
             Task wait;
             lock (_connection.Gate)
             {
-                _connection.ThrowIfCannotSend();
-                if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
-                long room = Math.Min(maxLength, _sendBufferLimit - SendBuffer.Length);
+                long room = Math.Min(maxLength, WritableRoomLocked());
                 if (room > 0) return SendBuffer.Lend((int)room);
                 wait = _writable.WaitTask;
             }
@@ -156,12 +154,9 @@ public sealed class TransportStream : IPlacingReadStream, IInPlaceWriteStream
     {
         lock (_connection.Gate)
         {
-            _connection.ThrowIfCannotSend();
-            if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+            WritableRoomLocked();
             SendBuffer.Advance(count);
-            if (count == 0) return;
-            _connection.ScheduleStream(this);
-            _connection.FlushLocked();
+            if (count > 0) SendAppendedLocked();
         }
     }
 
@@ -223,14 +218,26 @@ public sealed class TransportStream : IPlacingReadStream, IInPlaceWriteStream
 
     private int TryWriteLocked(ReadOnlySpan<byte> data)
     {
-        _connection.ThrowIfCannotSend();
-        if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
-        int n = (int)Math.Min(data.Length, Math.Max(0, _sendBufferLimit - SendBuffer.Length));
+        int n = (int)Math.Min(data.Length, WritableRoomLocked());
         if (n == 0) return 0;
         SendBuffer.Append(data[..n]);
+        SendAppendedLocked();
+        return n;
+    }
+
+    /// <summary>Bytes the send buffer takes now (0 when full); throws when this stream or its connection cannot send.</summary>
+    private long WritableRoomLocked()
+    {
+        _connection.ThrowIfCannotSend();
+        if (FinWritten) throw new InvalidOperationException("writes were completed on this stream");
+        return Math.Max(0, _sendBufferLimit - SendBuffer.Length);
+    }
+
+    /// <summary>New bytes are in the send buffer: the stream gets its turn and what may go now is sent.</summary>
+    private void SendAppendedLocked()
+    {
         _connection.ScheduleStream(this);
         _connection.FlushLocked();
-        return n;
     }
 
     private int TryReadLocked(Span<byte> buffer)
