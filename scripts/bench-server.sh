@@ -51,7 +51,7 @@ while [[ $# -gt 0 ]]; do
         --skip-irc) SKIP_IRC=1; shift ;;
         --jit) JIT=1; shift ;;
         --base-second) BASE_SECOND=1; shift ;;
-        --counts) export LOAD_COUNTS="${LOAD_COUNTS:-8}"; shift ;;
+        --counts) export LOAD_COUNTS="${LOAD_COUNTS:-8}"; COUNTS=1; shift ;;
         --only) ONLY="$2"; shift 2 ;;
         --baseline) BASE_DIR="$(cd "$2" && pwd)"; shift 2 ;;
         --base-env) BASE_ENV="$2"; shift 2 ;;
@@ -61,9 +61,17 @@ while [[ $# -gt 0 ]]; do
 done
 
 ulimit -n "$(ulimit -Hn)"
+if [[ "${COUNTS:-0}" == 1 ]]; then
+    # --counts reads the runtime's counters with dotnet-counters and the kernel's with perf: install what is missing.
+    if ! command -v dotnet-counters >/dev/null && [ ! -x "$HOME/.dotnet/tools/dotnet-counters" ]; then
+        dotnet tool install -g dotnet-counters >&2 || { echo "--counts needs dotnet-counters (dotnet tool install -g dotnet-counters)" >&2; exit 1; }
+    fi
+    command -v perf >/dev/null || { apt-get install -y linux-perf >&2 || { echo "--counts needs perf (apt-get install linux-perf)" >&2; exit 1; }; }
+fi
 if [[ "$SKIP_IRC" == 0 ]] && ! command -v inspircd >/dev/null; then
-    echo "inspircd is not installed: apt-get install inspircd (or pass --skip-irc)" >&2
-    exit 1
+    # The anchor is part of the benchmark: install it (Debian's package; needs root) rather than stop.
+    { apt-get install -y inspircd >&2 || { apt-get update >&2 && apt-get install -y inspircd >&2; }; } \
+        || { echo "inspircd is not installed and could not be: apt-get install inspircd (or pass --skip-irc)" >&2; exit 1; }
 fi
 
 dotnet build -c Release Rendezvous -v quiet -nologo >/dev/null
