@@ -134,7 +134,7 @@ loopback_ab() {
       iperf3_mbps
       bin="$tree/$BIN"
       out=$( { /usr/bin/time -v "$bin" files-bench "$BYTES" transfer; } 2>&1 )
-      grep -E '^(transfer_|cpu_|peak_|chat_rtt|file_ok)' <<<"$out" || true
+      grep -E '^(manifest_s|transfer_|cpu_|peak_|chat_rtt|file_ok)' <<<"$out" || true
       local transfer; transfer=$(sed -n 's/^transfer_mbps=//p' <<<"$out")
       [ -n "$iperf" ] && [ -n "$transfer" ] && ratios+=("ratio transfer/iperf3_tcp $(python3 -c "print(round($transfer/$iperf, 3))") round $round $tree")
     done

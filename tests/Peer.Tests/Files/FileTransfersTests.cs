@@ -136,6 +136,30 @@ public sealed class FileTransfersTests
         Assert.DoesNotContain(bob.Events.Events, e => e is FileOfferEvent);
     }
 
+    [Fact]
+    public async Task An_offer_from_an_older_sender_with_a_version_2_manifest_is_rejected_with_a_reason_that_says_so()
+    {
+        await using var h = new FileTransferHarness();
+        var alice = h.Add("alice");
+        var bob = h.Add("bob");
+        var offer = new FileManifest(TransferId.NewRandom(), FileManifest.MinChunkSize,
+            [new ManifestEntry("old.txt", EntryKind.File, 0, SHA256.HashData([]), [])]);
+        var frame = TransferFrameCodec.Encode(new OfferMessage(offer));
+        frame[5] = 2; // type u8 | length u32 BE | manifest version u8: what a session-11 p2pchat sends
+
+        var link = await alice.Links.ConnectAsync(bob.Links.Tag, Ct);
+        using var stream = new TransferStream(link.OpenStream(PayloadKind.FileControl));
+        await stream.Stream.WriteAsync(frame, Ct);
+        stream.Stream.CompleteWrites();
+
+        var reject = Assert.IsType<RejectMessage>(await stream.ReadAsync(Ct));
+        Assert.Equal(offer.Id, reject.Id);
+        Assert.Contains("manifest version 2", reject.Reason);
+        Assert.Contains("sender must update", reject.Reason);
+        Assert.Equal("alice", (await bob.Events.WaitForAsync<FileRefusedEvent>()).From);
+        Assert.DoesNotContain(bob.Events.Events, e => e is FileOfferEvent);
+    }
+
     /// <summary>16 MiB/s: a 40 MiB transfer takes at least 2.25 s, so the interruption after the first progress event
     /// always lands mid-way (unpaced, it sometimes finished before the receiver was stopped).</summary>
     private const long MidWayRate = 16L << 20;
