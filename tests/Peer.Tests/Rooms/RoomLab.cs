@@ -33,15 +33,20 @@ internal sealed class RoomLab : IAsyncDisposable
         var files = SaveFolder is null ? null : new FolderRoomFiles(Path.Combine(SaveFolder, Name(links.Tag)));
         var store = files is null ? null : new RoomStore(files);
         var name = Name(links.Tag);
+        var traces = new RoomTraces();
         var ctx = new RoomContext(links.Tag, links.Identity, links, RoomTime, events, Name)
         {
             HostTimeout = HostTimeout,
             Store = store,
-            Log = _log is null ? null : line => { lock (_log) _log.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {name} {line}"); },
+            Log = line =>
+            {
+                traces.Add(line);
+                if (_log is not null) lock (_log) _log.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {name} {line}");
+            },
         };
         var service = new RoomService(() => ctx);
         service.Attach(links);
-        var member = new LabMember(Name(links.Tag), links, service, events) { Files = files };
+        var member = new LabMember(Name(links.Tag), links, service, events) { Files = files, Traces = traces };
         _members.Add(member);
         _everyone.Add(member);
         return member;
@@ -152,8 +157,28 @@ internal sealed record LabMember(string Name, LoopbackContactLinks Links, RoomSe
         };
         return saved.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
+    /// <summary>This member's room decisions (RoomContext.Log), as they are made.</summary>
+    public RoomTraces Traces { get; init; } = new();
+
+    /// <summary>The next decision line of this member that contains <paramref name="text"/> (subscribe before the
+    /// change): what a test waits on when the member's own reaction, not an event, is what must have happened.</summary>
+    public Task NextTraceAsync(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Traces.Line += line => { if (line.Contains(text, StringComparison.Ordinal)) seen.TrySetResult(); };
+        return seen.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
     public RoomPeer Room => Rooms.Rooms.Single();
 
     /// <summary>The room texts this member displayed, in order.</summary>
     public IReadOnlyList<string> Texts => [.. Events.Events.OfType<MessageEvent>().Where(m => m.Route == "room").Select(m => m.Text)];
+}
+
+/// <summary>One member's room decision lines, raised as they are traced.</summary>
+internal sealed class RoomTraces
+{
+    public event Action<string>? Line;
+
+    public void Add(string line) => Line?.Invoke(line);
 }

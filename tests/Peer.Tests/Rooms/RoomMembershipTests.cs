@@ -71,9 +71,13 @@ public sealed class RoomMembershipTests
         await using var lab = new RoomLab { RoomTime = clock, HostTimeout = TimeSpan.FromHours(1) };
         var (m, host) = await lab.RoomOfAsync(3);
         var mark = m[0].Events.Count;
+        var streamEnded = m[2].NextTraceAsync($"stream to {m[0].Name} ended");
         m[2].Links.Hold(m[0].Tag);
         m[2].Links.Cut(m[0].Tag);
         await m[0].Events.WaitForFromAsync<RoomMemberEvent>(mark, e => e.User == m[2].Name && e.Change == "offline", TestContext.Current.CancellationToken);
+        // m[2] must have seen its own stream end before its tick: a tick that still finds the stream live only pings,
+        // and no later tick comes (the clock is ours), so the member would never connect again (3 runs in 8, loaded).
+        await streamEnded;
         clock.Advance(HostWatch.PingInterval);   // m[2]'s tick: it connects to the host again, held
         await host.RemoveAsync(m[2].Tag, ban: false);
         await m[1].Events.WaitForAsync<RoomMemberEvent>(e => e.User == m[2].Name && e.Change == "kicked");
