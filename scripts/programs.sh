@@ -54,6 +54,21 @@ aot_toolchain() {
   return 1
 }
 
+# aot_isa: the instruction set the AOT peer is compiled for, as properties for dotnet publish. The executable is built
+# where it runs (run.sh, the tests, the benchmarks), so it takes the highest x86-64 level this CPU has: x86-64-v4
+# (AVX-512) here prints -p:IlcInstructionSet=x86-64-v4; v3 (AVX2), Peer.csproj's default, prints nothing; below v3,
+# -p:P2PChatBaselineIsa=true keeps the compiler's baseline (a v3 executable would refuse to start). Measured between
+# real peers, 1 GiB: CPU s/GiB baseline 4.4-5.0, v3 3.6-3.9, v4 3.0 (docs/benchmarks.md, "Session 12 (A)").
+aot_isa() {
+  has() { local flag; for flag in "$@"; do grep -qw "$flag" /proc/cpuinfo 2>/dev/null || return 1; done; }
+  if ! has avx2 bmi1 bmi2 fma movbe abm; then
+    echo "programs.sh: this CPU lacks x86-64-v3 (AVX2): the AOT peer is compiled for the baseline x86-64" >&2
+    echo "-p:P2PChatBaselineIsa=true"
+  elif has avx512f avx512bw avx512cd avx512dq avx512vl; then
+    echo "-p:IlcInstructionSet=x86-64-v4"
+  fi
+}
+
 # publish_program TREE PROJECT NAME [aot]: (re)publishes one program ReadyToRun, or native AOT with aot (incremental:
 # unchanged inputs are not compiled again). -p:PublishReadyToRun=true also precompiles a checkout whose project file
 # predates the setting; -p:PublishAot=false keeps a ReadyToRun publish of the peer, whose project asks for AOT.
@@ -73,7 +88,7 @@ publish_program() {
   # The other kind's stamp goes too: both share the intermediate folder just written.
   rm -f "$out/$PROGRAMS_STAMP" "$1/$2/bin/Release/net10.0/$PROGRAMS_RID"/{aot,r2r}/"$PROGRAMS_STAMP"
   if [ "$kind" = aot ]; then
-    dotnet publish "$1/$2" -c Release -r "$PROGRAMS_RID" -p:PublishAot=true -o "$out" -nologo -v q -clp:ErrorsOnly >&2 || return
+    dotnet publish "$1/$2" -c Release -r "$PROGRAMS_RID" -p:PublishAot=true $(aot_isa) -o "$out" -nologo -v q -clp:ErrorsOnly >&2 || return
   else
     dotnet publish "$1/$2" -c Release -r "$PROGRAMS_RID" --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false \
       -o "$out" -nologo -v q -clp:ErrorsOnly >&2 || return
