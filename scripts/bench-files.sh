@@ -14,13 +14,17 @@
 #             the load hits both alike; this tree's programs are published ReadyToRun first, and DIR's too unless DIR
 #             holds a completed publish of both (then it is used as it is: a shared baseline is never rebuilt), with
 #             P2PCHAT_JIT=1 the plain builds.
+#   two-process  (needs --baseline DIR) an A/B of the two-process UDP row alone (files-recv / files-send --protect on
+#             127.0.0.1, BYTES of random data): --rounds N rounds, DIR's programs and this tree's in alternating order,
+#             each side's CPU seconds and peak RSS apart (so the receiver's and the sender's per-byte work show
+#             separately; the sender's includes its manifest pass before the offer).
 #   With --baseline DIR, loopback is an A/B too: --rounds N (2) rounds, each running iperf3 and then one tree's
 #             files-bench transfer, DIR's and this tree's, in alternating order (DIR first in odd rounds, this tree
 #             first in even ones), so each transfer has its own same-moment iperf3 ratio; DIR's benchmark program must
 #             be built already (tests/Benchmarks, Release): it is run, never built. No baselines or two-process rows.
 # Ends with "ratio ..." lines. Results go to docs/benchmarks.md by hand.
 #
-# Options: --help; --part loopback|impaired|chat|all; --bytes N (BYTES, 1073741824) for loopback and chat;
+# Options: --help; --part loopback|impaired|chat|two-process|all (all: not two-process); --bytes N (BYTES, 1073741824) for loopback and chat;
 # --impaired-bytes N (268435456); --baseline DIR and --rounds N (loopback and chat). Environment: BENCH_QUIET_WAIT (120) seconds
 # to wait at most for a load average below the core count; P2PCHAT_FILES_DIRECT_IO=0 makes the receiver write through
 # the page cache (the pre-session-9 path), for an A/B.
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
     *) echo "bench-files: unknown option $1 (--part loopback|impaired|chat|all, --bytes N, --impaired-bytes N)" >&2; exit 2 ;;
   esac
 done
-case "$PART" in loopback|impaired|chat|all) ;; *) echo "bench-files: --part must be loopback, impaired, chat or all" >&2; exit 2 ;; esac
+case "$PART" in loopback|impaired|chat|two-process|all) ;; *) echo "bench-files: --part must be loopback, impaired, chat, two-process or all" >&2; exit 2 ;; esac
+[ "$PART" != two-process ] || [ -n "$BASELINE" ] || { echo "bench-files: --part two-process needs --baseline DIR" >&2; exit 2; }
 QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
 BIN=tests/Benchmarks/bin/Release/net10.0/P2PChat.Benchmarks
 # The benchmark processes run the file code with the runtime settings of the peer executable (Peer/Peer.csproj:
@@ -90,22 +95,26 @@ random_file() { head -c "$2" /dev/urandom >"$1"; }
 field() { sed -n "s/.*$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # two_process LABEL LAUNCH_RECV LAUNCH_SEND ADDR FILE TRANSPORT_ARGS...: files-recv and files-send as two processes,
-# each under /usr/bin/time -v; prints the sender's result and both peak RSS figures; sets TWO_MBPS.
+# each under /usr/bin/time -v; prints the sender's result, both peak RSS figures and both CPU times; sets TWO_MBPS.
+# TWO_BIN: the benchmark program to run (this tree's by default).
 two_process() {
   local label=$1 launch_recv=$2 launch_send=$3 addr=$4 file=$5; shift 5
+  local bin=${TWO_BIN:-$BIN}
   local port; port=$(free_port)
   rm -rf "$work/in"
-  $launch_recv /usr/bin/time -v -o "$work/recv.time" "$BIN" files-recv --bind "$addr:$port" --dir "$work/in" "$@" >/dev/null 2>"$work/recv.err" &
+  $launch_recv /usr/bin/time -v -o "$work/recv.time" "$bin" files-recv --bind "$addr:$port" --dir "$work/in" "$@" >/dev/null 2>"$work/recv.err" &
   local rpid=$!; pids+=("$rpid")
   for _ in $(seq 1 100); do grep -q listening "$work/recv.err" 2>/dev/null && break; sleep 0.1; done
   # A cap that scales with the size: 256 MiB over the impaired link moves at ~0.3 MB/s (about 15 minutes).
   local cap=$(( $(stat -c %s "$file") / 100000 + 900 ))
-  local out; out=$($launch_send /usr/bin/time -v -o "$work/send.time" timeout "$cap" "$BIN" files-send --to "$addr:$port" --file "$file" "$@" | grep '^result' || echo "result MBps=0 failed")
+  local out; out=$($launch_send /usr/bin/time -v -o "$work/send.time" timeout "$cap" "$bin" files-send --to "$addr:$port" --file "$file" "$@" | grep '^result' || echo "result MBps=0 failed")
   wait "$rpid" 2>/dev/null || true
   rss() { awk -F: '/Maximum resident/ { printf "%.0f", $2 / 1000 }' "$1" 2>/dev/null; }
+  cpu() { awk -F: '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1" 2>/dev/null; }
   TWO_MBPS=$(field "$out" MBps)
   cmp -s "$file" "$work/in/$(basename "$file")" && ok=intact || ok=MISMATCH
-  printf '  %-28s %9.2f MB/s  peak RSS sender %s MB, receiver %s MB, file %s\n' "$label" "$TWO_MBPS" "$(rss "$work/send.time")" "$(rss "$work/recv.time")" "$ok"
+  printf '  %-28s %9.2f MB/s  peak RSS sender %s MB, receiver %s MB, CPU sender %s s, receiver %s s, file %s\n' "$label" "$TWO_MBPS" \
+    "$(rss "$work/send.time")" "$(rss "$work/recv.time")" "$(cpu "$work/send.time")" "$(cpu "$work/recv.time")" "$ok"
 }
 ratios=()
 
@@ -134,7 +143,7 @@ loopback_ab() {
       iperf3_mbps
       bin="$tree/$BIN"
       out=$( { /usr/bin/time -v "$bin" files-bench "$BYTES" transfer; } 2>&1 )
-      grep -E '^(transfer_|cpu_|peak_|chat_rtt|file_ok)' <<<"$out" || true
+      grep -E '^(manifest_s|transfer_|cpu_|peak_|chat_rtt|file_ok)' <<<"$out" || true
       local transfer; transfer=$(sed -n 's/^transfer_mbps=//p' <<<"$out")
       [ -n "$iperf" ] && [ -n "$transfer" ] && ratios+=("ratio transfer/iperf3_tcp $(python3 -c "print(round($transfer/$iperf, 3))") round $round $tree")
     done
@@ -168,6 +177,22 @@ loopback_part() {
   tcp_copy=$(value tcp_mbps)
   [ -n "$tcp_copy" ] && ratios+=("ratio two-process-udp/tcp_mbps $(python3 -c "print(round($udp2/$tcp_copy, 3))")")
   [ -n "$tcp_copy" ] && ratios+=("ratio two-process-tcp-path/tcp_mbps $(python3 -c "print(round($TWO_MBPS/$tcp_copy, 3))")")
+  rm -f "$work/payload.bin"
+}
+
+# two_process_ab: --part two-process: the protected UDP row alone, DIR's programs and this tree's alternately.
+two_process_ab() {
+  local base_bin="$BASELINE/$BIN" round tree
+  [ -x "$base_bin" ] || { echo "bench-files: $base_bin is missing: build tests/Benchmarks (Release) in $BASELINE first" >&2; exit 2; }
+  random_file "$work/payload.bin" "$BYTES"
+  quiet "two-process A/B ($BYTES bytes, $ROUNDS rounds)"
+  for round in $(seq 1 "$ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then order=("$BASELINE" "$PWD"); else order=("$PWD" "$BASELINE"); fi
+    for tree in "${order[@]}"; do
+      TWO_BIN="$tree/$BIN" two_process "round $round, load $(cut -d' ' -f1 /proc/loadavg)" "" "" 127.0.0.1 "$work/payload.bin" --protect
+      echo "    ^ $tree"
+    done
+  done
   rm -f "$work/payload.bin"
 }
 
@@ -230,5 +255,6 @@ chat_part() {
 case "$PART" in loopback|all) loopback_part ;; esac
 case "$PART" in impaired|all) impaired_part ;; esac
 case "$PART" in chat|all) chat_part ;; esac
+case "$PART" in two-process) two_process_ab ;; esac
 [ ${#ratios[@]} -eq 0 ] || printf '%s\n' "${ratios[@]}"
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,16 +9,18 @@ public enum EntryKind : byte
 
 /// <summary>
 /// One file or folder. <see cref="Path"/> is relative and '/'-separated and starts with the transfer's
-/// <see cref="FileManifest.Name"/>. A file carries its whole-file SHA-256 and one SHA-256 per chunk
-/// (<see cref="ChunkHashes"/>: 32 bytes each, concatenated, ceil(size / chunk size) of them). A folder has size 0 and no hashes.
+/// <see cref="FileManifest.Name"/>. A file carries its whole-file SHA-256 and SHA-256's chaining state after each of
+/// its chunks but the last (<see cref="ChainStates"/>: 32 bytes each, concatenated, ceil(size / chunk size) − 1 of
+/// them; the last chunk ends in <see cref="Sha256"/>, see <see cref="ChunkChain"/>). A folder has size 0 and no states.
 /// </summary>
-public sealed record ManifestEntry(string Path, EntryKind Kind, long Size, byte[] Sha256, byte[] ChunkHashes)
+public sealed record ManifestEntry(string Path, EntryKind Kind, long Size, byte[] Sha256, byte[] ChainStates)
 {
     public static ManifestEntry Folder(string path) => new(path, EntryKind.Folder, 0, [], []);
 
-    public int ChunkCount => ChunkHashes.Length / FileManifest.HashLength;
+    public int ChunkCount => Kind == EntryKind.File && Size > 0 ? ChainStates.Length / FileManifest.HashLength + 1 : 0;
 
-    public ReadOnlySpan<byte> ChunkHash(int chunk) => ChunkHashes.AsSpan(chunk * FileManifest.HashLength, FileManifest.HashLength);
+    /// <summary>SHA-256's chaining state after chunks 0 … <paramref name="chunk"/> (not for the last chunk).</summary>
+    public ReadOnlySpan<byte> ChainState(int chunk) => ChainStates.AsSpan(chunk * FileManifest.HashLength, FileManifest.HashLength);
 }
 
 /// <summary>

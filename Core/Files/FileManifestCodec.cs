@@ -7,10 +7,15 @@ namespace P2PChat.Core.Files;
 
 /// <summary>
 /// <code>
-/// manifest := version u8 (2) | transfer id (16) | chunk size u32 BE | entry count u32 BE | entry*
+/// manifest := version u8 (3) | transfer id (16) | chunk size u32 BE | entry count u32 BE | entry*
 /// entry    := kind u8 (0 file, 1 folder) | path length u16 BE | path (UTF-8, relative, '/'-separated)
-///             file only: size u64 BE | whole-file SHA-256 (32) | chunk BLAKE3-256 (32) × ceil(size / chunk size)
+///             file only: size u64 BE | whole-file SHA-256 (32)
+///                        | SHA-256 chaining state after chunk i (32: H0..H7, u32 BE each), i = 0 … n−2,
+///                          where n = ceil(size / chunk size) (none for an empty or one-chunk file)
 /// </code>
+/// The states are what <see cref="ChunkChain"/> checks each chunk against. An empty file must announce the SHA-256 of
+/// no bytes. Versions 1 (SHA-256 per chunk) and 2 (BLAKE3-256 per chunk) are refused with the transfer id, so the
+/// receiver can answer the older sender with a REJECT that says why.
 /// Limits (a decode that breaks one throws <see cref="FileProtocolException"/>): chunk size a power of two in
 /// [16 KiB, 16 MiB]; 1 to 100 000 entries; at most 2^19 chunks in all; size below 2^62; every path passes
 /// <see cref="SafeName"/>, starts with the first entry's top-level name, and appears once (compared ignoring case, so
@@ -18,8 +23,9 @@ namespace P2PChat.Core.Files;
 /// </summary>
 public static class FileManifestCodec
 {
-    /// <summary>2: chunk hashes are BLAKE3-256 (<see cref="ChunkHash"/>); 1 had SHA-256 chunk hashes and is refused.</summary>
-    public const byte Version = 2;
+    /// <summary>3: per chunk, SHA-256 chaining states (<see cref="ChunkChain"/>). 2 had BLAKE3-256 chunk hashes, 1
+    /// SHA-256 chunk hashes; both are refused.</summary>
+    public const byte Version = 3;
 
     public static byte[] Encode(FileManifest manifest)
     {
@@ -36,7 +42,7 @@ public static class FileManifestCodec
             if (e.Kind != EntryKind.File) continue;
             w.U64((ulong)e.Size);
             w.Raw(e.Sha256);
-            w.Raw(e.ChunkHashes);
+            w.Raw(e.ChainStates);
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -50,10 +56,13 @@ public static class FileManifestCodec
         {
             var r = new SequenceReader<byte>(bytes);
             var version = WireReader.U8(ref r);
-            if (version != Version) throw new FileProtocolException($"manifest version {version} is not supported");
             Span<byte> idBytes = stackalloc byte[TransferId.Length];
-            if (!r.TryCopyTo(idBytes)) throw new FileProtocolException("the manifest ends inside the transfer id");
+            if (!r.TryCopyTo(idBytes)) throw new FileProtocolException(version == Version ? "the manifest ends inside the transfer id" : $"manifest version {version} is not supported");
             r.Advance(TransferId.Length);
+            if (version != Version)
+                throw new FileProtocolException(version < Version
+                    ? $"the offer uses manifest version {version}, from an older p2pchat; this one reads version {Version} only (the sender must update)"
+                    : $"manifest version {version} is not supported (this p2pchat reads version {Version}; update it)") { Id = TransferId.Read(idBytes) };
             var chunkSize = (int)Math.Min(WireReader.U32(ref r), int.MaxValue);
             if (chunkSize < FileManifest.MinChunkSize || chunkSize > FileManifest.MaxChunkSize || (chunkSize & (chunkSize - 1)) != 0)
                 throw new FileProtocolException($"chunk size {chunkSize} is not a power of two between 16 KiB and 16 MiB");
@@ -109,7 +118,9 @@ public static class FileManifestCodec
                 long n = FileManifest.ChunkCountFor((long)size, chunkSize);
                 chunks += n;
                 if (chunks > FileManifest.MaxTotalChunks) throw new FileProtocolException($"more than {FileManifest.MaxTotalChunks} chunks");
-                entries.Add(new ManifestEntry(path, kind, (long)size, sha, Take(ref r, (int)n * FileManifest.HashLength)));
+                if (n == 0 && !sha.AsSpan().SequenceEqual(ChunkChain.EmptySha256))
+                    throw new FileProtocolException($"'{SafeName.Shown(path)}' is empty but its SHA-256 is not that of no bytes");
+                entries.Add(new ManifestEntry(path, kind, (long)size, sha, Take(ref r, (int)Math.Max(0, n - 1) * FileManifest.HashLength)));
             }
             if (entries[0].Kind == EntryKind.File && entries.Count > 1) throw new FileProtocolException("a single-file offer holds one entry");
             if (!r.End) throw new FileProtocolException($"{r.Remaining} bytes after the last entry");
@@ -130,7 +141,7 @@ public static class FileManifestCodec
 
     private static byte[] Take(ref SequenceReader<byte> r, int count)
     {
-        if (r.Remaining < count) throw new FileProtocolException("the manifest ends inside a hash list");
+        if (r.Remaining < count) throw new FileProtocolException("the manifest ends inside a list of chaining states");
         var bytes = new byte[count];
         r.TryCopyTo(bytes);
         r.Advance(count);

@@ -39,6 +39,9 @@ public sealed partial class FileTransfers
     {
         var ct = _stop.Token;
         var delay = _options.RetryDelay;
+        // Control messages a live link did not take (the peer ended the stream without an answer, e.g. a p2pchat too old
+        // to read the offer's manifest version): tried again at once on a new link, on this one after a doubling wait.
+        var owedDelay = _options.RetryDelay;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -61,9 +64,11 @@ public sealed partial class FileTransfers
                 delay = _options.RetryDelay;
                 if (!await DeliverOwedAsync(peer, link, ct).ConfigureAwait(false))
                 {
-                    await WaitAsync(pump, delay, link.Closed, ct).ConfigureAwait(false);
+                    await WaitAsync(pump, owedDelay, link.Closed, ct).ConfigureAwait(false);
+                    owedDelay = TimeSpan.FromTicks(Math.Min(owedDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                     continue;
                 }
+                owedDelay = _options.RetryDelay;
                 var heldBack = StartSessions(peer, link);
                 var next = WorkFor(peer).Wake;
                 if (heldBack && (next == Timeout.InfiniteTimeSpan || next > _options.RelayRecheck)) next = _options.RelayRecheck;

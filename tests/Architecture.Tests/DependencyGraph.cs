@@ -32,7 +32,7 @@ public static class DependencyGraph
         "Core.Links.Tcp -> Core.Links.Paths Core.Transport",
         "Core.Payloads -> Core.Crypto Core.Crypto.Groups",
         "Core.Nat -> Core.Transport",
-        "Core.Files -> Core.Bytes Core.Protocol",
+        "Core.Files -> Core.Bytes Core.Protocol Core.Crypto.Primitives",
         "Core.Files.Disk -> Core.Files",
         "Core.Files.Sessions -> Core.Files Core.Files.Disk Core.Links Core.Transport Core.Payloads",
         "Core.Unicode ->",

@@ -6,7 +6,7 @@ namespace P2PChat.Core.Files.Disk;
 
 /// <summary>
 /// One chunk's bytes, shared by the users that need them after the receive loop moved on: the background disk write
-/// (<see cref="PartialFileWriter.StartWriteInPlace"/>) and the whole-file hash (<see cref="WholeFileHasher"/>). Each
+/// (<see cref="PartialFileWriter.StartWriteInPlace"/>; the whole-file hash worker too, before manifest version 3). Each
 /// user takes a reference (<see cref="Retain"/>) and gives it back (<see cref="Release"/>); the last one returns the
 /// buffer to its pool. The bytes live in an array on the pinned object heap, over-allocated by a page so that
 /// <see cref="Memory"/> starts on a page boundary (<see cref="PartialFileWriter.Alignment"/>), as O_DIRECT wants.

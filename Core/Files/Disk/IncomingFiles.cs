@@ -1,13 +1,12 @@
 // The receiver's side of the disk: partial files, verified chunks written in place, the bitmap, and the final rename.
-using System.Security.Cryptography;
-
 namespace P2PChat.Core.Files.Disk;
 
 /// <summary>
 /// Layout under the target folder F, for a transfer whose top-level name became T (the offered name, with " (1)",
 /// " (2)"... added when F already holds it): a file entry P is written to <c>F/T…/P.{id8}.p2pchat-part</c> (sized to
 /// the file at once, so a sparse source stays sparse: all-zero chunks are not written) and renamed to its final name
-/// once every chunk is verified and the whole-file SHA-256 matches. The rename never replaces anything: a name taken
+/// once every chunk is verified (with manifest version 3 the chunks' chain ends in the whole-file SHA-256, so that is
+/// the whole-file check, <see cref="ChunkChain"/>). The rename never replaces anything: a name taken
 /// meanwhile gets the next free suffix. Folders (empty ones too) are created when the transfer starts.
 /// Chunks are written around the page cache where the file system allows it (<see cref="PartialFileWriter"/>).
 /// Durability order: chunk data is flushed to disk before the bitmap that marks it verified is replaced (write to a
@@ -232,24 +231,15 @@ public sealed class IncomingFiles : IDisposable
         File.Move(temporary, _bitmapPath, overwrite: true);
     }
 
-    /// <summary>Checks the whole file's SHA-256 (<paramref name="sha256"/> when the caller hashed the chunks in order as
-    /// they came, see <see cref="WholeFileHasher"/>; else read back from the partial file) and gives it its final name;
-    /// returns that name.</summary>
-    /// <exception cref="FileProtocolException">the whole-file hash does not match.</exception>
-    public string FinishFile(int entry, byte[]? sha256 = null)
+    /// <summary>Gives a file whose chunks are all verified its final name, and returns that name. Every chunk was
+    /// checked against the offer's chaining states before it was written, the last one against the whole-file SHA-256
+    /// (<see cref="ChunkChain"/>), so the file on disk has that SHA-256 (an empty one: the manifest codec checked that
+    /// it announces the SHA-256 of no bytes) and is not read again.</summary>
+    public string FinishFile(int entry)
     {
         Checkpoint();
         CloseHandle();
-        var e = _manifest.Entries[entry];
         var partial = PartialPath(entry);
-        var sha = sha256;
-        if (sha is null)
-        {
-            using var stream = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-            sha = SHA256.HashData(stream);
-        }
-        if (!sha.AsSpan().SequenceEqual(e.Sha256))
-            throw new FileProtocolException($"'{e.Path}': every chunk matched but the whole file's SHA-256 did not; the offer is inconsistent");
         var final = FinalPath(entry);
         for (var n = 1; ; n++)
         {

@@ -1,12 +1,12 @@
 // Reads what the user chose to send (a file, or a folder with its whole tree) and hashes it into an offer manifest.
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace P2PChat.Core.Files.Disk;
 
 /// <summary>
-/// One pass over the data: each file is read once, chunk by chunk, hashing every chunk and the whole file (so memory
-/// stays at one chunk whatever the size). Folders are walked in ordinal name order; empty folders are kept; symbolic
+/// One pass over the data: each file is read once, chunk by chunk, and each byte is hashed once: SHA-256 over the whole
+/// file, keeping its chaining state after every chunk (<see cref="ChunkChainBuilder"/>, manifest version 3), so memory
+/// stays at one chunk whatever the size. Folders are walked in ordinal name order; empty folders are kept; symbolic
 /// links and devices are never followed or sent (they are listed in <see cref="BuiltManifest.Skipped"/>).
 /// A name the receiver would refuse (<see cref="SafeName"/>) fails the build with a clear reason before anything is offered.
 /// </summary>
@@ -63,18 +63,16 @@ public static class ManifestBuilder
     private static async Task<ManifestEntry> HashFileAsync(string path, string relative, long size, int chunkSize, byte[] buffer, IProgress<long>? hashed, CancellationToken ct)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chain = new ChunkChainBuilder(size, chunkSize);
         var count = FileManifest.ChunkCountFor(size, chunkSize);
-        var hashes = new byte[count * FileManifest.HashLength];
         for (var i = 0; i < count; i++)
         {
             var length = (int)Math.Min(chunkSize, size - (long)i * chunkSize);
             await ChunkSource.ReadExactlyAsync(handle, buffer.AsMemory(0, length), (long)i * chunkSize, relative, ct).ConfigureAwait(false);
-            ChunkHash.Compute(buffer.AsSpan(0, length), hashes.AsSpan(i * FileManifest.HashLength, FileManifest.HashLength));
-            whole.AppendData(buffer, 0, length);
+            chain.Append(buffer.AsSpan(0, length));
             hashed?.Report(length);
         }
-        return new ManifestEntry(relative, EntryKind.File, size, whole.GetHashAndReset(), hashes);
+        return chain.ToEntry(relative);
     }
 }
 

@@ -21,14 +21,13 @@ public sealed record ReceiveOptions(TimeSpan StallTimeout, int CheckpointChunks 
 /// <summary>
 /// Runs after the caller read Hello and found the id to be a transfer it accepted from this peer. Sends Ready, then one
 /// Request per run of missing chunks (from the verified-chunk bitmap on disk, so nothing verified is fetched or hashed
-/// again), then reads chunks: each is checked against its hash from the offer (<see cref="ChunkHash"/>) before it
-/// touches the disk; a chunk that does not match (corrupted or forged) is refused and requested again. A file whose
-/// chunks are all verified gets its whole-file check and its final name at once, so finished files of a folder are
-/// kept whatever happens to the rest. Ends with Done when every file is finished.
-/// Pipeline (three things at once, memory bounded): the next frame is read off the link (into its own pooled,
-/// page-aligned buffer) while this one is verified and written (from that buffer, in the background), and the
-/// whole-file SHA-256 runs in chunk order on a worker (<see cref="WholeFileHasher"/>, at most
-/// <see cref="HashQueueBytes"/> behind), so it never holds up the loop.
+/// again), then reads chunks: each is checked against the SHA-256 chaining states the offer announced
+/// (<see cref="ChunkChain"/>) before it touches the disk; a chunk that does not match (corrupted or forged) is refused
+/// and requested again. The last chunk's check ends in the announced whole-file SHA-256, so a file whose chunks are all
+/// verified has that SHA-256 and gets its final name at once, with no second pass over its bytes; finished files of a
+/// folder are kept whatever happens to the rest. Ends with Done when every file is finished.
+/// Pipeline (memory bounded): the next frame is read off the link (into its own pooled, page-aligned buffer) while this
+/// one is verified and written (from that buffer, in the background).
 /// </summary>
 public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, TimeProvider time, ReceiveOptions options)
 {
@@ -41,15 +40,10 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
     /// <summary>Chunks refused because they did not match their hash.</summary>
     public int Refused { get; private set; }
 
-    /// <summary>Verified chunk bytes that may wait for the whole-file hash worker (bounded memory: the loop waits beyond).
-    /// Two 1 MiB chunks: SHA-256 runs at over 1 GB/s here, far ahead of the link, so a longer queue only held memory
-    /// (8 MiB before; a real peer's peak must stay under 100 MB).</summary>
-    public const int HashQueueBytes = 2 * 1024 * 1024;
-
     /// <summary>Chunk buffers a session's own pool keeps for reuse (<see cref="ChunkBufferPool"/>): one being read, one
-    /// being verified, those written to the disk from where they were received (two at most) and those queued for the
-    /// hasher and the one it hashes (a buffer is often both written and hashed at once).</summary>
-    public const int PooledChunkBuffers = 6;
+    /// being verified and those written to the disk from where they were received (two at most). Six until manifest
+    /// version 3, when two more waited for the whole-file hash worker.</summary>
+    public const int PooledChunkBuffers = 4;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
     {
@@ -69,7 +63,6 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var refetches = new Dictionary<int, int>();
         var buffers = new ChunkBufferPool(manifest.ChunkSize, PooledChunkBuffers);
-        await using var hasher = new WholeFileHasher(manifest.Entries.Count, HashQueueBytes / manifest.ChunkSize);
         Task<(TransferMessage? Message, ChunkBuffer? Buffer)>? next = null;
         var lastCheckpoint = time.GetTimestamp();
         try
@@ -115,9 +108,8 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                         await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
                         continue;
                     }
-                    // The write and the whole-file hash each hold the chunk's buffer until they are done with it.
+                    // The write holds the chunk's buffer until it is done with it.
                     await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data.Length).ConfigureAwait(false);
-                    await hasher.TryAppendAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data, session.Token).ConfigureAwait(false);
                     verifiedBytes += chunk.Data.Length;
                     Progress?.Invoke(verifiedBytes);
                     TransferGarbage.Bound();
@@ -127,13 +119,8 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                         lastCheckpoint = time.GetTimestamp();
                     if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
                     {
-                        try
-                        {
-                            var sha = await hasher.FinishAsync(chunk.Entry, entry.ChunkCount, session.Token).ConfigureAwait(false);
-                            var path = files.FinishFile(chunk.Entry, sha);
-                            FileFinished?.Invoke(chunk.Entry, path);
-                        }
-                        catch (FileProtocolException e) { return await FailAsync(stream, e.Message, session.Token).ConfigureAwait(false); }
+                        var path = files.FinishFile(chunk.Entry);
+                        FileFinished?.Invoke(chunk.Entry, path);
                     }
                     if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
                 }
@@ -171,14 +158,10 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Whether a chunk has the length and the hash (<see cref="ChunkHash"/>) the offer gave for its place.</summary>
-    private bool Matches(ChunkMessage chunk, ManifestEntry entry)
-    {
-        if (chunk.Data.Length != manifest.ChunkLength(chunk.Entry, chunk.Index)) return false;
-        Span<byte> hash = stackalloc byte[FileManifest.HashLength];
-        ChunkHash.Compute(chunk.Data.Span, hash);
-        return hash.SequenceEqual(entry.ChunkHash(chunk.Index));
-    }
+    /// <summary>Whether a chunk has the length of its place and leads from the offer's chaining state before it to the
+    /// one after it (the last chunk: to the whole-file SHA-256), <see cref="ChunkChain"/>.</summary>
+    private bool Matches(ChunkMessage chunk, ManifestEntry entry) =>
+        chunk.Data.Length == manifest.ChunkLength(chunk.Entry, chunk.Index) && ChunkChain.Verifies(entry, chunk.Index, chunk.Data.Span);
 
     private long VerifiedBytes()
     {

@@ -10,11 +10,9 @@ public sealed class CodecTests
 {
     internal static ManifestEntry File(string path, byte[] data, int chunkSize)
     {
-        var count = FileManifest.ChunkCountFor(data.Length, chunkSize);
-        var hashes = new byte[count * 32];
-        for (var i = 0; i < count; i++)
-            ChunkHash.Compute(data.AsSpan(i * chunkSize, Math.Min(chunkSize, data.Length - i * chunkSize)), hashes.AsSpan(i * 32, 32));
-        return new ManifestEntry(path, EntryKind.File, data.Length, System.Security.Cryptography.SHA256.HashData(data), hashes);
+        var chain = new ChunkChainBuilder(data.Length, chunkSize);
+        for (var offset = 0; offset < data.Length; offset += chunkSize) chain.Append(data.AsSpan(offset, Math.Min(chunkSize, data.Length - offset)));
+        return chain.ToEntry(path);
     }
 
     private static FileManifest Folder(params ManifestEntry[] children) =>
@@ -32,7 +30,8 @@ public sealed class CodecTests
         Assert.Equal(40_000, back.TotalSize);
         Assert.Equal(3, back.TotalChunks);
         Assert.Equal(m.Entries.Select(e => (e.Path, e.Kind, e.Size)), back.Entries.Select(e => (e.Path, e.Kind, e.Size)));
-        Assert.Equal(m.Entries[2].ChunkHashes, back.Entries[2].ChunkHashes);
+        Assert.Equal(m.Entries[2].ChainStates, back.Entries[2].ChainStates);
+        Assert.Equal(m.Entries[2].Sha256, back.Entries[2].Sha256);
     }
 
     [Fact]
@@ -87,13 +86,55 @@ public sealed class CodecTests
         Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(m)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void An_offer_of_another_manifest_version_is_refused_with_its_id_and_a_reason_that_says_why(byte version)
+    {
+        var m = Folder(File("top/a", new byte[40_000], FileManifest.MinChunkSize));
+        var bytes = FileManifestCodec.Encode(m);
+        bytes[0] = version;
+        var e = Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(bytes));
+        Assert.Equal(m.Id, e.Id);
+        Assert.Contains($"version {version}", e.Message);
+        Assert.Contains(version < FileManifestCodec.Version ? "older p2pchat" : "update", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_file_must_announce_the_sha256_of_no_bytes()
+    {
+        var forged = Folder(new ManifestEntry("top/empty", EntryKind.File, 0, new byte[32], []));
+        var e = Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(forged)));
+        Assert.Contains("not that of no bytes", e.Message);
+        Assert.Equal(forged.Id, e.Id);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(16 * 1024, 1)]
+    [InlineData(16 * 1024 + 1, 2)]
+    [InlineData(3 * 16 * 1024, 3)]
+    public void A_file_announces_its_sha256_and_one_chaining_state_per_chunk_but_the_last(int size, int chunks)
+    {
+        var entry = File("top/f", new byte[size], FileManifest.MinChunkSize);
+        var m = Folder(entry);
+        var back = FileManifestCodec.Decode(FileManifestCodec.Encode(m)).Entries[1];
+        Assert.Equal(chunks, back.ChunkCount);
+        Assert.Equal(Math.Max(0, chunks - 1) * 32, back.ChainStates.Length);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(new byte[size]), back.Sha256);
+        // version 2 carried the SHA-256 and one hash per chunk: version 3 is 32 bytes shorter per file, never longer.
+        Assert.Equal(1 + 16 + 4 + 4 + (1 + 2 + 3) + (1 + 2 + 5 + 8 + 32 + back.ChainStates.Length), FileManifestCodec.Encode(m).Length);
+    }
+
     [Fact]
     public void Duplicates_files_with_children_and_bad_chunk_sizes_are_refused()
     {
         Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(Folder(ManifestEntry.Folder("top/a"), ManifestEntry.Folder("top/A")))));
         Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(Folder(File("top/a", [1], FileManifest.MinChunkSize), ManifestEntry.Folder("top/a/b")))));
         Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(Folder(ManifestEntry.Folder("top/a/b"), File("top/a", [1], FileManifest.MinChunkSize)))));
-        var odd = new FileManifest(TransferId.NewRandom(), 100_000, [File("f", [1], 100_000)]);
+        var odd = new FileManifest(TransferId.NewRandom(), 100_000, [new ManifestEntry("f", EntryKind.File, 1, System.Security.Cryptography.SHA256.HashData([1]), [])]);
         Assert.Throws<FileProtocolException>(() => FileManifestCodec.Decode(FileManifestCodec.Encode(odd)));
     }
 

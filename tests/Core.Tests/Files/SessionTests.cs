@@ -69,7 +69,7 @@ public sealed class SessionTests : IDisposable
     }
 
     /// <summary>A sender that serves requests like SendSession, but lets a test tamper with chunks or stop early.</summary>
-    private static Func<TransferStream, Task> Scripted(FileManifest manifest, string root, Func<int, int, int, byte[], byte[]>? tamper = null, int stopAfter = int.MaxValue, List<RequestMessage>? requests = null) => async stream =>
+    private static Func<TransferStream, Task> Scripted(FileManifest manifest, string root, Func<int, int, int, byte[], byte[]>? tamper = null, int stopAfter = int.MaxValue, List<RequestMessage>? requests = null, bool reversed = false) => async stream =>
     {
         using var source = new ChunkSource(manifest, root);
         await stream.WriteAsync(new HelloMessage(manifest.Id), Ct);
@@ -80,7 +80,8 @@ public sealed class SessionTests : IDisposable
         while (await stream.ReadAsync(Ct) is RequestMessage request)
         {
             requests?.Add(request);
-            for (var c = request.First; c < request.First + request.Count; c++)
+            var order = Enumerable.Range(request.First, request.Count);
+            foreach (var c in reversed ? order.Reverse() : order)
             {
                 if (served++ == stopAfter) { stream.Stream.CompleteWrites(); return; }
                 var n = await source.ReadAsync(request.Entry, c, buffer, Ct);
@@ -147,6 +148,27 @@ public sealed class SessionTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(_source, "f.bin")), File.ReadAllBytes(Path.Combine(_target, "f.bin")));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1024 * 1024)]
+    [InlineData(3 * 1024 * 1024)]
+    [InlineData(3 * 1024 * 1024 + 1)]
+    public async Task Chunks_arriving_last_first_verify_and_the_file_gets_its_sha256_and_name(int size)
+    {
+        MakeFile("f.bin", size);
+        var built = await ManifestBuilder.BuildAsync(Path.Combine(_source, "f.bin"), TransferId.NewRandom(), Ct);
+        using var files = Incoming(built.Manifest);
+        var result = await ReceiveAsync(built.Manifest, files, Scripted(built.Manifest, built.Root, (_, c, attempt, data) =>
+        {
+            if (c == built.Manifest.Entries[0].ChunkCount - 1 && attempt == 1) { var bad = (byte[])data.Clone(); bad[^1] ^= 0x80; return bad; }
+            return data;
+        }, reversed: true));
+        Assert.Equal(SessionOutcome.Completed, result.Outcome);
+        var received = File.ReadAllBytes(Path.Combine(_target, "f.bin"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_source, "f.bin")), received);
+        Assert.Equal(built.Manifest.Entries[0].Sha256, SHA256.HashData(received));
+    }
+
     [Fact]
     public async Task A_chunk_that_never_verifies_fails_the_transfer_and_the_file_never_gets_its_name()
     {
@@ -189,7 +211,7 @@ public sealed class SessionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_whole_file_hash_that_does_not_match_keeps_the_final_name_free()
+    public async Task A_whole_file_hash_that_does_not_match_fails_the_last_chunk_and_keeps_the_final_name_free()
     {
         MakeFile("f.bin", 100_000);
         var built = await ManifestBuilder.BuildAsync(Path.Combine(_source, "f.bin"), TransferId.NewRandom(), Ct);
@@ -199,7 +221,8 @@ public sealed class SessionTests : IDisposable
         Assert.Equal((1, 0, false), (files.Verified.Count, files.Verified.SetCount, files.Verified.IsComplete));
         var result = await ReceiveAsync(forged, files, Scripted(forged, built.Root));
         Assert.Equal(SessionOutcome.Failed, result.Outcome);
-        Assert.Contains("whole file", result.Reason);
+        Assert.Contains("failed verification", result.Reason); // the last chunk ends in the announced SHA-256, or it is refused
+        Assert.Equal(0, files.Verified.SetCount);
         Assert.False(File.Exists(Path.Combine(_target, "f.bin")));
     }
 

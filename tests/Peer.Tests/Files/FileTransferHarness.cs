@@ -13,10 +13,11 @@ public sealed class FileTransferHarness : IAsyncDisposable
     private readonly Dictionary<string, Side> _sides = [];
 
     /// <summary>A peer; <paramref name="sendRate"/> (bytes/s) paces what it sends, so a test that interrupts a transfer
-    /// "mid-way" after its first progress event cannot find it already finished (loopback moves 40 MiB in a quarter second).</summary>
-    public Side Add(string name, long? sendRate = null)
+    /// "mid-way" after its first progress event cannot find it already finished (loopback moves 40 MiB in a quarter second).
+    /// <paramref name="time"/>: the service's clock (its retry waits), the system's by default.</summary>
+    public Side Add(string name, long? sendRate = null, TimeProvider? time = null)
     {
-        var side = new Side(this, name, _hub.AddPeer(), _temp.Combine(name)) { SendRate = sendRate };
+        var side = new Side(this, name, _hub.AddPeer(), _temp.Combine(name)) { SendRate = sendRate, Time = time ?? TimeProvider.System };
         _sides[name] = side;
         side.Restart();
         return side;
@@ -46,6 +47,9 @@ public sealed class FileTransferHarness : IAsyncDisposable
         /// <summary>The --file-send-rate of this peer (null: unpaced); used by the next <see cref="Restart"/>.</summary>
         public long? SendRate { get; set; }
 
+        /// <summary>The service's clock; used by the next <see cref="Restart"/>.</summary>
+        public TimeProvider Time { get; set; } = TimeProvider.System;
+
         /// <summary>Starts the service (again) on the same profile folder, as a restarted peer would.</summary>
         public void Restart()
         {
@@ -56,6 +60,7 @@ public sealed class FileTransferHarness : IAsyncDisposable
                 MaxRetryDelay = TimeSpan.FromSeconds(1),
                 ProgressInterval = TimeSpan.Zero,
                 SendRate = SendRate,
+                Time = Time,
             }, Events, harness.TagOf, harness.NameOf);
             Files.Start();
         }

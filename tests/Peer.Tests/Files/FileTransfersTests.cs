@@ -1,5 +1,6 @@
 // The file transfer service over real loopback links: offers and answers, integrity, wrong ids, hostile names, resume, queueing, cancel.
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using P2PChat.Core.Files;
 using P2PChat.Core.Files.Sessions;
 using P2PChat.Core.Payloads;
@@ -7,6 +8,7 @@ using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Files;
 using P2PChat.Peer.Tests.Fakes;
+using P2PChat.TestSupport;
 using Xunit;
 
 namespace P2PChat.Peer.Tests.Files;
@@ -134,6 +136,64 @@ public sealed class FileTransfersTests
         var refused = await bob.Events.WaitForAsync<FileRefusedEvent>();
         Assert.Equal("alice", refused.From);
         Assert.DoesNotContain(bob.Events.Events, e => e is FileOfferEvent);
+    }
+
+    [Fact]
+    public async Task An_offer_from_an_older_sender_with_a_version_2_manifest_is_rejected_with_a_reason_that_says_so()
+    {
+        await using var h = new FileTransferHarness();
+        var alice = h.Add("alice");
+        var bob = h.Add("bob");
+        var offer = new FileManifest(TransferId.NewRandom(), FileManifest.MinChunkSize,
+            [new ManifestEntry("old.txt", EntryKind.File, 0, SHA256.HashData([]), [])]);
+        var frame = TransferFrameCodec.Encode(new OfferMessage(offer));
+        frame[5] = 2; // type u8 | length u32 BE | manifest version u8: what a session-11 p2pchat sends
+
+        var link = await alice.Links.ConnectAsync(bob.Links.Tag, Ct);
+        using var stream = new TransferStream(link.OpenStream(PayloadKind.FileControl));
+        await stream.Stream.WriteAsync(frame, Ct);
+        stream.Stream.CompleteWrites();
+
+        var reject = Assert.IsType<RejectMessage>(await stream.ReadAsync(Ct));
+        Assert.Equal(offer.Id, reject.Id);
+        Assert.Contains("manifest version 2", reject.Reason);
+        Assert.Contains("sender must update", reject.Reason);
+        Assert.Equal("alice", (await bob.Events.WaitForAsync<FileRefusedEvent>()).From);
+        Assert.DoesNotContain(bob.Events.Events, e => e is FileOfferEvent);
+    }
+
+    [Fact]
+    public async Task An_offer_a_peer_takes_without_answering_is_made_again_on_the_same_link_after_a_doubling_wait()
+    {
+        // What a p2pchat from before manifest version 3 does with a version 3 offer: it ends the control stream
+        // without an answer. The sender must not repeat it every RetryDelay (100 ms here) for as long as the link lives.
+        var clock = new ManualTimeProvider();
+        await using var h = new FileTransferHarness();
+        var alice = h.Add("alice", time: clock);
+        var bob = h.Add("bob");
+        await bob.StopAsync();
+        var attempts = Channel.CreateUnbounded<TimeSpan>();
+        using var old = bob.Links.OnStream(PayloadKind.FileControl, async (_, raw, ct) =>
+        {
+            using var stream = new TransferStream(raw);
+            Assert.IsType<OfferMessage>(await stream.ReadAsync(ct));
+            attempts.Writer.TryWrite(clock.Elapsed);
+            raw.CompleteWrites();
+        });
+
+        await alice.Files.SendAsync("bob", MakeFile(Path.Combine(h.Folder, "out"), "a.txt", 10), Ct);
+        var times = new List<TimeSpan> { await attempts.Reader.ReadAsync(Ct) };
+        for (var i = 0; i < 3; i++)
+        {
+            // The pump arms its wait on the manual clock once the attempt failed; jump to it, then see the next attempt.
+            while (!clock.RunNextTimer()) await Task.Yield();
+            times.Add(await attempts.Reader.ReadAsync(Ct));
+        }
+
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToArray();
+        // The first retry waits 100 ms, or none when the send's own kick of the pump was still pending; then 200, 400.
+        Assert.Contains(gaps[0], new[] { 0.0, 100.0 });
+        Assert.Equal([200, 400], gaps[1..]);
     }
 
     /// <summary>16 MiB/s: a 40 MiB transfer takes at least 2.25 s, so the interruption after the first progress event
