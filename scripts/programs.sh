@@ -54,19 +54,17 @@ aot_toolchain() {
   return 1
 }
 
-# aot_isa: the instruction set the AOT peer is compiled for, as properties for dotnet publish. The executable is built
-# where it runs (run.sh, the tests, the benchmarks), so it takes the highest x86-64 level this CPU has: x86-64-v4
-# (AVX-512) here prints -p:IlcInstructionSet=x86-64-v4; v3 (AVX2), Peer.csproj's default, prints nothing; below v3,
-# -p:P2PChatBaselineIsa=true keeps the compiler's baseline (a v3 executable would refuse to start). Measured between
-# real peers, 1 GiB: CPU s/GiB baseline 4.4-5.0, v3 3.6-3.9, v4 3.0 (docs/benchmarks.md, "Session 12 (A)").
+# aot_isa: nothing when this CPU runs x86-64-v3 code (AVX2: the level Peer.csproj compiles the AOT peer for), else the
+# property that keeps the compiler's baseline x86-64 (a v3 executable would refuse to start here).
 aot_isa() {
-  has() { local flag; for flag in "$@"; do grep -qw "$flag" /proc/cpuinfo 2>/dev/null || return 1; done; }
-  if ! has avx2 bmi1 bmi2 fma movbe abm; then
-    echo "programs.sh: this CPU lacks x86-64-v3 (AVX2): the AOT peer is compiled for the baseline x86-64" >&2
-    echo "-p:P2PChatBaselineIsa=true"
-  elif has avx512f avx512bw avx512cd avx512dq avx512vl; then
-    echo "-p:IlcInstructionSet=x86-64-v4"
-  fi
+  local flag
+  for flag in avx2 bmi1 bmi2 fma movbe abm; do
+    if ! grep -qw "$flag" /proc/cpuinfo 2>/dev/null; then
+      echo "programs.sh: this CPU lacks $flag (x86-64-v3): the AOT peer is compiled for the baseline x86-64" >&2
+      echo "-p:P2PChatBaselineIsa=true"
+      return
+    fi
+  done
 }
 
 # publish_program TREE PROJECT NAME [aot]: (re)publishes one program ReadyToRun, or native AOT with aot (incremental:
