@@ -15,7 +15,7 @@
 # It waits up to QUIET_WAIT seconds for the 1-minute load average to fall under the core count and prints the load.
 #
 # Environment: ROUNDS (1), SIZE (120x40), SETTLE_SECONDS (15), IDLE_SECONDS (10), FLOOD_SECONDS (10), KEYS (60), QUIET_WAIT (300), BASELINE_REF,
-# SKIP_BUILD=1 (this checkout is already built in Release).
+# SKIP_BUILD=1 (this checkout is already published: scripts/programs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-120x40}
@@ -35,14 +35,17 @@ trap cleanup EXIT
 echo "building the baseline ($(git rev-parse --short "$BASELINE_REF"), Spectre renderer) and this checkout" >&2
 git worktree add --detach -q "$work/baseline" "$BASELINE_REF"
 dotnet build "$work/baseline/Peer" -c Release -nologo -v q -clp:ErrorsOnly >&2
-[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build Peer -c Release -nologo -v q -clp:ErrorsOnly >&2
+# This checkout's peer runs as deployed: its native AOT publish (scripts/programs.sh; ReadyToRun where AOT cannot be
+# built, P2PCHAT_JIT=1: the plain build). The Spectre baseline predates both and runs its plain build.
+. scripts/programs.sh
+if [ "${SKIP_BUILD:-0}" = 1 ]; then peer_programs "$(pwd)"; else publish_programs peer >&2; fi
 
 cores=$(nproc)
 waited=0
 while [ "$waited" -lt "$QUIET_WAIT" ] && awk -v c="$cores" '{ exit !($1 > c) }' /proc/loadavg; do sleep 10; waited=$((waited + 10)); done
 echo "machine: $cores cores, load average $(cut -d' ' -f1-3 /proc/loadavg) after waiting ${waited}s (limit ${QUIET_WAIT}s)"
 
-subject="$(pwd)/Peer/bin/Release/net10.0/p2pchat.dll"
+subject=${PEER_EXE:-$PEER_DLL}
 measure() {
   case $1 in
     spectre) python3 scripts/bench/tui_budget.py spectre "$work/baseline/Peer/bin/Release/net10.0/p2pchat.dll" "$SIZE" "bench-tui-$$-spectre" ;;

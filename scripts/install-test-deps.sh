@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite uses (network namespaces, netem, tmux, iperf3 for transport benchmarks,
-# and the NAT lab: iptables/nftables/conntrack, miniupnpd + miniupnpc + natpmpc, coturn). Needs root; skips quietly without it.
+# and the NAT lab: iptables/nftables/conntrack, miniupnpd + miniupnpc + natpmpc, coturn), and what the native AOT
+# publish of the peer links with (clang, zlib1g-dev; scripts/programs.sh). Needs root; skips quietly without it.
 set -uo pipefail
-pkgs=(iproute2 iptables tmux python3 iperf3 nftables conntrack miniupnpd miniupnpc natpmpc coturn)
+pkgs=(iproute2 iptables tmux python3 iperf3 nftables conntrack miniupnpd miniupnpc natpmpc coturn clang zlib1g-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

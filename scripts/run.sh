@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Main job: builds P2PChat, starts a rendezvous server on the embedded SQLite default, and a peer signed in to it.
-# Both run precompiled (ReadyToRun publishes, scripts/programs.sh): the peer starts without JIT-compiling its paths first.
+# Both run as deployed (scripts/programs.sh): the peer native AOT (ReadyToRun where clang is missing and cannot be
+# installed), the server ReadyToRun; neither JIT-compiles its paths first.
 # State lives in .run/ (server data, the peer's profile, the local account's generated password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,6 @@ mkdir -p "$state"
 . scripts/programs.sh
 publish_programs >&2
 server_dll=$SERVER_DLL
-peer_dll=$PEER_DLL
 
 : > "$state/server.log"
 dotnet "$server_dll" --listen "127.0.0.1:$port" --data "$state/server" >>"$state/server.log" 2>&1 &
@@ -35,4 +35,4 @@ fi
 export P2PCHAT_PASSWORD
 P2PCHAT_PASSWORD=$(cat "$state/password")
 
-dotnet "$peer_dll" --server "127.0.0.1:$port" --profile "$state/profile" --login "$user" --register-if-missing "$@"
+"${PEER_CMD[@]}" --server "127.0.0.1:$port" --profile "$state/profile" --login "$user" --register-if-missing "$@"

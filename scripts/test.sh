@@ -5,10 +5,12 @@ cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 dotnet build P2PChat.sln -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
-# The end-to-end tests run the peer as deployed: its ReadyToRun publish (scripts/programs.sh; P2PCHAT_JIT=1: the plain build).
+# The end-to-end tests run the peer as deployed: its native AOT executable (scripts/programs.sh; the ReadyToRun publish
+# where AOT cannot be built; P2PCHAT_JIT=1: the plain build). In-process test projects use the plain build.
 . scripts/programs.sh
 publish_programs peer || { echo "0 passed, 1 failed"; exit 1; }
-export P2PCHAT_PEER_DLL=$PEER_DLL
+if [ -n "$PEER_EXE" ]; then export P2PCHAT_PEER_EXE=$PEER_EXE; unset P2PCHAT_PEER_DLL
+else export P2PCHAT_PEER_DLL=$PEER_DLL; unset P2PCHAT_PEER_EXE; fi
 dotnet test P2PChat.sln -c Release --no-build --nologo --logger "trx" --results-directory "$results" "$@"
 rc=$?
 # Sum the counters of every TRX file (one per test assembly); a run that produced none counts as a failure.

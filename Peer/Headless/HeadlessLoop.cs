@@ -2,6 +2,7 @@
 using System.Threading.Channels;
 using P2PChat.Peer.Commands;
 using P2PChat.Peer.Events;
+using P2PChat.Peer.Hosting;
 
 namespace P2PChat.Peer.Headless;
 

@@ -10,6 +10,7 @@ namespace P2PChat.Peer.Links;
 /// handshake done +95 ms, nominated +70 ms; direct link up +95 ms; JIT meanwhile 12 methods, 9 ms</c>. The JIT figures
 /// are the whole process's (<see cref="System.Runtime.JitInfo"/>) between the introduction and the report: the methods
 /// the precompiled peer still compiles on a link's first set-up (generics over framework types), each in the path.
+/// The native AOT peer compiles nothing at run time: its line ends with <c>no JIT (native AOT)</c> instead.
 /// When a fresh introduction made the checks start again, the line ends with <c>; re-introduced +7400 ms</c>: every
 /// phase still counts from the first introduction (what the user waited), and the later ones came after that mark.
 /// </summary>
@@ -41,7 +42,9 @@ internal sealed class LinkPhases(long introduced)
         // and scripts/netlab-delay.py's log), so a benchmark can line both peers' phases up with the packets.
         return $"time to link from the introduction (at {introduced / (double)time.TimestampFrequency:0.000000} s): checks {Since(_checks)}, first reachable pair {Since(_reachable)}, " +
             $"transport connected {Since(_connected)}, handshake done {Since(_secured)}, nominated {Since(_nominated)}; direct link up {Since(up)}; " +
-            $"JIT meanwhile {System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethods} methods, {(System.Runtime.JitInfo.GetCompilationTime() - _jitTime).TotalMilliseconds:0} ms" +
+            (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled
+                ? $"JIT meanwhile {System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethods} methods, {(System.Runtime.JitInfo.GetCompilationTime() - _jitTime).TotalMilliseconds:0} ms"
+                : "no JIT (native AOT)") +
             (Interlocked.Read(ref _reintroduced) is var again and not 0 ? $"; re-introduced {Since(again)}" : "");
     }
 }

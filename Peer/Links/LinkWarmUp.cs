@@ -9,7 +9,6 @@ using P2PChat.Core.Nat;
 using P2PChat.Core.Payloads;
 using P2PChat.Core.Protocol;
 using P2PChat.Core.Transport;
-using P2PChat.Peer.Events;
 
 namespace P2PChat.Peer.Links;
 
@@ -23,11 +22,11 @@ namespace P2PChat.Peer.Links;
 /// nomination; nothing is sent off loopback), then two transport endpoints over
 /// two <see cref="LinkPathSocket"/>s handed to each other as the relay would (no socket, no packet leaves the
 /// process), the Noise XX link handshake between two throwaway identities (<see cref="SecureLink"/>), a
-/// <see cref="ContactLink"/> each with a stream router, and one PM each way over <see cref="LinkMessageStreams"/>;
-/// last, the JSON of the events a link and its PMs publish (<see cref="EventJson"/> builds each event type's
-/// serializer, with emitted accessors, at its first use: the direct <c>link</c> event ends the time to link).
-/// Then both close. It costs some tens of milliseconds of one core's time, once, in the background after sign-in;
+/// <see cref="ContactLink"/> each with a stream router, and one PM each way over <see cref="LinkMessageStreams"/>.
+/// Then both close. (The events' JSON is generated at compile time since the native AOT peer, so there is no
+/// serializer left to build at its first use.) It costs some tens of milliseconds of one core's time, once, in the background after sign-in;
 /// a failure only means the first real link compiles what is left.</para>
+/// <para>The native AOT peer (scripts/programs.sh) compiles nothing at run time: there it only logs that once.</para>
 /// </summary>
 public static class LinkWarmUp
 {
@@ -45,6 +44,11 @@ public static class LinkWarmUp
     public static async Task RunAsync(Action<string>? log, CancellationToken ct)
     {
         if (!Enabled || Interlocked.Exchange(ref _started, 1) != 0) return;
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            log?.Invoke("links: no link warm-up: the peer is native AOT code, nothing is compiled at run time");
+            return;
+        }
         long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         long started = TimeProvider.System.GetTimestamp();
@@ -67,7 +71,6 @@ public static class LinkWarmUp
     {
         await RunChecksAsync(ct).ConfigureAwait(false);
         await RunLinkAsync(ct).ConfigureAwait(false);
-        WriteEvents();
     }
 
     private static async Task RunChecksAsync(CancellationToken ct)
@@ -123,15 +126,6 @@ public static class LinkWarmUp
         if (!await streams.SendAsync(mine, message, ct).ConfigureAwait(false)) throw new InvalidOperationException("the warm-up PM was not taken");
         if (!await streams.SendAsync(theirs, message, ct).ConfigureAwait(false)) throw new InvalidOperationException("the warm-up reply was not taken");
         await received.Task.WaitAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Serialises (and drops) one event of each kind a link set-up and a linked PM publish, every field set.</summary>
-    private static void WriteEvents()
-    {
-        var now = DateTimeOffset.UtcNow;
-        EventJson.Serialize(new LinkEvent("warm-up", "up", "direct", "udp", "lan", 4, 1.5, "warm-up"));
-        EventJson.Serialize(new MessageEvent("warm-up", "warm-up", "warm-up", now, false, "direct", true, 1, "trusted"));
-        EventJson.Serialize(new SentEvent("warm-up", 1, 1, now, false, "direct"));
     }
 
     private static void Hand(ReadOnlyMemory<byte> packet, LinkPathSocket to)

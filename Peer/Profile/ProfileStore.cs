@@ -1,6 +1,6 @@
 // Loads and saves profile.json in the profile folder; saves are atomic (write a temp file, then rename over) and checksummed.
+using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace P2PChat.Peer.Profile;
@@ -12,16 +12,13 @@ namespace P2PChat.Peer.Profile;
 /// override the pin), so it is refused with a clear <see cref="InvalidDataException"/>, as is an empty or unparsable
 /// file. Files written before the checksum existed load as they are and
 /// get one on the next save.
+/// The JSON is read and written field by field (<see cref="Utf8JsonWriter"/>, <see cref="JsonDocument"/>), not by the
+/// reflection-based serializer, which the native AOT peer does not have: the bytes are the serializer's (indented,
+/// snake_case names, nulls written; the tests compare them), so files written before load and checksums are unchanged.
 /// </summary>
 public sealed class ProfileStore
 {
     public const string FileName = "profile.json";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
 
     private readonly object _gate = new();
 
@@ -44,7 +41,7 @@ public sealed class ProfileStore
             var text = File.ReadAllText(FilePath);
             if (string.IsNullOrWhiteSpace(text)) throw Damaged("it is empty");
             StoredProfile stored;
-            try { stored = JsonSerializer.Deserialize<StoredProfile>(text, Json) ?? throw Damaged("it holds no profile"); }
+            try { stored = Parse(text) ?? throw Damaged("it holds no profile"); }
             catch (JsonException e) { throw Damaged($"it is not valid JSON ({e.Message})", e); }
             var profile = new PeerProfile(stored.Server, stored.Username, stored.ServerFingerprint);
             if (stored.Checksum is not null && stored.Checksum != Checksum(profile))
@@ -62,7 +59,7 @@ public sealed class ProfileStore
             var stored = new StoredProfile(profile.Server, profile.Username, profile.ServerFingerprint, Checksum(profile));
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                file.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(stored, Json)));
+                file.Write(Json(stored.Server, stored.Username, stored.ServerFingerprint, withChecksum: true, stored.Checksum));
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, FilePath, overwrite: true);
@@ -81,7 +78,47 @@ public sealed class ProfileStore
     }
 
     private static string Checksum(PeerProfile profile) =>
-        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(profile, Json))));
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Json(profile.Server, profile.Username, profile.ServerFingerprint, withChecksum: false, null)));
+
+    /// <summary>The profile's fields (and the checksum field when asked) as an indented JSON object: exactly what
+    /// <c>JsonSerializer.Serialize</c> wrote for the record with snake_case names (before the AOT peer).</summary>
+    private static ReadOnlySpan<byte> Json(string? server, string? username, string? fingerprint, bool withChecksum, string? checksum)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            Field(w, "server", server);
+            Field(w, "username", username);
+            Field(w, "server_fingerprint", fingerprint);
+            if (withChecksum) Field(w, "checksum", checksum);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan;
+    }
+
+    private static void Field(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, value);
+    }
+
+    /// <summary>The stored fields, or null for a JSON null; <see cref="JsonException"/> for what is not a profile object.
+    /// As the serializer did: unknown fields are ignored, missing ones are null, names are case-sensitive.</summary>
+    private static StoredProfile? Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Null) return null;
+        if (root.ValueKind != JsonValueKind.Object) throw new JsonException($"the file holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
+        string? Text(string name) => !root.TryGetProperty(name, out var v) ? null : v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Null => null,
+            _ => throw new JsonException($"its {name} is a JSON {v.ValueKind.ToString().ToLowerInvariant()}, not a string"),
+        };
+        return new StoredProfile(Text("server"), Text("username"), Text("server_fingerprint"), Text("checksum"));
+    }
 
     private InvalidDataException Damaged(string why, Exception? inner = null) => new(
         $"{FilePath} is damaged: {why}. Nothing was changed; move the file aside (or delete it) to start again "

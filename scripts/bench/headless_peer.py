@@ -34,8 +34,22 @@ def program_dll(root, project, name):
     return r2r
 
 
+def peer_command(root):
+    """The command that runs the peer as deployed: its native AOT executable (scripts/programs.sh) when the tree has a
+    completed publish newer than its sources and P2PCHAT_JIT is not 1, else `dotnet` and program_dll's choice (the
+    ReadyToRun publish where AOT could not be built, or the plain build)."""
+    exe = os.path.join(root, "Peer/bin/Release/net10.0/linux-x64/aot/p2pchat")
+    stamp = os.path.join(os.path.dirname(exe), ".publish-complete")  # PROGRAMS_STAMP
+    if os.environ.get("P2PCHAT_JIT") != "1" and os.path.exists(exe) and os.path.exists(stamp):
+        if newest_source(root, "Peer") <= os.path.getmtime(exe):
+            return [exe]
+        print(f"bench: {exe} is older than its sources: not running it (scripts/programs.sh publishes)", file=sys.stderr)
+    return ["dotnet", program_dll(root, "Peer", "p2pchat")]
+
+
 SERVER = program_dll(ROOT, "Rendezvous", "p2pchat-rendezvous")
-PEER = program_dll(ROOT, "Peer", "p2pchat")
+# PEER: the peer's command as a list of words (the executable, or "dotnet" and a .dll).
+PEER = peer_command(ROOT)
 PASSWORD = "correct horse"
 
 
@@ -52,7 +66,7 @@ class Peer:
         self.events = queue.Queue()
         self.stderr_path = stderr_path
         err = open(stderr_path, "w") if stderr_path else subprocess.DEVNULL
-        self.p = subprocess.Popen([*launcher, "dotnet", PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
+        self.p = subprocess.Popen([*launcher, *PEER, "--headless", "--server", server, "--profile", os.path.join(folder, name),
                                    "--server-fingerprint", fingerprint, *extra],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1, env=env)
         if stderr_path:

@@ -75,7 +75,7 @@ FOLDER = tempfile.mkdtemp(prefix=f"bench-links-{os.getpid()}-")
 
 def main():
     folder = FOLDER
-    print(f"peer program: {PEER}")
+    print(f"peer program: {' '.join(PEER)}")
     address, fingerprint = start_server(os.path.join(folder, "server"), procs, "--Rendezvous:MaxCommandsPerWindow=1000000", "--Rendezvous:MaxSignUpsPerAddress=1000", "--Rendezvous:MaxSignUpsGlobal=1000", "--Rendezvous:MaxOfflineStoresPerMinute=1000000")
 
     to_direct = []

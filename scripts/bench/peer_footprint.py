@@ -30,7 +30,7 @@ def status_mib(pid, field):
 
 
 def main(folder):
-    print(f"peer program: {PEER}")
+    print(f"peer program: {' '.join(PEER)}")
     address, fingerprint = start_server(os.path.join(folder, "server"), procs, "--Rendezvous:MaxSignUpsPerAddress=1000",
                                         "--Rendezvous:MaxSignUpsGlobal=1000")
     peers, wall, cpu = [], [], []

@@ -18,10 +18,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import headless_peer
 from headless_peer import PASSWORD, pct, start_server
 
-# TREE=/path/to/checkout: run that checkout's Release build of the peer and the server instead of this one's (A/B runs
-# of two versions in one window, e.g. bisecting a regression; the checkout must have been built with -c Release).
+# TREE=/path/to/checkout: run that checkout's peer and server instead of this one's (A/B runs of two versions in one
+# window, e.g. bisecting a regression): its peer as deployed (the native AOT publish when it has one, as
+# headless_peer.peer_command chooses) and its Release build of the server (built with -c Release at least).
 if os.environ.get("TREE"):
-    headless_peer.PEER = os.path.join(os.environ["TREE"], "Peer/bin/Release/net10.0/p2pchat.dll")
+    headless_peer.PEER = headless_peer.peer_command(os.environ["TREE"])
     headless_peer.SERVER = os.path.join(os.environ["TREE"], "Rendezvous/bin/Release/net10.0/p2pchat-rendezvous.dll")
 
 SIZES = [int(s) for s in os.environ.get("SIZES", "10 50").split()]

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # Measures one TUI build in its own tmux server: idle CPU, CPU at 100 messages/s, key latency, RSS, torn frames.
-# Usage: tui_budget.py NAME P2PCHAT_DLL WIDTHxHEIGHT TMUX_SOCKET_NAME [VAR=VALUE ...] (environment for the program).
+# Usage: tui_budget.py NAME PROGRAM WIDTHxHEIGHT TMUX_SOCKET_NAME [VAR=VALUE ...] (environment for the program).
 # Prints one "NAME metric=value ..." line.
 import os, subprocess, sys, time
 
-name, dll, size, sock = sys.argv[1:5]
+name, program, size, sock = sys.argv[1:5]
+# PROGRAM: the peer to run, a .dll (run with dotnet) or a native executable (the AOT publish, scripts/programs.sh).
+run = f"dotnet '{program}'" if program.endswith(".dll") else f"'{program}'"
 env = " ".join(f"'{assignment}'" for assignment in sys.argv[5:])
 # With P2PCHAT_TUI_PROFILE=FILE the program times keys and frames itself (docs/tui.md); FILE is written when it quits.
 profile = next((a.split("=", 1)[1] for a in sys.argv[5:] if a.startswith("P2PCHAT_TUI_PROFILE=")), None)
@@ -56,7 +58,7 @@ def torn(screen):
     return column < 0 or any(len(row) <= column or row[column] != "│" for row in body)
 
 try:
-    tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height), f"exec env {env} dotnet '{dll}' --tui-demo")
+    tmux("new-session", "-d", "-s", "b", "-x", str(width), "-y", str(height), f"exec env {env} {run} --tui-demo")
     pid = int(tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
     wait_for(lambda s: s.startswith(" #general") and "[connected]" in s)
     # one key first, so compiling the input path is not timed as the first measured key's latency (in every UI alike)

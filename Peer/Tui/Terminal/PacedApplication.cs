@@ -1,4 +1,5 @@
 // Creates the Terminal.Gui application for a real terminal with an event-driven main loop (LoopPacer + WakingInput).
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Terminal.Gui.App;
@@ -26,9 +27,15 @@ internal static class PacedApplication
     }
 
     /// <summary>The internal <c>ApplicationImpl(IComponentFactory, ITimeProvider)</c> as a delegate, or null when not found.</summary>
+    /// <remarks>The type is named by a literal (assembly-qualified), and the members by name with constant binding flags,
+    /// so the trimmer of the native AOT publish sees and keeps exactly these two (no suppression needed); the
+    /// <see cref="DynamicDependencyAttribute"/> says the same to a reader and keeps them should the lookup ever stop
+    /// being analysable. Under AOT the tests in tmux (tests/EndToEnd.Tests/Tui) run this path.</remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicConstructors, "Terminal.Gui.App.ApplicationImpl", "Terminal.Gui")]
+    [DynamicDependency("MarkInstanceBasedModelUsed", "Terminal.Gui.App.ApplicationImpl", "Terminal.Gui")]
     internal static Func<IComponentFactory, IApplication>? Constructor()
     {
-        var type = typeof(IApplication).Assembly.GetType("Terminal.Gui.App.ApplicationImpl");
+        var type = Type.GetType("Terminal.Gui.App.ApplicationImpl, Terminal.Gui");
         var ctor = type?.GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, [typeof(IComponentFactory), typeof(ITimeProvider)]);
         var markModel = type?.GetMethod("MarkInstanceBasedModelUsed", BindingFlags.Static | BindingFlags.NonPublic, Type.EmptyTypes);
         if (ctor is null || markModel is null) return null;

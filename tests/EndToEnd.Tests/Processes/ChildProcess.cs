@@ -1,4 +1,4 @@
-// A `dotnet some.dll` child process with its three standard streams, read line by line; always killed on dispose.
+// A child process (a `dotnet some.dll` or a native executable) with its three standard streams, read line by line; always killed on dispose.
 using System.Diagnostics;
 using System.Text;
 
@@ -12,11 +12,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <param name="onStdout">called for each stdout line, on a reader thread.</param>
     /// <param name="onStderr">called for each stderr line, on a reader thread.</param>
-    public ChildProcess(string dll, IEnumerable<string> args, Action<string> onStdout, Action<string>? onStderr = null,
+    public ChildProcess(ProgramCommand program, IEnumerable<string> args, Action<string> onStdout, Action<string>? onStderr = null,
         IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        // launcher: a command that runs "dotnet ..." somewhere else, e.g. ["ip", "netns", "exec", NS] (it execs, same pid).
-        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
+        // launcher: a command that runs the program somewhere else, e.g. ["ip", "netns", "exec", NS] (it execs, same pid).
+        IReadOnlyList<string> words = [.. launcher ?? [], .. program.Words];
+        var start = new ProcessStartInfo(words[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -26,12 +27,7 @@ public sealed class ChildProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        if (launcher is { Count: > 0 })
-        {
-            foreach (var l in launcher.Skip(1)) start.ArgumentList.Add(l);
-            start.ArgumentList.Add("dotnet");
-        }
-        start.ArgumentList.Add(dll);
+        foreach (var w in words.Skip(1)) start.ArgumentList.Add(w);
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };

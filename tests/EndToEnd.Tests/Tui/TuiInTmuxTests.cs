@@ -22,12 +22,10 @@ public sealed class TuiInTmuxTests
     private static Task<TmuxSession> StartTuiAsync(string server, string profile, int width, int height, params string[] args)
     {
         // As every test peer: traffic only to loopback (no router asked for a port mapping, links offer 127.0.0.1 only).
-        string[] words = ["dotnet", BuiltPrograms.Peer, "--server", server, "--profile", profile, "--no-port-mapping", "--loopback-links-only", .. args];
-        var command = string.Join(' ', words.Select(Quote));
+        string[] words = [.. BuiltPrograms.Peer.Words, "--server", server, "--profile", profile, "--no-port-mapping", "--loopback-links-only", .. args];
+        var command = string.Join(' ', words.Select(ProgramCommand.Quote));
         return TmuxSession.StartAsync(command, width, height, Ct, new Dictionary<string, string> { ["P2PCHAT_PASSWORD"] = CarolPassword });
     }
-
-    private static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
 
     /// <summary>The buffer list's row for <paramref name="buffer"/> (the text left of the first '│').</summary>
     private static string BufferRow(string screen, string buffer) =>

@@ -21,7 +21,7 @@ public sealed class TuiKeysInTmuxTests
     {
         TmuxSession.RequireTmux();
         // 12 rows: 9 rows of body, so the demo's 9 members do not fit under the header.
-        await using var tmux = await TmuxSession.StartAsync($"dotnet '{BuiltPrograms.Peer}' --tui-demo", 100, 12, Ct);
+        await using var tmux = await TmuxSession.StartAsync($"{BuiltPrograms.Peer.Shell} --tui-demo", 100, 12, Ct);
 
         var top = await tmux.WaitForAsync(s => MemberColumn(s).Contains("+2 more"), Ct);
         Assert.Contains("+alice", MemberColumn(top));
@@ -48,7 +48,7 @@ public sealed class TuiKeysInTmuxTests
     public async Task A_mouse_click_on_a_buffer_switches_to_it_and_a_click_on_a_member_opens_a_private_buffer()
     {
         TmuxSession.RequireTmux();
-        await using var tmux = await TmuxSession.StartAsync($"dotnet '{BuiltPrograms.Peer}' --tui-demo", 100, 30, Ct);
+        await using var tmux = await TmuxSession.StartAsync($"{BuiltPrograms.Peer.Shell} --tui-demo", 100, 30, Ct);
         var screen = await tmux.WaitForAsync(s => s.StartsWith(" #general", StringComparison.Ordinal) && MemberColumn(s).Contains("+alice"), Ct);
 
         // tmux passes what a terminal sends for a click in SGR mouse mode (1006): press and release, 1-based column;row
@@ -79,7 +79,7 @@ public sealed class TuiKeysInTmuxTests
         // sh, not bash: no line editor of its own that could set keypad modes after the program; it then waits on
         // `read` so the pane stays alive (a dead pane reports its cursor as hidden)
         await using var tmux = await TmuxSession.StartAsync(
-            $"sh -c \"stty -g > '{before}'; dotnet '{BuiltPrograms.Peer}' --tui-demo; stty -g > '{after}'; echo program-ended; read x\"", 100, 30, Ct);
+            $"sh -c \"stty -g > '{before}'; {BuiltPrograms.Peer.Shell} --tui-demo; stty -g > '{after}'; echo program-ended; read x\"", 100, 30, Ct);
         await tmux.WaitForAsync(s => s.StartsWith(" #general", StringComparison.Ordinal), Ct);
         Assert.Equal("1 1", await tmux.DisplayAsync("#{alternate_on} #{mouse_any_flag}", Ct)); // the UI changed the modes
 
@@ -115,7 +115,7 @@ public sealed class TuiKeysInTmuxTests
     {
         TmuxSession.RequireTmux();
         // exec: the pane's process is the program itself, so its exit is what is awaited.
-        await using var tmux = await TmuxSession.StartAsync($"exec dotnet '{BuiltPrograms.Peer}' --tui-demo", 100, 30, Ct);
+        await using var tmux = await TmuxSession.StartAsync($"exec {BuiltPrograms.Peer.Shell} --tui-demo", 100, 30, Ct);
         await tmux.WaitForTextAsync("#general", Ct);
 
         await tmux.HangUpAsync();   // the terminal window closes: SIGHUP, and stdin/stdout are gone

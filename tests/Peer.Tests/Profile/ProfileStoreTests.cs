@@ -1,4 +1,7 @@
 // Tests the profile file: empty when missing, saved atomically, never a password, updated from events.
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using P2PChat.Core.Protocol;
 using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
@@ -20,6 +23,63 @@ public sealed class ProfileStoreTests
         Assert.Equal(new PeerProfile("h:1", "alice", "AA:BB"), new ProfileStore(dir.Combine("p")).Load());
         Assert.Equal([ProfileStore.FileName], Directory.GetFiles(dir.Combine("p")).Select(Path.GetFileName));
         Assert.Contains("\"server_fingerprint\"", File.ReadAllText(store.FilePath));
+    }
+
+    /// <summary>profile.json as the reflection-based build (before the native AOT peer) wrote it.</summary>
+    private const string OldFormat = """
+        {
+          "server": "chat.example.org:7777",
+          "username": "alice",
+          "server_fingerprint": "3F:A2:9C",
+          "checksum": "sha256:ac89eabf4f4f4f6923eeeb3c73b8a54be90bf039213383856c52a141106a9d8e"
+        }
+        """;
+
+    [Fact]
+    public void A_profile_the_reflection_build_wrote_loads_and_is_saved_back_byte_for_byte()
+    {
+        var profile = new PeerProfile("chat.example.org:7777", "alice", "3F:A2:9C");
+        // The fixture's checksum is what the old code computed: reflection-based JSON of the profile, snake_case, indented.
+        var old = JsonSerializer.Serialize(profile, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true });
+        Assert.Contains("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(old))), OldFormat);
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        File.WriteAllText(store.FilePath, OldFormat);
+        Assert.Equal(profile, store.Load());
+        store.Save(profile);
+        Assert.Equal(OldFormat, File.ReadAllText(store.FilePath));
+    }
+
+    /// <summary>The record the reflection-based build serialized (ProfileStore's private StoredProfile, same fields).</summary>
+    private sealed record OldStoredProfile(string? Server, string? Username, string? ServerFingerprint, string? Checksum);
+
+    [Theory]
+    [InlineData("h:1", "alice", "AA:BB")]
+    [InlineData(null, "bob", null)]
+    [InlineData("[::1]:7777", "zoë \"q\" <&> +'", "日本 \\ /")]
+    public void The_file_is_byte_for_byte_what_the_reflection_serializer_wrote(string? server, string? user, string? fingerprint)
+    {
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        store.Save(new PeerProfile(server, user, fingerprint));
+        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+        var checksum = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            JsonSerializer.Serialize(new PeerProfile(server, user, fingerprint), options))));
+        Assert.Equal(JsonSerializer.Serialize(new OldStoredProfile(server, user, fingerprint, checksum), options), File.ReadAllText(store.FilePath));
+        Assert.Equal(new PeerProfile(server, user, fingerprint), store.Load());
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"profile\"")]
+    [InlineData("{\"server\": 5}")]
+    [InlineData("null")]
+    public void A_file_that_holds_no_profile_object_is_reported(string text)
+    {
+        using var dir = new TempDirectory();
+        var store = new ProfileStore(dir.Path);
+        File.WriteAllText(store.FilePath, text);
+        Assert.Contains("is damaged", Assert.Throws<InvalidDataException>(store.Load).Message);
     }
 
     [Fact]

@@ -4,9 +4,10 @@ using P2PChat.Core.Protocol;
 using P2PChat.Peer.Server;
 using P2PChat.Peer.Events;
 using P2PChat.Peer.Headless;
+using P2PChat.Peer.Hosting;
 using Xunit;
 
-namespace P2PChat.Peer.Tests.Events;
+namespace P2PChat.Peer.Tests.Hosting;
 
 public sealed class EventJsonTests
 {
