@@ -40,10 +40,17 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
     /// <summary>Chunks refused because they did not match their hash.</summary>
     public int Refused { get; private set; }
 
-    /// <summary>Chunk buffers a session's own pool keeps for reuse (<see cref="ChunkBufferPool"/>): one being read, one
-    /// being verified and those written to the disk from where they were received (two at most). Six until manifest
-    /// version 3, when two more waited for the whole-file hash worker.</summary>
-    public const int PooledChunkBuffers = 4;
+    /// <summary>Chunks whose chain check may run at once, off the receive loop (<see cref="ConcludeAsync"/>).</summary>
+    public const int VerifyDepth = 2;
+
+    /// <summary>Chunk buffers a session's own pool keeps for reuse (<see cref="ChunkBufferPool"/>): one being read,
+    /// <see cref="VerifyDepth"/> being verified and those written to the disk from where they were received (two at
+    /// most). Six until manifest version 3, when two more waited for the whole-file hash worker.</summary>
+    public const int PooledChunkBuffers = 3 + VerifyDepth;
+
+    private readonly Dictionary<int, int> _refetches = [];
+    private long _lastCheckpoint;
+    private long _verifiedBytes;
 
     public async Task<SessionResult> RunAsync(TransferStream stream, CancellationToken ct)
     {
@@ -61,10 +68,22 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             stalled = true;
             try { session.Cancel(); } catch (ObjectDisposedException) { }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        var refetches = new Dictionary<int, int>();
+        _refetches.Clear();
         var buffers = new ChunkBufferPool(manifest.ChunkSize, PooledChunkBuffers);
         Task<(TransferMessage? Message, ChunkBuffer? Buffer)>? next = null;
-        var lastCheckpoint = time.GetTimestamp();
+        _lastCheckpoint = time.GetTimestamp();
+        var checks = new Queue<Check>();
+        var inFlight = new HashSet<int>();
+        async Task<SessionResult?> ConcludeOldestAsync()
+        {
+            var check = checks.Dequeue();
+            try { return await ConcludeAsync(check, stream, session.Token).ConfigureAwait(false); }
+            finally
+            {
+                inFlight.Remove(check.Global);
+                check.Buffer.Release();
+            }
+        }
         try
         {
             Volatile.Write(ref waiting, false);
@@ -75,8 +94,8 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
                     var path = files.FinishFile(i);
                     FileFinished?.Invoke(i, path);
                 }
-            var verifiedBytes = VerifiedBytes();
-            Progress?.Invoke(verifiedBytes);
+            _verifiedBytes = VerifiedBytes();
+            Progress?.Invoke(_verifiedBytes);
             if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
             Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
             Volatile.Write(ref waiting, true);
@@ -85,48 +104,39 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
             next = stream.ReadDetachedAsync(buffers, session.Token).AsTask();
             while (true)
             {
+                // Checks under way finish first while no frame is waiting (the last chunks must not wait for a frame that
+                // never comes), or when VerifyDepth are already running; otherwise the next frame is taken at once.
+                while (checks.Count > 0 && (checks.Count >= VerifyDepth || !next.IsCompleted))
+                    if (await ConcludeOldestAsync().ConfigureAwait(false) is { } done) return done;
                 Interlocked.Exchange(ref lastChunk, time.GetTimestamp());
                 Volatile.Write(ref waiting, true);
                 var (message, buffer) = await next.ConfigureAwait(false);
                 Volatile.Write(ref waiting, false);
-                if (message is null) return new(SessionOutcome.Interrupted, "the sender ended the stream");
+                if (message is null)
+                {
+                    // What arrived before the end is kept: the checks under way are acted on first.
+                    while (checks.Count > 0)
+                        if (await ConcludeOldestAsync().ConfigureAwait(false) is { } done) return done;
+                    return new(SessionOutcome.Interrupted, "the sender ended the stream");
+                }
                 // The next frame comes off the link while this one is verified and written.
                 next = stream.ReadDetachedAsync(buffers, session.Token).AsTask();
+                var handed = false;
                 try
                 {
                     if (message is not ChunkMessage chunk) throw new FileProtocolException($"a {message.Type} message where chunks were expected");
                     if (chunk.Entry >= manifest.Entries.Count || manifest.Entries[chunk.Entry] is not { Kind: EntryKind.File } entry || chunk.Index >= entry.ChunkCount)
                         throw new FileProtocolException($"chunk {chunk.Index} of entry {chunk.Entry}, which the offer does not have");
                     var global = manifest.ChunkBase(chunk.Entry) + chunk.Index;
-                    if (files.Verified[global]) continue;
-                    if (!Matches(chunk, entry))
-                    {
-                        Refused++;
-                        var tries = refetches[global] = refetches.GetValueOrDefault(global) + 1;
-                        if (tries > options.MaxRefetches)
-                            return await FailAsync(stream, $"chunk {chunk.Index} of '{entry.Path}' failed verification {tries} times (the source may have changed)", session.Token).ConfigureAwait(false);
-                        await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), session.Token).ConfigureAwait(false);
-                        continue;
-                    }
-                    // The write holds the chunk's buffer until it is done with it.
-                    await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, buffer!, chunk.Data.Length).ConfigureAwait(false);
-                    verifiedBytes += chunk.Data.Length;
-                    Progress?.Invoke(verifiedBytes);
-                    TransferGarbage.Bound();
-                    // In the background: the loop goes on while the data is flushed and the bitmap saved.
-                    if ((files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(lastCheckpoint) >= options.CheckpointInterval)
-                        && files.TryBeginCheckpoint())
-                        lastCheckpoint = time.GetTimestamp();
-                    if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
-                    {
-                        var path = files.FinishFile(chunk.Entry);
-                        FileFinished?.Invoke(chunk.Entry, path);
-                    }
-                    if (files.Verified.IsComplete) return await CompleteAsync(stream, session.Token).ConfigureAwait(false);
+                    if (files.Verified[global] || !inFlight.Add(global)) continue;
+                    // The chain check (SHA-256 over the chunk) runs on a pool thread, so this loop takes the next frame
+                    // meanwhile: hashing on the loop made it the slowest stage of a transfer in one process.
+                    checks.Enqueue(new Check(chunk, entry, global, buffer!, Task.Run(() => Matches(chunk, entry), CancellationToken.None)));
+                    handed = true;
                 }
                 finally
                 {
-                    buffer?.Release();
+                    if (!handed) buffer?.Release();
                 }
             }
         }
@@ -140,10 +150,51 @@ public sealed class ReceiveSession(FileManifest manifest, IncomingFiles files, T
         }
         finally
         {
+            // A check still hashing reads its buffer: it ends before the buffer goes back to the pool.
+            while (checks.TryDequeue(out var check))
+            {
+                try { await check.Verified.ConfigureAwait(false); }
+                catch (Exception) { /* the session is over whatever the check says */ }
+                check.Buffer.Release();
+            }
             Abandon(next, session);
             try { files.Checkpoint(); }
             catch (IOException) { }
         }
+    }
+
+    /// <summary>A received chunk whose chain check runs in the background; it holds the chunk's buffer.</summary>
+    private sealed record Check(ChunkMessage Chunk, ManifestEntry Entry, int Global, ChunkBuffer Buffer, Task<bool> Verified);
+
+    /// <summary>Acts on one chunk's check, in arrival order: a chunk that matches is written (the write holds its buffer
+    /// until done) and its file finished when it was the file's last; one that does not is refused and asked for
+    /// again. Returns the session's result when the transfer ended here.</summary>
+    private async Task<SessionResult?> ConcludeAsync(Check check, TransferStream stream, CancellationToken ct)
+    {
+        var (chunk, entry, global) = (check.Chunk, check.Entry, check.Global);
+        if (!await check.Verified.ConfigureAwait(false))
+        {
+            Refused++;
+            var tries = _refetches[global] = _refetches.GetValueOrDefault(global) + 1;
+            if (tries > options.MaxRefetches)
+                return await FailAsync(stream, $"chunk {chunk.Index} of '{entry.Path}' failed verification {tries} times (the source may have changed)", ct).ConfigureAwait(false);
+            await stream.WriteAsync(new RequestMessage(chunk.Entry, chunk.Index, 1), ct).ConfigureAwait(false);
+            return null;
+        }
+        await files.WriteVerifiedAsync(chunk.Entry, chunk.Index, check.Buffer, chunk.Data.Length).ConfigureAwait(false);
+        _verifiedBytes += chunk.Data.Length;
+        Progress?.Invoke(_verifiedBytes);
+        TransferGarbage.Bound();
+        // In the background: the loop goes on while the data is flushed and the bitmap saved.
+        if ((files.Unsaved >= options.CheckpointChunks || time.GetElapsedTime(_lastCheckpoint) >= options.CheckpointInterval)
+            && files.TryBeginCheckpoint())
+            _lastCheckpoint = time.GetTimestamp();
+        if (files.Verified.AllSet(manifest.ChunkBase(chunk.Entry), entry.ChunkCount))
+        {
+            var path = files.FinishFile(chunk.Entry);
+            FileFinished?.Invoke(chunk.Entry, path);
+        }
+        return files.Verified.IsComplete ? await CompleteAsync(stream, ct).ConfigureAwait(false) : null;
     }
 
     /// <summary>Stops the read of a frame nobody will look at (the session ended), and gives its buffer back.</summary>
