@@ -40,11 +40,25 @@ public sealed class TcpChecksLoopbackTests
     {
         public Side(bool dropUdp)
         {
-            var udp = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            Udp = new CheckDemultiplexer(dropUdp ? new UdpDropped(udp) : udp);
-            var port = ((IPEndPoint)Udp.LocalEndPoint).Port;
-            Tcp = new CheckDemultiplexer(TcpLinkSocket.Listen(new IPEndPoint(IPAddress.Loopback, port)));
-            Published = [new Candidate(CandidateKind.Host, new IPEndPoint(IPAddress.Loopback, port))];
+            // The port the kernel gave the UDP socket may be held for TCP by another socket (a connection of a test
+            // running alongside used it as its ephemeral port: "Address already in use" in one CI run). A peer then
+            // checks UDP paths only (PeerLinks.EnsureTcp); this test is about TCP, so it takes another port.
+            for (var attempt = 1; ; attempt++)
+            {
+                var udp = UdpDatagramSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var port = ((IPEndPoint)udp.LocalEndPoint).Port;
+                TcpLinkSocket tcp;
+                try { tcp = TcpLinkSocket.Listen(new IPEndPoint(IPAddress.Loopback, port)); }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 20)
+                {
+                    udp.Dispose();
+                    continue;
+                }
+                Udp = new CheckDemultiplexer(dropUdp ? new UdpDropped(udp) : udp);
+                Tcp = new CheckDemultiplexer(tcp);
+                Published = [new Candidate(CandidateKind.Host, new IPEndPoint(IPAddress.Loopback, port))];
+                return;
+            }
         }
 
         public CheckDemultiplexer Udp { get; }
