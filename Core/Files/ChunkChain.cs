@@ -1,5 +1,4 @@
 // Manifest version 3's chunk check: each file's SHA-256 chaining state after every chunk, announced, and verified per chunk.
-using System.Security.Cryptography;
 using P2PChat.Core.Crypto.Primitives;
 
 namespace P2PChat.Core.Files;
@@ -59,7 +58,7 @@ public sealed class ChunkChainBuilder
         _size = size;
         _count = FileManifest.ChunkCountFor(size, chunkSize);
         _states = new byte[Math.Max(0, _count - 1) * FileManifest.HashLength];
-        if (_count == 0) _sha256 = SHA256.HashData(ReadOnlySpan<byte>.Empty);
+        if (_count == 0) _sha256 = ChunkChain.EmptySha256.ToArray();
     }
 
     /// <summary>Hashes the next chunk (all chunks but the last have the full chunk size).</summary>
@@ -79,6 +78,9 @@ public sealed class ChunkChainBuilder
         }
         _next++;
     }
+
+    /// <summary>How many chunks the file has (what <see cref="Append"/> expects, in order).</summary>
+    public int ChunkCount => _count;
 
     public ManifestEntry ToEntry(string path) =>
         new(path, EntryKind.File, _size, _sha256 ?? throw new InvalidOperationException($"{_count - _next} chunks were not appended"), _states);

@@ -58,14 +58,14 @@ public sealed partial class FileTransfers
                 {
                     ReportQueued(peer, e.Message);
                     await WaitAsync(pump, delay, CancellationToken.None, ct).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                    delay = Doubled(delay);
                     continue;
                 }
                 delay = _options.RetryDelay;
                 if (!await DeliverOwedAsync(peer, link, ct).ConfigureAwait(false))
                 {
                     await WaitAsync(pump, owedDelay, link.Closed, ct).ConfigureAwait(false);
-                    owedDelay = TimeSpan.FromTicks(Math.Min(owedDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                    owedDelay = Doubled(owedDelay);
                     continue;
                 }
                 owedDelay = _options.RetryDelay;
@@ -167,12 +167,15 @@ public sealed partial class FileTransfers
         return bytes;
     }
 
+    /// <summary>The next wait of a doubling backoff: twice <paramref name="wait"/>, at most the options' maximum.</summary>
+    private TimeSpan Doubled(TimeSpan wait) => TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.MaxRetryDelay.Ticks));
+
     /// <summary>After a failed session: do not start this transfer again before a backoff (1 s doubling to the maximum).</summary>
     private void Backoff(TransferId id)
     {
         lock (_gate)
         {
-            var backoff = _retry.TryGetValue(id, out var r) ? TimeSpan.FromTicks(Math.Min(r.Backoff.Ticks * 2, _options.MaxRetryDelay.Ticks)) : _options.RetryDelay;
+            var backoff = _retry.TryGetValue(id, out var r) ? Doubled(r.Backoff) : _options.RetryDelay;
             var notBefore = _options.Time.GetTimestamp() + (long)(backoff.TotalSeconds * _options.Time.TimestampFrequency);
             _retry[id] = (notBefore, backoff);
         }

@@ -64,8 +64,7 @@ public static class ManifestBuilder
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var chain = new ChunkChainBuilder(size, chunkSize);
-        var count = FileManifest.ChunkCountFor(size, chunkSize);
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < chain.ChunkCount; i++)
         {
             var length = (int)Math.Min(chunkSize, size - (long)i * chunkSize);
             await ChunkSource.ReadExactlyAsync(handle, buffer.AsMemory(0, length), (long)i * chunkSize, relative, ct).ConfigureAwait(false);
